@@ -1,0 +1,52 @@
+/** `parley serve`: runs the node's HTTP API until SIGINT/SIGTERM. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ParleyNode } from '../../node/parley-node.js';
+import { startServer } from '../../node/run-server.js';
+import { DEFAULT_PORT, dataDirOption } from '../context.js';
+import { CliError, fail } from '../output.js';
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError('validation_failed', `--port '${value}' is not a port number`, 2);
+  return port;
+}
+
+export function registerServe(program: Command): void {
+  dataDirOption(program.command('serve'))
+    .description('serve the HTTP API (and live updates) of the node in --data-dir')
+    .option('--host <host>', 'address to listen on', process.env.PARLEY_HOST ?? '127.0.0.1')
+    .option(
+      '--port <port>',
+      'port to listen on (0 picks a free one)',
+      process.env.PARLEY_PORT ?? String(DEFAULT_PORT),
+    )
+    .option(
+      '--log-level <level>',
+      'fatal | error | warn | info | debug',
+      process.env.PARLEY_LOG_LEVEL ?? 'info',
+    )
+    .action(async (options: { dataDir: string; host: string; port: string; logLevel: string }) => {
+      try {
+        const node = await ParleyNode.open(resolve(options.dataDir));
+        const server = await startServer(node, {
+          host: options.host,
+          port: parsePort(options.port),
+          logLevel: options.logLevel,
+        });
+        // A machine-readable first line on stdout for scripts and tests that start a node.
+        process.stdout.write(`parley: listening on ${server.url}\n`);
+        let stopping = false;
+        const stop = (): void => {
+          if (stopping) return;
+          stopping = true;
+          void server.close().then(() => process.exit(0));
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      } catch (error) {
+        fail({}, error);
+      }
+    });
+}

@@ -1,0 +1,55 @@
+/**
+ * Shared option handling for CLI commands: where the data directory is, how to reach a running
+ * node, and the local operator who acts for admin commands run on the node's own machine.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ParleyNode } from '../node/parley-node.js';
+import type { Principal } from '../storage/storage.js';
+
+export const DEFAULT_DATA_DIR = './data';
+export const DEFAULT_PORT = 7410;
+export const DEFAULT_URL = `http://127.0.0.1:${DEFAULT_PORT}`;
+
+export interface GlobalOptions {
+  json?: boolean;
+}
+
+export function dataDirOption(command: Command): Command {
+  return command.option(
+    '-d, --data-dir <dir>',
+    'node data directory (env PARLEY_DATA_DIR)',
+    process.env.PARLEY_DATA_DIR ?? DEFAULT_DATA_DIR,
+  );
+}
+
+export function remoteOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'node URL (env PARLEY_URL)', process.env.PARLEY_URL ?? DEFAULT_URL)
+    .option('--token <token>', 'API token (env PARLEY_TOKEN; prefer the variable: flags show in ps)');
+}
+
+/**
+ * Whoever can run commands on the node's machine with access to its data directory already
+ * holds the node key; admin commands run there act as this operator.
+ */
+export const LOCAL_OPERATOR: Principal = {
+  id: 'local-operator',
+  office: null,
+  role: 'admin',
+  title: 'Local operator',
+  passwordHash: '',
+  publicKey: '',
+  privateKey: '',
+  createdAt: 0,
+  disabled: false,
+};
+
+export async function withNode<T>(dataDir: string, work: (node: ParleyNode) => Promise<T>): Promise<T> {
+  const node = await ParleyNode.open(resolve(dataDir));
+  try {
+    return await work(node);
+  } finally {
+    await node.close();
+  }
+}

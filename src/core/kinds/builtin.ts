@@ -1,0 +1,88 @@
+/**
+ * The kinds of the foundation: `charter` and `principal-key` (signed by the node), `note` and
+ * `receipt` (signed by people). Importing this module registers them.
+ */
+import { z } from 'zod';
+import { registerKind } from './registry.js';
+
+export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const PARTY_PATTERN = /^[A-Z][A-Z0-9]{1,15}$/;
+/** A pragmatic BCP 47 check: primary language subtag plus optional subtags. */
+export const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+export const MAX_TEXT = 100_000;
+
+const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
+const party = z.string().regex(PARTY_PATTERN, 'must be an upper-case party id such as RU');
+const language = z.string().regex(LANGUAGE_PATTERN, 'must be a BCP 47 language tag such as en or ru');
+
+export const charterBody = z.strictObject({
+  name: z.string().min(1).max(200),
+  offices: z.array(id).min(1).max(64),
+  languages: z.array(language).min(1).max(16),
+  nodeKey: z.string().regex(BASE64_KEY),
+});
+
+export const principalKeyBody = z.strictObject({
+  principal: id,
+  office: id.nullable(),
+  role: z.enum(['admin', 'head', 'member', 'duty-officer', 'translator', 'observer']),
+  title: z.string().max(200),
+  publicKey: z.string().regex(BASE64_KEY),
+});
+
+export const noteBody = z.strictObject({
+  subject: z.string().min(1).max(300).optional(),
+  text: z.string().min(1).max(MAX_TEXT),
+});
+
+export const RECEIPT_LEVELS = ['read', 'understood'] as const;
+
+export const receiptBody = z.strictObject({
+  of: z.strictObject({
+    party,
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    hash: z.string().regex(HEX_HASH, 'must be a SHA-256 hex hash'),
+  }),
+  level: z.enum(RECEIPT_LEVELS),
+  /** The reader's restatement of the key terms, in their own words. */
+  readBack: z.string().min(1).max(MAX_TEXT).optional(),
+});
+
+registerKind({
+  name: 'charter',
+  authoredBy: 'node',
+  schema: charterBody,
+  expectsReceipt: false,
+  ref: () => null,
+  summary: (body) => `charter: ${body.name}`,
+});
+
+registerKind({
+  name: 'principal-key',
+  authoredBy: 'node',
+  schema: principalKeyBody,
+  expectsReceipt: false,
+  ref: () => null,
+  summary: (body) => `key of ${body.principal} (${body.role})`,
+});
+
+registerKind({
+  name: 'note',
+  authoredBy: 'principal',
+  schema: noteBody,
+  expectsReceipt: true,
+  ref: () => null,
+  summary: (body) => body.subject ?? body.text.slice(0, 80),
+});
+
+registerKind({
+  name: 'receipt',
+  authoredBy: 'principal',
+  schema: receiptBody,
+  expectsReceipt: false,
+  ref: (body) => `${body.of.party}/${body.of.seq}`,
+  summary: (body) =>
+    `${body.level} ${body.of.party}/${body.of.seq}${body.readBack ? ' (with read-back)' : ''}`,
+});

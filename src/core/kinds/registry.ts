@@ -1,0 +1,52 @@
+/**
+ * The kind registry: what an entry's `body` may contain, who may author it, and which single
+ * entry (if any) it points at. A later kind plugs in by adding one definition with its own
+ * zod schema; the verifier, the API and the CLI all read this registry.
+ */
+import type { z } from 'zod';
+import type { CanonicalValue } from '../canonical-json.js';
+
+export interface KindDefinition<Body = unknown> {
+  name: string;
+  /** Who signs entries of this kind: the node key, or a principal's key. */
+  authoredBy: 'node' | 'principal';
+  /** The body schema; unknown fields are rejected. */
+  schema: z.ZodType<Body>;
+  /** Whether recipients are expected to acknowledge it with a receipt. */
+  expectsReceipt: boolean;
+  /** The entry this one points at, as `<party>/<seq>`, or null. */
+  ref(body: Body): string | null;
+  /** One line for listings. */
+  summary(body: Body): string;
+}
+
+const kinds = new Map<string, KindDefinition>();
+
+/** Adds a kind; names are unique. */
+export function registerKind<Body>(definition: KindDefinition<Body>): void {
+  if (kinds.has(definition.name)) throw new Error(`kind '${definition.name}' is already registered`);
+  kinds.set(definition.name, definition as KindDefinition);
+}
+
+export function getKind(name: string): KindDefinition | undefined {
+  return kinds.get(name);
+}
+
+export function listKinds(): KindDefinition[] {
+  return [...kinds.values()];
+}
+
+export type BodyCheck = { ok: true; body: Record<string, CanonicalValue> } | { ok: false; message: string };
+
+/** Validates a body against its kind's schema; the message names the first bad field. */
+export function checkBody(kind: string, body: unknown): BodyCheck {
+  const definition = kinds.get(kind);
+  if (!definition) return { ok: false, message: `unknown kind '${kind}'` };
+  const result = definition.schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    return { ok: false, message: `${where}: ${issue.message}` };
+  }
+  return { ok: true, body: result.data as Record<string, CanonicalValue> };
+}

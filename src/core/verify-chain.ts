@@ -1,0 +1,217 @@
+/**
+ * Offline verification of one party's chain in one channel. Entries are pushed in seq order
+ * (streaming, so a million-entry chain needs no more memory than its keys); every failure names
+ * the entry and the rule it broke. The rules:
+ *
+ * - `canonical_form`: the stored text is canonical JSON of an entry of this version.
+ * - `hash_mismatch`: the stored hash is the SHA-256 of the text.
+ * - `field_mismatch`: channel, party, seq, kind and author agree with where the entry is stored.
+ * - `seq_gap`: seqs run 0, 1, 2… with nothing missing.
+ * - `chain_link_broken`: `prev` is the hash of the previous entry (null at seq 0).
+ * - `kind_invalid`: the kind is registered and the body matches its schema.
+ * - `author_key_unknown`: node-authored kinds carry the node key; others a key this party
+ *   published (kind `principal-key`) earlier in the chain for that principal.
+ * - `signature_invalid`: the Ed25519 signature verifies.
+ * - `checkpoint_invalid`: the latest signed checkpoint is signed by the node key, covers no more
+ *   entries than exist, and its root equals the Merkle root of that prefix (RFC 9162).
+ */
+import { parseCanonical } from './canonical-json.js';
+import { verifyChainCheckpoint } from './chain-checkpoint.js';
+import { ENTRY_VERSION, NODE_AUTHOR, PRECEDENCES, entryId, verifyEntrySignature } from './entry.js';
+import { sha256Hex } from './hash.js';
+import { parseHlc } from './hlc.js';
+import { checkBody, getKind } from './kinds/registry.js';
+import './kinds/builtin.js';
+import { CompactRange, leafHash } from './merkle.js';
+
+/** The stored form the verifier reads: where the entry claims to sit, and its bytes. */
+export interface EntryRecord {
+  channel: string;
+  party: string;
+  seq: number;
+  hash: string;
+  canonical: string;
+  sig: string;
+  kind: string;
+  author: string;
+}
+
+export interface VerifyFailure {
+  /** `<channel>/<party>/<seq>`, or `<channel>/<party>` for chain-level failures. */
+  entry: string;
+  rule:
+    | 'canonical_form'
+    | 'hash_mismatch'
+    | 'field_mismatch'
+    | 'seq_gap'
+    | 'chain_link_broken'
+    | 'kind_invalid'
+    | 'author_key_unknown'
+    | 'signature_invalid'
+    | 'checkpoint_invalid';
+  message: string;
+}
+
+const MAX_FAILURES_PER_CHAIN = 1000;
+
+export class ChainVerifier {
+  readonly failures: VerifyFailure[] = [];
+  private expectedSeq = 0;
+  private previousHash: string | null = null;
+  private readonly tree = CompactRange.empty();
+  /** Merkle roots at every size a checkpoint may name are not kept; the root at `checkpointSize` is. */
+  private rootAtCheckpoint: Buffer | null = null;
+  private readonly publishedKeys = new Map<string, Set<string>>();
+  private checked = 0;
+
+  /**
+   * @param checkpointSize when the caller already knows the size of the checkpoint it will check
+   *   at the end, pass it so the root at that size is captured on the way.
+   */
+  constructor(
+    readonly channel: string,
+    readonly party: string,
+    private readonly nodePublicKey: string,
+    private readonly checkpointSize: number | null = null,
+  ) {
+    if (checkpointSize === 0) this.rootAtCheckpoint = this.tree.root();
+  }
+
+  get entriesChecked(): number {
+    return this.checked;
+  }
+
+  push(record: EntryRecord): void {
+    this.checked += 1;
+    const id = entryId(this.channel, this.party, record.seq);
+    if (record.seq !== this.expectedSeq) {
+      this.fail(
+        id,
+        'seq_gap',
+        record.seq > this.expectedSeq
+          ? `entries ${this.expectedSeq}..${record.seq - 1} are missing`
+          : `seq ${record.seq} repeats or goes backwards (expected ${this.expectedSeq})`,
+      );
+    }
+    if (sha256Hex(record.canonical) !== record.hash) {
+      this.fail(id, 'hash_mismatch', 'stored hash is not the SHA-256 of the stored entry text');
+    }
+    this.checkContent(id, record);
+    this.previousHash = record.hash;
+    this.expectedSeq = record.seq + 1;
+    this.tree.append(leafHash(record.canonical));
+    if (this.checkpointSize !== null && this.tree.size === this.checkpointSize) {
+      this.rootAtCheckpoint = this.tree.root();
+    }
+  }
+
+  /** Checks the chain's latest checkpoint against what was pushed; returns all failures. */
+  finish(checkpoint: string | null): VerifyFailure[] {
+    const chainId = `${this.channel}/${this.party}`;
+    if (checkpoint !== null) {
+      try {
+        const verified = verifyChainCheckpoint(checkpoint, this.channel, this.party, this.nodePublicKey);
+        if (verified.size > this.tree.size) {
+          this.fail(
+            chainId,
+            'checkpoint_invalid',
+            `signed checkpoint covers ${verified.size} entries but only ${this.tree.size} are stored: entries ${this.tree.size}..${verified.size - 1} are missing`,
+          );
+        } else {
+          const root = verified.size === this.tree.size ? this.tree.root() : this.rootAtCheckpoint;
+          if (root === null) {
+            this.fail(chainId, 'checkpoint_invalid', `no root captured at checkpoint size ${verified.size}`);
+          } else if (!root.equals(verified.rootHash)) {
+            this.fail(
+              chainId,
+              'checkpoint_invalid',
+              `Merkle root of the first ${verified.size} entries differs from the signed checkpoint`,
+            );
+          }
+        }
+      } catch (error) {
+        this.fail(chainId, 'checkpoint_invalid', (error as Error).message);
+      }
+    }
+    return this.failures;
+  }
+
+  private checkContent(id: string, record: EntryRecord): void {
+    let content: Record<string, unknown>;
+    try {
+      const parsed = parseCanonical(record.canonical);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('not an object');
+      content = parsed;
+    } catch (error) {
+      this.fail(id, 'canonical_form', (error as Error).message);
+      return;
+    }
+    if (content.v !== ENTRY_VERSION)
+      this.fail(id, 'canonical_form', `unsupported entry version ${String(content.v)}`);
+    if (
+      content.channel !== this.channel ||
+      content.party !== this.party ||
+      content.seq !== record.seq ||
+      content.kind !== record.kind ||
+      content.author !== record.author
+    ) {
+      this.fail(
+        id,
+        'field_mismatch',
+        'signed channel, party, seq, kind or author differ from where it is stored',
+      );
+    }
+    if (content.prev !== this.previousHash && record.seq === this.expectedSeq) {
+      this.fail(id, 'chain_link_broken', `prev does not name the hash of entry ${this.expectedSeq - 1}`);
+    }
+    if (
+      typeof content.hlc !== 'string' ||
+      parseHlc(content.hlc) === null ||
+      !PRECEDENCES.includes(content.precedence as (typeof PRECEDENCES)[number]) ||
+      typeof content.lang !== 'string' ||
+      typeof content.seen !== 'object' ||
+      content.seen === null
+    ) {
+      this.fail(id, 'canonical_form', 'hlc, precedence, lang or seen is malformed');
+    }
+    const kind = typeof content.kind === 'string' ? getKind(content.kind) : undefined;
+    const bodyCheck = kind ? checkBody(kind.name, content.body) : null;
+    if (!kind || !bodyCheck?.ok) {
+      this.fail(
+        id,
+        'kind_invalid',
+        kind
+          ? `body: ${bodyCheck && !bodyCheck.ok ? bodyCheck.message : ''}`
+          : `unknown kind '${String(content.kind)}'`,
+      );
+    }
+    const authorKey = typeof content.authorKey === 'string' ? content.authorKey : '';
+    const author = typeof content.author === 'string' ? content.author : '';
+    if (kind?.authoredBy === 'node') {
+      if (author !== NODE_AUTHOR || authorKey !== this.nodePublicKey) {
+        this.fail(
+          id,
+          'author_key_unknown',
+          `kind '${kind.name}' must be signed by the node key of ${this.party}`,
+        );
+      }
+    } else if (kind) {
+      if (!this.publishedKeys.get(author)?.has(authorKey)) {
+        this.fail(id, 'author_key_unknown', `key of '${author}' was not published earlier in this chain`);
+      }
+    }
+    if (!verifyEntrySignature(record.canonical, authorKey, record.sig)) {
+      this.fail(id, 'signature_invalid', `signature by '${author}' does not verify`);
+    } else if (kind?.name === 'principal-key' && bodyCheck?.ok && author === NODE_AUTHOR) {
+      const body = bodyCheck.body as { principal: string; publicKey: string };
+      let keys = this.publishedKeys.get(body.principal);
+      if (!keys) this.publishedKeys.set(body.principal, (keys = new Set()));
+      keys.add(body.publicKey);
+    }
+  }
+
+  private fail(entry: string, rule: VerifyFailure['rule'], message: string): void {
+    if (this.failures.length < MAX_FAILURES_PER_CHAIN) this.failures.push({ entry, rule, message });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Maps every failure to the one error shape `{"error": {"code", "message"}}` with a stable code:
+ * domain errors (ParleyError) keep theirs; Fastify's validation, parsing and size errors get
+ * codes of their own; anything unexpected is a logged 500 whose details stay in the log.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ParleyError, type ErrorCode, ERROR_CODES } from '../node/errors.js';
+import type { Metrics } from './metrics.js';
+
+function describeValidation(error: FastifyError): string {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const first = error.validation[0];
+    const issue = first?.params.issue as
+      { path: PropertyKey[]; code: string; message: string; keys?: string[] } | undefined;
+    const path =
+      issue && issue.path.length > 0 ? issue.path.map(String).join('.') : first?.instancePath || '';
+    const where = `${error.validationContext ?? 'request'}${path ? `.${path}` : ''}`;
+    if (issue?.code === 'unrecognized_keys')
+      return `${where}: unknown field(s) ${(issue.keys ?? []).join(', ')}`;
+    return `${where}: ${issue?.message ?? first?.message ?? 'invalid'}`;
+  }
+  return error.message;
+}
+
+function fastifyCode(error: FastifyError): ErrorCode | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'payload_too_large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported_media_type';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'malformed_json';
+    default:
+      if (error instanceof SyntaxError || error.statusCode === 400)
+        return error.validation ? 'validation_failed' : 'malformed_json';
+      return null;
+  }
+}
+
+export function registerErrorHandling(app: FastifyInstance, metrics: Metrics): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let code: ErrorCode;
+    let message: string;
+    if (error instanceof ParleyError) {
+      code = error.code;
+      message = error.message;
+      if (error.retryAfterSeconds !== undefined)
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+    } else if (error.validation) {
+      code = 'validation_failed';
+      message = describeValidation(error);
+    } else {
+      const mapped = fastifyCode(error);
+      if (mapped) {
+        code = mapped;
+        message =
+          mapped === 'malformed_json' ? `request body is not valid JSON: ${error.message}` : error.message;
+      } else {
+        code = 'internal';
+        message = 'internal error; the node log has the details';
+        request.log.error({ err: error }, 'unhandled error');
+      }
+    }
+    metrics.errors.inc({ code });
+    void reply.status(ERROR_CODES[code]).send({ error: { code, message } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send({
+        error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      });
+  });
+}

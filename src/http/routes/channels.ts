@@ -1,0 +1,214 @@
+/**
+ * Channels and their entries: create and list channels, append entries, page through a channel,
+ * acknowledge entries, the inbox of entries awaiting the caller's receipt, and live updates as
+ * Server-Sent Events.
+ */
+import { z } from 'zod';
+import type { ParleyNode } from '../../node/parley-node.js';
+import {
+  ackBody,
+  channelBody,
+  channelParams,
+  channelSchema,
+  entryParams,
+  entrySchema,
+  errorSchema,
+  inboxQuery,
+  pageQuery,
+  postEntryBody,
+} from '../schemas.js';
+import { authOf, type TypedApp } from '../typed-app.js';
+
+const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
+const HEARTBEAT_MS = 15_000;
+
+export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
+  app.get(
+    '/api/v1/channels',
+    {
+      schema: {
+        summary: 'Channels the caller may read',
+        tags: ['channels'],
+        response: { 200: z.array(channelSchema) },
+      },
+    },
+    async (request) => node.listChannels(authOf(request).principal),
+  );
+
+  app.post(
+    '/api/v1/channels',
+    {
+      schema: {
+        summary: 'Create a channel between offices; its charter is the first signed entry (admin)',
+        tags: ['channels'],
+        body: channelBody,
+        response: { 201: channelSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await node.createChannel(authOf(request).principal, request.body)),
+  );
+
+  app.get(
+    '/api/v1/channels/:channel',
+    {
+      schema: {
+        summary: 'One channel',
+        tags: ['channels'],
+        params: channelParams,
+        response: { 200: channelSchema, ...errors },
+      },
+    },
+    async (request) => node.getChannel(authOf(request).principal, request.params.channel),
+  );
+
+  app.get(
+    '/api/v1/channels/:channel/entries',
+    {
+      schema: {
+        summary: 'Entries of a channel after a cursor, in the order this node stored them',
+        tags: ['entries'],
+        params: channelParams,
+        querystring: pageQuery,
+        response: { 200: z.object({ entries: z.array(entrySchema), next: z.number() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { after, limit } = request.query;
+      const entries = await node.listEntries(authOf(request).principal, request.params.channel, after, limit);
+      return { entries, next: entries.at(-1)?.cursor ?? after };
+    },
+  );
+
+  app.post(
+    '/api/v1/channels/:channel/entries',
+    {
+      schema: {
+        summary: 'Append a signed entry; answers 201 only once it is durable',
+        tags: ['entries'],
+        params: channelParams,
+        body: postEntryBody,
+        response: { 201: entrySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const entry = await node.postEntry(authOf(request).principal, request.params.channel, request.body);
+      return reply.status(201).send(entry);
+    },
+  );
+
+  app.get(
+    '/api/v1/channels/:channel/entries/:party/:seq',
+    {
+      schema: {
+        summary: 'One entry',
+        tags: ['entries'],
+        params: entryParams,
+        response: { 200: entrySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { channel, party, seq } = request.params;
+      return node.getEntry(authOf(request).principal, channel, party, seq);
+    },
+  );
+
+  app.post(
+    '/api/v1/channels/:channel/entries/:party/:seq/receipts',
+    {
+      schema: {
+        summary: 'Acknowledge an entry as read or understood (with an optional read-back)',
+        tags: ['entries'],
+        params: entryParams,
+        body: ackBody,
+        response: { 201: entrySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { channel, party, seq } = request.params;
+      const { level, readBack } = request.body;
+      const receipt = await node.acknowledge(authOf(request).principal, channel, party, seq, level, readBack);
+      return reply.status(201).send(receipt);
+    },
+  );
+
+  app.get(
+    '/api/v1/inbox',
+    {
+      schema: {
+        summary: "Entries awaiting the caller's receipt, oldest first",
+        tags: ['entries'],
+        querystring: inboxQuery,
+        response: { 200: z.object({ entries: z.array(entrySchema) }), ...errors },
+      },
+    },
+    async (request) => ({
+      entries: await node.inbox(authOf(request).principal, request.query.limit, request.query.channel),
+    }),
+  );
+
+  app.get(
+    '/api/v1/channels/:channel/events',
+    {
+      schema: {
+        summary:
+          'Live updates (text/event-stream): each new entry as an `entry` event whose id is its cursor; resumes after Last-Event-ID or ?after=',
+        tags: ['entries'],
+        params: channelParams,
+        querystring: z.strictObject({ after: z.coerce.number().int().min(0).optional() }),
+      },
+    },
+    async (request, reply) => {
+      const actor = authOf(request).principal;
+      const channel = await node.getChannel(actor, request.params.channel);
+      // Reading once checks the caller may read the channel before the stream opens.
+      await node.listEntries(actor, channel.id, 0, 1);
+      const lastEventId = Number(request.headers['last-event-id']);
+      let cursor = request.query.after ?? (Number.isSafeInteger(lastEventId) ? lastEventId : 0);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write(': connected\n\n');
+      let sending = false;
+      let again = false;
+      const send = async (): Promise<void> => {
+        if (sending) {
+          again = true;
+          return;
+        }
+        sending = true;
+        try {
+          do {
+            again = false;
+            for (;;) {
+              const entries = await node.listEntries(actor, channel.id, cursor, 500);
+              if (entries.length === 0) break;
+              for (const entry of entries) {
+                raw.write(`id: ${entry.cursor}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
+                cursor = entry.cursor ?? cursor;
+              }
+            }
+          } while (again);
+        } catch (error) {
+          request.log.warn({ err: error }, 'live update stream stopped');
+          raw.end();
+        } finally {
+          sending = false;
+        }
+      };
+      const listener = (): void => void send();
+      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      node.events.on(`channel:${channel.id}`, listener);
+      raw.on('close', () => {
+        clearInterval(heartbeat);
+        node.events.off(`channel:${channel.id}`, listener);
+      });
+      await send();
+    },
+  );
+}

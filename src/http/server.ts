@@ -1,0 +1,105 @@
+/**
+ * The node's HTTP API (Fastify). Every route validates its input with the zod schemas in
+ * schemas.ts, authenticates (except login, health and metrics), and answers errors in one shape:
+ * `{"error": {"code", "message"}}`.
+ */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { LoginLimiter } from '../auth/login-limiter.js';
+import type { ParleyNode } from '../node/parley-node.js';
+import { authenticate, type Authenticated } from './authenticate.js';
+import { registerErrorHandling } from './error-mapping.js';
+import { Metrics } from './metrics.js';
+import { registerChannelRoutes } from './routes/channels.js';
+import { registerDirectoryRoutes } from './routes/directory.js';
+import { registerSessionRoutes } from './routes/session.js';
+import { registerSystemRoutes } from './routes/system.js';
+
+export interface ServerOptions {
+  logger: Logger | false;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+  /** Mark cookies Secure (set when serving over TLS). */
+  secureCookies?: boolean;
+  sessionTtlMs?: number;
+  loginLimit?: { maxFailures: number; windowMs: number };
+}
+
+export type ParleyApp = FastifyInstance;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Authenticated | null;
+  }
+}
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export async function buildServer(node: ParleyNode, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger === false ? undefined : options.logger,
+    logger: options.logger === false ? false : undefined,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Per-request lines would dominate the log at thousands of appends a second; errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('auth', null);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Parley node API',
+        version: '1.0.0',
+        description: 'Signed, durable channel logs of one party. Errors: {"error": {"code", "message"}}.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'parley_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const metrics = new Metrics(node);
+  registerErrorHandling(app, metrics);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(
+      request.routeOptions.url ?? 'unknown',
+      request.method,
+      reply.statusCode,
+      reply.elapsedTime,
+    );
+    if (reply.statusCode >= 500)
+      request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
+  });
+
+  // Every route is authenticated unless it says it is public, and before its body is parsed.
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public) return;
+    request.auth = await authenticate(request, node.storage, Date.now());
+  });
+  const limiter = new LoginLimiter(options.loginLimit ?? { maxFailures: 5, windowMs: 15 * 60_000 });
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  registerSystemRoutes(typed, node, metrics);
+  registerSessionRoutes(typed, node, {
+    limiter,
+    secureCookies: options.secureCookies ?? false,
+    sessionTtlMs: options.sessionTtlMs ?? 12 * 3600_000,
+  });
+  registerDirectoryRoutes(typed, node);
+  registerChannelRoutes(typed, node);
+  return app;
+}

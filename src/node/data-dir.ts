@@ -1,0 +1,58 @@
+/**
+ * A node's data directory: `node.key` (the node's Ed25519 private key, PEM, mode 0600) and
+ * `parley.db` (SQLite). The directory itself is 0700: nothing in it is for other users.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { join } from 'node:path';
+import { ParleyError } from './errors.js';
+
+export const NODE_KEY_FILE = 'node.key';
+export const DATABASE_FILE = 'parley.db';
+
+export function nodeKeyPath(dataDir: string): string {
+  return join(dataDir, NODE_KEY_FILE);
+}
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+export function isInitialised(dataDir: string): boolean {
+  return existsSync(nodeKeyPath(dataDir)) || existsSync(databasePath(dataDir));
+}
+
+export function ensureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+}
+
+/** Writes the node key (PKCS#8 DER, base64) as PEM; refuses to overwrite an existing key. */
+export function writeNodeKey(dataDir: string, privateKey: string): void {
+  const pem = createPrivateKey({
+    key: Buffer.from(privateKey, 'base64'),
+    format: 'der',
+    type: 'pkcs8',
+  }).export({
+    format: 'pem',
+    type: 'pkcs8',
+  });
+  writeFileSync(nodeKeyPath(dataDir), pem, { mode: 0o600, flag: 'wx' });
+  chmodSync(nodeKeyPath(dataDir), 0o600);
+}
+
+/** Reads the node key; refuses a key file that other users could read. */
+export function readNodeKey(dataDir: string): string {
+  const path = nodeKeyPath(dataDir);
+  if (!existsSync(path)) {
+    throw new ParleyError('not_found', `no node key at ${path}: run \`parley init\` first`);
+  }
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new ParleyError(
+      'forbidden',
+      `${path} has mode ${mode.toString(8)}; the node key must be readable by its owner only (chmod 600)`,
+    );
+  }
+  const key = createPrivateKey(readFileSync(path));
+  return key.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+}

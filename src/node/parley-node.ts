@@ -1,0 +1,500 @@
+/**
+ * One party's node: its storage, its key, its clock and the operations the HTTP API and the CLI
+ * share. Every operation that acts for a person takes the acting principal and checks the
+ * policy first; nothing is written unless every check passes.
+ */
+import { EventEmitter } from 'node:events';
+import { parseCanonical } from '../core/canonical-json.js';
+import { NODE_AUTHOR, PRECEDENCES, entryId, type EntryContent, type Precedence } from '../core/entry.js';
+import { HybridLogicalClock } from '../core/hlc.js';
+import { fingerprint, generateKeyPair, publicKeyOf } from '../core/keys.js';
+import { checkBody, getKind, listKinds } from '../core/kinds/registry.js';
+import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../core/kinds/builtin.js';
+import { hashPassword, passwordProblem } from '../auth/password.js';
+import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import {
+  AlreadyExistsError,
+  ROLES,
+  type Channel,
+  type CursoredEntry,
+  type Office,
+  type Principal,
+  type Role,
+  type Storage,
+  type StoredEntry,
+} from '../storage/storage.js';
+import { Appender, sealNewChain, type EntryDraft } from './appender.js';
+import { databasePath, ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
+import { ParleyError } from './errors.js';
+import { canManage, canRead, canWrite } from './policy.js';
+
+/** An entry as clients see it: the signed content plus where and when it was stored. */
+export interface EntryView extends EntryContent {
+  id: string;
+  hash: string;
+  sig: string;
+  cursor: number | null;
+  storedAt: number;
+}
+
+export interface InitOptions {
+  dataDir: string;
+  party: string;
+  partyName: string;
+  adminId: string;
+  adminPassword: string;
+}
+
+export interface NewPrincipal {
+  id: string;
+  office: string | null;
+  role: Role;
+  title: string;
+  password: string;
+}
+
+export interface NewChannel {
+  id: string;
+  name: string;
+  offices: string[];
+  languages: string[];
+}
+
+export interface PostEntry {
+  kind: string;
+  precedence?: Precedence;
+  lang?: string;
+  body: unknown;
+}
+
+export class ParleyNode {
+  readonly events = new EventEmitter();
+  readonly appender: Appender;
+  readonly clock: HybridLogicalClock;
+
+  private constructor(
+    readonly storage: Storage,
+    readonly party: string,
+    readonly partyName: string,
+    readonly nodePublicKey: string,
+    private readonly nodePrivateKey: string,
+    private readonly now: () => number,
+  ) {
+    this.events.setMaxListeners(0);
+    this.clock = new HybridLogicalClock(now);
+    this.appender = new Appender({
+      storage,
+      party,
+      nodePrivateKey,
+      clock: this.clock,
+      now,
+      onCommit: (entries) => {
+        for (const channel of new Set(entries.map((e) => e.channel))) this.events.emit(`channel:${channel}`);
+      },
+    });
+  }
+
+  /** Creates a node's data directory, key, database and first administrator. */
+  static async init(options: InitOptions): Promise<ParleyNode> {
+    if (!PARTY_PATTERN.test(options.party)) {
+      throw new ParleyError(
+        'validation_failed',
+        `party '${options.party}' must be upper-case letters/digits, e.g. RU`,
+      );
+    }
+    if (isInitialised(options.dataDir)) {
+      throw new ParleyError(
+        'already_exists',
+        `${options.dataDir} already holds a node; choose another --data-dir`,
+      );
+    }
+    const weak = passwordProblem(options.adminPassword);
+    if (weak) throw new ParleyError('password_too_weak', weak);
+    ensureDataDir(options.dataDir);
+    const nodeKeys = generateKeyPair();
+    writeNodeKey(options.dataDir, nodeKeys.privateKey);
+    const storage = SqliteStorage.open(databasePath(options.dataDir));
+    await storage.setNodeInfo({
+      party: options.party,
+      partyName: options.partyName,
+      nodePublicKey: nodeKeys.publicKey,
+      createdAt: Date.now(),
+    });
+    const node = new ParleyNode(
+      storage,
+      options.party,
+      options.partyName,
+      nodeKeys.publicKey,
+      nodeKeys.privateKey,
+      Date.now,
+    );
+    await node.addPrincipalUnchecked({
+      id: options.adminId,
+      office: null,
+      role: 'admin',
+      title: 'Administrator',
+      password: options.adminPassword,
+    });
+    return node;
+  }
+
+  /** Opens an initialised data directory. */
+  static async open(dataDir: string, options: { now?: () => number } = {}): Promise<ParleyNode> {
+    if (!isInitialised(dataDir)) {
+      throw new ParleyError(
+        'not_found',
+        `${dataDir} holds no node: run \`parley init --data-dir ${dataDir}\` first`,
+      );
+    }
+    const nodePrivateKey = readNodeKey(dataDir);
+    const storage = SqliteStorage.open(databasePath(dataDir));
+    const info = await storage.getNodeInfo();
+    if (!info) throw new ParleyError('not_found', `${dataDir} has a database without node information`);
+    if (publicKeyOf(nodePrivateKey) !== info.nodePublicKey) {
+      throw new ParleyError(
+        'forbidden',
+        `node.key in ${dataDir} does not match the key recorded in the database`,
+      );
+    }
+    return new ParleyNode(
+      storage,
+      info.party,
+      info.partyName,
+      info.nodePublicKey,
+      nodePrivateKey,
+      options.now ?? Date.now,
+    );
+  }
+
+  get fingerprint(): string {
+    return fingerprint(this.nodePublicKey);
+  }
+
+  async close(): Promise<void> {
+    await this.appender.close();
+    await this.storage.close();
+  }
+
+  // --- offices and principals -------------------------------------------------------------
+
+  async addOffice(actor: Principal, office: Office): Promise<Office> {
+    this.requireAdmin(actor);
+    if (!ID_PATTERN.test(office.id))
+      throw new ParleyError('validation_failed', `office id '${office.id}' is not valid`);
+    if (office.name.trim() === '')
+      throw new ParleyError('validation_failed', 'office name must not be empty');
+    await this.mapExists(() => this.storage.addOffice(office));
+    return office;
+  }
+
+  async addPrincipal(actor: Principal, input: NewPrincipal): Promise<Principal> {
+    this.requireAdmin(actor);
+    return this.addPrincipalUnchecked(input);
+  }
+
+  private async addPrincipalUnchecked(input: NewPrincipal): Promise<Principal> {
+    if (!ID_PATTERN.test(input.id))
+      throw new ParleyError('validation_failed', `user id '${input.id}' is not valid`);
+    if (!ROLES.includes(input.role))
+      throw new ParleyError('validation_failed', `role '${input.role}' is not one of ${ROLES.join(', ')}`);
+    if (input.role !== 'admin' && input.office === null) {
+      throw new ParleyError('validation_failed', `a ${input.role} must belong to an office`);
+    }
+    if (input.office !== null && !(await this.storage.getOffice(input.office))) {
+      throw new ParleyError('office_not_found', `office '${input.office}' does not exist`);
+    }
+    const weak = passwordProblem(input.password);
+    if (weak) throw new ParleyError('password_too_weak', weak);
+    if (await this.storage.getPrincipal(input.id)) {
+      throw new ParleyError('already_exists', `user '${input.id}' already exists`);
+    }
+    const keys = generateKeyPair();
+    const principal: Principal = {
+      id: input.id,
+      office: input.office,
+      role: input.role,
+      title: input.title,
+      passwordHash: await hashPassword(input.password),
+      publicKey: keys.publicKey,
+      privateKey: keys.privateKey,
+      createdAt: this.now(),
+      disabled: false,
+    };
+    await this.mapExists(() => this.storage.addPrincipal(principal));
+    // Publish the new key in every channel of the principal's office, so peers can verify it.
+    if (principal.office !== null) {
+      const channels = (await this.storage.listChannels()).filter((c) =>
+        c.offices.includes(principal.office!),
+      );
+      if (channels.length > 0) {
+        await this.appender.append(channels.map((c) => this.keyPublication(c, principal)));
+      }
+    }
+    return principal;
+  }
+
+  // --- channels ----------------------------------------------------------------------------
+
+  async createChannel(actor: Principal, input: NewChannel): Promise<Channel> {
+    this.requireAdmin(actor);
+    if (!ID_PATTERN.test(input.id))
+      throw new ParleyError('validation_failed', `channel id '${input.id}' is not valid`);
+    if (input.name.trim() === '')
+      throw new ParleyError('validation_failed', 'channel name must not be empty');
+    if (input.offices.length === 0)
+      throw new ParleyError('validation_failed', 'a channel needs at least one office');
+    if (input.languages.length === 0)
+      throw new ParleyError('validation_failed', 'a channel needs at least one language');
+    for (const language of input.languages) {
+      if (!LANGUAGE_PATTERN.test(language)) {
+        throw new ParleyError(
+          'language_invalid',
+          `'${language}' is not a BCP 47 language tag such as en or ru`,
+        );
+      }
+    }
+    for (const office of input.offices) {
+      if (!(await this.storage.getOffice(office)))
+        throw new ParleyError('office_not_found', `office '${office}' does not exist`);
+    }
+    if (await this.storage.getChannel(input.id))
+      throw new ParleyError('already_exists', `channel '${input.id}' already exists`);
+    const channel: Channel = {
+      id: input.id,
+      name: input.name,
+      offices: [...new Set(input.offices)],
+      languages: [...new Set(input.languages)],
+      state: 'active',
+      createdAt: this.now(),
+    };
+    const members = (await this.storage.listPrincipals()).filter(
+      (p) => p.office !== null && channel.offices.includes(p.office),
+    );
+    const drafts: EntryDraft[] = [
+      this.nodeDraft(channel, 'charter', {
+        name: channel.name,
+        offices: channel.offices,
+        languages: channel.languages,
+        nodeKey: this.nodePublicKey,
+      }),
+      ...members.map((p) => this.keyPublication(channel, p)),
+    ];
+    const { entries, head } = sealNewChain(
+      channel.id,
+      this.party,
+      drafts,
+      this.clock,
+      this.nodePrivateKey,
+      this.now(),
+    );
+    await this.mapExists(() => this.storage.createChannel(channel, entries, head));
+    return channel;
+  }
+
+  async getChannel(actor: Principal, id: string): Promise<Channel> {
+    const channel = await this.storage.getChannel(id);
+    // A channel the actor may not see is reported as missing, so ids do not leak.
+    if (!channel || !(canRead(actor, channel) || canManage(actor))) {
+      throw new ParleyError('channel_not_found', `channel '${id}' does not exist or you are not a member`);
+    }
+    return channel;
+  }
+
+  async listChannels(actor: Principal): Promise<Channel[]> {
+    return (await this.storage.listChannels()).filter((c) => canRead(actor, c) || canManage(actor));
+  }
+
+  // --- entries -----------------------------------------------------------------------------
+
+  /** Validates and appends one entry by `actor`; resolves once it is durable. */
+  async postEntry(actor: Principal, channelId: string, input: PostEntry): Promise<EntryView> {
+    const channel = await this.readableChannel(actor, channelId);
+    if (!canWrite(actor, channel)) {
+      throw new ParleyError(
+        'forbidden',
+        `${actor.role} '${actor.id}' may read but not write in '${channel.id}'`,
+      );
+    }
+    if (channel.state !== 'active')
+      throw new ParleyError('channel_not_active', `channel '${channel.id}' is ${channel.state}`);
+    const kind = getKind(input.kind);
+    if (!kind) {
+      const known = listKinds()
+        .filter((k) => k.authoredBy === 'principal')
+        .map((k) => k.name);
+      throw new ParleyError(
+        'kind_unknown',
+        `kind '${input.kind}' is not known; use one of ${known.join(', ')}`,
+      );
+    }
+    if (kind.authoredBy !== 'principal')
+      throw new ParleyError('kind_not_allowed', `entries of kind '${kind.name}' are written by the node`);
+    const precedence = input.precedence ?? 'ROUTINE';
+    if (!PRECEDENCES.includes(precedence)) {
+      throw new ParleyError('precedence_invalid', `precedence must be one of ${PRECEDENCES.join(', ')}`);
+    }
+    const lang = input.lang ?? channel.languages[0]!;
+    if (!channel.languages.includes(lang)) {
+      throw new ParleyError(
+        'language_invalid',
+        `language '${lang}' is not one of the channel's languages (${channel.languages.join(', ')})`,
+      );
+    }
+    const body = checkBody(kind.name, input.body);
+    if (!body.ok) throw new ParleyError('body_invalid', body.message);
+    const ref = kind.ref(body.body);
+    if (ref !== null) await this.checkReference(actor, channel, body.body);
+    const [appended] = await this.appender.append([
+      {
+        channel: channel.id,
+        kind: kind.name,
+        precedence,
+        lang,
+        body: body.body,
+        author: actor.id,
+        authorKey: actor.publicKey,
+        signingKey: actor.privateKey,
+      },
+    ]);
+    return toView(appended!.stored, null);
+  }
+
+  /** Entries of a channel after a cursor, in storage order. */
+  async listEntries(actor: Principal, channelId: string, after: number, limit: number): Promise<EntryView[]> {
+    const channel = await this.readableChannel(actor, channelId);
+    const entries = await this.storage.readChannel(channel.id, after, limit);
+    return entries.map((e) => toView(e, e.cursor));
+  }
+
+  async getEntry(actor: Principal, channelId: string, party: string, seq: number): Promise<EntryView> {
+    const channel = await this.readableChannel(actor, channelId);
+    const entry = await this.storage.getEntry(channel.id, party, seq);
+    if (!entry)
+      throw new ParleyError('entry_not_found', `entry ${entryId(channel.id, party, seq)} does not exist`);
+    return toView(entry, null);
+  }
+
+  /** Entries in the actor's channels that await the actor's receipt, oldest first. */
+  async inbox(actor: Principal, limit: number, channelId?: string): Promise<EntryView[]> {
+    const channels = channelId
+      ? [await this.readableChannel(actor, channelId)]
+      : (await this.storage.listChannels()).filter((c) => canRead(actor, c));
+    if (channels.length === 0) return [];
+    const kinds = listKinds()
+      .filter((k) => k.expectsReceipt)
+      .map((k) => k.name);
+    const entries = await this.storage.listAwaitingReceipt(
+      actor.id,
+      channels.map((c) => c.id),
+      kinds,
+      limit,
+    );
+    return entries.map((e) => toView(e, e.cursor));
+  }
+
+  /** Appends a `read` or `understood` receipt for an entry. */
+  async acknowledge(
+    actor: Principal,
+    channelId: string,
+    party: string,
+    seq: number,
+    level: 'read' | 'understood',
+    readBack?: string,
+  ): Promise<EntryView> {
+    const channel = await this.readableChannel(actor, channelId);
+    const target = await this.storage.getEntry(channel.id, party, seq);
+    if (!target)
+      throw new ParleyError('entry_not_found', `entry ${entryId(channel.id, party, seq)} does not exist`);
+    const body: Record<string, unknown> = { of: { party, seq, hash: target.hash }, level };
+    if (readBack !== undefined) body.readBack = readBack;
+    return this.postEntry(actor, channel.id, { kind: 'receipt', precedence: target.precedence, body });
+  }
+
+  private async checkReference(
+    actor: Principal,
+    channel: Channel,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const of = body.of as { party: string; seq: number; hash: string };
+    const target = await this.storage.getEntry(channel.id, of.party, of.seq);
+    if (!target) {
+      throw new ParleyError(
+        'entry_not_found',
+        `entry ${entryId(channel.id, of.party, of.seq)} does not exist in this channel`,
+      );
+    }
+    if (target.hash !== of.hash) {
+      throw new ParleyError(
+        'ref_invalid',
+        `entry ${entryId(channel.id, of.party, of.seq)} has a different hash`,
+      );
+    }
+    if (target.author === actor.id)
+      throw new ParleyError('ref_invalid', 'you cannot acknowledge your own entry');
+    if (!getKind(target.kind)?.expectsReceipt) {
+      throw new ParleyError('ref_invalid', `entries of kind '${target.kind}' are not acknowledged`);
+    }
+  }
+
+  private async readableChannel(actor: Principal, id: string): Promise<Channel> {
+    const channel = await this.storage.getChannel(id);
+    if (!channel || !canRead(actor, channel)) {
+      throw new ParleyError('channel_not_found', `channel '${id}' does not exist or you are not a member`);
+    }
+    return channel;
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private nodeDraft(channel: Channel, kind: string, body: Record<string, unknown>): EntryDraft {
+    const checked = checkBody(kind, body);
+    if (!checked.ok) throw new ParleyError('body_invalid', checked.message);
+    return {
+      channel: channel.id,
+      kind,
+      precedence: 'ROUTINE',
+      lang: channel.languages[0]!,
+      body: checked.body,
+      author: NODE_AUTHOR,
+      authorKey: this.nodePublicKey,
+      signingKey: this.nodePrivateKey,
+    };
+  }
+
+  private keyPublication(channel: Channel, principal: Principal): EntryDraft {
+    return this.nodeDraft(channel, 'principal-key', {
+      principal: principal.id,
+      office: principal.office,
+      role: principal.role,
+      title: principal.title,
+      publicKey: principal.publicKey,
+    });
+  }
+
+  private requireAdmin(actor: Principal): void {
+    if (!canManage(actor))
+      throw new ParleyError('forbidden', 'only administrators manage users, offices and channels');
+  }
+
+  private async mapExists(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) throw new ParleyError('already_exists', error.message);
+      throw error;
+    }
+  }
+}
+
+/** Decodes a stored entry for clients. */
+export function toView(entry: StoredEntry | CursoredEntry, cursor: number | null): EntryView {
+  const content = parseCanonical(entry.canonical) as unknown as EntryContent;
+  return {
+    ...content,
+    id: entryId(entry.channel, entry.party, entry.seq),
+    hash: entry.hash,
+    sig: entry.sig,
+    cursor,
+    storedAt: entry.storedAt,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Who may do what. Need-to-know: only principals of a channel's member offices read it; of
+ * those, observers only read; administrators manage users, offices and channels but read no
+ * channel unless they also belong to a member office.
+ */
+import type { Channel, Principal } from '../storage/storage.js';
+
+export function canManage(actor: Principal): boolean {
+  return actor.role === 'admin' && !actor.disabled;
+}
+
+export function canRead(actor: Principal, channel: Channel): boolean {
+  return !actor.disabled && actor.office !== null && channel.offices.includes(actor.office);
+}
+
+export function canWrite(actor: Principal, channel: Channel): boolean {
+  return canRead(actor, channel) && actor.role !== 'observer';
+}

@@ -1,0 +1,195 @@
+/**
+ * The storage contract. Every backend (SQLite now, PostgreSQL later) implements it and must pass
+ * the shared contract suite in `contract-suite.ts`. Methods are async so that network-backed
+ * engines fit without changing callers.
+ *
+ * Durability rule: when a write method resolves, the data is on stable storage (fsync'd).
+ */
+import type { Precedence } from '../core/entry.js';
+
+export const ROLES = ['admin', 'head', 'member', 'duty-officer', 'translator', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface NodeInfo {
+  party: string;
+  partyName: string;
+  /** Node's Ed25519 public key (raw, base64). The private key lives in a 0600 file, not here. */
+  nodePublicKey: string;
+  createdAt: number;
+}
+
+export interface Office {
+  id: string;
+  name: string;
+}
+
+export interface Principal {
+  id: string;
+  /** null for node-wide administrators who belong to no office. */
+  office: string | null;
+  role: Role;
+  title: string;
+  /** scrypt hash in the PHC-like form produced by auth/password.ts. */
+  passwordHash: string;
+  publicKey: string;
+  /** PKCS#8 DER, base64. The node signs entries on the principal's behalf with it. */
+  privateKey: string;
+  createdAt: number;
+  disabled: boolean;
+}
+
+export type ChannelState = 'active' | 'suspended' | 'closed';
+
+export interface Channel {
+  id: string;
+  name: string;
+  offices: string[];
+  languages: string[];
+  state: ChannelState;
+  createdAt: number;
+}
+
+/** One stored entry. `canonical` is the signed text; the other fields are derived for queries. */
+export interface StoredEntry {
+  channel: string;
+  party: string;
+  seq: number;
+  hash: string;
+  canonical: string;
+  sig: string;
+  kind: string;
+  author: string;
+  precedence: Precedence;
+  hlc: string;
+  /** For receipts and other entries that point at one entry: `<party>/<seq>`; otherwise null. */
+  ref: string | null;
+  /** Milliseconds since the epoch when this node stored the entry. */
+  storedAt: number;
+}
+
+/** A stored entry with its position in this node's store, used as a paging/live-update cursor. */
+export interface CursoredEntry extends StoredEntry {
+  cursor: number;
+}
+
+/** The state of one party's chain in one channel after the last commit. */
+export interface ChainHead {
+  channel: string;
+  party: string;
+  /** Number of entries (the next seq). */
+  size: number;
+  /** Hash of the last entry, null when empty. */
+  hash: string | null;
+  /** RFC 9162 compact range of the chain's Merkle tree (hex hashes), see core/merkle.ts. */
+  frontier: string[];
+  /** The latest signed checkpoint (C2SP signed note) covering `size` entries. */
+  checkpoint: string;
+}
+
+export interface Session {
+  tokenHash: string;
+  principal: string;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ApiToken {
+  tokenHash: string;
+  principal: string;
+  label: string;
+  createdAt: number;
+}
+
+export interface AuditEvent {
+  at: number;
+  type: string;
+  principal: string | null;
+  ip: string | null;
+  detail: string;
+}
+
+export interface Storage {
+  readonly engine: string;
+  close(): Promise<void>;
+
+  getNodeInfo(): Promise<NodeInfo | null>;
+  setNodeInfo(info: NodeInfo): Promise<void>;
+
+  /** Throws AlreadyExistsError when the id is taken. */
+  addOffice(office: Office): Promise<void>;
+  getOffice(id: string): Promise<Office | null>;
+  listOffices(): Promise<Office[]>;
+
+  /** Throws AlreadyExistsError when the id is taken. */
+  addPrincipal(principal: Principal): Promise<void>;
+  getPrincipal(id: string): Promise<Principal | null>;
+  listPrincipals(): Promise<Principal[]>;
+
+  /**
+   * Creates a channel together with the first entries of the local party's chain, atomically.
+   * Throws AlreadyExistsError when the id is taken.
+   */
+  createChannel(channel: Channel, entries: StoredEntry[], head: ChainHead): Promise<void>;
+  getChannel(id: string): Promise<Channel | null>;
+  listChannels(): Promise<Channel[]>;
+
+  /**
+   * Appends entries to one or more chains in one durable transaction and replaces those chains'
+   * heads. All or nothing: throws ChainConflictError (and writes nothing) when an entry's seq is
+   * already taken or does not continue the stored head, or when `prev` does not match.
+   */
+  appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void>;
+  getChainHead(channel: string, party: string): Promise<ChainHead | null>;
+  listChainHeads(channel: string): Promise<ChainHead[]>;
+  getEntry(channel: string, party: string, seq: number): Promise<StoredEntry | null>;
+  /** Entries of one chain with seq >= fromSeq, ascending, at most `limit`. */
+  readChain(channel: string, party: string, fromSeq: number, limit: number): Promise<StoredEntry[]>;
+  /** Entries of a channel stored after `afterCursor`, in storage order, at most `limit`. */
+  readChannel(channel: string, afterCursor: number, limit: number): Promise<CursoredEntry[]>;
+  /**
+   * Entries in the given channels that await a receipt from `principal`: kind in `kinds`, not
+   * authored by the principal, and with no entry of kind 'receipt' by the principal whose ref
+   * names them. Oldest first.
+   */
+  listAwaitingReceipt(
+    principal: string,
+    channels: string[],
+    kinds: string[],
+    limit: number,
+  ): Promise<CursoredEntry[]>;
+  countEntries(): Promise<number>;
+
+  createSession(session: Session): Promise<void>;
+  getSession(tokenHash: string): Promise<Session | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  createApiToken(token: ApiToken): Promise<void>;
+  getApiToken(tokenHash: string): Promise<ApiToken | null>;
+
+  recordAudit(event: AuditEvent): Promise<void>;
+  listAudit(limit: number): Promise<AuditEvent[]>;
+}
+
+/** A unique id (office, principal, channel, session) is already in use. */
+export class AlreadyExistsError extends Error {
+  override readonly name = 'AlreadyExistsError';
+  constructor(
+    readonly what: string,
+    readonly id: string,
+  ) {
+    super(`${what} '${id}' already exists`);
+  }
+}
+
+/** An append did not continue the stored chain; nothing was written. */
+export class ChainConflictError extends Error {
+  override readonly name = 'ChainConflictError';
+  constructor(
+    readonly channel: string,
+    readonly party: string,
+    readonly seq: number,
+    detail: string,
+  ) {
+    super(`chain ${channel}/${party} conflict at seq ${seq}: ${detail}`);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Starts real `parley` processes for integration tests (the compiled CLI, as a user runs it) and
+ * prepares data directories through the same node code the CLI uses.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../src/auth/tokens.js';
+import { LOCAL_OPERATOR } from '../../src/cli/context.js';
+import { ParleyNode } from '../../src/node/parley-node.js';
+import type { Role } from '../../src/storage/storage.js';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+export const CLI = join(PROJECT_ROOT, 'bin/parley.js');
+export const PASSWORD = 'correct horse battery staple';
+
+export function tempDir(prefix = 'parley-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    input,
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+/** Starts `parley serve` on a free port and resolves once it listens. */
+export async function startServe(dataDir: string, extra: string[] = []): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    });
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface Fixture {
+  dataDir: string;
+  tokens: Record<string, string>;
+}
+
+/**
+ * A node for party RU with offices `svr` and `president`, and users: `svr-head` (head, svr),
+ * `svr-duty` (duty-officer, svr), `svr-observer` (observer, svr), `pres-head` (head, president);
+ * channel `intel` (svr; ru, en) and `leaders` (president). An API token per user.
+ */
+export async function prepareNode(dataDir = tempDir()): Promise<Fixture> {
+  const node = await ParleyNode.init({
+    dataDir,
+    party: 'RU',
+    partyName: 'Russian Federation',
+    adminId: 'admin',
+    adminPassword: PASSWORD,
+  });
+  try {
+    await node.addOffice(LOCAL_OPERATOR, { id: 'svr', name: 'Foreign Intelligence Service' });
+    await node.addOffice(LOCAL_OPERATOR, { id: 'president', name: 'Office of the President' });
+    const users: Array<[string, string, Role]> = [
+      ['svr-head', 'svr', 'head'],
+      ['svr-duty', 'svr', 'duty-officer'],
+      ['svr-observer', 'svr', 'observer'],
+      ['pres-head', 'president', 'head'],
+    ];
+    await node.createChannel(LOCAL_OPERATOR, {
+      id: 'intel',
+      name: 'Intelligence',
+      offices: ['svr'],
+      languages: ['ru', 'en'],
+    });
+    await node.createChannel(LOCAL_OPERATOR, {
+      id: 'leaders',
+      name: 'Leaders',
+      offices: ['president'],
+      languages: ['en', 'ru'],
+    });
+    const tokens: Record<string, string> = {};
+    for (const [id, office, role] of users) {
+      await node.addPrincipal(LOCAL_OPERATOR, { id, office, role, title: id, password: PASSWORD });
+    }
+    for (const id of ['admin', ...users.map((u) => u[0])]) {
+      const token = newSecret(API_TOKEN_PREFIX);
+      await node.storage.createApiToken({
+        tokenHash: hashSecret(token),
+        principal: id,
+        label: 'test',
+        createdAt: Date.now(),
+      });
+      tokens[id] = token;
+    }
+    return { dataDir, tokens };
+  } finally {
+    await node.close();
+  }
+}
