@@ -2,8 +2,6 @@
  * Starts the HTTP API for an opened node and stops it cleanly: on SIGINT/SIGTERM the listener
  * closes, queued appends are committed, then the database is closed.
  */
-import pino from 'pino';
-import { buildServer } from '../http/server.js';
 import type { ParleyNode } from './parley-node.js';
 
 export interface RunningServer {
@@ -15,6 +13,8 @@ export async function startServer(
   node: ParleyNode,
   options: { host: string; port: number; logLevel: string; bodyLimit?: number },
 ): Promise<RunningServer> {
+  // Loaded here, not at the top, so CLI commands that serve nothing start quickly.
+  const [{ pino }, { buildServer }] = await Promise.all([import('pino'), import('../http/server.js')]);
   const logger = pino({
     level: options.logLevel,
     base: { party: node.party },

@@ -1,0 +1,265 @@
+/**
+ * Parley's performance bench (`npm run bench`). In one bounded run it measures raw baselines on
+ * this machine (Ed25519 sign/verify on one core, fsync of the data disk, a bare Node process) and
+ * the node's figures next to them: durable appends/s in-process with many writers, appends/s
+ * through the HTTP API of a real `parley serve`, `parley verify` entries/s, idle memory and
+ * start-up time. Prints a summary table on stdout (progress goes to stderr) and writes
+ * bench/results/latest.json.
+ *
+ * Tunable through the environment: BENCH_SECONDS (load phases, default 5), BENCH_BASELINE_SECONDS
+ * (1.5), BENCH_WRITERS (64), BENCH_HTTP_CLIENTS (64), BENCH_PRINCIPALS (8), BENCH_VERIFY_ENTRIES
+ * (50000), BENCH_STARTS (5), BENCH_DIR (temp dirs; default the OS temp dir), BENCH_DEADLINE_SECONDS
+ * (170; the run is aborted and cleaned up after it).
+ */
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { measureFsync, measureSign, measureVerify } from './baselines.js';
+import { createFixture, createTokens } from './fixture.js';
+import { call, runHttpLoad, spawnUntilReady, startParley } from './http-bench.js';
+import { renderTable, row, writeJson, type Row } from './report.js';
+import { fillTo, runStorageAppends, runVerify } from './storage-bench.js';
+import {
+  Cleanup,
+  median,
+  processMemoryKb,
+  progress,
+  projectRoot,
+  readSettings,
+  sleep,
+  type BenchSettings,
+} from './util.js';
+
+const TARGETS = {
+  storageShareOfSign: 0.5,
+  httpRequestsPerSecond: 5000,
+  verifyShareOfVerify: 0.8,
+  idleRssMb: 100,
+  startupMs: 1000,
+};
+
+/** A bare `node` that prints a line: the floor for start-up time and resident memory. */
+async function measureBareNode(
+  cleanup: Cleanup,
+  starts: number,
+): Promise<{ startupMs: number; rssMb: number | null }> {
+  const script = "process.stdout.write('ready\\n'); setInterval(() => {}, 1000);";
+  const times: number[] = [];
+  let rssMb: number | null = null;
+  for (let i = 0; i < starts; i += 1) {
+    const bare = await spawnUntilReady(cleanup, ['-e', script], /^(ready)$/);
+    times.push(bare.readyMs);
+    if (i === starts - 1) {
+      await sleep(500);
+      const memory = processMemoryKb(bare.pid);
+      rssMb = memory ? memory.rss / 1024 : null;
+    }
+    await bare.stop();
+  }
+  return { startupMs: median(times), rssMb };
+}
+
+async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
+  const root = projectRoot();
+  const machine = {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    dataDir: settings.baseDir,
+  };
+  progress(
+    `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, node ${machine.node}; data under ${machine.dataDir}`,
+  );
+  progress(`settings: ${JSON.stringify(settings)}`);
+
+  // 1. Raw baselines.
+  progress(`baseline: Ed25519 sign for ${settings.baselineSeconds}s`);
+  const signBase = measureSign(settings.baselineSeconds);
+  progress(`baseline: Ed25519 verify for ${settings.baselineSeconds}s`);
+  const verifyBase = measureVerify(settings.baselineSeconds);
+  progress(`baseline: 4 KiB write + fsync for ${settings.baselineSeconds}s`);
+  const fsyncBase = measureFsync(cleanup.tempDir('fsync'), settings.baselineSeconds);
+  progress(
+    `baseline: sign ${signBase.rate.toFixed(0)}/s, verify ${verifyBase.rate.toFixed(0)}/s, fsync ${fsyncBase.rate.toFixed(0)}/s`,
+  );
+
+  // 2. Durable appends in-process, then 4. verify over the same data dir.
+  const storeDir = join(cleanup.tempDir('store'), 'data');
+  progress(`storage: creating a node with ${settings.principals} principals in ${storeDir}`);
+  const fixture = await createFixture(storeDir, settings.principals);
+  let storage;
+  let verifySize;
+  try {
+    progress(`storage: ${settings.writers} concurrent writers calling postEntry for ${settings.seconds}s`);
+    storage = await runStorageAppends(fixture, settings.writers, settings.seconds);
+    progress(
+      `storage: ${storage.rate.toFixed(0)} appends/s, ${storage.averageBatch.toFixed(1)} per commit, ${storage.cpuCores.toFixed(2)} cores`,
+    );
+    verifySize = await fillTo(fixture, settings.verifyEntries);
+  } finally {
+    await fixture.node.close();
+  }
+  progress(`verify: verifyStorage over ${verifySize} entries`);
+  const verify = await runVerify(storeDir);
+  if (!verify.ok) throw new Error(`verify reported ${verify.failures} failures on a freshly written data dir`);
+  progress(`verify: ${verify.rate.toFixed(0)} entries/s on ${verify.cpuCores.toFixed(2)} cores`);
+
+  // 5. Start-up and memory, then 3. HTTP load on the last started server.
+  progress(`start-up: bare node x${settings.starts}`);
+  const bare = await measureBareNode(cleanup, settings.starts);
+  const httpDir = join(cleanup.tempDir('http'), 'data');
+  progress(`http: preparing ${httpDir}`);
+  const httpFixture = await createFixture(httpDir, settings.principals);
+  let tokens: string[];
+  try {
+    tokens = await createTokens(httpFixture.node, httpFixture.writers);
+  } finally {
+    await httpFixture.node.close();
+  }
+  const startups: number[] = [];
+  const healthz: number[] = [];
+  let http;
+  let idleMemory;
+  let loadedMemory;
+  for (let i = 0; i < settings.starts; i += 1) {
+    const server = await startParley(cleanup, root, httpDir);
+    startups.push(server.readyMs);
+    healthz.push(server.firstHealthzMs);
+    progress(
+      `start-up ${i + 1}/${settings.starts}: listening after ${server.readyMs.toFixed(0)} ms, /healthz after ${server.firstHealthzMs.toFixed(0)} ms`,
+    );
+    try {
+      if (i < settings.starts - 1) continue;
+      // A few requests of each common kind, then let it settle before reading its memory.
+      const token = tokens[0]!;
+      for (let k = 0; k < 3; k += 1) {
+        const checks = [
+          await call(server.port, 'GET', '/healthz'),
+          await call(server.port, 'GET', '/api/v1/channels', { token }),
+          await call(server.port, 'POST', `/api/v1/channels/${httpFixture.channel}/entries`, {
+            token,
+            body: { kind: 'note', precedence: 'ROUTINE', body: { text: `warm-up ${k}` } },
+          }),
+          await call(server.port, 'GET', `/api/v1/channels/${httpFixture.channel}/entries?limit=10`, { token }),
+        ];
+        const bad = checks.find((c) => c.status >= 300);
+        if (bad) throw new Error(`server answered ${bad.status}: ${bad.body.slice(0, 300)}`);
+      }
+      await sleep(1000);
+      idleMemory = processMemoryKb(server.pid);
+      progress(`memory: idle server VmRSS ${((idleMemory?.rss ?? Number.NaN) / 1024).toFixed(1)} MiB`);
+      progress(
+        `http: ${settings.httpClients} keep-alive clients posting notes for ${settings.seconds}s (${machine.cores} cores shared with the server)`,
+      );
+      http = await runHttpLoad(server, httpFixture.channel, tokens, settings.httpClients, settings.seconds);
+      loadedMemory = processMemoryKb(server.pid);
+      progress(
+        `http: ${http.rate.toFixed(0)} req/s, p50 ${http.latencyP50Ms.toFixed(1)} ms, p99 ${http.latencyP99Ms.toFixed(1)} ms; server ${http.serverCpuCores?.toFixed(2) ?? '?'} cores, load generator ${http.clientCpuCores.toFixed(2)} cores`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+  if (!http || !storage) throw new Error('a phase did not run');
+
+  const sign = { label: 'sign', value: signBase.rate };
+  const idleRssMb = (idleMemory?.rss ?? Number.NaN) / 1024;
+  const startupMs = median(startups);
+  const healthzMs = median(healthz);
+  const bareStartup = { label: 'bare node', value: bare.startupMs };
+  const rows: Row[] = [
+    row('Ed25519 sign, 1 core (raw)', signBase.rate, 'ops/s'),
+    row('Ed25519 verify, 1 core (raw)', verifyBase.rate, 'ops/s'),
+    row('4 KiB write + fsync (raw)', fsyncBase.rate, 'ops/s'),
+    row(`storage appends, ${storage.writers} writers`, storage.rate, 'appends/s', {
+      baseline: sign,
+      target: `>= ${TARGETS.storageShareOfSign * 100}% of sign`,
+      pass: storage.rate >= TARGETS.storageShareOfSign * signBase.rate,
+    }),
+    row('storage commits (group commit)', storage.commitsPerSecond, 'commits/s', {
+      baseline: { label: 'fsync', value: fsyncBase.rate },
+    }),
+    row('storage entries per commit', storage.averageBatch, 'entries', { decimals: 1 }),
+    row('storage append latency p50', storage.latencyP50Ms, 'ms', { decimals: 2 }),
+    row('storage append latency p99', storage.latencyP99Ms, 'ms', { decimals: 2 }),
+    row(`HTTP appends, ${http.clients} clients`, http.rate, 'req/s', {
+      baseline: sign,
+      target: `>= ${TARGETS.httpRequestsPerSecond} req/s`,
+      pass: http.rate >= TARGETS.httpRequestsPerSecond && http.errors === 0,
+    }),
+    row('HTTP append latency p50', http.latencyP50Ms, 'ms', { decimals: 2 }),
+    row('HTTP append latency p99', http.latencyP99Ms, 'ms', { decimals: 2 }),
+    row('HTTP server CPU under load', http.serverCpuCores ?? Number.NaN, 'cores', { decimals: 2 }),
+    row('HTTP load generator CPU', http.clientCpuCores, 'cores', { decimals: 2 }),
+    row(`verify (${verify.entries} entries)`, verify.rate, 'entries/s', {
+      baseline: { label: 'verify', value: verifyBase.rate },
+      target: `>= ${TARGETS.verifyShareOfVerify * 100}% of verify`,
+      pass: verify.rate >= TARGETS.verifyShareOfVerify * verifyBase.rate,
+    }),
+    row('idle server VmRSS', idleRssMb, 'MiB', {
+      decimals: 1,
+      ...(bare.rssMb !== null ? { baseline: { label: 'bare node', value: bare.rssMb } } : {}),
+      target: `< ${TARGETS.idleRssMb} MiB`,
+      pass: idleRssMb < TARGETS.idleRssMb,
+    }),
+    row('server VmRSS after HTTP load', (loadedMemory?.rss ?? Number.NaN) / 1024, 'MiB', { decimals: 1 }),
+    row(`start-up to listening, median of ${startups.length}`, startupMs, 'ms', {
+      baseline: bareStartup,
+      target: `< ${TARGETS.startupMs} ms`,
+      pass: startupMs < TARGETS.startupMs,
+    }),
+    row(`start-up to first /healthz, median of ${healthz.length}`, healthzMs, 'ms', { baseline: bareStartup }),
+  ];
+
+  const table = renderTable(rows);
+  process.stdout.write(
+    `\nParley bench — ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${settings.seconds}s load phases\n` +
+      `The HTTP load generator runs in the bench process and shares the cores with the server.\n\n${table}\n`,
+  );
+  const failed = rows.filter((r) => r.pass === false).map((r) => r.figure);
+  process.stdout.write(failed.length === 0 ? '\nAll targets met.\n' : `\nMissed: ${failed.join('; ')}\n`);
+
+  const resultsPath = join(root, 'bench/results/latest.json');
+  await writeJson(resultsPath, {
+    at: new Date().toISOString(),
+    machine,
+    settings,
+    rows: rows.map(({ decimals: _decimals, ...r }) => r),
+    details: {
+      baselines: { sign: signBase, verify: verifyBase, fsync: fsyncBase, bareNode: bare },
+      storage,
+      verify,
+      http,
+      memoryKb: { idle: idleMemory ?? null, afterLoad: loadedMemory ?? null },
+      startupMs: startups,
+      firstHealthzMs: healthz,
+    },
+  });
+  progress(`results written to ${resultsPath}`);
+}
+
+const settings = readSettings();
+const cleanup = new Cleanup(settings.baseDir);
+process.on('exit', () => cleanup.runSync());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    progress(`${signal}: stopping, cleaning up`);
+    process.exit(130);
+  });
+}
+const deadline = setTimeout(() => {
+  progress(`deadline of ${settings.deadlineSeconds}s exceeded: aborting, cleaning up`);
+  process.exit(1);
+}, settings.deadlineSeconds * 1000);
+deadline.unref();
+
+try {
+  await bench(settings, cleanup);
+} catch (error) {
+  progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(deadline);
+  cleanup.runSync();
+}

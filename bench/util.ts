@@ -1,0 +1,177 @@
+/**
+ * Shared helpers of the benchmark: settings from the environment, progress lines on stderr,
+ * clean-up of temp dirs and child processes (also on failure and on signals), and small
+ * statistics.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchSettings {
+  /** Length of each load phase (storage appends, HTTP appends), env BENCH_SECONDS. */
+  seconds: number;
+  /** Length of each raw baseline, env BENCH_BASELINE_SECONDS. */
+  baselineSeconds: number;
+  /** Concurrent writer loops against the node in-process, env BENCH_WRITERS. */
+  writers: number;
+  /** Concurrent keep-alive HTTP clients, env BENCH_HTTP_CLIENTS. */
+  httpClients: number;
+  /** Principals that write (and hold API tokens), env BENCH_PRINCIPALS. */
+  principals: number;
+  /** Entries the verified data dir holds at least, env BENCH_VERIFY_ENTRIES. */
+  verifyEntries: number;
+  /** Server starts timed for the start-up median, env BENCH_STARTS. */
+  starts: number;
+  /** Where temp dirs go (the disk under test), env BENCH_DIR. */
+  baseDir: string;
+  /** Hard limit of the whole run, env BENCH_DEADLINE_SECONDS. */
+  deadlineSeconds: number;
+}
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name}=${raw} must be a number between ${min} and ${max}`);
+  }
+  return value;
+}
+
+export function readSettings(): BenchSettings {
+  return {
+    seconds: envNumber('BENCH_SECONDS', 5, 0.5, 60),
+    baselineSeconds: envNumber('BENCH_BASELINE_SECONDS', 1.5, 0.2, 30),
+    writers: Math.round(envNumber('BENCH_WRITERS', 64, 1, 4096)),
+    httpClients: Math.round(envNumber('BENCH_HTTP_CLIENTS', 64, 1, 1024)),
+    principals: Math.round(envNumber('BENCH_PRINCIPALS', 8, 1, 64)),
+    verifyEntries: Math.round(envNumber('BENCH_VERIFY_ENTRIES', 50_000, 0, 10_000_000)),
+    starts: Math.round(envNumber('BENCH_STARTS', 5, 1, 50)),
+    baseDir: process.env.BENCH_DIR || tmpdir(),
+    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', 170, 10, 3600),
+  };
+}
+
+const startedAt = performance.now();
+
+/** A progress line on stderr, stamped with the time since the bench started. */
+export function progress(message: string): void {
+  const elapsed = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(5);
+  process.stderr.write(`[bench +${elapsed}s] ${message}\n`);
+}
+
+/** The project root: the nearest parent of this module that holds package.json. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('bench: cannot find the project root (package.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * Everything the bench must undo: temp dirs and child processes. `runSync` is safe to call from
+ * a process 'exit' handler, so clean-up happens whatever way the run ends.
+ */
+export class Cleanup {
+  private readonly dirs: string[] = [];
+  private readonly children = new Set<ChildProcess>();
+
+  constructor(private readonly baseDir: string) {}
+
+  tempDir(prefix: string): string {
+    const dir = mkdtempSync(join(this.baseDir, `parley-bench-${prefix}-`));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  track(child: ChildProcess): void {
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+  }
+
+  runSync(): void {
+    for (const child of this.children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    this.children.clear();
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `op` in a tight loop for about `seconds`, reading the clock every `batch` operations;
+ * returns operations per second.
+ */
+export function timedLoop(
+  seconds: number,
+  op: (i: number) => void,
+  batch = 64,
+): { ops: number; seconds: number; rate: number } {
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  let ops = 0;
+  let now = started;
+  while (now < end) {
+    for (let i = 0; i < batch; i += 1) op(ops + i);
+    ops += batch;
+    now = performance.now();
+  }
+  const elapsed = (now - started) / 1000;
+  return { ops, seconds: elapsed, rate: ops / elapsed };
+}
+
+/** The p-quantile (0..1) of already sorted numbers, nearest-rank. */
+export function quantile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export function median(values: number[]): number {
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where unavailable. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // USER_HZ is 100 on every Linux architecture Node supports.
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** VmRSS and VmHWM of a process in KiB, from /proc; null where unavailable. */
+export function processMemoryKb(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    const rss = field('VmRSS');
+    const hwm = field('VmHWM');
+    return Number.isFinite(rss) ? { rss, hwm } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Periodic progress while a phase runs; call the returned function to stop it. */
+export function ticker(describe: () => string, everyMs = 1000): () => void {
+  const timer = setInterval(() => progress(describe()), everyMs);
+  return () => clearInterval(timer);
+}

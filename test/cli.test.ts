@@ -1,0 +1,111 @@
+/**
+ * The `parley` CLI as an operator and a duty officer use it: init, offices, users, channels,
+ * tokens, serve, send, inbox, ack, log, --json output, --help texts, bad flags, and the demo.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startServe, tempDir, type ServeProcess } from './support/node-process.js';
+
+const dataDir = join(tempDir(), 'node');
+const env = { PARLEY_ADMIN_PASSWORD: 'administrator password 1', PARLEY_PASSWORD: 'officer password 12345' };
+let serve: ServeProcess | undefined;
+
+afterAll(async () => {
+  await serve?.stop();
+});
+
+function ok(args: string[], extraEnv: Record<string, string> = {}) {
+  const result = runCli(args, { ...env, ...extraEnv });
+  expect(result.stderr, `parley ${args.join(' ')}`).toBe('');
+  expect(result.status, `parley ${args.join(' ')}`).toBe(0);
+  return result.stdout;
+}
+
+describe('parley CLI', () => {
+  it('initialises a node with a 0600 key and shows its fingerprint', () => {
+    const out = JSON.parse(ok(['init', '--data-dir', dataDir, '--party', 'RU', '--name', 'Russian Federation', '--json'])) as Record<string, string>;
+    expect(out.fingerprint).toMatch(/^SHA256:([0-9a-f]{4}:){7}[0-9a-f]{4}$/);
+    expect(out).not.toHaveProperty('adminPassword');
+    expect(statSync(join(dataDir, 'node.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'parley.db')).mode & 0o777).toBe(0o600);
+    const again = runCli(['init', '--data-dir', dataDir, '--party', 'RU', '--name', 'x'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already holds a node');
+  });
+
+  it('sets up offices, users, a channel and a token', () => {
+    ok(['office', 'add', 'ru-svr', 'Foreign Intelligence Service', '--data-dir', dataDir]);
+    ok(['user', 'add', 'ru-svr-head', '--office', 'ru-svr', '--role', 'head', '--title', 'Director', '--data-dir', dataDir]);
+    const generated = JSON.parse(
+      runCli(['user', 'add', 'ru-svr-duty', '--office', 'ru-svr', '--role', 'duty-officer', '--data-dir', dataDir, '--json']).stdout,
+    ) as { password?: string };
+    expect(generated.password).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    const channel = JSON.parse(ok(['channel', 'create', 'intelligence', '--name', 'Intelligence services', '--offices', 'ru-svr', '--languages', 'ru,en', '--data-dir', dataDir, '--json'])) as { id: string };
+    expect(channel.id).toBe('intelligence');
+    expect(ok(['channel', 'list', '--data-dir', dataDir])).toContain('intelligence\tactive');
+
+    const badRole = runCli(['user', 'add', 'x', '--office', 'ru-svr', '--role', 'king', '--data-dir', dataDir], env);
+    expect(badRole.status).toBe(1);
+    expect(badRole.stderr).toContain('--role must be one of');
+    const noOffice = runCli(['channel', 'create', 'c2', '--name', 'C', '--offices', 'nowhere', '--data-dir', dataDir], env);
+    expect(noOffice.status).toBe(1);
+    expect(noOffice.stderr).toContain("office 'nowhere' does not exist");
+  });
+
+  it('sends, lists the inbox, acknowledges and shows the log through a running node', async () => {
+    serve = await startServe(dataDir);
+    const headToken = ok(['token', 'create', 'ru-svr-head', '--data-dir', dataDir]).trim();
+    const dutyToken = ok(['token', 'create', 'ru-svr-duty', '--data-dir', dataDir]).trim();
+    const as = (token: string) => ({ PARLEY_URL: serve!.url, PARLEY_TOKEN: token });
+
+    const sent = JSON.parse(ok(['send', 'intelligence', 'Уведомляем об учениях 21–23 февраля.', '--precedence', 'FLASH', '--lang', 'ru', '--json'], as(headToken))) as { id: string };
+    expect(sent.id).toMatch(/^intelligence\/RU\/\d+$/);
+
+    const inbox = ok(['inbox'], as(dutyToken));
+    expect(inbox).toContain(sent.id);
+    expect(inbox).toContain('FLASH');
+
+    ok(['ack', sent.id, '--level', 'understood', '--read-back', 'Exercise from 21 to 23 February.'], as(dutyToken));
+    expect(ok(['inbox'], as(dutyToken))).toContain('nothing awaits your receipt');
+    const log = ok(['log', 'intelligence'], as(dutyToken));
+    expect(log).toContain('understood');
+    expect(log).toContain('Exercise from 21 to 23 February.');
+
+    const badPrecedence = runCli(['send', 'intelligence', 'x', '--precedence', 'SOON'], as(headToken));
+    expect(badPrecedence.status).toBe(1);
+    expect(badPrecedence.stderr).toContain('precedence');
+    const noToken = runCli(['inbox'], { PARLEY_URL: serve.url, PARLEY_TOKEN: '' });
+    expect(noToken.status).toBe(2);
+    expect(noToken.stderr).toContain('PARLEY_TOKEN');
+  });
+
+  it('verifies the store it built', () => {
+    expect(ok(['verify', '--data-dir', dataDir])).toMatch(/^OK: \d+ entries/);
+  });
+
+  it('has --help for every command', () => {
+    for (const command of ['init', 'serve', 'office add', 'user add', 'token create', 'channel create', 'send', 'inbox', 'ack', 'log', 'verify', 'export', 'demo']) {
+      const help = ok([...command.split(' '), '--help']);
+      expect(help, command).toContain(`Usage: parley ${command}`);
+    }
+    expect(ok(['--help'])).toContain('PARLEY_TOKEN');
+  });
+
+  it('refuses to open a node whose key other users can read', async () => {
+    const { chmodSync } = await import('node:fs');
+    const dir = join(tempDir(), 'loose');
+    ok(['init', '--data-dir', dir, '--party', 'US', '--name', 'United States']);
+    chmodSync(join(dir, 'node.key'), 0o644);
+    const result = runCli(['channel', 'list', '--data-dir', dir], env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('chmod 600');
+  });
+
+  it('runs the demo end to end', () => {
+    const result = runCli(['demo', '--data-dir', join(tempDir(), 'demo'), '--port', '0', '--smoke']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Parley demo node for RU');
+    expect(result.stdout).toMatch(/demo smoke check passed: \d+ entries verified/);
+  });
+});
