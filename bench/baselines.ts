@@ -35,7 +35,8 @@ export function measureVerify(seconds: number): RateResult {
   const messages = Array.from({ length: MESSAGES }, () => randomBytes(MESSAGE_BYTES));
   const signatures = messages.map((message) => sign(null, message, privateKey));
   for (let i = 0; i < MESSAGES; i += 1) {
-    if (!verify(null, messages[i]!, publicKey, signatures[i]!)) throw new Error('baseline signature did not verify');
+    if (!verify(null, messages[i]!, publicKey, signatures[i]!))
+      throw new Error('baseline signature did not verify');
   }
   return timedLoop(seconds, (i) => {
     verify(null, messages[i % MESSAGES]!, publicKey, signatures[i % MESSAGES]!);

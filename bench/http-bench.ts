@@ -53,27 +53,29 @@ export async function spawnUntilReady(
     clearTimeout(timer);
   };
   try {
-    const { readyMs, captured } = await new Promise<{ readyMs: number; captured: string }>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${args.join(' ')}: not ready after ${timeoutMs} ms\n${stderr}`)),
-        timeoutMs,
-      );
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`${args.join(' ')}: exited (${code ?? signal}) before it was ready\n${stderr}`));
-      });
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const match = ready.exec(line);
-        if (match) {
+    const { readyMs, captured } = await new Promise<{ readyMs: number; captured: string }>(
+      (resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${args.join(' ')}: not ready after ${timeoutMs} ms\n${stderr}`)),
+          timeoutMs,
+        );
+        child.once('error', (error) => {
           clearTimeout(timer);
-          resolve({ readyMs: performance.now() - spawnedAt, captured: match[1] ?? '' });
-        }
-      });
-    });
+          reject(error);
+        });
+        child.once('exit', (code, signal) => {
+          clearTimeout(timer);
+          reject(new Error(`${args.join(' ')}: exited (${code ?? signal}) before it was ready\n${stderr}`));
+        });
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          const match = ready.exec(line);
+          if (match) {
+            clearTimeout(timer);
+            resolve({ readyMs: performance.now() - spawnedAt, captured: match[1] ?? '' });
+          }
+        });
+      },
+    );
     return { child, pid: child.pid!, spawnedAt, readyMs, captured, stop };
   } catch (error) {
     await stop();
@@ -182,7 +184,11 @@ export async function runHttpLoad(
           method: 'POST',
           path,
           agent,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': length },
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': length,
+          },
         },
         (res) => {
           const status = res.statusCode ?? 0;

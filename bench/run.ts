@@ -102,7 +102,8 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
   }
   progress(`verify: verifyStorage over ${verifySize} entries`);
   const verify = await runVerify(storeDir);
-  if (!verify.ok) throw new Error(`verify reported ${verify.failures} failures on a freshly written data dir`);
+  if (!verify.ok)
+    throw new Error(`verify reported ${verify.failures} failures on a freshly written data dir`);
   progress(`verify: ${verify.rate.toFixed(0)} entries/s on ${verify.cpuCores.toFixed(2)} cores`);
 
   // 5. Start-up and memory, then 3. HTTP load on the last started server.
@@ -141,7 +142,9 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
             token,
             body: { kind: 'note', precedence: 'ROUTINE', body: { text: `warm-up ${k}` } },
           }),
-          await call(server.port, 'GET', `/api/v1/channels/${httpFixture.channel}/entries?limit=10`, { token }),
+          await call(server.port, 'GET', `/api/v1/channels/${httpFixture.channel}/entries?limit=10`, {
+            token,
+          }),
         ];
         const bad = checks.find((c) => c.status >= 300);
         if (bad) throw new Error(`server answered ${bad.status}: ${bad.body.slice(0, 300)}`);
@@ -209,7 +212,9 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
       target: `< ${TARGETS.startupMs} ms`,
       pass: startupMs < TARGETS.startupMs,
     }),
-    row(`start-up to first /healthz, median of ${healthz.length}`, healthzMs, 'ms', { baseline: bareStartup }),
+    row(`start-up to first /healthz, median of ${healthz.length}`, healthzMs, 'ms', {
+      baseline: bareStartup,
+    }),
   ];
 
   const table = renderTable(rows);

@@ -50,7 +50,11 @@ async function writerLoops(
   const loop = async (author: Principal): Promise<void> => {
     while (performance.now() < end) {
       const started = performance.now();
-      await node.postEntry(author, channel, { kind: 'note', precedence: 'ROUTINE', body: { text: NOTE_TEXT } });
+      await node.postEntry(author, channel, {
+        kind: 'note',
+        precedence: 'ROUTINE',
+        body: { text: NOTE_TEXT },
+      });
       onAppend(performance.now() - started);
     }
   };
@@ -58,7 +62,11 @@ async function writerLoops(
 }
 
 /** `loops` concurrent writers each awaiting node.postEntry in turn, for `seconds` after a warm-up. */
-export async function runStorageAppends(fixture: Fixture, loops: number, seconds: number): Promise<StorageResult> {
+export async function runStorageAppends(
+  fixture: Fixture,
+  loops: number,
+  seconds: number,
+): Promise<StorageResult> {
   const { appender } = fixture.node;
   await writerLoops(fixture, loops, Math.min(1, seconds / 5), () => {});
   const batches0 = appender.batches;

@@ -161,7 +161,8 @@ export function processCpuSeconds(pid: number): number | null {
 export function processMemoryKb(pid: number): { rss: number; hwm: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    const field = (name: string): number =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
     const rss = field('VmRSS');
     const hwm = field('VmHWM');
     return Number.isFinite(rss) ? { rss, hwm } : null;

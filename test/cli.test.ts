@@ -24,7 +24,9 @@ function ok(args: string[], extraEnv: Record<string, string> = {}) {
 
 describe('parley CLI', () => {
   it('initialises a node with a 0600 key and shows its fingerprint', () => {
-    const out = JSON.parse(ok(['init', '--data-dir', dataDir, '--party', 'RU', '--name', 'Russian Federation', '--json'])) as Record<string, string>;
+    const out = JSON.parse(
+      ok(['init', '--data-dir', dataDir, '--party', 'RU', '--name', 'Russian Federation', '--json']),
+    ) as Record<string, string>;
     expect(out.fingerprint).toMatch(/^SHA256:([0-9a-f]{4}:){7}[0-9a-f]{4}$/);
     expect(out).not.toHaveProperty('adminPassword');
     expect(statSync(join(dataDir, 'node.key')).mode & 0o777).toBe(0o600);
@@ -36,19 +38,63 @@ describe('parley CLI', () => {
 
   it('sets up offices, users, a channel and a token', () => {
     ok(['office', 'add', 'ru-svr', 'Foreign Intelligence Service', '--data-dir', dataDir]);
-    ok(['user', 'add', 'ru-svr-head', '--office', 'ru-svr', '--role', 'head', '--title', 'Director', '--data-dir', dataDir]);
+    ok([
+      'user',
+      'add',
+      'ru-svr-head',
+      '--office',
+      'ru-svr',
+      '--role',
+      'head',
+      '--title',
+      'Director',
+      '--data-dir',
+      dataDir,
+    ]);
     const generated = JSON.parse(
-      runCli(['user', 'add', 'ru-svr-duty', '--office', 'ru-svr', '--role', 'duty-officer', '--data-dir', dataDir, '--json']).stdout,
+      runCli([
+        'user',
+        'add',
+        'ru-svr-duty',
+        '--office',
+        'ru-svr',
+        '--role',
+        'duty-officer',
+        '--data-dir',
+        dataDir,
+        '--json',
+      ]).stdout,
     ) as { password?: string };
     expect(generated.password).toMatch(/^[A-Za-z0-9_-]{20}$/);
-    const channel = JSON.parse(ok(['channel', 'create', 'intelligence', '--name', 'Intelligence services', '--offices', 'ru-svr', '--languages', 'ru,en', '--data-dir', dataDir, '--json'])) as { id: string };
+    const channel = JSON.parse(
+      ok([
+        'channel',
+        'create',
+        'intelligence',
+        '--name',
+        'Intelligence services',
+        '--offices',
+        'ru-svr',
+        '--languages',
+        'ru,en',
+        '--data-dir',
+        dataDir,
+        '--json',
+      ]),
+    ) as { id: string };
     expect(channel.id).toBe('intelligence');
     expect(ok(['channel', 'list', '--data-dir', dataDir])).toContain('intelligence\tactive');
 
-    const badRole = runCli(['user', 'add', 'x', '--office', 'ru-svr', '--role', 'king', '--data-dir', dataDir], env);
+    const badRole = runCli(
+      ['user', 'add', 'x', '--office', 'ru-svr', '--role', 'king', '--data-dir', dataDir],
+      env,
+    );
     expect(badRole.status).toBe(1);
     expect(badRole.stderr).toContain('--role must be one of');
-    const noOffice = runCli(['channel', 'create', 'c2', '--name', 'C', '--offices', 'nowhere', '--data-dir', dataDir], env);
+    const noOffice = runCli(
+      ['channel', 'create', 'c2', '--name', 'C', '--offices', 'nowhere', '--data-dir', dataDir],
+      env,
+    );
     expect(noOffice.status).toBe(1);
     expect(noOffice.stderr).toContain("office 'nowhere' does not exist");
   });
@@ -59,14 +105,31 @@ describe('parley CLI', () => {
     const dutyToken = ok(['token', 'create', 'ru-svr-duty', '--data-dir', dataDir]).trim();
     const as = (token: string) => ({ PARLEY_URL: serve!.url, PARLEY_TOKEN: token });
 
-    const sent = JSON.parse(ok(['send', 'intelligence', 'Уведомляем об учениях 21–23 февраля.', '--precedence', 'FLASH', '--lang', 'ru', '--json'], as(headToken))) as { id: string };
+    const sent = JSON.parse(
+      ok(
+        [
+          'send',
+          'intelligence',
+          'Уведомляем об учениях 21–23 февраля.',
+          '--precedence',
+          'FLASH',
+          '--lang',
+          'ru',
+          '--json',
+        ],
+        as(headToken),
+      ),
+    ) as { id: string };
     expect(sent.id).toMatch(/^intelligence\/RU\/\d+$/);
 
     const inbox = ok(['inbox'], as(dutyToken));
     expect(inbox).toContain(sent.id);
     expect(inbox).toContain('FLASH');
 
-    ok(['ack', sent.id, '--level', 'understood', '--read-back', 'Exercise from 21 to 23 February.'], as(dutyToken));
+    ok(
+      ['ack', sent.id, '--level', 'understood', '--read-back', 'Exercise from 21 to 23 February.'],
+      as(dutyToken),
+    );
     expect(ok(['inbox'], as(dutyToken))).toContain('nothing awaits your receipt');
     const log = ok(['log', 'intelligence'], as(dutyToken));
     expect(log).toContain('understood');
@@ -85,7 +148,21 @@ describe('parley CLI', () => {
   });
 
   it('has --help for every command', () => {
-    for (const command of ['init', 'serve', 'office add', 'user add', 'token create', 'channel create', 'send', 'inbox', 'ack', 'log', 'verify', 'export', 'demo']) {
+    for (const command of [
+      'init',
+      'serve',
+      'office add',
+      'user add',
+      'token create',
+      'channel create',
+      'send',
+      'inbox',
+      'ack',
+      'log',
+      'verify',
+      'export',
+      'demo',
+    ]) {
       const help = ok([...command.split(' '), '--help']);
       expect(help, command).toContain(`Usage: parley ${command}`);
     }

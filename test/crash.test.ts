@@ -18,7 +18,13 @@ interface Accepted {
 }
 
 /** Appends until the signal fires; records only answers that said 201. */
-async function hammer(url: string, token: string, stop: AbortSignal, accepted: Accepted[], tag: string): Promise<void> {
+async function hammer(
+  url: string,
+  token: string,
+  stop: AbortSignal,
+  accepted: Accepted[],
+  tag: string,
+): Promise<void> {
   let i = 0;
   while (!stop.aborted) {
     const text = `${tag}-${i++}`;
@@ -50,11 +56,18 @@ describe('kill -9 while clients append', () => {
       const stop = new AbortController();
       const before = accepted.length;
       const writers = Array.from({ length: CLIENTS }, (_, c) =>
-        hammer(node.url, c % 2 === 0 ? tokens['svr-head']! : tokens['svr-duty']!, stop.signal, accepted, `c${cycle}w${c}`),
+        hammer(
+          node.url,
+          c % 2 === 0 ? tokens['svr-head']! : tokens['svr-duty']!,
+          stop.signal,
+          accepted,
+          `c${cycle}w${c}`,
+        ),
       );
       // Let appends flow, then kill at a moment the node is busy committing.
       const deadline = Date.now() + 10_000;
-      while (accepted.length - before < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (accepted.length - before < 200 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       await node.kill9();
       stop.abort();
       await Promise.all(writers);

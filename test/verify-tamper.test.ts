@@ -19,7 +19,11 @@ beforeEach(async () => {
   const node = await ParleyNode.open(dataDir);
   const head = (await node.storage.getPrincipal('svr-head'))!;
   for (let i = 0; i < 20; i += 1) {
-    const entry = await node.postEntry(head, 'intel', { kind: 'note', lang: 'en', body: { text: `message number ${i}` } });
+    const entry = await node.postEntry(head, 'intel', {
+      kind: 'note',
+      lang: 'en',
+      body: { text: `message number ${i}` },
+    });
     lastSeq = entry.seq;
   }
   await node.close();
@@ -33,7 +37,14 @@ function tamper(sql: string, ...params: unknown[]): void {
 
 function verify(...args: string[]) {
   const result = runCli(['verify', '--data-dir', dataDir, '--json', ...args]);
-  return { status: result.status, report: JSON.parse(result.stdout) as { ok: boolean; entries: number; failures: Array<{ entry: string; rule: string; message: string }> } };
+  return {
+    status: result.status,
+    report: JSON.parse(result.stdout) as {
+      ok: boolean;
+      entries: number;
+      failures: Array<{ entry: string; rule: string; message: string }>;
+    },
+  };
 }
 
 describe('parley verify on a node', () => {
@@ -45,31 +56,54 @@ describe('parley verify on a node', () => {
   });
 
   it('names the entry whose text changed by one byte', () => {
-    tamper("UPDATE entries SET canonical = replace(canonical, 'message number 7', 'message number 8') WHERE channel = 'intel' AND seq = ?", lastSeq - 12);
+    tamper(
+      "UPDATE entries SET canonical = replace(canonical, 'message number 7', 'message number 8') WHERE channel = 'intel' AND seq = ?",
+      lastSeq - 12,
+    );
     const { status, report } = verify();
     expect(status).toBe(1);
-    expect(report.failures).toContainEqual(expect.objectContaining({ entry: `intel/RU/${lastSeq - 12}`, rule: 'hash_mismatch' }));
-    expect(report.failures).toContainEqual(expect.objectContaining({ entry: `intel/RU/${lastSeq - 12}`, rule: 'signature_invalid' }));
+    expect(report.failures).toContainEqual(
+      expect.objectContaining({ entry: `intel/RU/${lastSeq - 12}`, rule: 'hash_mismatch' }),
+    );
+    expect(report.failures).toContainEqual(
+      expect.objectContaining({ entry: `intel/RU/${lastSeq - 12}`, rule: 'signature_invalid' }),
+    );
   });
 
   it('names the entry whose text and hash were both rewritten', async () => {
     const { sha256Hex } = await import('../src/core/hash.js');
     const db = new Database(databasePath(dataDir));
-    const row = db.prepare("SELECT canonical FROM entries WHERE channel = 'intel' AND seq = ?").get(lastSeq - 3) as { canonical: string };
+    const row = db
+      .prepare("SELECT canonical FROM entries WHERE channel = 'intel' AND seq = ?")
+      .get(lastSeq - 3) as { canonical: string };
     const forged = row.canonical.replace('message number 16', 'message number 61');
-    db.prepare("UPDATE entries SET canonical = ?, hash = ? WHERE channel = 'intel' AND seq = ?").run(forged, sha256Hex(forged), lastSeq - 3);
+    db.prepare("UPDATE entries SET canonical = ?, hash = ? WHERE channel = 'intel' AND seq = ?").run(
+      forged,
+      sha256Hex(forged),
+      lastSeq - 3,
+    );
     db.close();
     const { status, report } = verify();
     expect(status).toBe(1);
-    expect(report.failures).toContainEqual(expect.objectContaining({ entry: `intel/RU/${lastSeq - 3}`, rule: 'signature_invalid' }));
-    expect(report.failures).toContainEqual(expect.objectContaining({ entry: `intel/RU/${lastSeq - 2}`, rule: 'chain_link_broken' }));
+    expect(report.failures).toContainEqual(
+      expect.objectContaining({ entry: `intel/RU/${lastSeq - 3}`, rule: 'signature_invalid' }),
+    );
+    expect(report.failures).toContainEqual(
+      expect.objectContaining({ entry: `intel/RU/${lastSeq - 2}`, rule: 'chain_link_broken' }),
+    );
   });
 
   it('names a forged signature', () => {
-    tamper("UPDATE entries SET sig = ? WHERE channel = 'intel' AND seq = ?", Buffer.alloc(64, 1).toString('base64'), lastSeq - 5);
+    tamper(
+      "UPDATE entries SET sig = ? WHERE channel = 'intel' AND seq = ?",
+      Buffer.alloc(64, 1).toString('base64'),
+      lastSeq - 5,
+    );
     const { status, report } = verify();
     expect(status).toBe(1);
-    expect(report.failures).toEqual([expect.objectContaining({ entry: `intel/RU/${lastSeq - 5}`, rule: 'signature_invalid' })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ entry: `intel/RU/${lastSeq - 5}`, rule: 'signature_invalid' }),
+    ]);
   });
 
   it('names the gap left by a deleted entry', () => {
@@ -77,7 +111,11 @@ describe('parley verify on a node', () => {
     const { status, report } = verify();
     expect(status).toBe(1);
     expect(report.failures).toContainEqual(
-      expect.objectContaining({ entry: `intel/RU/${lastSeq - 9}`, rule: 'seq_gap', message: expect.stringContaining(`${lastSeq - 10}`) }),
+      expect.objectContaining({
+        entry: `intel/RU/${lastSeq - 9}`,
+        rule: 'seq_gap',
+        message: expect.stringContaining(`${lastSeq - 10}`),
+      }),
     );
   });
 
@@ -85,7 +123,13 @@ describe('parley verify on a node', () => {
     tamper("DELETE FROM entries WHERE channel = 'intel' AND seq >= ?", lastSeq - 1);
     const { status, report } = verify();
     expect(status).toBe(1);
-    expect(report.failures).toEqual([expect.objectContaining({ entry: 'intel/RU', rule: 'checkpoint_invalid', message: expect.stringContaining('missing') })]);
+    expect(report.failures).toEqual([
+      expect.objectContaining({
+        entry: 'intel/RU',
+        rule: 'checkpoint_invalid',
+        message: expect.stringContaining('missing'),
+      }),
+    ]);
   });
 });
 

@@ -67,10 +67,8 @@ export function registerErrorHandling(app: FastifyInstance, metrics: Metrics): v
     void reply.status(ERROR_CODES[code]).send({ error: { code, message } });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
-      });
+    void reply.status(404).send({
+      error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
 }

@@ -73,6 +73,7 @@ export class ParleyNode {
   readonly clock: HybridLogicalClock;
 
   private constructor(
+    readonly dataDir: string,
     readonly storage: Storage,
     readonly party: string,
     readonly partyName: string,
@@ -121,6 +122,7 @@ export class ParleyNode {
       createdAt: Date.now(),
     });
     const node = new ParleyNode(
+      options.dataDir,
       storage,
       options.party,
       options.partyName,
@@ -157,6 +159,7 @@ export class ParleyNode {
       );
     }
     return new ParleyNode(
+      dataDir,
       storage,
       info.party,
       info.partyName,

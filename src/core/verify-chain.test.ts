@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalize } from './canonical-json.js';
+import { signChainCheckpoint } from './chain-checkpoint.js';
+import { NODE_AUTHOR, signEntry, type EntryContent } from './entry.js';
+import { generateKeyPair } from './keys.js';
+import { CompactRange, leafHash } from './merkle.js';
+import { ChainVerifier, type EntryRecord } from './verify-chain.js';
+
+const nodeKeys = generateKeyPair();
+const alice = generateKeyPair();
+
+function content(seq: number, prev: string | null, overrides: Partial<EntryContent>): EntryContent {
+  return {
+    v: 1,
+    channel: 'intel',
+    party: 'RU',
+    seq,
+    prev,
+    seen: {},
+    hlc: `2026-02-20T08:00:00.000Z/${String(seq).padStart(6, '0')}`,
+    kind: 'note',
+    precedence: 'ROUTINE',
+    lang: 'en',
+    body: { text: `entry ${seq}` },
+    author: 'alice',
+    authorKey: alice.publicKey,
+    ...overrides,
+  };
+}
+
+/** A valid chain: charter, alice's key, then `notes` notes by alice; plus its checkpoint. */
+function buildChain(notes: number): { records: EntryRecord[]; checkpoint: string } {
+  const records: EntryRecord[] = [];
+  const tree = CompactRange.empty();
+  let prev: string | null = null;
+  const add = (c: EntryContent, key: string) => {
+    const signed = signEntry(c, key);
+    records.push({
+      channel: 'intel',
+      party: 'RU',
+      seq: c.seq,
+      hash: signed.hash,
+      canonical: signed.canonical,
+      sig: signed.sig,
+      kind: c.kind,
+      author: c.author,
+    });
+    tree.append(leafHash(signed.canonical));
+    prev = signed.hash;
+  };
+  const node = { author: NODE_AUTHOR, authorKey: nodeKeys.publicKey };
+  add(
+    content(0, null, {
+      ...node,
+      kind: 'charter',
+      body: { name: 'Intel', offices: ['svr'], languages: ['en'], nodeKey: nodeKeys.publicKey },
+    }),
+    nodeKeys.privateKey,
+  );
+  add(
+    content(1, prev, {
+      ...node,
+      kind: 'principal-key',
+      body: {
+        principal: 'alice',
+        office: 'svr',
+        role: 'head',
+        title: 'Director',
+        publicKey: alice.publicKey,
+      },
+    }),
+    nodeKeys.privateKey,
+  );
+  for (let i = 0; i < notes; i += 1) add(content(records.length, prev, {}), alice.privateKey);
+  return {
+    records,
+    checkpoint: signChainCheckpoint('intel', 'RU', tree.size, tree.root(), nodeKeys.privateKey),
+  };
+}
+
+function run(records: EntryRecord[], checkpoint: string | null) {
+  const verifier = new ChainVerifier('intel', 'RU', nodeKeys.publicKey);
+  for (const record of records) verifier.push(record);
+  return verifier.finish(checkpoint);
+}
+
+describe('ChainVerifier', () => {
+  it('accepts a valid chain with its checkpoint', () => {
+    const { records, checkpoint } = buildChain(5);
+    expect(run(records, checkpoint)).toEqual([]);
+  });
+
+  it('reports a key that was never published', () => {
+    const { records, checkpoint } = buildChain(1);
+    const mallory = generateKeyPair();
+    const forged = signEntry(
+      content(3, records[2]!.hash, { author: 'mallory', authorKey: mallory.publicKey }),
+      mallory.privateKey,
+    );
+    const failures = run(
+      [
+        ...records,
+        {
+          ...records[2]!,
+          seq: 3,
+          hash: forged.hash,
+          canonical: forged.canonical,
+          sig: forged.sig,
+          author: 'mallory',
+        },
+      ],
+      checkpoint,
+    );
+    expect(failures).toContainEqual(
+      expect.objectContaining({ entry: 'intel/RU/3', rule: 'author_key_unknown' }),
+    );
+  });
+
+  it('reports node kinds signed by a principal', () => {
+    const { records } = buildChain(0);
+    const fake = signEntry(
+      content(2, records[1]!.hash, {
+        kind: 'principal-key',
+        body: { principal: 'x', office: 'svr', role: 'head', title: '', publicKey: alice.publicKey },
+      }),
+      alice.privateKey,
+    );
+    const failures = run(
+      [
+        ...records,
+        {
+          ...records[1]!,
+          seq: 2,
+          hash: fake.hash,
+          canonical: fake.canonical,
+          sig: fake.sig,
+          author: 'alice',
+        },
+      ],
+      null,
+    );
+    expect(failures).toEqual([expect.objectContaining({ entry: 'intel/RU/2', rule: 'author_key_unknown' })]);
+  });
+
+  it('reports entries stored under another seq, channel or kind', () => {
+    const { records } = buildChain(2);
+    records[3] = { ...records[3]!, kind: 'receipt' };
+    expect(run(records, null)).toContainEqual(
+      expect.objectContaining({ entry: 'intel/RU/3', rule: 'field_mismatch' }),
+    );
+  });
+
+  it('reports non-canonical text', () => {
+    const { records } = buildChain(1);
+    const spaced = JSON.stringify(JSON.parse(records[2]!.canonical), null, 1);
+    records[2] = { ...records[2]!, canonical: spaced };
+    const failures = run(records, null);
+    expect(failures).toContainEqual(expect.objectContaining({ entry: 'intel/RU/2', rule: 'canonical_form' }));
+  });
+
+  it('reports bodies that break the kind schema even when correctly signed', () => {
+    const { records } = buildChain(0);
+    const bad = signEntry(
+      content(2, records[1]!.hash, { body: { text: 'x', colour: 'red' } }),
+      alice.privateKey,
+    );
+    const failures = run(
+      [
+        ...records,
+        {
+          ...records[1]!,
+          seq: 2,
+          hash: bad.hash,
+          canonical: bad.canonical,
+          sig: bad.sig,
+          kind: 'note',
+          author: 'alice',
+        },
+      ],
+      null,
+    );
+    expect(failures).toEqual([expect.objectContaining({ entry: 'intel/RU/2', rule: 'kind_invalid' })]);
+  });
+
+  it('reports a checkpoint signed by another key or whose root differs', () => {
+    const { records } = buildChain(3);
+    const tree = CompactRange.empty();
+    for (const r of records) tree.append(leafHash(r.canonical));
+    const otherKey = generateKeyPair();
+    expect(
+      run(records, signChainCheckpoint('intel', 'RU', tree.size, tree.root(), otherKey.privateKey)),
+    ).toEqual([expect.objectContaining({ rule: 'checkpoint_invalid' })]);
+    const wrongRoot = signChainCheckpoint('intel', 'RU', tree.size, leafHash('x'), nodeKeys.privateKey);
+    expect(run(records, wrongRoot)).toEqual([
+      expect.objectContaining({ rule: 'checkpoint_invalid', message: expect.stringContaining('root') }),
+    ]);
+    const otherChain = signChainCheckpoint('leaders', 'RU', tree.size, tree.root(), nodeKeys.privateKey);
+    expect(run(records, otherChain)).toEqual([
+      expect.objectContaining({ rule: 'checkpoint_invalid', message: expect.stringContaining('origin') }),
+    ]);
+  });
+
+  it('checks an older checkpoint against the root at its size', () => {
+    const { records } = buildChain(6);
+    const tree = CompactRange.empty();
+    for (const r of records.slice(0, 4)) tree.append(leafHash(r.canonical));
+    const old = signChainCheckpoint('intel', 'RU', 4, tree.root(), nodeKeys.privateKey);
+    const verifier = new ChainVerifier('intel', 'RU', nodeKeys.publicKey, 4);
+    for (const r of records) verifier.push(r);
+    expect(verifier.finish(old)).toEqual([]);
+  });
+
+  it('keeps the entry text canonical for hashing', () => {
+    const { records } = buildChain(1);
+    expect(canonicalize(JSON.parse(records[2]!.canonical))).toBe(records[2]!.canonical);
+  });
+});
