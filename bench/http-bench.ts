@@ -91,7 +91,10 @@ export interface ParleyServer extends Spawned {
 
 /** Starts `node bin/parley.js serve` on a free port of 127.0.0.1 and asks /healthz once. */
 export async function startParley(cleanup: Cleanup, root: string, dataDir: string): Promise<ParleyServer> {
+  // BENCH_SERVER_CPU_PROF_DIR=<dir> writes a V8 CPU profile of every server process (on exit).
+  const profileDir = process.env.BENCH_SERVER_CPU_PROF_DIR;
   const args = [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     join(root, 'bin/parley.js'),
     'serve',
     '--data-dir',
@@ -229,7 +232,7 @@ export async function runHttpLoad(
     errors = 0;
     firstError = null;
     const latencies: number[] = [];
-    const stop = ticker(() => `http: ${latencies.length} requests so far (${errors} errors)`);
+    const stop = ticker('http', 'requests', () => latencies.length + errors);
     const serverCpu0 = processCpuSeconds(server.pid);
     const clientCpu0 = process.cpuUsage();
     const started = performance.now();

@@ -72,7 +72,7 @@ export async function runStorageAppends(
   const batches0 = appender.batches;
   const committed0 = appender.committed;
   const latencies: number[] = [];
-  const stop = ticker(() => `storage: ${latencies.length} appends so far`);
+  const stop = ticker('storage', 'appends', () => latencies.length);
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   try {
@@ -127,7 +127,7 @@ export async function runVerify(dataDir: string): Promise<VerifyResult> {
   const node = await ParleyNode.open(dataDir);
   try {
     let seen = 0;
-    const stop = ticker(() => `verify: ${seen} entries so far`);
+    const stop = ticker('verify', 'entries', () => seen);
     const cpu0 = process.cpuUsage();
     const started = performance.now();
     let report;

@@ -171,8 +171,19 @@ export function processMemoryKb(pid: number): { rss: number; hwm: number } | nul
   }
 }
 
-/** Periodic progress while a phase runs; call the returned function to stop it. */
-export function ticker(describe: () => string, everyMs = 1000): () => void {
-  const timer = setInterval(() => progress(describe()), everyMs);
+/** Progress once a second while a phase runs: the running count and the rate since the last line. */
+export function ticker(label: string, unit: string, count: () => number, everyMs = 1000): () => void {
+  let last = count();
+  let lastAt = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const current = count();
+    const rate = ((current - last) * 1000) / (now - lastAt);
+    progress(
+      `${label}: ${current} ${unit} so far, ${rate.toFixed(0)}/s in the last ${((now - lastAt) / 1000).toFixed(1)}s`,
+    );
+    last = current;
+    lastAt = now;
+  }, everyMs);
   return () => clearInterval(timer);
 }

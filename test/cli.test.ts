@@ -141,6 +141,26 @@ describe('parley CLI', () => {
     const noToken = runCli(['inbox'], { PARLEY_URL: serve.url, PARLEY_TOKEN: '' });
     expect(noToken.status).toBe(2);
     expect(noToken.stderr).toContain('PARLEY_TOKEN');
+
+    // A failed login is logged, but no password, token or key ever reaches the log.
+    const login = await fetch(`${serve.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'ru-svr-head', password: 'a guessed password' }),
+    });
+    expect(login.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    const nodeLog = serve.output();
+    expect(nodeLog).toContain('login failed');
+    for (const secret of [
+      headToken,
+      dutyToken,
+      'a guessed password',
+      env.PARLEY_PASSWORD,
+      env.PARLEY_ADMIN_PASSWORD,
+    ]) {
+      expect(nodeLog).not.toContain(secret);
+    }
   });
 
   it('verifies the store it built', () => {

@@ -34,6 +34,8 @@ export function runCli(args: string[], env: Record<string, string> = {}, input?:
 export interface ServeProcess {
   url: string;
   child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far (its log). */
+  output(): string;
   stop(): Promise<void>;
   kill9(): Promise<void>;
 }
@@ -48,7 +50,9 @@ export async function startServe(dataDir: string, extra: string[] = []): Promise
     },
   );
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
@@ -64,6 +68,7 @@ export async function startServe(dataDir: string, extra: string[] = []): Promise
   return {
     url,
     child,
+    output: () => stdout + stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
