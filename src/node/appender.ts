@@ -10,27 +10,16 @@
  */
 import { CompactRange, leafHash } from '../core/merkle.js';
 import { signChainCheckpoint } from '../core/chain-checkpoint.js';
-import {
-  ENTRY_VERSION,
-  signEntry,
-  type EntryContent,
-  type Precedence,
-  type SignedEntry,
-} from '../core/entry.js';
+import { ENTRY_VERSION, signEntry, type EntryContent, type SignedEntry } from '../core/entry.js';
 import type { HybridLogicalClock } from '../core/hlc.js';
 import { getKind } from '../core/kinds/registry.js';
-import type { CanonicalValue } from '../core/canonical-json.js';
 import { ChainConflictError, type ChainHead, type Storage, type StoredEntry } from '../storage/storage.js';
 
 /** What a caller supplies; the appender fills in the chain position, clock and signature. */
-export interface EntryDraft {
-  channel: string;
-  kind: string;
-  precedence: Precedence;
-  lang: string;
-  body: Record<string, CanonicalValue>;
-  author: string;
-  authorKey: string;
+export interface EntryDraft extends Pick<
+  EntryContent,
+  'channel' | 'kind' | 'precedence' | 'lang' | 'body' | 'author' | 'authorKey'
+> {
   /** Private key (PKCS#8, base64) that signs for `author`. */
   signingKey: string;
 }

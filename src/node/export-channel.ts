@@ -6,6 +6,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import type { EntryRecord } from '../core/verify-chain.js';
 import type { Channel, Storage } from '../storage/storage.js';
 
 export const EXPORT_FORMAT = 'parley-export/1';
@@ -13,15 +14,7 @@ export const EXPORT_FORMAT = 'parley-export/1';
 export type ExportLine =
   | { type: 'header'; format: string; exportedAt: number; channel: Channel; nodeKeys: Record<string, string> }
   | { type: 'chain'; party: string; size: number; checkpoint: string }
-  | {
-      type: 'entry';
-      seq: number;
-      hash: string;
-      canonical: string;
-      sig: string;
-      kind: string;
-      author: string;
-    };
+  | ({ type: 'entry' } & Pick<EntryRecord, 'seq' | 'hash' | 'canonical' | 'sig' | 'kind' | 'author'>);
 
 export async function exportChannel(
   storage: Storage,

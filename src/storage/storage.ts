@@ -6,6 +6,7 @@
  * Durability rule: when a write method resolves, the data is on stable storage (fsync'd).
  */
 import type { Precedence } from '../core/entry.js';
+import type { EntryRecord } from '../core/verify-chain.js';
 
 export const ROLES = ['admin', 'head', 'member', 'duty-officer', 'translator', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -49,16 +50,8 @@ export interface Channel {
   createdAt: number;
 }
 
-/** One stored entry. `canonical` is the signed text; the other fields are derived for queries. */
-export interface StoredEntry {
-  channel: string;
-  party: string;
-  seq: number;
-  hash: string;
-  canonical: string;
-  sig: string;
-  kind: string;
-  author: string;
+/** One stored entry: what the verifier reads, plus fields derived for queries. */
+export interface StoredEntry extends EntryRecord {
   precedence: Precedence;
   hlc: string;
   /** For receipts and other entries that point at one entry: `<party>/<seq>`; otherwise null. */
