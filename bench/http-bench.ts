@@ -158,6 +158,19 @@ export interface HttpLoadResult {
   serverCpuCores: number | null;
   /** CPU of this process (the load generator) during the window, in cores. */
   clientCpuCores: number;
+  /** Group commits of the server during the window and entries per commit, from /metrics. */
+  serverCommits: number | null;
+  serverEntriesPerCommit: number | null;
+}
+
+/** The server's appender counters, read from its Prometheus /metrics. */
+async function appenderCounters(port: number): Promise<{ committed: number; batches: number } | null> {
+  const { status, body } = await call(port, 'GET', '/metrics');
+  if (status !== 200) return null;
+  const value = (name: string): number => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1]);
+  const committed = value('parley_entries_committed_total');
+  const batches = value('parley_commit_batches_total');
+  return Number.isFinite(committed) && Number.isFinite(batches) ? { committed, batches } : null;
 }
 
 /**
@@ -233,6 +246,7 @@ export async function runHttpLoad(
     firstError = null;
     const latencies: number[] = [];
     const stop = ticker('http', 'requests', () => latencies.length + errors);
+    const counters0 = await appenderCounters(server.port);
     const serverCpu0 = processCpuSeconds(server.pid);
     const clientCpu0 = process.cpuUsage();
     const started = performance.now();
@@ -247,6 +261,8 @@ export async function runHttpLoad(
     const elapsed = (performance.now() - started) / 1000;
     const serverCpu1 = processCpuSeconds(server.pid);
     const clientCpu = process.cpuUsage(clientCpu0);
+    const counters1 = await appenderCounters(server.port);
+    const commits = counters0 && counters1 ? counters1.batches - counters0.batches : null;
     latencies.sort((a, b) => a - b);
     if (errors > 0) progress(`http: ${errors} failed requests; first: ${firstError}`);
     return {
@@ -261,6 +277,9 @@ export async function runHttpLoad(
       latencyMaxMs: latencies.at(-1) ?? Number.NaN,
       serverCpuCores: serverCpu0 !== null && serverCpu1 !== null ? (serverCpu1 - serverCpu0) / elapsed : null,
       clientCpuCores: (clientCpu.user + clientCpu.system) / 1e6 / elapsed,
+      serverCommits: commits,
+      serverEntriesPerCommit:
+        counters0 && counters1 && commits ? (counters1.committed - counters0.committed) / commits : null,
     };
   } finally {
     agent.destroy();

@@ -11,7 +11,7 @@
  * (50000), BENCH_STARTS (5), BENCH_DIR (temp dirs; default the OS temp dir), BENCH_DEADLINE_SECONDS
  * (170; the run is aborted and cleaned up after it).
  */
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureFsync, measureSign, measureVerify } from './baselines.js';
 import { createFixture, createTokens } from './fixture.js';
@@ -72,6 +72,12 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
     `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, node ${machine.node}; data under ${machine.dataDir}`,
   );
   progress(`settings: ${JSON.stringify(settings)}`);
+  const loadBefore = loadavg()[0]!;
+  if (loadBefore > 0.5) {
+    progress(
+      `warning: 1-minute load average is ${loadBefore.toFixed(2)}; other work on this machine skews figures`,
+    );
+  }
 
   // 1. Raw baselines.
   progress(`baseline: Ed25519 sign for ${settings.baselineSeconds}s`);
@@ -166,19 +172,34 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
   }
   if (!http || !storage) throw new Error('a phase did not run');
 
-  const sign = { label: 'sign', value: signBase.rate };
+  // The machine may be shared: measure the raw rates again and compare with the node figures
+  // against the better of the two measurements (the conservative choice).
+  progress('baseline: Ed25519 sign and verify again, to see drift over the run');
+  const signEnd = measureSign(settings.baselineSeconds);
+  const verifyEnd = measureVerify(settings.baselineSeconds);
+  const loadAfter = loadavg()[0]!;
+  const drift = (a: number, b: number): number => Math.abs(a - b) / Math.max(a, b);
+  if (drift(signBase.rate, signEnd.rate) > 0.15 || drift(verifyBase.rate, verifyEnd.rate) > 0.15) {
+    progress(
+      `warning: raw rates drifted during the run (sign ${signBase.rate.toFixed(0)} -> ${signEnd.rate.toFixed(0)}/s, verify ${verifyBase.rate.toFixed(0)} -> ${verifyEnd.rate.toFixed(0)}/s); figures are noisy`,
+    );
+  }
+  const signRate = Math.max(signBase.rate, signEnd.rate);
+  const verifyRate = Math.max(verifyBase.rate, verifyEnd.rate);
+
+  const sign = { label: 'sign', value: signRate };
   const idleRssMb = (idleMemory?.rss ?? Number.NaN) / 1024;
   const startupMs = median(startups);
   const healthzMs = median(healthz);
   const bareStartup = { label: 'bare node', value: bare.startupMs };
   const rows: Row[] = [
-    row('Ed25519 sign, 1 core (raw)', signBase.rate, 'ops/s'),
-    row('Ed25519 verify, 1 core (raw)', verifyBase.rate, 'ops/s'),
+    row('Ed25519 sign, 1 core (raw, best of 2)', signRate, 'ops/s'),
+    row('Ed25519 verify, 1 core (raw, best of 2)', verifyRate, 'ops/s'),
     row('4 KiB write + fsync (raw)', fsyncBase.rate, 'ops/s'),
     row(`storage appends, ${storage.writers} writers`, storage.rate, 'appends/s', {
       baseline: sign,
       target: `>= ${TARGETS.storageShareOfSign * 100}% of sign`,
-      pass: storage.rate >= TARGETS.storageShareOfSign * signBase.rate,
+      pass: storage.rate >= TARGETS.storageShareOfSign * signRate,
     }),
     row('storage commits (group commit)', storage.commitsPerSecond, 'commits/s', {
       baseline: { label: 'fsync', value: fsyncBase.rate },
@@ -191,14 +212,17 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
       target: `>= ${TARGETS.httpRequestsPerSecond} req/s`,
       pass: http.rate >= TARGETS.httpRequestsPerSecond && http.errors === 0,
     }),
+    row('HTTP entries per commit (server)', http.serverEntriesPerCommit ?? Number.NaN, 'entries', {
+      decimals: 1,
+    }),
     row('HTTP append latency p50', http.latencyP50Ms, 'ms', { decimals: 2 }),
     row('HTTP append latency p99', http.latencyP99Ms, 'ms', { decimals: 2 }),
     row('HTTP server CPU under load', http.serverCpuCores ?? Number.NaN, 'cores', { decimals: 2 }),
     row('HTTP load generator CPU', http.clientCpuCores, 'cores', { decimals: 2 }),
     row(`verify (${verify.entries} entries)`, verify.rate, 'entries/s', {
-      baseline: { label: 'verify', value: verifyBase.rate },
+      baseline: { label: 'verify', value: verifyRate },
       target: `>= ${TARGETS.verifyShareOfVerify * 100}% of verify`,
-      pass: verify.rate >= TARGETS.verifyShareOfVerify * verifyBase.rate,
+      pass: verify.rate >= TARGETS.verifyShareOfVerify * verifyRate,
     }),
     row('idle server VmRSS', idleRssMb, 'MiB', {
       decimals: 1,
@@ -220,7 +244,9 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
   const table = renderTable(rows);
   process.stdout.write(
     `\nParley bench — ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${settings.seconds}s load phases\n` +
-      `The HTTP load generator runs in the bench process and shares the cores with the server.\n\n${table}\n`,
+      `The HTTP load generator runs in the bench process and shares the cores with the server.\n` +
+      `1-minute load average: ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end` +
+      `${loadBefore > 0.5 || loadAfter > 1.5 ? ' (machine busy with other work: figures are noisy)' : ''}.\n\n${table}\n`,
   );
   const failed = rows.filter((r) => r.pass === false).map((r) => r.figure);
   process.stdout.write(failed.length === 0 ? '\nAll targets met.\n' : `\nMissed: ${failed.join('; ')}\n`);
@@ -232,7 +258,13 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
     settings,
     rows: rows.map(({ decimals: _decimals, ...r }) => r),
     details: {
-      baselines: { sign: signBase, verify: verifyBase, fsync: fsyncBase, bareNode: bare },
+      loadAverage: { start: loadBefore, end: loadAfter },
+      baselines: {
+        sign: [signBase, signEnd],
+        verify: [verifyBase, verifyEnd],
+        fsync: fsyncBase,
+        bareNode: bare,
+      },
       storage,
       verify,
       http,
