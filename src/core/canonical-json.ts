@@ -28,41 +28,89 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Serialises `value` to canonical JSON text (RFC 8785, restricted profile). */
 export function canonicalize(value: unknown): string {
-  return encode(value, '$');
+  try {
+    return encode(value);
+  } catch (error) {
+    // The fast path carries no paths; on failure, walk again to say where the problem is.
+    if (error instanceof CanonicalJsonError) throw locate(value, '$') ?? error;
+    throw error;
+  }
 }
 
-function encode(value: unknown, path: string): string {
+const NOT_CANONICAL = new CanonicalJsonError('value is outside the canonical JSON profile', '$');
+
+// Hot path (every append, every verified entry): no path strings, no intermediate arrays.
+function encode(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
     case 'string':
-      if (LONE_SURROGATE.test(value)) throw new CanonicalJsonError('lone surrogate in string', path);
+      if (LONE_SURROGATE.test(value)) throw NOT_CANONICAL;
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isSafeInteger(value)) throw new CanonicalJsonError('only safe integers are allowed', path);
-      if (Object.is(value, -0)) throw new CanonicalJsonError('-0 is not allowed', path);
+      if (!Number.isSafeInteger(value) || Object.is(value, -0)) throw NOT_CANONICAL;
       return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((item, index) => encode(item, `${path}[${index}]`)).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + encode(value[i]);
+        return `${out}]`;
+      }
+      const prototype: unknown = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) throw NOT_CANONICAL;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const item = record[key];
+        if (item === undefined) continue;
+        if (!ASCII_KEY.test(key)) throw NOT_CANONICAL;
+        out += `${first ? '' : ','}${JSON.stringify(key)}:${encode(item)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw NOT_CANONICAL;
+  }
+}
+
+/** Finds the first value outside the profile and describes it with its path. */
+function locate(value: unknown, path: string): CanonicalJsonError | null {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'boolean':
+      return null;
+    case 'string':
+      return LONE_SURROGATE.test(value) ? new CanonicalJsonError('lone surrogate in string', path) : null;
+    case 'number':
+      if (!Number.isSafeInteger(value)) return new CanonicalJsonError('only safe integers are allowed', path);
+      return Object.is(value, -0) ? new CanonicalJsonError('-0 is not allowed', path) : null;
+    case 'object': {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i += 1) {
+          const found = locate(value[i], `${path}[${i}]`);
+          if (found) return found;
+        }
+        return null;
       }
       const prototype: unknown = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) {
-        throw new CanonicalJsonError('only plain objects are allowed', path);
+        return new CanonicalJsonError('only plain objects are allowed', path);
       }
       const record = value as Record<string, unknown>;
-      const parts: string[] = [];
       for (const key of Object.keys(record).sort()) {
-        if (!ASCII_KEY.test(key)) throw new CanonicalJsonError('object keys must be printable ASCII', path);
-        const item = record[key];
-        if (item === undefined) continue;
-        parts.push(`${JSON.stringify(key)}:${encode(item, `${path}.${key}`)}`);
+        if (record[key] === undefined) continue;
+        if (!ASCII_KEY.test(key)) return new CanonicalJsonError('object keys must be printable ASCII', path);
+        const found = locate(record[key], `${path}.${key}`);
+        if (found) return found;
       }
-      return `{${parts.join(',')}}`;
+      return null;
     }
     default:
-      throw new CanonicalJsonError(`${typeof value} is not a JSON value`, path);
+      return new CanonicalJsonError(`${typeof value} is not a JSON value`, path);
   }
 }
 

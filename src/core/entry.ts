@@ -55,15 +55,16 @@ export interface SignedEntry {
   sig: string;
 }
 
+/** Encodes and hashes entry content: everything but the signature. */
+export function encodeEntry(content: EntryContent): Omit<SignedEntry, 'sig'> {
+  const canonical = canonicalize(content);
+  return { content, canonical, hash: sha256Hex(canonical) };
+}
+
 /** Encodes, hashes and signs entry content with the author's private key. */
 export function signEntry(content: EntryContent, privateKey: string): SignedEntry {
-  const canonical = canonicalize(content);
-  return {
-    content,
-    canonical,
-    hash: sha256Hex(canonical),
-    sig: signMessage(privateKey, SIGNING_DOMAIN.entry, canonical),
-  };
+  const encoded = encodeEntry(content);
+  return { ...encoded, sig: signMessage(privateKey, SIGNING_DOMAIN.entry, encoded.canonical) };
 }
 
 /** Checks the signature of canonical entry bytes against the key named in the entry. */

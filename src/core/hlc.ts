@@ -24,7 +24,9 @@ export function parseHlc(text: string): HlcTimestamp | null {
   const match = HLC_PATTERN.exec(text);
   if (!match) return null;
   const wall = Date.parse(match[1]!);
-  if (!Number.isFinite(wall) || new Date(wall).toISOString() !== match[1]) return null;
+  if (!Number.isFinite(wall)) return null;
+  // Date.parse rolls impossible dates over (Feb 30 → Mar 2); the day must survive the round trip.
+  if (new Date(wall).getUTCDate() !== Number(match[1]!.slice(8, 10))) return null;
   return { wall, counter: Number(match[2]) };
 }
 

@@ -28,7 +28,9 @@ export class CompactRangeError extends Error {
 
 /** Leaf hash, RFC 9162 §2.1.1: SHA-256(0x00 || leaf). Strings are hashed as UTF-8. */
 export function leafHash(leaf: Uint8Array | string): Buffer {
-  // Two updates instead of a concat: no copy of a possibly large leaf.
+  // Strings (canonical entries, on every append and verify) take the one-shot path: U+0000
+  // encodes as the single byte 0x00 in UTF-8.
+  if (typeof leaf === 'string') return sha256(`\u0000${leaf}`);
   return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
 }
 

@@ -27,6 +27,31 @@ export interface Authenticated {
   sessionHash?: string;
 }
 
+/**
+ * Bearer tokens resolved in the last few seconds, keyed by token hash. Scripts send thousands of
+ * requests a second with one token; a disabled account or revoked token stops working within
+ * TOKEN_CACHE_MS.
+ */
+const TOKEN_CACHE_MS = 5000;
+const tokenCache = new WeakMap<Storage, Map<string, { principal: Principal; until: number }>>();
+
+async function principalForToken(storage: Storage, token: string, now: number): Promise<Principal | null> {
+  let cache = tokenCache.get(storage);
+  if (!cache) tokenCache.set(storage, (cache = new Map()));
+  const tokenHash = hashSecret(token);
+  const cached = cache.get(tokenHash);
+  if (cached && cached.until > now) return cached.principal;
+  const record = await storage.getApiToken(tokenHash);
+  const principal = record ? await storage.getPrincipal(record.principal) : null;
+  if (!principal || principal.disabled) {
+    cache.delete(tokenHash);
+    return null;
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(tokenHash, { principal, until: now + TOKEN_CACHE_MS });
+  return principal;
+}
+
 /** Resolves the acting principal or throws `unauthenticated` / `csrf_failed`. */
 export async function authenticate(
   request: FastifyRequest,
@@ -37,9 +62,8 @@ export async function authenticate(
   if (authorization !== undefined) {
     const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(authorization);
     if (!match) throw new ParleyError('unauthenticated', 'Authorization header must be `Bearer <token>`');
-    const token = await storage.getApiToken(hashSecret(match[1]!));
-    const principal = token ? await storage.getPrincipal(token.principal) : null;
-    if (!principal || principal.disabled) throw new ParleyError('unauthenticated', 'API token is not valid');
+    const principal = await principalForToken(storage, match[1]!, now);
+    if (!principal) throw new ParleyError('unauthenticated', 'API token is not valid');
     return { principal, via: 'token' };
   }
   const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);

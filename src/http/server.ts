@@ -5,12 +5,7 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { ParleyNode } from '../node/parley-node.js';
@@ -52,7 +47,9 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
     trustProxy: false,
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas document the API (OpenAPI); handlers are typed against them, so responses
+  // are serialised directly rather than validated again at run time on every request.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('auth', null);
   // The API speaks JSON only; anything else is refused with 415 rather than parsed as text.
   app.removeContentTypeParser('text/plain');

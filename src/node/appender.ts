@@ -10,9 +10,11 @@
  */
 import { CompactRange, leafHash } from '../core/merkle.js';
 import { signChainCheckpoint } from '../core/chain-checkpoint.js';
-import { ENTRY_VERSION, signEntry, type EntryContent, type SignedEntry } from '../core/entry.js';
+import { ENTRY_VERSION, encodeEntry, type EntryContent, type SignedEntry } from '../core/entry.js';
 import type { HybridLogicalClock } from '../core/hlc.js';
 import { getKind } from '../core/kinds/registry.js';
+import { SIGNING_DOMAIN, signMessage } from '../core/keys.js';
+import { SigningPool } from './signing-pool.js';
 import { ChainConflictError, type ChainHead, type Storage, type StoredEntry } from '../storage/storage.js';
 
 /** What a caller supplies; the appender fills in the chain position, clock and signature. */
@@ -33,6 +35,8 @@ interface Pending {
   drafts: EntryDraft[];
   resolve(entries: AppendedEntry[]): void;
   reject(error: unknown): void;
+  /** How often the batch holding it was refused because another writer moved the chain. */
+  conflicts: number;
 }
 
 interface HeadState {
@@ -41,8 +45,19 @@ interface HeadState {
   tree: CompactRange;
 }
 
+/** A batch with chain positions assigned, waiting for its signatures and then its commit. */
+interface SealedBatch {
+  batch: Pending[];
+  results: AppendedEntry[][];
+  stored: StoredEntry[];
+  heads: ChainHead[];
+  signatures: Promise<string[]>;
+}
+
 const MAX_BATCH_DRAFTS = 4000;
 const MAX_CONFLICT_RETRIES = 5;
+/** Batches sealed ahead of the commit: one is signed on the pool while the other commits. */
+const MAX_IN_FLIGHT = 2;
 
 export interface AppenderOptions {
   storage: Storage;
@@ -50,30 +65,38 @@ export interface AppenderOptions {
   nodePrivateKey: string;
   clock: HybridLogicalClock;
   now?: () => number;
+  /** Signs batches off the main thread; by default a pool with one thread per spare core. */
+  signer?: SigningPool;
   /** Called after each durable commit with the entries it stored. */
   onCommit?: (entries: StoredEntry[]) => void;
 }
 
 export class Appender {
   private queue: Pending[] = [];
+  private inFlight: SealedBatch[] = [];
+  /** Chain heads after every sealed batch (committed or in flight). */
   private readonly heads = new Map<string, HeadState>();
   /** Other parties' chain sizes per channel, for `seen`. */
   private readonly seen = new Map<string, Record<string, number>>();
   private flushing = false;
   private closed = false;
   private readonly now: () => number;
+  private readonly signer: SigningPool;
+  private readonly ownsSigner: boolean;
   batches = 0;
   committed = 0;
 
   constructor(private readonly options: AppenderOptions) {
     this.now = options.now ?? Date.now;
+    this.ownsSigner = options.signer === undefined;
+    this.signer = options.signer ?? new SigningPool();
   }
 
   /** Queues drafts (appended in order, contiguously per chain) and resolves once they are durable. */
   append(drafts: EntryDraft[]): Promise<AppendedEntry[]> {
     if (this.closed) return Promise.reject(new Error('appender is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ drafts, resolve, reject });
+      this.queue.push({ drafts, resolve, reject, conflicts: 0 });
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.flushLoop());
@@ -85,6 +108,7 @@ export class Appender {
   async close(): Promise<void> {
     this.closed = true;
     while (this.flushing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    if (this.ownsSigner) await this.signer.close();
   }
 
   /** Forgets cached heads, e.g. after entries arrived by another path. */
@@ -93,15 +117,27 @@ export class Appender {
     this.seen.delete(channel);
   }
 
+  /**
+   * Seals batches while fewer than MAX_IN_FLIGHT wait, then commits the oldest once signed:
+   * the signing pool works on the next batch while this thread commits the previous one.
+   */
   private async flushLoop(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        await this.commitBatch(batch);
+      while (this.queue.length > 0 || this.inFlight.length > 0) {
+        while (this.queue.length > 0 && this.inFlight.length < MAX_IN_FLIGHT) {
+          const batch = this.takeBatch();
+          try {
+            await this.loadHeads(batch);
+            this.inFlight.push(this.seal(batch));
+          } catch (error) {
+            batch.forEach((pending) => pending.reject(error));
+          }
+        }
+        if (this.inFlight.length > 0) await this.commitOldest();
       }
     } finally {
       this.flushing = false;
-      if (this.queue.length > 0 && !this.flushing) {
+      if (this.queue.length > 0) {
         this.flushing = true;
         setImmediate(() => void this.flushLoop());
       }
@@ -121,32 +157,47 @@ export class Appender {
     return this.queue.splice(0, take);
   }
 
-  private async commitBatch(batch: Pending[]): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await this.loadHeads(batch);
-        const { results, stored, heads } = this.seal(batch);
-        await this.options.storage.appendEntries(stored, heads);
-        this.batches += 1;
-        this.committed += stored.length;
-        for (const head of heads) {
-          this.heads.set(`${head.channel}\u0000${head.party}`, {
-            size: head.size,
-            hash: head.hash,
-            tree: CompactRange.fromHex(head.size, head.frontier),
-          });
-        }
-        batch.forEach((pending, index) => pending.resolve(results[index]!));
-        this.options.onCommit?.(stored);
-        return;
-      } catch (error) {
-        // Sealing touched no cached head, but a refused commit means our heads are stale.
-        for (const pending of batch) for (const draft of pending.drafts) this.invalidate(draft.channel);
-        if (error instanceof ChainConflictError && attempt < MAX_CONFLICT_RETRIES) continue;
-        batch.forEach((pending) => pending.reject(error));
-        return;
+  private async commitOldest(): Promise<void> {
+    const sealed = this.inFlight[0]!;
+    try {
+      // Sign alongside the pool rather than wait idle for it.
+      this.signer.help();
+      const signatures = await sealed.signatures;
+      sealed.stored.forEach((entry, index) => (entry.sig = signatures[index]!));
+      sealed.results.flat().forEach((appended, index) => (appended.signed.sig = signatures[index]!));
+      await this.options.storage.appendEntries(sealed.stored, sealed.heads);
+    } catch (error) {
+      this.unwind(error);
+      return;
+    }
+    this.inFlight.shift();
+    this.batches += 1;
+    this.committed += sealed.stored.length;
+    sealed.batch.forEach((pending, index) => pending.resolve(sealed.results[index]!));
+    this.options.onCommit?.(sealed.stored);
+  }
+
+  /**
+   * A commit failed: every batch sealed after it was built on its positions, so all in-flight
+   * work goes back to the front of the queue to be sealed again on heads reloaded from storage.
+   * A conflict (another writer moved the chain) is retried; any other failure is reported to the
+   * callers of the failed batch.
+   */
+  private unwind(error: unknown): void {
+    const [failed, ...later] = this.inFlight;
+    this.inFlight = [];
+    this.heads.clear();
+    this.seen.clear();
+    const retry: Pending[] = [];
+    for (const pending of failed!.batch) {
+      if (error instanceof ChainConflictError && pending.conflicts < MAX_CONFLICT_RETRIES) {
+        pending.conflicts += 1;
+        retry.push(pending);
+      } else {
+        pending.reject(error);
       }
     }
+    this.queue.unshift(...retry, ...later.flatMap((sealed) => sealed.batch));
   }
 
   private async loadHeads(batch: Pending[]): Promise<void> {
@@ -169,20 +220,23 @@ export class Appender {
     }
   }
 
-  /** Assigns chain positions and signs, working on copies so a refused commit changes nothing. */
-  private seal(batch: Pending[]): { results: AppendedEntry[][]; stored: StoredEntry[]; heads: ChainHead[] } {
+  /**
+   * Assigns chain positions and hashes in order and hands the signing to the pool. Advances the
+   * in-memory heads, so the next batch can be sealed before this one commits.
+   */
+  private seal(batch: Pending[]): SealedBatch {
     const { party, clock } = this.options;
-    const working = new Map<string, HeadState>();
+    const touched = new Map<string, HeadState>();
     const stored: StoredEntry[] = [];
     const storedAt = this.now();
     const results = batch.map((pending) =>
       pending.drafts.map((draft) => {
         const key = `${draft.channel}\u0000${party}`;
-        let head = working.get(key);
+        let head = touched.get(key);
         if (!head) {
-          const cached = this.heads.get(key)!;
-          head = { size: cached.size, hash: cached.hash, tree: cached.tree.clone() };
-          working.set(key, head);
+          const current = this.heads.get(key)!;
+          head = { size: current.size, hash: current.hash, tree: current.tree.clone() };
+          touched.set(key, head);
         }
         const appended = sealDraft(
           head,
@@ -196,10 +250,21 @@ export class Appender {
         return appended;
       }),
     );
-    const heads = [...working.entries()].map(([key, head]) =>
+    const drafts = batch.flatMap((pending) => pending.drafts);
+    const signatures = this.signer.sign(
+      stored.map((entry, index) => ({
+        privateKey: drafts[index]!.signingKey,
+        domain: SIGNING_DOMAIN.entry,
+        message: entry.canonical,
+      })),
+    );
+    // Keep rejections handled until commitOldest awaits this promise.
+    signatures.catch(() => {});
+    for (const [key, head] of touched) this.heads.set(key, head);
+    const heads = [...touched.entries()].map(([key, head]) =>
       headRecord(key.slice(0, key.indexOf('\u0000')), party, head, this.options.nodePrivateKey),
     );
-    return { results, stored, heads };
+    return { batch, results, stored, heads, signatures };
   }
 }
 
@@ -227,7 +292,7 @@ function sealDraft(
     author: draft.author,
     authorKey: draft.authorKey,
   };
-  const signed = signEntry(content, draft.signingKey);
+  const signed: SignedEntry = { ...encodeEntry(content), sig: '' };
   head.size += 1;
   head.hash = signed.hash;
   head.tree.append(leafHash(signed.canonical));
@@ -269,6 +334,10 @@ export function sealNewChain(
   storedAt: number,
 ): { entries: StoredEntry[]; head: ChainHead } {
   const head: HeadState = { size: 0, hash: null, tree: CompactRange.empty() };
-  const entries = drafts.map((draft) => sealDraft(head, draft, party, {}, clock.now(), storedAt).stored);
+  const entries = drafts.map((draft) => {
+    const { stored } = sealDraft(head, draft, party, {}, clock.now(), storedAt);
+    stored.sig = signMessage(draft.signingKey, SIGNING_DOMAIN.entry, stored.canonical);
+    return stored;
+  });
   return { entries, head: headRecord(channel, party, head, nodePrivateKey) };
 }

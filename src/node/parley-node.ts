@@ -67,8 +67,11 @@ export interface PostEntry {
   body: unknown;
 }
 
+const CHANNEL_CACHE_MS = 1000;
+
 export class ParleyNode {
   readonly events = new EventEmitter();
+  private readonly channelCache = new Map<string, { channel: Channel; until: number }>();
   readonly appender: Appender;
   readonly clock: HybridLogicalClock;
 
@@ -359,7 +362,15 @@ export class ParleyNode {
         signingKey: actor.privateKey,
       },
     ]);
-    return toView(appended!.stored, null);
+    const { signed, stored } = appended!;
+    return {
+      ...signed.content,
+      id: entryId(channel.id, stored.party, stored.seq),
+      hash: stored.hash,
+      sig: stored.sig,
+      cursor: null,
+      storedAt: stored.storedAt,
+    };
   }
 
   /** Entries of a channel after a cursor, in storage order. */
@@ -439,8 +450,21 @@ export class ParleyNode {
     }
   }
 
-  private async readableChannel(actor: Principal, id: string): Promise<Channel> {
+  /**
+   * Channels change rarely and are read on every append; a short-lived cache keeps the lookup
+   * off the hot path while still seeing channels another process (the CLI) created.
+   */
+  private async cachedChannel(id: string): Promise<Channel | null> {
+    const now = Date.now();
+    const cached = this.channelCache.get(id);
+    if (cached && cached.until > now) return cached.channel;
     const channel = await this.storage.getChannel(id);
+    if (channel) this.channelCache.set(id, { channel, until: now + CHANNEL_CACHE_MS });
+    return channel;
+  }
+
+  private async readableChannel(actor: Principal, id: string): Promise<Channel> {
+    const channel = await this.cachedChannel(id);
     if (!channel || !canRead(actor, channel)) {
       throw new ParleyError('channel_not_found', `channel '${id}' does not exist or you are not a member`);
     }
