@@ -53,7 +53,13 @@ function buildChain(notes: number): { records: EntryRecord[]; checkpoint: string
     content(0, null, {
       ...node,
       kind: 'charter',
-      body: { name: 'Intel', offices: ['svr'], languages: ['en'], nodeKey: nodeKeys.publicKey },
+      body: {
+        name: 'Intel',
+        parties: { RU: ['svr'] },
+        observers: {},
+        languages: ['en'],
+        nodeKey: nodeKeys.publicKey,
+      },
     }),
     nodeKeys.privateKey,
   );

@@ -64,15 +64,22 @@ export const channelSchema = z
     name: z.string(),
     offices: z.array(z.string()),
     languages: z.array(z.string()),
-    state: z.enum(['active', 'suspended', 'closed']),
+    parties: z.record(z.string(), z.array(z.string())),
+    observers: z.record(z.string(), z.array(z.string())),
+    state: z.enum(['proposed', 'active', 'suspended', 'closed']),
     createdAt: z.number(),
   })
   .meta({ id: 'Channel' });
 export const channelBody = z.strictObject({
   id: idSchema,
   name: z.string().min(1).max(200),
+  /** This party's member offices. */
   offices: z.array(idSchema).min(1).max(64),
   languages: z.array(languageSchema).min(1).max(16),
+  /** Other parties' member offices; the channel is proposed to them and active once all accept. */
+  peers: z.record(partySchema, z.array(idSchema).min(1).max(64)).optional(),
+  /** Read-only offices per party. */
+  observers: z.record(partySchema, z.array(idSchema).min(1).max(64)).optional(),
 });
 
 export const entrySchema = z

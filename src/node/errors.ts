@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   entry_not_found: 404,
   office_not_found: 404,
   principal_not_found: 404,
+  peer_not_found: 404,
   not_found: 404,
   already_exists: 409,
   chain_conflict: 409,

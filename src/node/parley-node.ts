@@ -56,8 +56,13 @@ export interface NewPrincipal {
 export interface NewChannel {
   id: string;
   name: string;
+  /** This party's member offices. */
   offices: string[];
   languages: string[];
+  /** Other parties' member offices (they must be peers). */
+  peers?: Record<string, string[]>;
+  /** Read-only offices per party. */
+  observers?: Record<string, string[]>;
 }
 
 export interface PostEntry {
@@ -241,6 +246,10 @@ export class ParleyNode {
 
   // --- channels ----------------------------------------------------------------------------
 
+  /**
+   * Creates a channel. With only this party's offices it is active at once; with other parties'
+   * offices (`peers`) it is proposed to them and becomes active when each has accepted it.
+   */
   async createChannel(actor: Principal, input: NewChannel): Promise<Channel> {
     this.requireAdmin(actor);
     if (!ID_PATTERN.test(input.id))
@@ -263,27 +272,47 @@ export class ParleyNode {
       if (!(await this.storage.getOffice(office)))
         throw new ParleyError('office_not_found', `office '${office}' does not exist`);
     }
+    const parties: Record<string, string[]> = { [this.party]: [...new Set(input.offices)] };
+    const observers: Record<string, string[]> = {};
+    for (const [party, offices] of [
+      ...Object.entries(input.peers ?? {}),
+      ...Object.entries(input.observers ?? {}),
+    ]) {
+      if (party !== this.party && !(await this.storage.getPeer(party))) {
+        throw new ParleyError(
+          'peer_not_found',
+          `party ${party} is not a peer of this node: add it with \`parley peer add\` first`,
+        );
+      }
+    }
+    for (const [party, offices] of Object.entries(input.peers ?? {})) {
+      if (party === this.party)
+        throw new ParleyError('validation_failed', `list ${party}'s own offices under offices`);
+      parties[party] = [...new Set(offices)];
+    }
+    for (const [party, offices] of Object.entries(input.observers ?? {}))
+      observers[party] = [...new Set(offices)];
     if (await this.storage.getChannel(input.id))
       throw new ParleyError('already_exists', `channel '${input.id}' already exists`);
     const channel: Channel = {
       id: input.id,
       name: input.name,
-      offices: [...new Set(input.offices)],
+      offices: Object.values(parties).flat(),
       languages: [...new Set(input.languages)],
-      state: 'active',
+      parties,
+      observers,
+      state: Object.keys(parties).length === 1 ? 'active' : 'proposed',
       createdAt: this.now(),
     };
-    const members = (await this.storage.listPrincipals()).filter(
-      (p) => p.office !== null && channel.offices.includes(p.office),
-    );
     const drafts: EntryDraft[] = [
       this.nodeDraft(channel, 'charter', {
         name: channel.name,
-        offices: channel.offices,
+        parties,
+        observers,
         languages: channel.languages,
         nodeKey: this.nodePublicKey,
       }),
-      ...members.map((p) => this.keyPublication(channel, p)),
+      ...(await this.localMembers(channel)).map((p) => this.keyPublication(channel, p)),
     ];
     const { entries, head } = sealNewChain(
       channel.id,
@@ -294,7 +323,62 @@ export class ParleyNode {
       this.now(),
     );
     await this.mapExists(() => this.storage.createChannel(channel, entries, head));
+    this.channelCache.delete(channel.id);
+    this.events.emit('channel-created', channel.id);
     return channel;
+  }
+
+  /** Accepts a channel another party proposed: this party's chain starts with its signed acceptance. */
+  async acceptChannel(actor: Principal, id: string): Promise<Channel> {
+    this.requireAdmin(actor);
+    const channel = await this.storage.getChannel(id);
+    if (!channel) throw new ParleyError('channel_not_found', `channel '${id}' does not exist`);
+    if (!channel.parties[this.party])
+      throw new ParleyError('forbidden', `${this.party} is not a party of '${id}'`);
+    const heads = await this.storage.listChainHeads(id);
+    if (heads.some((h) => h.party === this.party && h.size > 0)) {
+      throw new ParleyError('already_exists', `${this.party} has already accepted '${id}'`);
+    }
+    const charter = await this.findCharter(channel);
+    if (!charter) throw new ParleyError('entry_not_found', `the charter of '${id}' has not arrived yet`);
+    await this.appender.append([
+      this.nodeDraft(channel, 'charter-accept', {
+        charter: { party: charter.party, hash: charter.hash },
+        nodeKey: this.nodePublicKey,
+      }),
+      ...(await this.localMembers(channel)).map((p) => this.keyPublication(channel, p)),
+    ]);
+    return this.refreshChannelState(id);
+  }
+
+  /** Marks a proposed channel active once every party's chain has begun (charter or acceptance). */
+  async refreshChannelState(id: string): Promise<Channel> {
+    const channel = (await this.storage.getChannel(id))!;
+    if (channel.state === 'proposed') {
+      const started = new Set(
+        (await this.storage.listChainHeads(id)).filter((h) => h.size > 0).map((h) => h.party),
+      );
+      if (Object.keys(channel.parties).every((party) => started.has(party))) {
+        await this.storage.setChannelState(id, 'active');
+        channel.state = 'active';
+        this.channelCache.delete(id);
+      }
+    }
+    return channel;
+  }
+
+  /** The charter entry (seq 0 of the proposing party's chain). */
+  async findCharter(channel: Channel): Promise<StoredEntry | null> {
+    for (const party of Object.keys(channel.parties)) {
+      const first = await this.storage.getEntry(channel.id, party, 0);
+      if (first?.kind === 'charter') return first;
+    }
+    return null;
+  }
+
+  private async localMembers(channel: Channel): Promise<Principal[]> {
+    const own = channel.parties[this.party] ?? [];
+    return (await this.storage.listPrincipals()).filter((p) => p.office !== null && own.includes(p.office));
   }
 
   async getChannel(actor: Principal, id: string): Promise<Channel> {

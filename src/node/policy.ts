@@ -10,9 +10,17 @@ export function canManage(actor: Principal): boolean {
 }
 
 export function canRead(actor: Principal, channel: Channel): boolean {
-  return !actor.disabled && actor.office !== null && channel.offices.includes(actor.office);
+  if (actor.disabled || actor.office === null) return false;
+  if (channel.offices.includes(actor.office)) return true;
+  return Object.values(channel.observers).some((offices) => offices.includes(actor.office!));
 }
 
+/** Writing needs a member office (not an observer office) and a role other than observer. */
 export function canWrite(actor: Principal, channel: Channel): boolean {
-  return canRead(actor, channel) && actor.role !== 'observer';
+  return (
+    !actor.disabled &&
+    actor.office !== null &&
+    channel.offices.includes(actor.office) &&
+    actor.role !== 'observer'
+  );
 }

@@ -131,6 +131,8 @@ function channelRecord(id: string, overrides: Partial<Channel> = {}): Channel {
     name: `Channel ${id}`,
     offices: ['ops', 'legal'],
     languages: ['en', 'fr'],
+    parties: { P: ['ops'], Q: ['legal'] },
+    observers: { O: ['watch'] },
     state: 'active',
     createdAt: 1_700_000_000_000,
     ...overrides,
@@ -294,6 +296,58 @@ export function runStorageContract(
         await store.createChannel(channelRecord('c1'), [], chain.head());
         expect(await store.getChainHead('c1', 'P')).toEqual(chain.head());
         expect(await store.countEntries()).toBe(0);
+      });
+    });
+
+    describe('federation state', () => {
+      const peer = {
+        party: 'Q',
+        name: 'Party Q',
+        url: 'http://127.0.0.1:1',
+        nodePublicKey: 'A'.repeat(43) + '=',
+        addedAt: 5,
+      };
+
+      it('puts, replaces and lists peers', async () => {
+        expect(await store.getPeer('Q')).toBeNull();
+        await store.putPeer(peer);
+        await store.putPeer({ ...peer, url: 'http://127.0.0.1:2' });
+        expect(await store.getPeer('Q')).toEqual({ ...peer, url: 'http://127.0.0.1:2' });
+        expect(await store.listPeers()).toHaveLength(1);
+      });
+
+      it('keeps replication watermarks per peer and channel, never moving them back', async () => {
+        await createChannelWith('c1');
+        await createChannelWith('c2');
+        await store.putPeer(peer);
+        await store.setReplication('Q', 'c1', 5);
+        await store.setReplication('Q', 'c1', 3);
+        await store.setReplication('Q', 'c2', 1);
+        expect(await store.getReplication('Q')).toEqual(
+          new Map([
+            ['c1', 5],
+            ['c2', 1],
+          ]),
+        );
+        expect(await store.getReplication('R')).toEqual(new Map());
+      });
+
+      it('records fork evidence and changes channel state', async () => {
+        await createChannelWith('c1');
+        const fork = {
+          channel: 'c1',
+          party: 'Q',
+          seq: 3,
+          storedHash: 'a'.repeat(64),
+          conflictingCanonical: '{}',
+          conflictingSig: 'sig',
+          reportedBy: 'Q',
+          at: 9,
+        };
+        await store.recordFork(fork);
+        expect(await store.listForks()).toEqual([fork]);
+        await store.setChannelState('c1', 'suspended');
+        expect((await store.getChannel('c1'))?.state).toBe('suspended');
       });
     });
 

@@ -39,15 +39,42 @@ export interface Principal {
   disabled: boolean;
 }
 
-export type ChannelState = 'active' | 'suspended' | 'closed';
+export type ChannelState = 'proposed' | 'active' | 'suspended' | 'closed';
 
 export interface Channel {
   id: string;
   name: string;
+  /** Every member office, of every party. */
   offices: string[];
   languages: string[];
+  /** Member offices per party (party id → office ids). */
+  parties: Record<string, string[]>;
+  /** Offices admitted read-only, per party. */
+  observers: Record<string, string[]>;
+  /** `proposed` until every party has accepted the charter with a signed entry. */
   state: ChannelState;
   createdAt: number;
+}
+
+/** A peer node, pinned by its node key. */
+export interface Peer {
+  party: string;
+  name: string;
+  url: string;
+  nodePublicKey: string;
+  addedAt: number;
+}
+
+/** A peer's signed entry that conflicts with one already stored at its position. */
+export interface ForkEvidence {
+  channel: string;
+  party: string;
+  seq: number;
+  storedHash: string;
+  conflictingCanonical: string;
+  conflictingSig: string;
+  reportedBy: string;
+  at: number;
 }
 
 /** One stored entry: what the verifier reads, plus fields derived for queries. */
@@ -152,6 +179,19 @@ export interface Storage {
     limit: number,
   ): Promise<CursoredEntry[]>;
   countEntries(): Promise<number>;
+
+  setChannelState(id: string, state: ChannelState): Promise<void>;
+
+  /** Adds or replaces a peer. */
+  putPeer(peer: Peer): Promise<void>;
+  getPeer(party: string): Promise<Peer | null>;
+  listPeers(): Promise<Peer[]>;
+  /** Per channel, how many entries of the local chain the peer has confirmed holding. */
+  getReplication(peer: string): Promise<Map<string, number>>;
+  /** Records a confirmation; never moves a watermark backwards. */
+  setReplication(peer: string, channel: string, ackedSize: number): Promise<void>;
+  recordFork(evidence: ForkEvidence): Promise<void>;
+  listForks(): Promise<ForkEvidence[]>;
 
   createSession(session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | null>;

@@ -17,11 +17,30 @@ const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".",
 const party = z.string().regex(PARTY_PATTERN, 'must be an upper-case party id such as RU');
 const language = z.string().regex(LANGUAGE_PATTERN, 'must be a BCP 47 language tag such as en or ru');
 
+/** The first entry of the proposing party's chain: what every party is asked to accept. */
 export const charterBody = z.strictObject({
   name: z.string().min(1).max(200),
-  offices: z.array(id).min(1).max(64),
+  /** Member offices per party; every listed party must accept before the channel is active. */
+  parties: z.record(party, z.array(id).min(1).max(64)),
+  /** Offices admitted read-only, per party (e.g. an international organisation). */
+  observers: z.record(party, z.array(id).min(1).max(64)),
   languages: z.array(language).min(1).max(16),
   nodeKey: z.string().regex(BASE64_KEY),
+});
+
+/** The first entry of every other party's chain: its node's signed acceptance of one charter. */
+export const charterAcceptBody = z.strictObject({
+  charter: z.strictObject({ party, hash: z.string().regex(HEX_HASH, 'must be a SHA-256 hex hash') }),
+  nodeKey: z.string().regex(BASE64_KEY),
+});
+
+/** A node's signed statement that it durably holds another party's chain up to and including `of`. */
+export const receivedBody = z.strictObject({
+  of: z.strictObject({
+    party,
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    hash: z.string().regex(HEX_HASH, 'must be a SHA-256 hex hash'),
+  }),
 });
 
 export const principalKeyBody = z.strictObject({
@@ -57,6 +76,24 @@ registerKind({
   expectsReceipt: false,
   ref: () => null,
   summary: (body) => `charter: ${body.name}`,
+});
+
+registerKind({
+  name: 'charter-accept',
+  authoredBy: 'node',
+  schema: charterAcceptBody,
+  expectsReceipt: false,
+  ref: (body) => `${body.charter.party}/0`,
+  summary: (body) => `accepts the charter of ${body.charter.party}`,
+});
+
+registerKind({
+  name: 'received',
+  authoredBy: 'node',
+  schema: receivedBody,
+  expectsReceipt: false,
+  ref: (body) => `${body.of.party}/${body.of.seq}`,
+  summary: (body) => `received ${body.of.party} up to ${body.of.seq}`,
 });
 
 registerKind({

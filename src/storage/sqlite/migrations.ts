@@ -64,8 +64,40 @@ export const MIGRATIONS: readonly Migration[] = [
         name TEXT NOT NULL,
         offices TEXT NOT NULL,
         languages TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('active', 'suspended', 'closed')),
+        parties TEXT NOT NULL,
+        observers TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('proposed', 'active', 'suspended', 'closed')),
         created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE peers (
+        party TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        url TEXT NOT NULL,
+        node_public_key TEXT NOT NULL,
+        added_at INTEGER NOT NULL
+      );
+
+      -- How much of this party's chain in a channel each peer has confirmed holding: the
+      -- durable outbox is everything past it.
+      CREATE TABLE replication (
+        peer TEXT NOT NULL REFERENCES peers (party),
+        channel TEXT NOT NULL REFERENCES channels (id),
+        acked_size INTEGER NOT NULL,
+        PRIMARY KEY (peer, channel)
+      ) WITHOUT ROWID;
+
+      -- Proof of a peer signing two different entries at one chain position.
+      CREATE TABLE forks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        party TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        stored_hash TEXT NOT NULL,
+        conflicting_canonical TEXT NOT NULL,
+        conflicting_sig TEXT NOT NULL,
+        reported_by TEXT NOT NULL,
+        at INTEGER NOT NULL
       );
 
       CREATE TABLE entries (

@@ -215,7 +215,16 @@ describe('SqliteStorage (sqlite-specific)', () => {
     const b = track(SqliteStorage.open(path));
     const genesis = entry('c1', 'P', 0, null, 'genesis');
     await a.createChannel(
-      { id: 'c1', name: 'c1', offices: [], languages: ['en'], state: 'active', createdAt: 1 },
+      {
+        id: 'c1',
+        name: 'c1',
+        offices: [],
+        languages: ['en'],
+        parties: {},
+        observers: {},
+        state: 'active',
+        createdAt: 1,
+      },
       [genesis],
       headAfter(genesis),
     );
@@ -245,7 +254,16 @@ describe('SqliteStorage (sqlite-specific)', () => {
     const setup = track(SqliteStorage.open(path));
     const genesis = entry('c1', 'P', 0, null, 'genesis');
     await setup.createChannel(
-      { id: 'c1', name: 'c1', offices: [], languages: ['en'], state: 'active', createdAt: 1 },
+      {
+        id: 'c1',
+        name: 'c1',
+        offices: [],
+        languages: ['en'],
+        parties: {},
+        observers: {},
+        state: 'active',
+        createdAt: 1,
+      },
       [genesis],
       headAfter(genesis),
     );
@@ -283,7 +301,16 @@ describe('SqliteStorage (sqlite-specific)', () => {
     const storage = track(SqliteStorage.open(tempDbPath()));
     const genesis = entry('c1', 'P', 0, null, 'genesis');
     await storage.createChannel(
-      { id: 'c1', name: 'c1', offices: [], languages: ['en'], state: 'active', createdAt: 1 },
+      {
+        id: 'c1',
+        name: 'c1',
+        offices: [],
+        languages: ['en'],
+        parties: {},
+        observers: {},
+        state: 'active',
+        createdAt: 1,
+      },
       [genesis],
       headAfter(genesis),
     );

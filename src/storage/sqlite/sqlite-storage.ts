@@ -19,6 +19,8 @@ import {
   type AuditEvent,
   type ChainHead,
   type Channel,
+  type ForkEvidence,
+  type Peer,
   type ChannelState,
   type CursoredEntry,
   type NodeInfo,
@@ -65,8 +67,29 @@ interface ChannelRow {
   name: string;
   offices: string;
   languages: string;
+  parties: string;
+  observers: string;
   state: string;
   created_at: number;
+}
+
+interface PeerRow {
+  party: string;
+  name: string;
+  url: string;
+  node_public_key: string;
+  added_at: number;
+}
+
+interface ForkRow {
+  channel: string;
+  party: string;
+  seq: number;
+  stored_hash: string;
+  conflicting_canonical: string;
+  conflicting_sig: string;
+  reported_by: string;
+  at: number;
 }
 
 interface EntryRow {
@@ -163,8 +186,8 @@ function prepareStatements(db: Database.Database) {
     ),
     getPrincipal: db.prepare<[string], PrincipalRow>('SELECT * FROM principals WHERE id = ?'),
     listPrincipals: db.prepare<[], PrincipalRow>('SELECT * FROM principals ORDER BY id'),
-    addChannel: db.prepare<[string, string, string, string, string, number]>(
-      'INSERT INTO channels (id, name, offices, languages, state, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    addChannel: db.prepare<[string, string, string, string, string, string, string, number]>(
+      'INSERT INTO channels (id, name, offices, languages, parties, observers, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     getChannel: db.prepare<[string], ChannelRow>('SELECT * FROM channels WHERE id = ?'),
     listChannels: db.prepare<[], ChannelRow>('SELECT * FROM channels ORDER BY id'),
@@ -316,8 +339,20 @@ function toChannel(row: ChannelRow): Channel {
     name: row.name,
     offices: JSON.parse(row.offices) as string[],
     languages: JSON.parse(row.languages) as string[],
+    parties: JSON.parse(row.parties) as Record<string, string[]>,
+    observers: JSON.parse(row.observers) as Record<string, string[]>,
     state: row.state as ChannelState,
     createdAt: row.created_at,
+  };
+}
+
+function toPeer(row: PeerRow): Peer {
+  return {
+    party: row.party,
+    name: row.name,
+    url: row.url,
+    nodePublicKey: row.node_public_key,
+    addedAt: row.added_at,
   };
 }
 
@@ -447,6 +482,8 @@ export class SqliteStorage implements Storage {
           channel.name,
           JSON.stringify(channel.offices),
           JSON.stringify(channel.languages),
+          JSON.stringify(channel.parties),
+          JSON.stringify(channel.observers),
           channel.state,
           channel.createdAt,
         ),
@@ -614,6 +651,81 @@ export class SqliteStorage implements Storage {
 
   async countEntries(): Promise<number> {
     return this.#stmts.countEntries.get()?.n ?? 0;
+  }
+
+  async setChannelState(id: string, state: ChannelState): Promise<void> {
+    this.#db.prepare('UPDATE channels SET state = ? WHERE id = ?').run(state, id);
+  }
+
+  async putPeer(peer: Peer): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO peers (party, name, url, node_public_key, added_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (party) DO UPDATE SET name = excluded.name, url = excluded.url,
+           node_public_key = excluded.node_public_key, added_at = excluded.added_at`,
+      )
+      .run(peer.party, peer.name, peer.url, peer.nodePublicKey, peer.addedAt);
+  }
+
+  async getPeer(party: string): Promise<Peer | null> {
+    const row = this.#db.prepare<[string], PeerRow>('SELECT * FROM peers WHERE party = ?').get(party);
+    return row ? toPeer(row) : null;
+  }
+
+  async listPeers(): Promise<Peer[]> {
+    return this.#db.prepare<[], PeerRow>('SELECT * FROM peers ORDER BY party').all().map(toPeer);
+  }
+
+  async getReplication(peer: string): Promise<Map<string, number>> {
+    const rows = this.#db
+      .prepare<[string], { channel: string; acked_size: number }>(
+        'SELECT channel, acked_size FROM replication WHERE peer = ?',
+      )
+      .all(peer);
+    return new Map(rows.map((r) => [r.channel, r.acked_size]));
+  }
+
+  async setReplication(peer: string, channel: string, ackedSize: number): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO replication (peer, channel, acked_size) VALUES (?, ?, ?)
+         ON CONFLICT (peer, channel) DO UPDATE SET acked_size = max(acked_size, excluded.acked_size)`,
+      )
+      .run(peer, channel, ackedSize);
+  }
+
+  async recordFork(f: ForkEvidence): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO forks (channel, party, seq, stored_hash, conflicting_canonical, conflicting_sig, reported_by, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        f.channel,
+        f.party,
+        f.seq,
+        f.storedHash,
+        f.conflictingCanonical,
+        f.conflictingSig,
+        f.reportedBy,
+        f.at,
+      );
+  }
+
+  async listForks(): Promise<ForkEvidence[]> {
+    return this.#db
+      .prepare<[], ForkRow>('SELECT * FROM forks ORDER BY id')
+      .all()
+      .map((r) => ({
+        channel: r.channel,
+        party: r.party,
+        seq: r.seq,
+        storedHash: r.stored_hash,
+        conflictingCanonical: r.conflicting_canonical,
+        conflictingSig: r.conflicting_sig,
+        reportedBy: r.reported_by,
+        at: r.at,
+      }));
   }
 
   async createSession(s: Session): Promise<void> {
