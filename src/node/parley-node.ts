@@ -274,10 +274,7 @@ export class ParleyNode {
     }
     const parties: Record<string, string[]> = { [this.party]: [...new Set(input.offices)] };
     const observers: Record<string, string[]> = {};
-    for (const [party, offices] of [
-      ...Object.entries(input.peers ?? {}),
-      ...Object.entries(input.observers ?? {}),
-    ]) {
+    for (const party of [...Object.keys(input.peers ?? {}), ...Object.keys(input.observers ?? {})]) {
       if (party !== this.party && !(await this.storage.getPeer(party))) {
         throw new ParleyError(
           'peer_not_found',
