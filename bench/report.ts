@@ -56,17 +56,35 @@ function formatRatio(ratio: number | null): string {
 
 /** Renders rows as an aligned text table. */
 export function renderTable(rows: Row[]): string {
+  return renderSections([{ rows }]);
+}
+
+/** A block of rows in a table, optionally under a heading line (and notes below the heading). */
+export interface Section {
+  heading?: string;
+  notes?: string[];
+  rows: Row[];
+}
+
+/**
+ * Renders sections as one aligned text table: the columns line up across all sections, and
+ * each section after the first starts with a blank line, its heading and its notes.
+ */
+export function renderSections(sections: Section[]): string {
   const header = ['figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'result'];
-  const cells = rows.map((r) => [
-    r.figure,
-    formatNumber(r.value, r.decimals),
-    r.unit,
-    r.baseline ? `${r.baseline.label} ${formatNumber(r.baseline.value, r.decimals)}` : '',
-    formatRatio(r.ratio),
-    r.target,
-    r.pass === null ? 'info' : r.pass ? 'PASS' : 'FAIL',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const cellsOf = (rows: Row[]): string[][] =>
+    rows.map((r) => [
+      r.figure,
+      formatNumber(r.value, r.decimals),
+      r.unit,
+      r.baseline ? `${r.baseline.label} ${formatNumber(r.baseline.value, r.decimals)}` : '',
+      formatRatio(r.ratio),
+      r.target,
+      r.pass === null ? 'info' : r.pass ? 'PASS' : 'FAIL',
+    ]);
+  const blocks = sections.map((section) => ({ ...section, cells: cellsOf(section.rows) }));
+  const all = blocks.flatMap((b) => b.cells);
+  const widths = header.map((h, i) => Math.max(h.length, ...all.map((c) => c[i]!.length)));
   const rightAligned = new Set([1, 4]);
   const line = (values: string[]): string =>
     values
@@ -74,7 +92,14 @@ export function renderTable(rows: Row[]): string {
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(header), rule, ...cells.map(line)].join('\n');
+  const out = [line(header), rule];
+  blocks.forEach((block, i) => {
+    if (i > 0 || block.heading) out.push('');
+    if (block.heading) out.push(block.heading);
+    for (const note of block.notes ?? []) out.push(`  ${note}`);
+    out.push(...block.cells.map(line));
+  });
+  return out.join('\n');
 }
 
 /** Writes `data` as JSON, formatted by Prettier when it is installed (it is a dev dependency). */

@@ -3,20 +3,25 @@
  * this machine (Ed25519 sign/verify on one core, fsync of the data disk, a bare Node process) and
  * the node's figures next to them: durable appends/s in-process with many writers, appends/s
  * through the HTTP API of a real `parley serve`, `parley verify` entries/s, idle memory and
- * start-up time. Prints a summary table on stdout (progress goes to stderr) and writes
- * bench/results/latest.json.
+ * start-up time. After Parley's phases it runs the reference anchor, a federated XMPP deployment
+ * (two Prosody servers over s2s, bench/xmpp-anchor.ts), in a default and a durable variant, and
+ * adds its figures under their own heading plus a side-by-side table (bench/compare.ts). Prints
+ * a summary table on stdout (progress goes to stderr) and writes bench/results/latest.json.
  *
  * Tunable through the environment: BENCH_SECONDS (load phases, default 5), BENCH_BASELINE_SECONDS
  * (1.5), BENCH_WRITERS (64), BENCH_HTTP_CLIENTS (64), BENCH_PRINCIPALS (8), BENCH_VERIFY_ENTRIES
  * (50000), BENCH_STARTS (5), BENCH_DIR (temp dirs; default the OS temp dir), BENCH_DEADLINE_SECONDS
- * (170; the run is aborted and cleaned up after it).
+ * (170; Parley's phases are aborted and cleaned up after it), BENCH_ANCHOR (1; 0 skips the XMPP
+ * anchor), BENCH_ANCHOR_MSGS (5000), BENCH_ANCHOR_LAT_MSGS (500), BENCH_ANCHOR_TIMEOUT_SECONDS
+ * (240, both variants together; the anchor's processes are stopped after it).
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureFsync, measureSign, measureVerify } from './baselines.js';
 import { createFixture, createTokens } from './fixture.js';
 import { call, runHttpLoad, spawnUntilReady, startParley } from './http-bench.js';
-import { renderTable, row, writeJson, type Row } from './report.js';
+import { printSideBySide, renderSideBySide, type ParleyCrossNodeFigures } from './compare.js';
+import { renderSections, row, writeJson, type Row, type Section } from './report.js';
 import { fillTo, runStorageAppends, runVerify } from './storage-bench.js';
 import {
   Cleanup,
@@ -28,6 +33,7 @@ import {
   sleep,
   type BenchSettings,
 } from './util.js';
+import { runXmppAnchor, xmppSection, type XmppAnchorResult } from './xmpp-anchor.js';
 
 const TARGETS = {
   storageShareOfSign: 0.5,
@@ -58,7 +64,11 @@ async function measureBareNode(
   return { startupMs: median(times), rssMb };
 }
 
-async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
+async function bench(
+  settings: BenchSettings,
+  cleanup: Cleanup,
+  armDeadline: (seconds: number, what: string) => void,
+): Promise<void> {
   const root = projectRoot();
   const machine = {
     cores: availableParallelism(),
@@ -185,6 +195,26 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
     );
   }
   const signRate = Math.max(signBase.rate, signEnd.rate);
+
+  // 6. The reference anchor, after Parley's phases (it loads both cores while it runs); it has a
+  // time limit of its own and never fails the run.
+  let xmpp: XmppAnchorResult | null = null;
+  if (settings.anchor) {
+    armDeadline(settings.anchorTimeoutSeconds + 60, 'the XMPP anchor phase');
+    progress(`xmpp anchor: up to ${settings.anchorTimeoutSeconds}s for both variants`);
+    xmpp = await runXmppAnchor({
+      root,
+      msgs: settings.anchorMsgs,
+      latencyMsgs: settings.anchorLatencyMsgs,
+      phaseTimeoutSeconds: 120,
+      timeoutSeconds: settings.anchorTimeoutSeconds,
+    });
+    if (!xmpp.available) progress(`xmpp anchor: ${xmpp.reason}`);
+  } else {
+    progress('xmpp anchor: skipped (BENCH_ANCHOR=0)');
+  }
+  // Parley's cross-node figures go here once a cross-node phase measures them (see compare.ts).
+  const parleyCrossNode: ParleyCrossNodeFigures | null = null;
   const verifyRate = Math.max(verifyBase.rate, verifyEnd.rate);
 
   const sign = { label: 'sign', value: signRate };
@@ -241,7 +271,9 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
     }),
   ];
 
-  const table = renderTable(rows);
+  const sections: Section[] = [{ rows }];
+  if (xmpp) sections.push(xmppSection(xmpp));
+  const table = renderSections(sections);
   process.stdout.write(
     `\nParley bench — ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${settings.seconds}s load phases\n` +
       `The HTTP load generator runs in the bench process and shares the cores with the server.\n` +
@@ -250,6 +282,7 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
   );
   const failed = rows.filter((r) => r.pass === false).map((r) => r.figure);
   process.stdout.write(failed.length === 0 ? '\nAll targets met.\n' : `\nMissed: ${failed.join('; ')}\n`);
+  if (xmpp) printSideBySide(parleyCrossNode, xmpp);
 
   const resultsPath = join(root, 'bench/results/latest.json');
   await writeJson(resultsPath, {
@@ -257,6 +290,14 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
     machine,
     settings,
     rows: rows.map(({ decimals: _decimals, ...r }) => r),
+    reference: xmpp
+      ? {
+          heading: sections[1]?.heading,
+          notes: sections[1]?.notes,
+          rows: (sections[1]?.rows ?? []).map(({ decimals: _decimals, ...r }) => r),
+          sideBySide: { parley: parleyCrossNode, table: renderSideBySide(parleyCrossNode, xmpp).split('\n') },
+        }
+      : null,
     details: {
       loadAverage: { start: loadBefore, end: loadAfter },
       baselines: {
@@ -271,6 +312,7 @@ async function bench(settings: BenchSettings, cleanup: Cleanup): Promise<void> {
       memoryKb: { idle: idleMemory ?? null, afterLoad: loadedMemory ?? null },
       startupMs: startups,
       firstHealthzMs: healthz,
+      xmppAnchor: xmpp,
     },
   });
   progress(`results written to ${resultsPath}`);
@@ -285,14 +327,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(130);
   });
 }
-const deadline = setTimeout(() => {
-  progress(`deadline of ${settings.deadlineSeconds}s exceeded: aborting, cleaning up`);
-  process.exit(1);
-}, settings.deadlineSeconds * 1000);
-deadline.unref();
+let deadline: NodeJS.Timeout | undefined;
+/** (Re-)arms the hard limit: `seconds` from now for `what`, then the run is aborted and cleaned up. */
+function armDeadline(seconds: number, what: string): void {
+  clearTimeout(deadline);
+  deadline = setTimeout(() => {
+    progress(`deadline of ${seconds}s for ${what} exceeded: aborting, cleaning up`);
+    process.exit(1);
+  }, seconds * 1000);
+  deadline.unref();
+}
+armDeadline(settings.deadlineSeconds, "Parley's phases");
 
 try {
-  await bench(settings, cleanup);
+  await bench(settings, cleanup, armDeadline);
 } catch (error) {
   progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;

@@ -26,8 +26,16 @@ export interface BenchSettings {
   starts: number;
   /** Where temp dirs go (the disk under test), env BENCH_DIR. */
   baseDir: string;
-  /** Hard limit of the whole run, env BENCH_DEADLINE_SECONDS. */
+  /** Hard limit of Parley's own phases, env BENCH_DEADLINE_SECONDS. */
   deadlineSeconds: number;
+  /** Run the XMPP reference anchor after Parley's phases, env BENCH_ANCHOR (0 = off). */
+  anchor: boolean;
+  /** The anchor's MSGS (messages per throughput phase), env BENCH_ANCHOR_MSGS. */
+  anchorMsgs: number;
+  /** The anchor's LAT_MSGS (sequential latency messages), env BENCH_ANCHOR_LAT_MSGS. */
+  anchorLatencyMsgs: number;
+  /** Limit of the whole anchor phase (both variants), env BENCH_ANCHOR_TIMEOUT_SECONDS. */
+  anchorTimeoutSeconds: number;
 }
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
@@ -51,6 +59,10 @@ export function readSettings(): BenchSettings {
     starts: Math.round(envNumber('BENCH_STARTS', 5, 1, 50)),
     baseDir: process.env.BENCH_DIR || tmpdir(),
     deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', 170, 10, 3600),
+    anchor: process.env.BENCH_ANCHOR !== '0',
+    anchorMsgs: Math.round(envNumber('BENCH_ANCHOR_MSGS', 5000, 100, 1_000_000)),
+    anchorLatencyMsgs: Math.round(envNumber('BENCH_ANCHOR_LAT_MSGS', 500, 10, 100_000)),
+    anchorTimeoutSeconds: envNumber('BENCH_ANCHOR_TIMEOUT_SECONDS', 240, 30, 3600),
   };
 }
 

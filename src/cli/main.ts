@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDirectory } from './commands/directory.js';
 import { registerEntries } from './commands/entries.js';
 import { registerInit } from './commands/init.js';
+import { registerPeer } from './commands/peer.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
 
@@ -27,6 +28,7 @@ registerInit(program);
 registerServe(program);
 registerDirectory(program);
 registerChannel(program);
+registerPeer(program);
 registerEntries(program);
 registerVerify(program);
 registerDemo(program);

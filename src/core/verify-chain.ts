@@ -58,7 +58,7 @@ export class ChainVerifier {
   readonly failures: VerifyFailure[] = [];
   private expectedSeq = 0;
   private previousHash: string | null = null;
-  private readonly tree = CompactRange.empty();
+  private tree = CompactRange.empty();
   /** Merkle roots at every size a checkpoint may name are not kept; the root at `checkpointSize` is. */
   private rootAtCheckpoint: Buffer | null = null;
   private readonly publishedKeys = new Map<string, Set<string>>();
@@ -75,6 +75,40 @@ export class ChainVerifier {
     private readonly checkpointSize: number | null = null,
   ) {
     if (checkpointSize === 0) this.rootAtCheckpoint = this.tree.root();
+  }
+
+  /**
+   * Continues verification after `size` entries that were verified before (a replica's stored
+   * chain): the next entry must follow `hash`, authors may use `publishedKeys`, and the Merkle
+   * tree continues from `tree`.
+   */
+  static resume(
+    channel: string,
+    party: string,
+    nodePublicKey: string,
+    state: { size: number; hash: string | null; tree: CompactRange; publishedKeys: Map<string, Set<string>> },
+  ): ChainVerifier {
+    const verifier = new ChainVerifier(channel, party, nodePublicKey);
+    verifier.expectedSeq = state.size;
+    verifier.previousHash = state.hash;
+    verifier.tree = state.tree.clone();
+    for (const [principal, keys] of state.publishedKeys) verifier.publishedKeys.set(principal, new Set(keys));
+    return verifier;
+  }
+
+  /** The chain's state after everything pushed so far, to resume from later. */
+  get state(): {
+    size: number;
+    hash: string | null;
+    tree: CompactRange;
+    publishedKeys: Map<string, Set<string>>;
+  } {
+    return {
+      size: this.expectedSeq,
+      hash: this.previousHash,
+      tree: this.tree,
+      publishedKeys: this.publishedKeys,
+    };
   }
 
   get entriesChecked(): number {

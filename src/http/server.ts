@@ -13,11 +13,14 @@ import { authenticate, type Authenticated } from './authenticate.js';
 import { registerErrorHandling } from './error-mapping.js';
 import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
+import { registerFederationRoutes, type FederationParts } from './routes/federation.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSystemRoutes } from './routes/system.js';
 
 export interface ServerOptions {
+  /** The node-to-node API; absent, the node serves only its own users. */
+  federation?: FederationParts;
   logger: Logger | false;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
@@ -100,5 +103,6 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   });
   registerDirectoryRoutes(typed, node);
   registerChannelRoutes(typed, node);
+  if (options.federation) registerFederationRoutes(typed, node, options.federation);
   return app;
 }

@@ -111,6 +111,12 @@ export class Appender {
     if (this.ownsSigner) await this.signer.close();
   }
 
+  /** Records that another party's chain in a channel has grown, for the `seen` of later entries. */
+  noteSeen(channel: string, party: string, seq: number): void {
+    const seen = this.seen.get(channel);
+    if (seen && (seen[party] ?? -1) < seq) this.seen.set(channel, { ...seen, [party]: seq });
+  }
+
   /** Forgets cached heads, e.g. after entries arrived by another path. */
   invalidate(channel: string): void {
     this.heads.delete(`${channel}\u0000${this.options.party}`);

@@ -31,14 +31,21 @@ export async function exportChannel(
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
   };
   let entries = 0;
-  const heads = (await storage.listChainHeads(channelId)).filter((h) => h.party === info.party);
+  const peers = new Map((await storage.listPeers()).map((p) => [p.party, p.nodePublicKey]));
+  const nodeKeys: Record<string, string> = { [info.party]: info.nodePublicKey };
+  // Every chain whose node key this node has pinned goes into the file, with that key.
+  const heads = (await storage.listChainHeads(channelId)).filter((h) => {
+    const key = h.party === info.party ? info.nodePublicKey : peers.get(h.party);
+    if (key) nodeKeys[h.party] = key;
+    return key !== undefined;
+  });
   try {
     await write({
       type: 'header',
       format: EXPORT_FORMAT,
       exportedAt: Date.now(),
       channel,
-      nodeKeys: { [info.party]: info.nodePublicKey },
+      nodeKeys,
     });
     for (const head of heads) {
       await write({ type: 'chain', party: head.party, size: head.size, checkpoint: head.checkpoint });

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { parseCanonical } from '../core/canonical-json.js';
 import { NODE_AUTHOR, PRECEDENCES, entryId, type EntryContent, type Precedence } from '../core/entry.js';
 import { HybridLogicalClock } from '../core/hlc.js';
-import { fingerprint, generateKeyPair, publicKeyOf } from '../core/keys.js';
+import { fingerprint, generateKeyPair, publicKeyOf, signMessage } from '../core/keys.js';
 import { checkBody, getKind, listKinds } from '../core/kinds/registry.js';
 import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../core/kinds/builtin.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
@@ -35,6 +35,14 @@ export interface EntryView extends EntryContent {
   sig: string;
   cursor: number | null;
   storedAt: number;
+}
+
+export interface DeliveryState {
+  party: string;
+  state: 'queued' | 'delivered' | 'read' | 'understood';
+  /** HLC of the receiving node's `received` receipt. */
+  deliveredAt: string | null;
+  receipts: Array<{ by: string; level: 'read' | 'understood'; at: string; id: string }>;
 }
 
 export interface InitOptions {
@@ -98,7 +106,9 @@ export class ParleyNode {
       clock: this.clock,
       now,
       onCommit: (entries) => {
-        for (const channel of new Set(entries.map((e) => e.channel))) this.events.emit(`channel:${channel}`);
+        const channels = new Set(entries.map((e) => e.channel));
+        for (const channel of channels) this.events.emit(`channel:${channel}`);
+        this.events.emit('committed', channels);
       },
     });
   }
@@ -176,6 +186,10 @@ export class ParleyNode {
       options.now ?? Date.now,
     );
   }
+
+  /** Signs with the node key (federation requests); the key itself never leaves the node. */
+  readonly signAsNode = (domain: string, message: string): string =>
+    signMessage(this.nodePrivateKey, domain, message);
 
   get fingerprint(): string {
     return fingerprint(this.nodePublicKey);
@@ -348,6 +362,12 @@ export class ParleyNode {
     return this.refreshChannelState(id);
   }
 
+  /** Appends an entry signed by this node (receipts of delivery, acceptances). */
+  async appendNodeEntry(channel: Channel, kind: string, body: Record<string, unknown>): Promise<StoredEntry> {
+    const [appended] = await this.appender.append([this.nodeDraft(channel, kind, body)]);
+    return appended!.stored;
+  }
+
   /** Marks a proposed channel active once every party's chain has begun (charter or acceptance). */
   async refreshChannelState(id: string): Promise<Channel> {
     const channel = (await this.storage.getChannel(id))!;
@@ -485,6 +505,48 @@ export class ParleyNode {
       limit,
     );
     return entries.map((e) => toView(e, e.cursor));
+  }
+
+  /**
+   * Where one entry stands with every other party of its channel: `queued` until that party's
+   * node has signed a `received` receipt covering it, then `delivered`, then `read` or
+   * `understood` once a person of that party has signed such a receipt. Never "sent" without proof.
+   */
+  async deliveryState(
+    actor: Principal,
+    channelId: string,
+    party: string,
+    seq: number,
+  ): Promise<DeliveryState[]> {
+    const channel = await this.readableChannel(actor, channelId);
+    const entry = await this.storage.getEntry(channel.id, party, seq);
+    if (!entry)
+      throw new ParleyError('entry_not_found', `entry ${entryId(channel.id, party, seq)} does not exist`);
+    const receipts = await this.storage.listByRef(channel.id, 'receipt', `${party}/${seq}`);
+    const destinations = [...Object.keys(channel.parties), ...Object.keys(channel.observers)].filter(
+      (p) => p !== party,
+    );
+    const result: DeliveryState[] = [];
+    for (const destination of destinations) {
+      const state: DeliveryState = { party: destination, state: 'queued', deliveredAt: null, receipts: [] };
+      const received = await this.storage.latestByRefParty(channel.id, destination, 'received', party);
+      if (received && Number(received.ref!.split('/')[1]) >= seq) {
+        state.state = 'delivered';
+        state.deliveredAt = received.hlc;
+      }
+      for (const receipt of receipts.filter((r) => r.party === destination)) {
+        const level = (toView(receipt, null).body as { level: 'read' | 'understood' }).level;
+        state.receipts.push({
+          by: receipt.author,
+          level,
+          at: receipt.hlc,
+          id: entryId(channel.id, receipt.party, receipt.seq),
+        });
+        if (level === 'understood' || state.state !== 'understood') state.state = level;
+      }
+      result.push(state);
+    }
+    return result;
   }
 
   /** Appends a `read` or `understood` receipt for an entry. */

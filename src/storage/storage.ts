@@ -179,6 +179,18 @@ export interface Storage {
     limit: number,
   ): Promise<CursoredEntry[]>;
   countEntries(): Promise<number>;
+  /** Entries of a kind in a channel whose ref is exactly `ref` (e.g. receipts of one entry). */
+  listByRef(channel: string, kind: string, ref: string): Promise<StoredEntry[]>;
+  /**
+   * The newest entry of `kind` in `party`'s chain whose ref names an entry of `refParty`'s chain
+   * (e.g. the latest `received` receipt a party signed for another party's chain).
+   */
+  latestByRefParty(
+    channel: string,
+    party: string,
+    kind: string,
+    refParty: string,
+  ): Promise<StoredEntry | null>;
 
   setChannelState(id: string, state: ChannelState): Promise<void>;
 

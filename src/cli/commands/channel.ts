@@ -4,12 +4,26 @@ import type { Channel } from '../../storage/storage.js';
 import type { EntryView } from '../../node/parley-node.js';
 import { ApiClient } from '../api-client.js';
 import { LOCAL_OPERATOR, dataDirOption, remoteOptions, withNode } from '../context.js';
-import { fail, print } from '../output.js';
+import { CliError, fail, print } from '../output.js';
 import { formatEntry } from './entries.js';
 
 interface Common {
   dataDir: string;
   json?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Parses repeated `PARTY=office,office` flags. */
+function partyOffices(values: string[], flag: string): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const value of values) {
+    const match = /^([A-Z][A-Z0-9]{1,15})=(.+)$/.exec(value);
+    if (!match)
+      throw new CliError('validation_failed', `${flag} '${value}' must look like US=us-cia,us-nsc`, 2);
+    result[match[1]!] = list(match[2]!);
+  }
+  return result;
 }
 
 const list = (value: string): string[] =>
@@ -25,26 +39,67 @@ export function registerChannel(program: Command): void {
     .requiredOption('--name <name>', 'channel name')
     .requiredOption('--offices <ids>', 'comma-separated member offices')
     .option('--languages <tags>', 'comma-separated BCP 47 tags; the first is the default', 'en')
+    .option(
+      '--peer <party=offices>',
+      "another party's member offices, e.g. US=us-cia (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '--observer <party=offices>',
+      'read-only offices of a party, e.g. NATO=nato-sg (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON')
-    .action(async (id: string, options: Common & { name: string; offices: string; languages: string }) => {
+    .action(
+      async (
+        id: string,
+        options: Common & {
+          name: string;
+          offices: string;
+          languages: string;
+          peer: string[];
+          observer: string[];
+        },
+      ) => {
+        try {
+          const created = await withNode(options.dataDir, (node) =>
+            node.createChannel(LOCAL_OPERATOR, {
+              id,
+              name: options.name,
+              offices: list(options.offices),
+              languages: list(options.languages),
+              peers: partyOffices(options.peer, '--peer'),
+              observers: partyOffices(options.observer, '--observer'),
+            }),
+          );
+          print(
+            options,
+            created,
+            () => `channel ${created.id} created: ${created.name} [${created.offices.join(', ')}]`,
+          );
+        } catch (error) {
+          fail(options, error);
+        }
+      },
+    );
+  dataDirOption(channel.command('accept <id>'))
+    .description('accept a channel another party proposed; it becomes active when every party has')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: Common) => {
       try {
-        const created = await withNode(options.dataDir, (node) =>
-          node.createChannel(LOCAL_OPERATOR, {
-            id,
-            name: options.name,
-            offices: list(options.offices),
-            languages: list(options.languages),
-          }),
-        );
+        const accepted = await withNode(options.dataDir, (node) => node.acceptChannel(LOCAL_OPERATOR, id));
         print(
           options,
-          created,
-          () => `channel ${created.id} created: ${created.name} [${created.offices.join(', ')}]`,
+          accepted,
+          () => `channel ${accepted.id} accepted by this party; state: ${accepted.state}`,
         );
       } catch (error) {
         fail(options, error);
       }
     });
+
   dataDirOption(channel.command('list'))
     .description('list channels')
     .option('--json', 'print JSON')

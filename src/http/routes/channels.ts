@@ -133,6 +133,54 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
   );
 
   app.get(
+    '/api/v1/channels/:channel/entries/:party/:seq/delivery',
+    {
+      schema: {
+        summary: 'Delivery state of an entry at every other party: queued, delivered, read or understood',
+        tags: ['entries'],
+        params: entryParams,
+        response: {
+          200: z.object({
+            parties: z.array(
+              z.object({
+                party: z.string(),
+                state: z.enum(['queued', 'delivered', 'read', 'understood']),
+                deliveredAt: z.string().nullable(),
+                receipts: z.array(
+                  z.object({
+                    by: z.string(),
+                    level: z.enum(['read', 'understood']),
+                    at: z.string(),
+                    id: z.string(),
+                  }),
+                ),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { channel, party, seq } = request.params;
+      return { parties: await node.deliveryState(authOf(request).principal, channel, party, seq) };
+    },
+  );
+
+  app.post(
+    '/api/v1/channels/:channel/accept',
+    {
+      schema: {
+        summary: "Accept a channel another party proposed, with this node's signed entry (admin)",
+        tags: ['channels'],
+        params: channelParams,
+        response: { 200: channelSchema, ...errors },
+      },
+    },
+    async (request) => node.acceptChannel(authOf(request).principal, request.params.channel),
+  );
+
+  app.get(
     '/api/v1/inbox',
     {
       schema: {

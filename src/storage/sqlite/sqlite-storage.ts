@@ -653,6 +653,31 @@ export class SqliteStorage implements Storage {
     return this.#stmts.countEntries.get()?.n ?? 0;
   }
 
+  async listByRef(channel: string, kind: string, ref: string): Promise<StoredEntry[]> {
+    return this.#db
+      .prepare<[string, string, string], EntryRow>(
+        'SELECT * FROM entries WHERE channel = ? AND kind = ? AND ref = ? ORDER BY cursor',
+      )
+      .all(channel, kind, ref)
+      .map(toEntry);
+  }
+
+  async latestByRefParty(
+    channel: string,
+    party: string,
+    kind: string,
+    refParty: string,
+  ): Promise<StoredEntry | null> {
+    const row = this.#db
+      .prepare<[string, string, string, string], EntryRow>(
+        `SELECT * FROM entries INDEXED BY entries_channel_kind
+         WHERE channel = ? AND party = ? AND kind = ? AND ref LIKE ? ESCAPE '\\'
+         ORDER BY cursor DESC LIMIT 1`,
+      )
+      .get(channel, party, kind, `${refParty.replace(/[\\%_]/g, '\\$&')}/%`);
+    return row ? toEntry(row) : null;
+  }
+
   async setChannelState(id: string, state: ChannelState): Promise<void> {
     this.#db.prepare('UPDATE channels SET state = ? WHERE id = ?').run(state, id);
   }

@@ -1,0 +1,160 @@
+/**
+ * `parley peer self|add|list|status`: pinning other parties' nodes. A peer's key is never
+ * trusted on first use: `peer add` fetches the node's identity and refuses it unless its key
+ * matches the fingerprint exchanged out of band.
+ */
+import type { Command } from 'commander';
+import { fingerprint } from '../../core/keys.js';
+import { ParleyError } from '../../node/errors.js';
+import { ApiClient } from '../api-client.js';
+import { dataDirOption, remoteOptions, withNode } from '../context.js';
+import { fail, print } from '../output.js';
+
+interface Common {
+  dataDir: string;
+  json?: boolean;
+}
+
+interface Identity {
+  party: string;
+  partyName: string;
+  nodePublicKey: string;
+}
+
+interface LinkView {
+  party: string;
+  url: string;
+  status: string;
+  since: number;
+  rttMs: number | null;
+  lastError: string | null;
+  pushed: number;
+  pulled: number;
+}
+
+export function registerPeer(program: Command): void {
+  const peer = program.command('peer').description("pin and inspect other parties' nodes");
+
+  dataDirOption(peer.command('self'))
+    .description("this node's party and key fingerprint, to give to peers out of band")
+    .option('--json', 'print JSON')
+    .action(async (options: Common) => {
+      try {
+        const self = await withNode(options.dataDir, async (node) => ({
+          party: node.party,
+          name: node.partyName,
+          fingerprint: node.fingerprint,
+          nodePublicKey: node.nodePublicKey,
+        }));
+        print(options, self, () => `${self.party} (${self.name})\nfingerprint: ${self.fingerprint}`);
+      } catch (error) {
+        fail(options, error);
+      }
+    });
+
+  dataDirOption(peer.command('add <url>'))
+    .description('pin a peer node: its key must match the fingerprint its operators gave you')
+    .requiredOption('--party <id>', 'the peer party id (e.g. US)')
+    .requiredOption('--fingerprint <fp>', 'the peer node key fingerprint (SHA256:…), exchanged out of band')
+    .option('--json', 'print JSON')
+    .action(async (url: string, options: Common & { party: string; fingerprint: string }) => {
+      try {
+        let identity: Identity;
+        try {
+          const response = await fetch(new URL('/federation/v1/identity', url), {
+            signal: AbortSignal.timeout(10_000),
+          });
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          identity = (await response.json()) as Identity;
+        } catch (error) {
+          throw new ParleyError(
+            'unavailable',
+            `cannot read the identity of ${url}: ${(error as Error).message}`,
+          );
+        }
+        if (identity.party !== options.party) {
+          throw new ParleyError('forbidden', `${url} is the node of ${identity.party}, not ${options.party}`);
+        }
+        const actual = fingerprint(identity.nodePublicKey);
+        if (actual !== options.fingerprint.trim()) {
+          throw new ParleyError(
+            'forbidden',
+            `fingerprint mismatch for ${options.party} at ${url}: the node presents ${actual}, you expected ${options.fingerprint}. Not pinned.`,
+          );
+        }
+        const added = await withNode(options.dataDir, async (node) => {
+          if (identity.party === node.party)
+            throw new ParleyError('validation_failed', 'a node cannot peer with itself');
+          const record = {
+            party: identity.party,
+            name: identity.partyName,
+            url,
+            nodePublicKey: identity.nodePublicKey,
+            addedAt: Date.now(),
+          };
+          await node.storage.putPeer(record);
+          await node.storage.recordAudit({
+            at: Date.now(),
+            type: 'peer_added',
+            principal: null,
+            ip: null,
+            detail: `${record.party} ${url} ${actual}`,
+          });
+          return record;
+        });
+        print(
+          options,
+          { ...added, fingerprint: actual },
+          () => `peer ${added.party} (${added.name}) pinned at ${url}, ${actual}`,
+        );
+      } catch (error) {
+        fail(options, error);
+      }
+    });
+
+  dataDirOption(peer.command('list'))
+    .description('pinned peers')
+    .option('--json', 'print JSON')
+    .action(async (options: Common) => {
+      try {
+        const peers = await withNode(options.dataDir, (node) => node.storage.listPeers());
+        const shown = peers.map((p) => ({
+          party: p.party,
+          name: p.name,
+          url: p.url,
+          fingerprint: fingerprint(p.nodePublicKey),
+        }));
+        print(
+          options,
+          shown,
+          () =>
+            shown.map((p) => `${p.party}\t${p.url}\t${p.fingerprint}\t${p.name}`).join('\n') || '(no peers)',
+        );
+      } catch (error) {
+        fail(options, error);
+      }
+    });
+
+  remoteOptions(peer.command('status'))
+    .description('link health of each peer, as the running node sees it')
+    .option('--json', 'print JSON')
+    .action(async (options: { url: string; token?: string; json?: boolean }) => {
+      try {
+        const client = new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
+        const { peers } = await client.request<{ peers: LinkView[] }>('GET', '/api/v1/peers');
+        print(
+          options,
+          { peers },
+          () =>
+            peers
+              .map(
+                (p) =>
+                  `${p.party}\t${p.status} since ${new Date(p.since).toISOString()}\trtt ${p.rttMs === null ? '—' : `${p.rttMs.toFixed(1)} ms`}\tpushed ${p.pushed} pulled ${p.pulled}${p.lastError && p.status !== 'up' ? `\tlast error: ${p.lastError}` : ''}`,
+              )
+              .join('\n') || '(no peers)',
+        );
+      } catch (error) {
+        fail(options, error);
+      }
+    });
+}

@@ -1,0 +1,325 @@
+/**
+ * Receives a peer's pushed entries: every entry is checked with the same rules as `parley verify`
+ * (canonical form, hash, chain link, seq, kind schema, author key published in that party's
+ * chain or the pinned node key, signature) before anything is stored, and only entries of the
+ * sender's own chain are accepted. A replayed entry changes nothing; an entry that conflicts with
+ * a stored one at the same position is kept as fork evidence and refused; a gap stops that chain
+ * and the answer tells the sender where to resume. Accepted entries are stored durably before the
+ * answer, and this node then signs a `received` receipt in its own chain.
+ */
+import { parseCanonical } from '../core/canonical-json.js';
+import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
+import { verifyEntrySignature, type EntryContent } from '../core/entry.js';
+import { sha256Hex } from '../core/hash.js';
+import { getKind } from '../core/kinds/registry.js';
+import { CompactRange } from '../core/merkle.js';
+import { ChainVerifier } from '../core/verify-chain.js';
+import { ParleyError } from '../node/errors.js';
+import type { ParleyNode } from '../node/parley-node.js';
+import type { Channel, ChainHead, Peer, StoredEntry } from '../storage/storage.js';
+
+export interface WireEntry {
+  channel: string;
+  party: string;
+  seq: number;
+  canonical: string;
+  sig: string;
+}
+
+export interface WireCheckpoint {
+  channel: string;
+  party: string;
+  note: string;
+}
+
+export interface PushResult {
+  /** Per channel: how many entries of the sender's chain this node now holds. */
+  held: Record<string, number>;
+}
+
+export class EntryReceiver {
+  private readonly verifiers = new Map<string, ChainVerifier>();
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Called after entries of a channel were stored. */
+  onStored: (channel: string, party: string, count: number) => void = () => {};
+
+  constructor(private readonly node: ParleyNode) {}
+
+  /** Receives one pushed batch; batches are processed one at a time. */
+  receive(from: Peer, entries: WireEntry[], checkpoints: WireCheckpoint[]): Promise<PushResult> {
+    const run = this.queue.then(() => this.receiveNow(from, entries, checkpoints));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async receiveNow(
+    from: Peer,
+    entries: WireEntry[],
+    checkpoints: WireCheckpoint[],
+  ): Promise<PushResult> {
+    const foreign = entries.find((e) => e.party !== from.party);
+    if (foreign) {
+      throw new ParleyError(
+        'wrong_chain',
+        `${from.party} may only send its own chain; ${foreign.channel}/${foreign.party}/${foreign.seq} is not`,
+      );
+    }
+    const byChannel = new Map<string, WireEntry[]>();
+    for (const entry of entries) {
+      const list = byChannel.get(entry.channel) ?? [];
+      list.push(entry);
+      byChannel.set(entry.channel, list);
+    }
+    const held: Record<string, number> = {};
+    for (const [channelId, list] of byChannel) {
+      list.sort((a, b) => a.seq - b.seq);
+      held[channelId] = await this.receiveChain(from, channelId, list, checkpoints);
+    }
+    return { held };
+  }
+
+  private async receiveChain(
+    from: Peer,
+    channelId: string,
+    list: WireEntry[],
+    checkpoints: WireCheckpoint[],
+  ): Promise<number> {
+    const { storage } = this.node;
+    let channel = await storage.getChannel(channelId);
+    if (!channel) {
+      channel = await this.acceptProposal(from, channelId, list);
+      list = list.filter((e) => e.seq > 0);
+    }
+    if (!channel.parties[from.party]) {
+      throw new ParleyError('wrong_chain', `${from.party} is not a writing party of channel '${channelId}'`);
+    }
+    const key = `${channelId}\u0000${from.party}`;
+    const verifier = this.verifiers.get(key) ?? (await this.resumeVerifier(channelId, from));
+    this.verifiers.set(key, verifier);
+    const accepted: StoredEntry[] = [];
+    for (const wire of list) {
+      const size = verifier.state.size;
+      if (wire.seq < size) {
+        await this.checkDuplicate(from, wire);
+        continue;
+      }
+      if (wire.seq > size) break; // a gap: the answer tells the sender to resume at `size`
+      const record = toStored(wire);
+      verifier.push(record);
+      const failure = verifier.failures[0];
+      if (failure) {
+        this.verifiers.delete(key);
+        throw new ParleyError('entry_invalid', `${failure.entry}: ${failure.rule}: ${failure.message}`);
+      }
+      this.node.clock.observe(record.hlc);
+      accepted.push(record);
+    }
+    if (accepted.length > 0) {
+      const state = verifier.state;
+      const stored = await storage.getChainHead(channelId, from.party);
+      const head: ChainHead = {
+        channel: channelId,
+        party: from.party,
+        size: state.size,
+        hash: state.hash,
+        frontier: state.tree.toHex(),
+        checkpoint:
+          this.matchingCheckpoint(from, channelId, checkpoints, state.size, state.tree) ??
+          stored?.checkpoint ??
+          '',
+      };
+      try {
+        await storage.appendEntries(accepted, [head]);
+      } catch (error) {
+        this.verifiers.delete(key);
+        throw error;
+      }
+      const last = accepted.at(-1)!;
+      this.node.appender.noteSeen(channelId, from.party, last.seq);
+      this.onStored(channelId, from.party, accepted.length);
+      this.node.events.emit(`channel:${channelId}`);
+      if (channel.state === 'proposed') channel = await this.node.refreshChannelState(channelId);
+      // Delivery receipts are not themselves acknowledged, or two nodes would trade them forever.
+      if (accepted.some((e) => e.kind !== 'received')) await this.acknowledge(channel, from, last);
+    }
+    return verifier.state.size;
+  }
+
+  /** A first entry for an unknown channel must be a charter that names this party. */
+  private async acceptProposal(from: Peer, channelId: string, list: WireEntry[]): Promise<Channel> {
+    const first = list[0];
+    if (!first || first.seq !== 0) {
+      throw new ParleyError(
+        'channel_not_found',
+        `channel '${channelId}' is unknown here; send its charter first`,
+      );
+    }
+    const verifier = new ChainVerifier(channelId, from.party, from.nodePublicKey);
+    const record = toStored(first);
+    verifier.push(record);
+    if (verifier.failures[0]) {
+      const failure = verifier.failures[0];
+      throw new ParleyError('entry_invalid', `${failure.entry}: ${failure.rule}: ${failure.message}`);
+    }
+    const content = parseCanonical(first.canonical) as unknown as EntryContent;
+    if (content.kind !== 'charter')
+      throw new ParleyError('channel_not_found', `channel '${channelId}' must begin with a charter`);
+    const body = content.body as {
+      name: string;
+      parties: Record<string, string[]>;
+      observers: Record<string, string[]>;
+      languages: string[];
+    };
+    const own = this.node.party;
+    if (!body.parties[own] && !body.observers[own]) {
+      throw new ParleyError('forbidden', `the charter of '${channelId}' does not name ${own}`);
+    }
+    if (!body.parties[from.party])
+      throw new ParleyError('wrong_chain', `${from.party} proposes a channel it is not part of`);
+    const channel: Channel = {
+      id: channelId,
+      name: body.name,
+      offices: Object.values(body.parties).flat(),
+      languages: body.languages,
+      parties: body.parties,
+      observers: body.observers,
+      state: 'proposed',
+      createdAt: Date.now(),
+    };
+    const state = verifier.state;
+    await this.node.storage.createChannel(channel, [record], {
+      channel: channelId,
+      party: from.party,
+      size: 1,
+      hash: state.hash,
+      frontier: state.tree.toHex(),
+      checkpoint: '',
+    });
+    this.verifiers.set(`${channelId}\u0000${from.party}`, verifier);
+    this.node.events.emit('channel-created', channelId);
+    return channel;
+  }
+
+  /** A re-sent entry must be byte-identical to the stored one; a different signed one is a fork. */
+  private async checkDuplicate(from: Peer, wire: WireEntry): Promise<void> {
+    const stored = await this.node.storage.getEntry(wire.channel, wire.party, wire.seq);
+    const hash = sha256Hex(wire.canonical);
+    if (!stored || stored.hash === hash) return;
+    let authorKey = '';
+    try {
+      authorKey = String((parseCanonical(wire.canonical) as unknown as EntryContent).authorKey);
+    } catch {
+      throw new ParleyError('entry_invalid', `${wire.channel}/${wire.party}/${wire.seq}: canonical_form`);
+    }
+    if (!verifyEntrySignature(wire.canonical, authorKey, wire.sig)) {
+      throw new ParleyError('entry_invalid', `${wire.channel}/${wire.party}/${wire.seq}: signature_invalid`);
+    }
+    await this.node.storage.recordFork({
+      channel: wire.channel,
+      party: wire.party,
+      seq: wire.seq,
+      storedHash: stored.hash,
+      conflictingCanonical: wire.canonical,
+      conflictingSig: wire.sig,
+      reportedBy: from.party,
+      at: Date.now(),
+    });
+    throw new ParleyError(
+      'fork_detected',
+      `${wire.channel}/${wire.party}/${wire.seq} differs from the entry already held at that position; kept as evidence`,
+    );
+  }
+
+  /** The sender's checkpoint when it covers exactly what is now held and its root matches. */
+  private matchingCheckpoint(
+    from: Peer,
+    channelId: string,
+    checkpoints: WireCheckpoint[],
+    size: number,
+    tree: CompactRange,
+  ): string | null {
+    for (const candidate of checkpoints) {
+      if (candidate.channel !== channelId || candidate.party !== from.party) continue;
+      try {
+        const verified = verifyChainCheckpoint(candidate.note, channelId, from.party, from.nodePublicKey);
+        if (verified.size === size && verified.rootHash.equals(tree.root())) return candidate.note;
+      } catch {
+        // An unverifiable checkpoint is ignored; the entries themselves were verified.
+      }
+    }
+    return null;
+  }
+
+  /** Signs a `received` receipt in this party's chain, once this party has joined the channel. */
+  private async acknowledge(channel: Channel, from: Peer, last: StoredEntry): Promise<void> {
+    if (!channel.parties[this.node.party]) return;
+    if (!(await this.node.storage.getChainHead(channel.id, this.node.party))) return;
+    await this.node.appendNodeEntry(channel, 'received', {
+      of: { party: from.party, seq: last.seq, hash: last.hash },
+    });
+  }
+
+  private async resumeVerifier(channelId: string, from: Peer): Promise<ChainVerifier> {
+    const head = await this.node.storage.getChainHead(channelId, from.party);
+    const publishedKeys = new Map<string, Set<string>>();
+    if (head) {
+      for (let seq = 0; seq < head.size;) {
+        const page = await this.node.storage.readChain(channelId, from.party, seq, 5000);
+        if (page.length === 0) break;
+        for (const entry of page) {
+          if (entry.kind !== 'principal-key') continue;
+          const body = (parseCanonical(entry.canonical) as unknown as EntryContent).body as {
+            principal: string;
+            publicKey: string;
+          };
+          const keys = publishedKeys.get(body.principal) ?? new Set<string>();
+          keys.add(body.publicKey);
+          publishedKeys.set(body.principal, keys);
+        }
+        seq = page.at(-1)!.seq + 1;
+      }
+    }
+    return ChainVerifier.resume(channelId, from.party, from.nodePublicKey, {
+      size: head?.size ?? 0,
+      hash: head?.hash ?? null,
+      tree: head ? CompactRange.fromHex(head.size, head.frontier) : CompactRange.empty(),
+      publishedKeys,
+    });
+  }
+}
+
+/**
+ * The stored form of a received entry. Fields are read with a plain parse; whether the text is
+ * canonical and agrees with them is the verifier's job, which runs before anything is stored.
+ */
+function toStored(wire: WireEntry): StoredEntry {
+  let content: Partial<EntryContent> = {};
+  try {
+    const parsed: unknown = JSON.parse(wire.canonical);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      content = parsed as Partial<EntryContent>;
+  } catch {
+    // Left empty: the verifier reports canonical_form.
+  }
+  const kind = typeof content.kind === 'string' ? content.kind : '';
+  let ref: string | null = null;
+  try {
+    ref = getKind(kind)?.ref(content.body) ?? null;
+  } catch {
+    ref = null;
+  }
+  return {
+    channel: wire.channel,
+    party: wire.party,
+    seq: wire.seq,
+    hash: sha256Hex(wire.canonical),
+    canonical: wire.canonical,
+    sig: wire.sig,
+    kind,
+    author: typeof content.author === 'string' ? content.author : '',
+    precedence: content.precedence ?? 'ROUTINE',
+    hlc: typeof content.hlc === 'string' ? content.hlc : '',
+    ref,
+    storedAt: Date.now(),
+  };
+}

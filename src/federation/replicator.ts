@@ -1,0 +1,275 @@
+/**
+ * Store-and-forward replication to every peer. The outbox is durable without a queue of its
+ * own: for each peer and channel, storage keeps how much of this party's chain the peer has
+ * confirmed holding, and everything past it is pending. A loop per peer pushes pending entries in
+ * batches (with this party's latest signed checkpoints), records what the peer answers it holds,
+ * pulls the peer's own chains from where this node's copy ends (backfill after either side was
+ * down), and retries failures with exponential back-off and jitter. Delivery is idempotent, so a
+ * batch that was stored but whose answer was lost is simply sent again.
+ */
+import type { ParleyNode } from '../node/parley-node.js';
+import type { Channel, Peer, StoredEntry } from '../storage/storage.js';
+import { FederationClient, PeerRequestError } from './federation-client.js';
+import type { EntryReceiver, PushResult, WireCheckpoint, WireEntry } from './receive-entries.js';
+
+export interface ReplicatorOptions {
+  batchSize?: number;
+  /** First retry delay; doubles per consecutive failure up to maxDelayMs, with jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** How often an idle loop looks for work it was not told about (and pulls). */
+  idlePollMs?: number;
+}
+
+export type LinkStatus = 'up' | 'degraded' | 'down' | 'unknown';
+
+export interface LinkState {
+  party: string;
+  status: LinkStatus;
+  /** When the current status began (ms since the epoch). */
+  since: number;
+  lastSuccess: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  /** Round-trip time of the last successful exchange, ms. */
+  rttMs: number | null;
+  pushed: number;
+  pulled: number;
+}
+
+class PeerLoop {
+  private wakeUp: (() => void) | null = null;
+  private pendingWake = false;
+  running = true;
+  readonly link: LinkState;
+
+  constructor(
+    readonly peer: Peer,
+    private readonly replicator: Replicator,
+  ) {
+    this.link = {
+      party: peer.party,
+      status: 'unknown',
+      since: Date.now(),
+      lastSuccess: null,
+      lastError: null,
+      consecutiveFailures: 0,
+      rttMs: null,
+      pushed: 0,
+      pulled: 0,
+    };
+  }
+
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  async run(): Promise<void> {
+    let pullDue = true;
+    while (this.running) {
+      try {
+        const started = performance.now();
+        const pushed: boolean = await this.replicator.pushOnce(this.peer, this);
+        const pulled: boolean = pullDue ? await this.replicator.pullOnce(this.peer, this) : false;
+        pullDue = pulled;
+        this.succeeded(performance.now() - started, pushed || pulled);
+        if (pushed || pulled) continue;
+        await this.sleep(this.replicator.idlePollMs);
+        pullDue = true;
+      } catch (error) {
+        this.failed(error);
+        pullDue = true;
+        await this.sleep(this.replicator.retryDelay(this.link.consecutiveFailures));
+      }
+    }
+  }
+
+  private succeeded(rttMs: number, didWork: boolean): void {
+    if (this.link.status !== 'up') {
+      this.link.status = 'up';
+      this.link.since = Date.now();
+    }
+    this.link.lastSuccess = Date.now();
+    this.link.consecutiveFailures = 0;
+    if (didWork || this.link.rttMs === null) this.link.rttMs = rttMs;
+  }
+
+  private failed(error: unknown): void {
+    this.link.consecutiveFailures += 1;
+    this.link.lastError = error instanceof Error ? error.message : String(error);
+    const status: LinkStatus = this.link.consecutiveFailures >= 3 ? 'down' : 'degraded';
+    if (this.link.status !== status && !(this.link.status === 'down' && status === 'degraded')) {
+      this.link.status = status;
+      this.link.since = Date.now();
+    }
+    this.replicator.log('warn', `replication to ${this.peer.party} failed: ${this.link.lastError}`);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        this.pendingWake = false;
+        done();
+      };
+    });
+  }
+}
+
+export class Replicator {
+  private readonly loops = new Map<string, PeerLoop>();
+  private readonly client: FederationClient;
+  readonly batchSize: number;
+  readonly idlePollMs: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly onActivity = (): void => this.kick();
+  log: (level: 'warn' | 'info', message: string) => void = () => {};
+
+  constructor(
+    private readonly node: ParleyNode,
+    private readonly receiver: EntryReceiver,
+    options: ReplicatorOptions = {},
+  ) {
+    this.client = new FederationClient({ party: node.party, sign: node.signAsNode });
+    this.batchSize = options.batchSize ?? 500;
+    this.idlePollMs = options.idlePollMs ?? 5000;
+    this.baseDelayMs = options.baseDelayMs ?? 250;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+  }
+
+  private peerWatch: NodeJS.Timeout | null = null;
+
+  /**
+   * Starts a loop per known peer and wakes them whenever this node commits. Peers added later
+   * (by `parley peer add` beside the running node) are picked up within idlePollMs.
+   */
+  async start(): Promise<void> {
+    await this.refreshPeers();
+    this.node.events.on('committed', this.onActivity);
+    this.node.events.on('channel-created', this.onActivity);
+    this.peerWatch = setInterval(() => void this.refreshPeers().catch(() => {}), this.idlePollMs);
+    this.peerWatch.unref();
+  }
+
+  private async refreshPeers(): Promise<void> {
+    for (const peer of await this.node.storage.listPeers()) this.ensureLoop(peer);
+  }
+
+  /** Starts (or restarts with new details) the loop of a peer added while running. */
+  ensureLoop(peer: Peer): void {
+    const existing = this.loops.get(peer.party);
+    if (existing && existing.peer.url === peer.url && existing.peer.nodePublicKey === peer.nodePublicKey)
+      return;
+    if (existing) existing.running = false;
+    const loop = new PeerLoop(peer, this);
+    this.loops.set(peer.party, loop);
+    void loop.run();
+  }
+
+  stop(): void {
+    if (this.peerWatch) clearInterval(this.peerWatch);
+    this.node.events.off('committed', this.onActivity);
+    this.node.events.off('channel-created', this.onActivity);
+    for (const loop of this.loops.values()) {
+      loop.running = false;
+      loop.wake();
+    }
+    this.loops.clear();
+  }
+
+  kick(): void {
+    for (const loop of this.loops.values()) loop.wake();
+  }
+
+  links(): LinkState[] {
+    return [...this.loops.values()].map((loop) => ({ ...loop.link }));
+  }
+
+  retryDelay(failures: number): number {
+    const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(failures - 1, 20));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  /** Channels this node shares with a peer: the peer writes or observes, and this party has a chain. */
+  private async sharedChannels(peer: Peer): Promise<Channel[]> {
+    return (await this.node.storage.listChannels()).filter(
+      (c) => (c.parties[peer.party] || c.observers[peer.party]) && c.parties[this.node.party],
+    );
+  }
+
+  /** Pushes one batch of pending entries; false when nothing was pending. */
+  async pushOnce(peer: Peer, loop: PeerLoop): Promise<boolean> {
+    const own = this.node.party;
+    const acked = await this.node.storage.getReplication(peer.party);
+    const entries: WireEntry[] = [];
+    const checkpoints: WireCheckpoint[] = [];
+    for (const channel of await this.sharedChannels(peer)) {
+      const head = await this.node.storage.getChainHead(channel.id, own);
+      if (!head) continue;
+      const from = acked.get(channel.id) ?? 0;
+      const room = this.batchSize - entries.length;
+      if (from >= head.size || room <= 0) continue;
+      const page = await this.node.storage.readChain(channel.id, own, from, Math.min(room, head.size - from));
+      entries.push(...page.map(toWire));
+      checkpoints.push({ channel: channel.id, party: own, note: head.checkpoint });
+    }
+    if (entries.length === 0) return false;
+    const result = await this.client.request<PushResult>(peer, 'POST', '/federation/v1/entries', {
+      entries,
+      checkpoints,
+    });
+    for (const [channel, held] of Object.entries(result.held ?? {})) {
+      if (Number.isSafeInteger(held) && held >= 0)
+        await this.node.storage.setReplication(peer.party, channel, held);
+    }
+    loop.link.pushed += entries.length;
+    return true;
+  }
+
+  /** Pulls the peer's own chains from where this node's copies end; false when nothing was new. */
+  async pullOnce(peer: Peer, loop: PeerLoop): Promise<boolean> {
+    let received = 0;
+    for (const channel of await this.node.storage.listChannels()) {
+      if (!channel.parties[peer.party]) continue;
+      const held = (await this.node.storage.getChainHead(channel.id, peer.party))?.size ?? 0;
+      const path = `/federation/v1/channels/${encodeURIComponent(channel.id)}/chains/${encodeURIComponent(peer.party)}?from=${held}&limit=${this.batchSize}`;
+      let page: { entries: WireEntry[]; checkpoint: string | null };
+      try {
+        page = await this.client.request(peer, 'GET', path);
+      } catch (error) {
+        // The peer may not have accepted (or may not know) this channel yet.
+        if (error instanceof PeerRequestError && error.status === 404) continue;
+        throw error;
+      }
+      if (page.entries.length === 0) continue;
+      const checkpoints = page.checkpoint
+        ? [{ channel: channel.id, party: peer.party, note: page.checkpoint }]
+        : [];
+      await this.receiver.receive(peer, page.entries, checkpoints);
+      received += page.entries.length;
+    }
+    loop.link.pulled += received;
+    return received > 0;
+  }
+}
+
+export function toWire(entry: StoredEntry): WireEntry {
+  return {
+    channel: entry.channel,
+    party: entry.party,
+    seq: entry.seq,
+    canonical: entry.canonical,
+    sig: entry.sig,
+  };
+}

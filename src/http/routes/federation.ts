@@ -1,0 +1,256 @@
+/**
+ * The node-to-node API. Identity is public (peers compare its fingerprint with the one exchanged
+ * out of band); everything else must be signed by a pinned peer's node key (see
+ * federation/request-signing.ts), is rate-limited per peer, and takes JSON only.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { fingerprint } from '../../core/keys.js';
+import type { EntryReceiver } from '../../federation/receive-entries.js';
+import {
+  NonceCache,
+  RequestRefusedError,
+  verifyRequest,
+  FEDERATION_HEADERS,
+} from '../../federation/request-signing.js';
+import { toWire, type Replicator } from '../../federation/replicator.js';
+import { ParleyError } from '../../node/errors.js';
+import type { ParleyNode } from '../../node/parley-node.js';
+import type { Peer } from '../../storage/storage.js';
+import { errorSchema, idSchema, partySchema } from '../schemas.js';
+import type { TypedApp } from '../typed-app.js';
+
+const wireEntry = z.strictObject({
+  channel: idSchema,
+  party: partySchema,
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  canonical: z.string().min(2).max(300_000),
+  sig: z.string().max(200),
+});
+const pushBody = z.strictObject({
+  entries: z.array(wireEntry).max(2000),
+  checkpoints: z
+    .array(z.strictObject({ channel: idSchema, party: partySchema, note: z.string().max(20_000) }))
+    .max(1000),
+});
+const FEDERATION_BODY_LIMIT = 32 * 1024 * 1024;
+/** Requests a peer may make per window before it is told to slow down. */
+const RATE_LIMIT = { requests: 2000, windowMs: 10_000 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+    peer?: Peer;
+  }
+}
+
+export interface FederationParts {
+  receiver: EntryReceiver;
+  replicator: Replicator;
+}
+
+export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts: FederationParts): void {
+  app.get(
+    '/federation/v1/identity',
+    {
+      config: { public: true },
+      schema: {
+        summary:
+          "This node's party and node key, for peers to compare with the fingerprint given out of band",
+        tags: ['federation'],
+        security: [],
+        response: {
+          200: z.object({
+            party: z.string(),
+            partyName: z.string(),
+            nodePublicKey: z.string(),
+            fingerprint: z.string(),
+          }),
+        },
+      },
+    },
+    async () => ({
+      party: node.party,
+      partyName: node.partyName,
+      nodePublicKey: node.nodePublicKey,
+      fingerprint: node.fingerprint,
+    }),
+  );
+
+  app.get(
+    '/api/v1/peers',
+    {
+      schema: {
+        summary: 'Pinned peers and the health of the link to each',
+        tags: ['federation'],
+        response: {
+          200: z.object({
+            peers: z.array(
+              z.object({
+                party: z.string(),
+                name: z.string(),
+                url: z.string(),
+                fingerprint: z.string(),
+                status: z.enum(['up', 'degraded', 'down', 'unknown']),
+                since: z.number(),
+                lastSuccess: z.number().nullable(),
+                lastError: z.string().nullable(),
+                rttMs: z.number().nullable(),
+                pushed: z.number(),
+                pulled: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => {
+      const links = new Map(parts.replicator.links().map((l) => [l.party, l]));
+      const peers = (await node.storage.listPeers()).map((peer) => {
+        const link = links.get(peer.party);
+        return {
+          party: peer.party,
+          name: peer.name,
+          url: peer.url,
+          fingerprint: fingerprint(peer.nodePublicKey),
+          status: link?.status ?? ('unknown' as const),
+          since: link?.since ?? peer.addedAt,
+          lastSuccess: link?.lastSuccess ?? null,
+          lastError: link?.lastError ?? null,
+          rttMs: link?.rttMs ?? null,
+          pushed: link?.pushed ?? 0,
+          pulled: link?.pulled ?? 0,
+        };
+      });
+      return { peers };
+    },
+  );
+
+  const nonces = new NonceCache();
+  const windows = new Map<string, { start: number; count: number }>();
+
+  void app.register(async (scope) => {
+    const fed = scope.withTypeProvider<ZodTypeProvider>();
+    // The signature covers the exact body bytes, so keep them beside the parsed value.
+    fed.removeContentTypeParser('application/json');
+    fed.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = body as string;
+      (request as FastifyRequest).rawBody = text;
+      try {
+        done(null, JSON.parse(text));
+      } catch (error) {
+        const parseError = error as Error & { statusCode?: number };
+        parseError.statusCode = 400;
+        done(parseError, undefined);
+      }
+    });
+    fed.addHook('onRequest', async (request) => {
+      const from = String(request.headers[FEDERATION_HEADERS.from] ?? request.ip);
+      const now = Date.now();
+      const window = windows.get(from);
+      if (!window || now - window.start > RATE_LIMIT.windowMs) windows.set(from, { start: now, count: 1 });
+      else if (++window.count > RATE_LIMIT.requests) {
+        throw new ParleyError(
+          'too_many_requests',
+          `too many federation requests from ${from}`,
+          Math.ceil(RATE_LIMIT.windowMs / 1000),
+        );
+      }
+      if (windows.size > 10_000) windows.clear();
+    });
+    fed.addHook('preValidation', async (request) => {
+      const claimed = request.headers[FEDERATION_HEADERS.from];
+      const peer = typeof claimed === 'string' ? await node.storage.getPeer(claimed) : null;
+      try {
+        verifyRequest(
+          request.headers,
+          { method: request.method, path: request.url, body: request.rawBody ?? '' },
+          node.party,
+          (party) => (peer && peer.party === party ? peer.nodePublicKey : null),
+          nonces,
+        );
+      } catch (error) {
+        if (error instanceof RequestRefusedError) {
+          request.log.warn({ from: claimed, ip: request.ip, code: error.code }, 'federation request refused');
+          throw new ParleyError(error.code, error.message);
+        }
+        throw error;
+      }
+      request.peer = peer!;
+    });
+
+    fed.post(
+      '/federation/v1/entries',
+      {
+        bodyLimit: FEDERATION_BODY_LIMIT,
+        config: { public: true },
+        schema: {
+          summary: "Push entries of the sender's own chains; answers how much of each chain this node holds",
+          tags: ['federation'],
+          body: pushBody,
+          response: {
+            200: z.object({ held: z.record(z.string(), z.number()) }),
+            400: errorSchema,
+            401: errorSchema,
+            403: errorSchema,
+            409: errorSchema,
+            422: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        try {
+          return await parts.receiver.receive(request.peer!, request.body.entries, request.body.checkpoints);
+        } catch (error) {
+          if (error instanceof ParleyError) {
+            request.log.warn(
+              { from: request.peer!.party, code: error.code, reason: error.message },
+              'federation batch refused',
+            );
+          }
+          throw error;
+        }
+      },
+    );
+
+    fed.get(
+      '/federation/v1/channels/:channel/chains/:party',
+      {
+        config: { public: true },
+        schema: {
+          summary: "Entries of this node's own chain in a channel the requesting peer shares (backfill)",
+          tags: ['federation'],
+          params: z.strictObject({ channel: idSchema, party: partySchema }),
+          querystring: z.strictObject({
+            from: z.coerce.number().int().min(0).default(0),
+            limit: z.coerce.number().int().min(1).max(2000).default(500),
+          }),
+        },
+      },
+      async (request) => {
+        const { channel: channelId, party } = request.params;
+        const peer = request.peer!;
+        const channel = await node.storage.getChannel(channelId);
+        if (
+          !channel ||
+          party !== node.party ||
+          !(channel.parties[peer.party] || channel.observers[peer.party])
+        ) {
+          throw new ParleyError(
+            'channel_not_found',
+            `no chain ${channelId}/${party} shared with ${peer.party}`,
+          );
+        }
+        const head = await node.storage.getChainHead(channelId, party);
+        if (!head) throw new ParleyError('channel_not_found', `${node.party} has not joined '${channelId}'`);
+        const { from, limit } = request.query;
+        const entries =
+          from < head.size
+            ? await node.storage.readChain(channelId, party, from, Math.min(limit, head.size - from))
+            : [];
+        return { entries: entries.map(toWire), checkpoint: head.checkpoint };
+      },
+    );
+  });
+}
