@@ -40,13 +40,19 @@ export interface ServeProcess {
   kill9(): Promise<void>;
 }
 
-/** Starts `parley serve` on a free port and resolves once it listens. */
-export async function startServe(dataDir: string, extra: string[] = []): Promise<ServeProcess> {
+/** Starts `parley serve` on a free port (or `port`) and resolves once it listens. */
+export async function startServe(
+  dataDir: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+  port = 0,
+): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...extra],
+    [CLI, 'serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn', ...extra],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PARLEY_REPLICATION_POLL_MS: '200', PARLEY_RETRY_MAX_MS: '1000', ...env },
     },
   );
   let stderr = '';
@@ -136,5 +142,133 @@ export async function prepareNode(dataDir = tempDir()): Promise<Fixture> {
     return { dataDir, tokens };
   } finally {
     await node.close();
+  }
+}
+
+export interface PartyNode {
+  party: string;
+  dataDir: string;
+  url: string;
+  serve: ServeProcess;
+  fingerprint: string;
+  /** API token per user id. */
+  tokens: Record<string, string>;
+  /** Restarts the node on the same port (after stop or kill9). */
+  restart(): Promise<void>;
+}
+
+/**
+ * Creates a node for `party` with one office `<party>-ops` (lower case), users `<p>-head` (head)
+ * and `<p>-duty` (duty-officer), tokens for both and admin, and starts it.
+ */
+export async function startParty(party: string, env: Record<string, string> = {}): Promise<PartyNode> {
+  const lower = party.toLowerCase();
+  const dataDir = join(tempDir(`parley-${lower}-`), 'node');
+  const node = await ParleyNode.init({
+    dataDir,
+    party,
+    partyName: `Party ${party}`,
+    adminId: 'admin',
+    adminPassword: PASSWORD,
+  });
+  const tokens: Record<string, string> = {};
+  try {
+    await node.addOffice(LOCAL_OPERATOR, { id: `${lower}-ops`, name: `${party} operations` });
+    for (const [id, role] of [
+      [`${lower}-head`, 'head'],
+      [`${lower}-duty`, 'duty-officer'],
+    ] as const) {
+      await node.addPrincipal(LOCAL_OPERATOR, {
+        id,
+        office: `${lower}-ops`,
+        role,
+        title: id,
+        password: PASSWORD,
+      });
+    }
+    for (const id of ['admin', `${lower}-head`, `${lower}-duty`]) {
+      const token = newSecret(API_TOKEN_PREFIX);
+      await node.storage.createApiToken({
+        tokenHash: hashSecret(token),
+        principal: id,
+        label: 'test',
+        createdAt: Date.now(),
+      });
+      tokens[id] = token;
+    }
+  } finally {
+    await node.close();
+  }
+  const fingerprint = JSON.parse(runCli(['peer', 'self', '--data-dir', dataDir, '--json']).stdout)
+    .fingerprint as string;
+  const serve = await startServe(dataDir, [], env);
+  const result: PartyNode = {
+    party,
+    dataDir,
+    url: serve.url,
+    serve,
+    fingerprint,
+    tokens,
+    async restart() {
+      const port = Number(new URL(result.url).port);
+      result.serve = await startServe(dataDir, [], env, port);
+    },
+  };
+  return result;
+}
+
+/** Pins each node's key at the other (as operators do after exchanging fingerprints). */
+export function peerUp(a: PartyNode, b: PartyNode): void {
+  for (const [self, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const result = runCli([
+      'peer',
+      'add',
+      other.url,
+      '--party',
+      other.party,
+      '--fingerprint',
+      other.fingerprint,
+      '--data-dir',
+      self.dataDir,
+    ]);
+    if (result.status !== 0) throw new Error(`peer add failed: ${result.stderr}`);
+  }
+}
+
+/** Calls a node's API as a user. */
+export async function api<T = Record<string, unknown>>(
+  node: PartyNode,
+  user: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${node.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${node.tokens[user]}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -13,6 +13,16 @@ export function parsePort(value: string): number {
   return port;
 }
 
+/** Replication timing: PARLEY_REPLICATION_POLL_MS (idle re-check, default 5000) and PARLEY_RETRY_MAX_MS. */
+export function replicationOptionsFromEnv(): { idlePollMs?: number; maxDelayMs?: number } {
+  const poll = Number(process.env.PARLEY_REPLICATION_POLL_MS);
+  const retry = Number(process.env.PARLEY_RETRY_MAX_MS);
+  return {
+    ...(Number.isInteger(poll) && poll >= 50 ? { idlePollMs: poll } : {}),
+    ...(Number.isInteger(retry) && retry >= 50 ? { maxDelayMs: retry } : {}),
+  };
+}
+
 export function registerServe(program: Command): void {
   dataDirOption(program.command('serve'))
     .description('serve the HTTP API (and live updates) of the node in --data-dir')
@@ -34,6 +44,7 @@ export function registerServe(program: Command): void {
           host: options.host,
           port: parsePort(options.port),
           logLevel: options.logLevel,
+          replication: replicationOptionsFromEnv(),
         });
         // A machine-readable first line on stdout for scripts and tests that start a node.
         process.stdout.write(`parley: listening on ${server.url}\n`);
