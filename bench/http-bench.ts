@@ -33,9 +33,13 @@ export async function spawnUntilReady(
   args: string[],
   ready: RegExp,
   timeoutMs = START_TIMEOUT_MS,
+  env: Record<string, string> = {},
 ): Promise<Spawned> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   cleanup.track(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {

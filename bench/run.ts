@@ -11,9 +11,16 @@
  * Tunable through the environment: BENCH_SECONDS (load phases, default 5), BENCH_BASELINE_SECONDS
  * (1.5), BENCH_WRITERS (64), BENCH_HTTP_CLIENTS (64), BENCH_PRINCIPALS (8), BENCH_VERIFY_ENTRIES
  * (50000), BENCH_STARTS (5), BENCH_DIR (temp dirs; default the OS temp dir), BENCH_DEADLINE_SECONDS
- * (170; Parley's phases are aborted and cleaned up after it), BENCH_ANCHOR (1; 0 skips the XMPP
- * anchor), BENCH_ANCHOR_MSGS (5000), BENCH_ANCHOR_LAT_MSGS (500), BENCH_ANCHOR_TIMEOUT_SECONDS
- * (240, both variants together; the anchor's processes are stopped after it).
+ * (270; Parley's phases are aborted and cleaned up after it), BENCH_CROSS_NODE (1; 0 skips the
+ * cross-node phase), BENCH_LATENCY_SAMPLES (300), BENCH_CATCHUP_ENTRIES (5000),
+ * BENCH_CATCHUP_WRITE_SECONDS (15), BENCH_ANCHOR (1; 0 skips the XMPP anchor), BENCH_ANCHOR_MSGS
+ * (5000), BENCH_ANCHOR_LAT_MSGS (500), BENCH_ANCHOR_TIMEOUT_SECONDS (240, both variants together;
+ * the anchor's processes are stopped after it).
+ *
+ * The cross-node phase (bench/cross-node.ts) runs two federated `parley serve` processes and
+ * measures throughput counted on the receiving node, FLASH end-to-end latency to a live
+ * subscriber of the receiving node, and catch-up after the receiving node was killed; its
+ * throughput and latencies go into the side-by-side table with the XMPP anchor.
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +28,7 @@ import { measureFsync, measureSign, measureVerify } from './baselines.js';
 import { createFixture, createTokens } from './fixture.js';
 import { call, runHttpLoad, spawnUntilReady, startParley } from './http-bench.js';
 import { printSideBySide, renderSideBySide, type ParleyCrossNodeFigures } from './compare.js';
+import { runCrossNode, type CrossNodeResult } from './cross-node.js';
 import { renderSections, row, writeJson, type Row, type Section } from './report.js';
 import { fillTo, runStorageAppends, runVerify } from './storage-bench.js';
 import {
@@ -37,6 +45,8 @@ import { runXmppAnchor, xmppSection, type XmppAnchorResult } from './xmpp-anchor
 
 const TARGETS = {
   storageShareOfSign: 0.5,
+  crossNodeShareOfVerify: 0.5,
+  flashP99Ms: 15,
   httpRequestsPerSecond: 5000,
   verifyShareOfVerify: 0.8,
   idleRssMb: 100,
@@ -62,6 +72,43 @@ async function measureBareNode(
     await bare.stop();
   }
   return { startupMs: median(times), rssMb };
+}
+
+/** The cross-node rows of the table. */
+function crossNodeRows(x: CrossNodeResult, verifyRate: number): Row[] {
+  const verify = { label: 'verify', value: verifyRate };
+  return [
+    row(
+      `cross-node throughput, ${x.throughput.clients} clients on A, held on B`,
+      x.throughput.rate,
+      'entries/s',
+      {
+        baseline: verify,
+        target: `>= ${TARGETS.crossNodeShareOfVerify * 100}% of verify`,
+        pass: x.throughput.rate >= TARGETS.crossNodeShareOfVerify * verifyRate && x.throughput.errors === 0,
+      },
+    ),
+    row('cross-node: A API accepted (write window)', x.throughput.writeRate, 'entries/s'),
+    row('cross-node: held on B during the window', x.throughput.windowRate, 'entries/s'),
+    row('cross-node: B drain after the window', x.throughput.drainMs, 'ms'),
+    row('cross-node: CPU of node A', x.throughput.cpuCoresA ?? Number.NaN, 'cores', { decimals: 2 }),
+    row('cross-node: CPU of node B', x.throughput.cpuCoresB ?? Number.NaN, 'cores', { decimals: 2 }),
+    row('FLASH end-to-end latency p50 (A API -> B live event)', x.latency.p50, 'ms', { decimals: 2 }),
+    row('FLASH end-to-end latency p95', x.latency.p95, 'ms', { decimals: 2 }),
+    row('FLASH end-to-end latency p99', x.latency.p99, 'ms', {
+      decimals: 2,
+      target: `< ${TARGETS.flashP99Ms} ms`,
+      pass: x.latency.p99 < TARGETS.flashP99Ms,
+    }),
+    row('FLASH post on A alone p50 (for comparison)', x.latency.postP50, 'ms', { decimals: 2 }),
+    row(`catch-up after B outage, ${x.catchUp.entries} entries`, x.catchUp.rate, 'entries/s', {
+      baseline: verify,
+    }),
+    row('catch-up: B restart to holding all', x.catchUp.seconds, 's', { decimals: 2 }),
+    row('catch-up: B restart to listening', x.catchUp.restartMs, 'ms'),
+    row('catch-up: peak VmRSS of A', x.catchUp.rssMaxMbA ?? Number.NaN, 'MiB', { decimals: 1 }),
+    row('catch-up: peak VmRSS of B', x.catchUp.rssMaxMbB ?? Number.NaN, 'MiB', { decimals: 1 }),
+  ];
 }
 
 async function bench(
@@ -182,6 +229,23 @@ async function bench(
   }
   if (!http || !storage) throw new Error('a phase did not run');
 
+  // 6. Two federated node processes: throughput counted on the receiving node, FLASH latency
+  // end to end, catch-up after an outage of the receiving node.
+  let crossNode: CrossNodeResult | null = null;
+  if (settings.crossNode) {
+    crossNode = await runCrossNode(cleanup, {
+      root,
+      clients: settings.httpClients,
+      principals: settings.principals,
+      seconds: settings.seconds,
+      latencySamples: settings.latencySamples,
+      catchUpEntries: settings.catchUpEntries,
+      catchUpWriteSeconds: settings.catchUpWriteSeconds,
+    });
+  } else {
+    progress('cross-node: skipped (BENCH_CROSS_NODE=0)');
+  }
+
   // The machine may be shared: measure the raw rates again and compare with the node figures
   // against the better of the two measurements (the conservative choice).
   progress('baseline: Ed25519 sign and verify again, to see drift over the run');
@@ -196,7 +260,7 @@ async function bench(
   }
   const signRate = Math.max(signBase.rate, signEnd.rate);
 
-  // 6. The reference anchor, after Parley's phases (it loads both cores while it runs); it has a
+  // 7. The reference anchor, after Parley's phases (it loads both cores while it runs); it has a
   // time limit of its own and never fails the run.
   let xmpp: XmppAnchorResult | null = null;
   if (settings.anchor) {
@@ -213,8 +277,14 @@ async function bench(
   } else {
     progress('xmpp anchor: skipped (BENCH_ANCHOR=0)');
   }
-  // Parley's cross-node figures go here once a cross-node phase measures them (see compare.ts).
-  const parleyCrossNode: ParleyCrossNodeFigures | null = null;
+  const parleyCrossNode: ParleyCrossNodeFigures | null = crossNode
+    ? {
+        throughput: crossNode.throughput.rate,
+        p50: crossNode.latency.p50,
+        p95: crossNode.latency.p95,
+        p99: crossNode.latency.p99,
+      }
+    : null;
   const verifyRate = Math.max(verifyBase.rate, verifyEnd.rate);
 
   const sign = { label: 'sign', value: signRate };
@@ -272,6 +342,18 @@ async function bench(
   ];
 
   const sections: Section[] = [{ rows }];
+  const crossRows = crossNode ? crossNodeRows(crossNode, verifyRate) : [];
+  if (crossNode) {
+    sections.push({
+      heading: 'Cross-node: two federated `parley serve` processes on loopback (A -> B)',
+      notes: [
+        `throughput: ${crossNode.throughput.clients} keep-alive clients post on A for ${settings.seconds}s; an entry counts once B verified and committed it (B's chain head); rate = entries / (first post until B holds the last)`,
+        `latency: one FLASH entry at a time, from the API call on A to the entry event on a live SSE subscriber of B (${crossNode.latency.samples} samples)`,
+        `catch-up: B killed with SIGKILL, ${crossNode.catchUp.entries} entries written on A in ${crossNode.catchUp.writeSeconds.toFixed(1)}s (the 10-minute outage of the issue scaled down), B restarted; timed from B's restart until it holds them all`,
+      ],
+      rows: crossRows,
+    });
+  }
   if (xmpp) sections.push(xmppSection(xmpp));
   const table = renderSections(sections);
   process.stdout.write(
@@ -280,7 +362,7 @@ async function bench(
       `1-minute load average: ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end` +
       `${loadBefore > 0.5 || loadAfter > 1.5 ? ' (machine busy with other work: figures are noisy)' : ''}.\n\n${table}\n`,
   );
-  const failed = rows.filter((r) => r.pass === false).map((r) => r.figure);
+  const failed = [...rows, ...crossRows].filter((r) => r.pass === false).map((r) => r.figure);
   process.stdout.write(failed.length === 0 ? '\nAll targets met.\n' : `\nMissed: ${failed.join('; ')}\n`);
   if (xmpp) printSideBySide(parleyCrossNode, xmpp);
 
@@ -290,6 +372,9 @@ async function bench(
     machine,
     settings,
     rows: rows.map(({ decimals: _decimals, ...r }) => r),
+    crossNode: crossNode
+      ? { rows: crossRows.map(({ decimals: _decimals, ...r }) => r), details: crossNode }
+      : null,
     reference: xmpp
       ? {
           heading: sections[1]?.heading,

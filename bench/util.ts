@@ -36,6 +36,14 @@ export interface BenchSettings {
   anchorLatencyMsgs: number;
   /** Limit of the whole anchor phase (both variants), env BENCH_ANCHOR_TIMEOUT_SECONDS. */
   anchorTimeoutSeconds: number;
+  /** Run the cross-node phase (two federated node processes), env BENCH_CROSS_NODE (0 = off). */
+  crossNode: boolean;
+  /** Sequential FLASH entries timed end to end across the two nodes, env BENCH_LATENCY_SAMPLES. */
+  latencySamples: number;
+  /** Entries written on A while B is down (the scaled-down outage), env BENCH_CATCHUP_ENTRIES. */
+  catchUpEntries: number;
+  /** Upper bound of that write phase, env BENCH_CATCHUP_WRITE_SECONDS. */
+  catchUpWriteSeconds: number;
 }
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
@@ -58,11 +66,15 @@ export function readSettings(): BenchSettings {
     verifyEntries: Math.round(envNumber('BENCH_VERIFY_ENTRIES', 50_000, 0, 10_000_000)),
     starts: Math.round(envNumber('BENCH_STARTS', 5, 1, 50)),
     baseDir: process.env.BENCH_DIR || tmpdir(),
-    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', 170, 10, 3600),
+    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', 270, 10, 3600),
     anchor: process.env.BENCH_ANCHOR !== '0',
     anchorMsgs: Math.round(envNumber('BENCH_ANCHOR_MSGS', 5000, 100, 1_000_000)),
     anchorLatencyMsgs: Math.round(envNumber('BENCH_ANCHOR_LAT_MSGS', 500, 10, 100_000)),
     anchorTimeoutSeconds: envNumber('BENCH_ANCHOR_TIMEOUT_SECONDS', 240, 30, 3600),
+    crossNode: process.env.BENCH_CROSS_NODE !== '0',
+    latencySamples: Math.round(envNumber('BENCH_LATENCY_SAMPLES', 300, 10, 100_000)),
+    catchUpEntries: Math.round(envNumber('BENCH_CATCHUP_ENTRIES', 5000, 100, 10_000_000)),
+    catchUpWriteSeconds: envNumber('BENCH_CATCHUP_WRITE_SECONDS', 15, 1, 600),
   };
 }
 

@@ -211,6 +211,33 @@ describe('two federated nodes', () => {
     }
   });
 
+  it("shows each node's checkpoint with the other party's witness cosignature", async () => {
+    const cosigned = await eventually(
+      async () => {
+        const result = await api<{
+          chains: Array<{
+            party: string;
+            size: number;
+            cosignatures: Array<{ witness: string; note: string }>;
+          }>;
+        }>(ru, 'ru-duty', 'GET', '/api/v1/channels/intel/checkpoints');
+        const own = result.body.chains.find((c) => c.party === 'RU');
+        return own?.cosignatures.find((c) => c.witness === 'US');
+      },
+      20_000,
+      'a US cosignature of the RU checkpoint',
+    );
+    expect(cosigned.note).toContain('— parley-witness-US ');
+    expect(cosigned.note).toContain('parley/RU/intel\n');
+    const alerts = await api<{ equivocations: unknown[]; forks: unknown[] }>(
+      us,
+      'us-duty',
+      'GET',
+      '/api/v1/alerts',
+    );
+    expect(alerts.body).toMatchObject({ equivocations: [], forks: [] });
+  });
+
   it('refuses unsigned and unknown-peer federation requests', async () => {
     const unsigned = await fetch(`${ru.url}/federation/v1/entries`, {
       method: 'POST',

@@ -15,6 +15,11 @@ export function nodeKeyName(party: string): string {
   return `parley-node-${party}`;
 }
 
+/** The key name a party's node uses when it cosigns other chains' checkpoints as a witness. */
+export function witnessKeyName(party: string): string {
+  return `parley-witness-${party}`;
+}
+
 export function signChainCheckpoint(
   channel: string,
   party: string,

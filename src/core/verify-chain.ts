@@ -48,7 +48,9 @@ export interface VerifyFailure {
     | 'kind_invalid'
     | 'author_key_unknown'
     | 'signature_invalid'
-    | 'checkpoint_invalid';
+    | 'checkpoint_invalid'
+    | 'equivocation_detected'
+    | 'fork_detected';
   message: string;
 }
 

@@ -5,17 +5,21 @@
  * sender's own chain are accepted. A replayed entry changes nothing; an entry that conflicts with
  * a stored one at the same position is kept as fork evidence and refused; a gap stops that chain
  * and the answer tells the sender where to resume. Accepted entries are stored durably before the
- * answer, and this node then signs a `received` receipt in its own chain.
+ * answer, and this node then signs a `received` receipt in its own chain. An entry timestamped
+ * too far ahead of this node's clock is refused, so a peer cannot drag the clock (and every later
+ * timestamp of this node) into the future.
  */
 import { parseCanonical } from '../core/canonical-json.js';
 import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
-import { verifyEntrySignature, type EntryContent } from '../core/entry.js';
+import { entryId, verifyEntrySignature, type EntryContent } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
+import { parseHlc } from '../core/hlc.js';
 import { getKind } from '../core/kinds/registry.js';
 import { CompactRange } from '../core/merkle.js';
 import { ChainVerifier } from '../core/verify-chain.js';
 import { ParleyError } from '../node/errors.js';
 import type { ParleyNode } from '../node/parley-node.js';
+import type { Witness } from './witness.js';
 import type { Channel, ChainHead, Peer, StoredEntry } from '../storage/storage.js';
 
 export interface WireEntry {
@@ -32,9 +36,19 @@ export interface WireCheckpoint {
   note: string;
 }
 
+/**
+ * How far a received entry's timestamp may be ahead of this node's wall clock. The clock moves
+ * past every timestamp it sees; unbounded, one entry dated 9999 would push it past the last
+ * timestamp that can be written, and every entry this node signs afterwards would be invalid. An
+ * honest entry refused because its sender's clock runs fast is accepted on a later retry.
+ */
+const MAX_HLC_AHEAD_MS = 5 * 60_000;
+
 export interface PushResult {
   /** Per channel: how many entries of the sender's chain this node now holds. */
   held: Record<string, number>;
+  /** The sender's checkpoints this node verified against its copy and cosigned as a witness. */
+  cosigned: WireCheckpoint[];
 }
 
 export class EntryReceiver {
@@ -43,7 +57,10 @@ export class EntryReceiver {
   /** Called after entries of a channel were stored. */
   onStored: (channel: string, party: string, count: number) => void = () => {};
 
-  constructor(private readonly node: ParleyNode) {}
+  constructor(
+    private readonly node: ParleyNode,
+    private readonly witness: Witness | null = null,
+  ) {}
 
   /** Receives one pushed batch; batches are processed one at a time. */
   receive(from: Peer, entries: WireEntry[], checkpoints: WireCheckpoint[]): Promise<PushResult> {
@@ -75,7 +92,28 @@ export class EntryReceiver {
       list.sort((a, b) => a.seq - b.seq);
       held[channelId] = await this.receiveChain(from, channelId, list, checkpoints);
     }
-    return { held };
+    return { held, cosigned: await this.witnessCheckpoints(from, checkpoints) };
+  }
+
+  /**
+   * Witnessing: the sender's own checkpoints that match this node's copy are cosigned; the
+   * checkpoints it reports of other parties' chains are compared with this node's copies, so a
+   * node that showed different histories to different peers is caught.
+   */
+  private async witnessCheckpoints(from: Peer, checkpoints: WireCheckpoint[]): Promise<WireCheckpoint[]> {
+    if (!this.witness) return [];
+    const cosigned: WireCheckpoint[] = [];
+    for (const item of checkpoints) {
+      const channel = await this.node.storage.getChannel(item.channel);
+      if (!channel || !(channel.parties[from.party] || channel.observers[from.party])) continue;
+      if (item.party === from.party) {
+        const note = await this.witness.cosign(item.channel, item.party, item.note);
+        if (note) cosigned.push({ channel: item.channel, party: item.party, note });
+      } else {
+        await this.witness.check(item.channel, item.party, item.note, from.party);
+      }
+    }
+    return cosigned;
   }
 
   private async receiveChain(
@@ -100,11 +138,17 @@ export class EntryReceiver {
     for (const wire of list) {
       const size = verifier.state.size;
       if (wire.seq < size) {
-        await this.checkDuplicate(from, wire);
+        await this.checkDuplicate(from, wire, verifier);
         continue;
       }
       if (wire.seq > size) break; // a gap: the answer tells the sender to resume at `size`
       const record = toStored(wire);
+      try {
+        checkTimestamp(record);
+      } catch (error) {
+        this.verifiers.delete(key);
+        throw error;
+      }
       verifier.push(record);
       const failure = verifier.failures[0];
       if (failure) {
@@ -156,6 +200,7 @@ export class EntryReceiver {
     }
     const verifier = new ChainVerifier(channelId, from.party, from.nodePublicKey);
     const record = toStored(first);
+    checkTimestamp(record);
     verifier.push(record);
     if (verifier.failures[0]) {
       const failure = verifier.failures[0];
@@ -200,19 +245,36 @@ export class EntryReceiver {
     return channel;
   }
 
-  /** A re-sent entry must be byte-identical to the stored one; a different signed one is a fork. */
-  private async checkDuplicate(from: Peer, wire: WireEntry): Promise<void> {
+  /**
+   * A re-sent entry must be byte-identical to the stored one. A different one is a fork, kept as
+   * evidence, only when it is evidence: signed for this very position with the sender's node key
+   * or a key it published in this chain. Anything else proves nothing and is refused as invalid.
+   */
+  private async checkDuplicate(from: Peer, wire: WireEntry, verifier: ChainVerifier): Promise<void> {
     const stored = await this.node.storage.getEntry(wire.channel, wire.party, wire.seq);
     const hash = sha256Hex(wire.canonical);
     if (!stored || stored.hash === hash) return;
-    let authorKey = '';
+    const id = entryId(wire.channel, wire.party, wire.seq);
+    let content: EntryContent;
     try {
-      authorKey = String((parseCanonical(wire.canonical) as unknown as EntryContent).authorKey);
+      content = parseCanonical(wire.canonical) as unknown as EntryContent;
+      if (!content || typeof content !== 'object' || Array.isArray(content)) throw new Error('not an object');
     } catch {
-      throw new ParleyError('entry_invalid', `${wire.channel}/${wire.party}/${wire.seq}: canonical_form`);
+      throw new ParleyError('entry_invalid', `${id}: canonical_form`);
+    }
+    if (content.channel !== wire.channel || content.party !== wire.party || content.seq !== wire.seq) {
+      throw new ParleyError(
+        'entry_invalid',
+        `${id}: field_mismatch: the entry is signed for another position`,
+      );
+    }
+    const authorKey = String(content.authorKey);
+    const published = verifier.state.publishedKeys.get(String(content.author));
+    if (authorKey !== from.nodePublicKey && !published?.has(authorKey)) {
+      throw new ParleyError('entry_invalid', `${id}: author_key_unknown: not a key ${from.party} published`);
     }
     if (!verifyEntrySignature(wire.canonical, authorKey, wire.sig)) {
-      throw new ParleyError('entry_invalid', `${wire.channel}/${wire.party}/${wire.seq}: signature_invalid`);
+      throw new ParleyError('entry_invalid', `${id}: signature_invalid`);
     }
     await this.node.storage.recordFork({
       channel: wire.channel,
@@ -285,6 +347,17 @@ export class EntryReceiver {
       tree: head ? CompactRange.fromHex(head.size, head.frontier) : CompactRange.empty(),
       publishedKeys,
     });
+  }
+}
+
+/** Refuses an entry whose timestamp is further ahead of this node's clock than MAX_HLC_AHEAD_MS. */
+function checkTimestamp(record: StoredEntry): void {
+  const timestamp = parseHlc(record.hlc);
+  if (timestamp && timestamp.wall > Date.now() + MAX_HLC_AHEAD_MS) {
+    throw new ParleyError(
+      'entry_invalid',
+      `${entryId(record.channel, record.party, record.seq)}: hlc_ahead: timestamp ${record.hlc} is ahead of this node's clock`,
+    );
   }
 }
 

@@ -7,6 +7,9 @@
  * down), and retries failures with exponential back-off and jitter. Delivery is idempotent, so a
  * batch that was stored but whose answer was lost is simply sent again.
  */
+import { witnessKeyName } from '../core/chain-checkpoint.js';
+import { parseCheckpoint } from '../core/checkpoint.js';
+import { SIG_TYPE_COSIGNATURE_V1, openNote } from '../core/signed-note.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import type { Channel, Peer, StoredEntry } from '../storage/storage.js';
 import { FederationClient, PeerRequestError } from './federation-client.js';
@@ -112,13 +115,15 @@ class PeerLoop {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      // Whichever ends the sleep, the waker goes with it: a stale one left behind by the timer
+      // would swallow the next wake() (clearing pendingWake) while the loop is busy.
+      const done = (): void => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
         this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = () => {
         this.pendingWake = false;
         done();
       };
@@ -222,19 +227,55 @@ export class Replicator {
       if (from >= head.size || room <= 0) continue;
       const page = await this.node.storage.readChain(channel.id, own, from, Math.min(room, head.size - from));
       entries.push(...page.map(toWire));
-      checkpoints.push({ channel: channel.id, party: own, note: head.checkpoint });
+      // This party's checkpoint, for the peer to witness, and every other chain's checkpoint this
+      // node holds, so the peer can compare what each node was shown (equivocation detection).
+      for (const held of await this.node.storage.listChainHeads(channel.id)) {
+        if (held.checkpoint !== '' && held.party !== peer.party) {
+          checkpoints.push({ channel: channel.id, party: held.party, note: held.checkpoint });
+        }
+      }
     }
     if (entries.length === 0) return false;
-    const result = await this.client.request<PushResult>(peer, 'POST', '/federation/v1/entries', {
-      entries,
-      checkpoints,
-    });
+    const result = await this.client.request<PushResult & { cosigned?: WireCheckpoint[] }>(
+      peer,
+      'POST',
+      '/federation/v1/entries',
+      {
+        entries,
+        checkpoints,
+      },
+    );
+    await this.storeCosignatures(peer, result.cosigned ?? []);
     for (const [channel, held] of Object.entries(result.held ?? {})) {
       if (Number.isSafeInteger(held) && held >= 0)
         await this.node.storage.setReplication(peer.party, channel, held);
     }
     loop.link.pushed += entries.length;
     return true;
+  }
+
+  /** Keeps the peer's witness cosignatures of this party's checkpoints that verify. */
+  private async storeCosignatures(peer: Peer, cosigned: WireCheckpoint[]): Promise<void> {
+    for (const item of cosigned.slice(0, 1000)) {
+      if (item.party !== this.node.party) continue;
+      try {
+        const opened = openNote(item.note, [
+          { name: witnessKeyName(peer.party), publicKey: peer.nodePublicKey, type: SIG_TYPE_COSIGNATURE_V1 },
+        ]);
+        if (!opened.signatures.some((s) => s.name === witnessKeyName(peer.party) && s.verified)) continue;
+        const { size } = parseCheckpoint(opened.text);
+        await this.node.storage.putCosignature(
+          item.channel,
+          item.party,
+          size,
+          peer.party,
+          item.note,
+          Date.now(),
+        );
+      } catch {
+        this.log('warn', `ignored a malformed cosignature from ${peer.party}`);
+      }
+    }
   }
 
   /** Pulls the peer's own chains from where this node's copies end; false when nothing was new. */

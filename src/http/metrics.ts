@@ -47,6 +47,52 @@ export class Metrics {
     });
   }
 
+  /** Evidence of misbehaving peers held by this node; alert on anything above zero. */
+  watchEvidence(node: ParleyNode): void {
+    new Gauge({
+      name: 'parley_equivocations',
+      help: 'Equivocation evidence records (a node signed two histories of one chain)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await node.storage.listEquivocations()).length);
+      },
+    });
+    new Gauge({
+      name: 'parley_forks',
+      help: 'Fork evidence records (a node signed two entries at one chain position)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await node.storage.listForks()).length);
+      },
+    });
+  }
+
+  /** Per-peer link gauges, read from the replicator's link state at scrape time. */
+  watchLinks(links: () => Array<{ party: string; status: string; rttMs: number | null }>): void {
+    new Gauge({
+      name: 'parley_peer_up',
+      help: 'Link to a peer: 1 up, 0.5 degraded, 0 down or unknown',
+      labelNames: ['peer'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const link of links())
+          this.set({ peer: link.party }, link.status === 'up' ? 1 : link.status === 'degraded' ? 0.5 : 0);
+      },
+    });
+    new Gauge({
+      name: 'parley_peer_rtt_seconds',
+      help: 'Round-trip time of the last successful exchange with a peer',
+      labelNames: ['peer'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const link of links())
+          if (link.rttMs !== null) this.set({ peer: link.party }, link.rttMs / 1000);
+      },
+    });
+  }
+
   observeRequest(route: string, method: string, status: number, elapsedMs: number): void {
     this.requests.inc({ route, method, status: String(status) });
     this.duration.observe({ route, method }, elapsedMs / 1000);

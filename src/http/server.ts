@@ -15,6 +15,7 @@ import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import { registerFederationRoutes, type FederationParts } from './routes/federation.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
+import { registerOversightRoutes } from './routes/oversight.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSystemRoutes } from './routes/system.js';
 
@@ -76,6 +77,11 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   });
 
   const metrics = new Metrics(node);
+  metrics.watchEvidence(node);
+  if (options.federation) {
+    const { replicator } = options.federation;
+    metrics.watchLinks(() => replicator.links());
+  }
   registerErrorHandling(app, metrics);
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(
@@ -103,6 +109,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   });
   registerDirectoryRoutes(typed, node);
   registerChannelRoutes(typed, node);
+  registerOversightRoutes(typed, node);
   if (options.federation) registerFederationRoutes(typed, node, options.federation);
   return app;
 }

@@ -5,6 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { parseCanonical } from '../core/canonical-json.js';
+import { witnessKeyName } from '../core/chain-checkpoint.js';
+import { cosignCheckpoint } from '../core/signed-note.js';
 import { NODE_AUTHOR, PRECEDENCES, entryId, type EntryContent, type Precedence } from '../core/entry.js';
 import { HybridLogicalClock } from '../core/hlc.js';
 import { fingerprint, generateKeyPair, publicKeyOf, signMessage } from '../core/keys.js';
@@ -190,6 +192,16 @@ export class ParleyNode {
   /** Signs with the node key (federation requests); the key itself never leaves the node. */
   readonly signAsNode = (domain: string, message: string): string =>
     signMessage(this.nodePrivateKey, domain, message);
+
+  /** Adds this node's C2SP tlog-cosignature (as a witness) to a checkpoint note. */
+  cosign(note: string): string {
+    return cosignCheckpoint(
+      note,
+      witnessKeyName(this.party),
+      this.nodePrivateKey,
+      Math.floor(Date.now() / 1000),
+    );
+  }
 
   get fingerprint(): string {
     return fingerprint(this.nodePublicKey);

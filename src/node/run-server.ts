@@ -20,14 +20,18 @@ export async function startServer(
     logLevel: string;
     bodyLimit?: number;
     replication?: ReplicatorOptions;
+    /** Interval of signed link-test heartbeats to each peer. */
+    heartbeatSeconds?: number;
   },
 ): Promise<RunningServer> {
   // Loaded here, not at the top, so CLI commands that serve nothing start quickly.
-  const [{ pino }, { buildServer }, { createFederation }] = await Promise.all([
-    import('pino'),
-    import('../http/server.js'),
-    import('../federation/federation.js'),
-  ]);
+  const [{ pino }, { buildServer }, { createFederation }, { LinkMonitor, DEFAULT_HEARTBEAT_SECONDS }] =
+    await Promise.all([
+      import('pino'),
+      import('../http/server.js'),
+      import('../federation/federation.js'),
+      import('../federation/heartbeat.js'),
+    ]);
   const logger = pino({
     level: options.logLevel,
     base: { party: node.party },
@@ -46,11 +50,18 @@ export async function startServer(
       censor: '[redacted]',
     },
   });
-  const federation = createFederation(node, options.replication);
+  const links = new LinkMonitor(node, (options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS) * 1000);
+  const federation = createFederation(node, options.replication, links);
   federation.replicator.log = (level, message) => logger[level](message);
+  federation.witness.onEquivocation = (channel, party, detail) =>
+    logger.error(
+      { channel, party, detail },
+      'EQUIVOCATION: a node signed two histories of one chain; evidence kept',
+    );
   const app = await buildServer(node, { logger, bodyLimit: options.bodyLimit, federation });
   await app.listen({ host: options.host, port: options.port });
   await federation.replicator.start();
+  await links.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
@@ -59,6 +70,7 @@ export async function startServer(
     url,
     federation,
     async close() {
+      links.stop();
       federation.stop();
       await app.close();
       await node.close();

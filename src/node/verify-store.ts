@@ -74,6 +74,21 @@ export async function verifyStorage(
       failures.push(...verifier.finish(head.checkpoint === '' ? null : head.checkpoint));
     }
   }
+  // Evidence kept from federation: a peer that signed two histories or two entries at one position.
+  for (const evidence of await storage.listEquivocations()) {
+    failures.push({
+      entry: `${evidence.channel}/${evidence.party}`,
+      rule: 'equivocation_detected',
+      message: evidence.detail,
+    });
+  }
+  for (const fork of await storage.listForks()) {
+    failures.push({
+      entry: `${fork.channel}/${fork.party}/${fork.seq}`,
+      rule: 'fork_detected',
+      message: `${fork.party} signed a second entry at this position (reported by ${fork.reportedBy}); evidence kept`,
+    });
+  }
   const nodeKeys: Record<string, string> = { [info.party]: fingerprint(info.nodePublicKey) };
   for (const [party, key] of peerKeys) nodeKeys[party] = fingerprint(key);
   return {

@@ -332,6 +332,40 @@ export function runStorageContract(
         expect(await store.getReplication('R')).toEqual(new Map());
       });
 
+      it('never records two witnessed roots for one size', async () => {
+        expect(await store.recordWitnessed('c1', 'Q', 5, 'aa', 1)).toBeNull();
+        expect(await store.recordWitnessed('c1', 'Q', 5, 'aa', 2)).toBeNull();
+        expect(await store.recordWitnessed('c1', 'Q', 5, 'bb', 3)).toBe('aa');
+        expect(await store.recordWitnessed('c1', 'Q', 6, 'bb', 3)).toBeNull();
+      });
+
+      it('keeps the newest cosignature per witness, equivocation evidence and link tests', async () => {
+        await store.putCosignature('c1', 'P', 3, 'Q', 'note-3', 1);
+        await store.putCosignature('c1', 'P', 7, 'Q', 'note-7', 2);
+        await store.putCosignature('c1', 'P', 5, 'R', 'note-5', 3);
+        expect(await store.latestCosignatures('c1', 'P')).toEqual([
+          { witness: 'Q', size: 7, note: 'note-7' },
+          { witness: 'R', size: 5, note: 'note-5' },
+        ]);
+        const evidence = {
+          channel: 'c1',
+          party: 'Q',
+          noteA: 'a',
+          noteB: 'b',
+          detail: 'two roots',
+          reportedBy: 'P',
+          at: 4,
+        };
+        await store.recordEquivocation(evidence);
+        expect(await store.listEquivocations()).toEqual([evidence]);
+        await store.recordLinkTest({ peer: 'Q', at: 1, ok: true, rttMs: 2.5, error: null });
+        await store.recordLinkTest({ peer: 'Q', at: 2, ok: false, rttMs: null, error: 'unreachable' });
+        expect(await store.listLinkTests('Q', 10)).toEqual([
+          { peer: 'Q', at: 2, ok: false, rttMs: null, error: 'unreachable' },
+          { peer: 'Q', at: 1, ok: true, rttMs: 2.5, error: null },
+        ]);
+      });
+
       it('records fork evidence and changes channel state', async () => {
         await createChannelWith('c1');
         const fork = {

@@ -65,6 +65,25 @@ export interface Peer {
   addedAt: number;
 }
 
+/** Two checkpoints signed by one node for one chain that cannot both be true. */
+export interface EquivocationEvidence {
+  channel: string;
+  party: string;
+  noteA: string;
+  noteB: string;
+  detail: string;
+  reportedBy: string;
+  at: number;
+}
+
+export interface LinkTest {
+  peer: string;
+  at: number;
+  ok: boolean;
+  rttMs: number | null;
+  error: string | null;
+}
+
 /** A peer's signed entry that conflicts with one already stored at its position. */
 export interface ForkEvidence {
   channel: string;
@@ -203,6 +222,34 @@ export interface Storage {
   /** Records a confirmation; never moves a watermark backwards. */
   setReplication(peer: string, channel: string, ackedSize: number): Promise<void>;
   recordFork(evidence: ForkEvidence): Promise<void>;
+  /**
+   * Remembers that this node cosigned `root` for a chain at `size`. Returns the root already
+   * cosigned at that size if it differs (and records nothing), else null.
+   */
+  recordWitnessed(
+    channel: string,
+    party: string,
+    size: number,
+    root: string,
+    at: number,
+  ): Promise<string | null>;
+  putCosignature(
+    channel: string,
+    party: string,
+    size: number,
+    witness: string,
+    note: string,
+    at: number,
+  ): Promise<void>;
+  /** The newest cosigned note per witness for a chain. */
+  latestCosignatures(
+    channel: string,
+    party: string,
+  ): Promise<Array<{ witness: string; size: number; note: string }>>;
+  recordEquivocation(evidence: EquivocationEvidence): Promise<void>;
+  listEquivocations(): Promise<EquivocationEvidence[]>;
+  recordLinkTest(test: LinkTest): Promise<void>;
+  listLinkTests(peer: string, limit: number): Promise<LinkTest[]>;
   listForks(): Promise<ForkEvidence[]>;
 
   createSession(session: Session): Promise<void>;

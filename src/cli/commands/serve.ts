@@ -23,6 +23,14 @@ export function replicationOptionsFromEnv(): { idlePollMs?: number; maxDelayMs?:
   };
 }
 
+function parseHeartbeat(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) {
+    throw new CliError('validation_failed', `--heartbeat-seconds '${value}' must be between 1 and 86400`, 2);
+  }
+  return seconds;
+}
+
 export function registerServe(program: Command): void {
   dataDirOption(program.command('serve'))
     .description('serve the HTTP API (and live updates) of the node in --data-dir')
@@ -37,27 +45,41 @@ export function registerServe(program: Command): void {
       'fatal | error | warn | info | debug',
       process.env.PARLEY_LOG_LEVEL ?? 'info',
     )
-    .action(async (options: { dataDir: string; host: string; port: string; logLevel: string }) => {
-      try {
-        const node = await ParleyNode.open(resolve(options.dataDir));
-        const server = await startServer(node, {
-          host: options.host,
-          port: parsePort(options.port),
-          logLevel: options.logLevel,
-          replication: replicationOptionsFromEnv(),
-        });
-        // A machine-readable first line on stdout for scripts and tests that start a node.
-        process.stdout.write(`parley: listening on ${server.url}\n`);
-        let stopping = false;
-        const stop = (): void => {
-          if (stopping) return;
-          stopping = true;
-          void server.close().then(() => process.exit(0));
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      } catch (error) {
-        fail({}, error);
-      }
-    });
+    .option(
+      '--heartbeat-seconds <s>',
+      'interval of signed link tests to each peer (1 to 86400)',
+      process.env.PARLEY_HEARTBEAT_SECONDS ?? '3600',
+    )
+    .action(
+      async (options: {
+        dataDir: string;
+        host: string;
+        port: string;
+        logLevel: string;
+        heartbeatSeconds: string;
+      }) => {
+        try {
+          const node = await ParleyNode.open(resolve(options.dataDir));
+          const server = await startServer(node, {
+            host: options.host,
+            port: parsePort(options.port),
+            logLevel: options.logLevel,
+            replication: replicationOptionsFromEnv(),
+            heartbeatSeconds: parseHeartbeat(options.heartbeatSeconds),
+          });
+          // A machine-readable first line on stdout for scripts and tests that start a node.
+          process.stdout.write(`parley: listening on ${server.url}\n`);
+          let stopping = false;
+          const stop = (): void => {
+            if (stopping) return;
+            stopping = true;
+            void server.close().then(() => process.exit(0));
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        } catch (error) {
+          fail({}, error);
+        }
+      },
+    );
 }

@@ -1,7 +1,8 @@
 /**
  * The node-to-node API. Identity is public (peers compare its fingerprint with the one exchanged
  * out of band); everything else must be signed by a pinned peer's node key (see
- * federation/request-signing.ts), is rate-limited per peer, and takes JSON only.
+ * federation/request-signing.ts), is rate-limited per peer, and takes JSON only. Every refusal is
+ * logged as a warning.
  */
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -128,7 +129,15 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
   );
 
   const nonces = new NonceCache();
+  // Only requests whose signature verified are counted, against the verified sender: counted by
+  // the claimed `x-parley-from`, forged requests naming an honest peer would use up its allowance.
   const windows = new Map<string, { start: number; count: number }>();
+  const tooManyRequests = (party: string): ParleyError =>
+    new ParleyError(
+      'too_many_requests',
+      `too many federation requests from ${party}`,
+      Math.ceil(RATE_LIMIT.windowMs / 1000),
+    );
 
   void app.register(async (scope) => {
     const fed = scope.withTypeProvider<ZodTypeProvider>();
@@ -145,19 +154,28 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
         done(parseError, undefined);
       }
     });
+    // A peer already over its limit is refused before its body is read. Naming another peer here
+    // cannot hurt it: that peer's count only grows with requests it signed itself.
     fed.addHook('onRequest', async (request) => {
-      const from = String(request.headers[FEDERATION_HEADERS.from] ?? request.ip);
-      const now = Date.now();
-      const window = windows.get(from);
-      if (!window || now - window.start > RATE_LIMIT.windowMs) windows.set(from, { start: now, count: 1 });
-      else if (++window.count > RATE_LIMIT.requests) {
-        throw new ParleyError(
-          'too_many_requests',
-          `too many federation requests from ${from}`,
-          Math.ceil(RATE_LIMIT.windowMs / 1000),
-        );
-      }
-      if (windows.size > 10_000) windows.clear();
+      const claimed = request.headers[FEDERATION_HEADERS.from];
+      if (typeof claimed !== 'string') return;
+      const window = windows.get(claimed);
+      if (window && Date.now() - window.start <= RATE_LIMIT.windowMs && window.count > RATE_LIMIT.requests)
+        throw tooManyRequests(claimed);
+    });
+    // Refusals by the body parser, the size limit and the schema (domain refusals log their own).
+    fed.addHook('onError', async (request, _reply, error) => {
+      if (error instanceof ParleyError || !error.statusCode || error.statusCode >= 500) return;
+      request.log.warn(
+        {
+          from: request.headers[FEDERATION_HEADERS.from],
+          ip: request.ip,
+          status: error.statusCode,
+          code: error.validation ? 'validation_failed' : error.code,
+          reason: error.message,
+        },
+        'federation request refused',
+      );
     });
     fed.addHook('preValidation', async (request) => {
       const claimed = request.headers[FEDERATION_HEADERS.from];
@@ -177,6 +195,20 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
         }
         throw error;
       }
+      const now = Date.now();
+      const window = windows.get(peer!.party);
+      if (!window || now - window.start > RATE_LIMIT.windowMs)
+        windows.set(peer!.party, { start: now, count: 1 });
+      else if (++window.count > RATE_LIMIT.requests) {
+        // Once per window: the requests that follow are refused in onRequest, unlogged.
+        if (window.count === RATE_LIMIT.requests + 1) {
+          request.log.warn(
+            { from: peer!.party, ip: request.ip, code: 'too_many_requests' },
+            'federation request refused',
+          );
+        }
+        throw tooManyRequests(peer!.party);
+      }
       request.peer = peer!;
     });
 
@@ -190,7 +222,10 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
           tags: ['federation'],
           body: pushBody,
           response: {
-            200: z.object({ held: z.record(z.string(), z.number()) }),
+            200: z.object({
+              held: z.record(z.string(), z.number()),
+              cosigned: z.array(z.object({ channel: z.string(), party: z.string(), note: z.string() })),
+            }),
             400: errorSchema,
             401: errorSchema,
             403: errorSchema,

@@ -87,6 +87,51 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (peer, channel)
       ) WITHOUT ROWID;
 
+      -- Checkpoints of other parties' chains this node has cosigned as a witness: one root per
+      -- size, ever (C2SP tlog-witness: a witness never cosigns two roots for one size).
+      CREATE TABLE witnessed (
+        channel TEXT NOT NULL,
+        party TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (channel, party, size)
+      ) WITHOUT ROWID;
+
+      -- Cosignatures other parties' nodes made of this node's checkpoints.
+      CREATE TABLE cosignatures (
+        channel TEXT NOT NULL,
+        party TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        witness TEXT NOT NULL,
+        note TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (channel, party, witness, size)
+      ) WITHOUT ROWID;
+
+      -- Two checkpoints signed by one node that no consistency proof links: portable proof.
+      CREATE TABLE equivocations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        party TEXT NOT NULL,
+        note_a TEXT NOT NULL,
+        note_b TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        reported_by TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+
+      -- Signed heartbeats exchanged with each peer (link tests).
+      CREATE TABLE link_tests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        peer TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        rtt_ms REAL,
+        error TEXT
+      );
+      CREATE INDEX link_tests_peer ON link_tests (peer, at);
+
       -- Proof of a peer signing two different entries at one chain position.
       CREATE TABLE forks (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

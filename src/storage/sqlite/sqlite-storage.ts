@@ -19,7 +19,9 @@ import {
   type AuditEvent,
   type ChainHead,
   type Channel,
+  type EquivocationEvidence,
   type ForkEvidence,
+  type LinkTest,
   type Peer,
   type ChannelState,
   type CursoredEntry,
@@ -735,6 +737,108 @@ export class SqliteStorage implements Storage {
         f.reportedBy,
         f.at,
       );
+  }
+
+  async recordWitnessed(
+    channel: string,
+    party: string,
+    size: number,
+    root: string,
+    at: number,
+  ): Promise<string | null> {
+    return this.#db
+      .transaction(() => {
+        const existing = this.#db
+          .prepare<[string, string, number], { root: string }>(
+            'SELECT root FROM witnessed WHERE channel = ? AND party = ? AND size = ?',
+          )
+          .get(channel, party, size);
+        if (existing) return existing.root === root ? null : existing.root;
+        this.#db
+          .prepare('INSERT INTO witnessed (channel, party, size, root, at) VALUES (?, ?, ?, ?, ?)')
+          .run(channel, party, size, root, at);
+        return null;
+      })
+      .immediate();
+  }
+
+  async putCosignature(
+    channel: string,
+    party: string,
+    size: number,
+    witness: string,
+    note: string,
+    at: number,
+  ): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO cosignatures (channel, party, size, witness, note, at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel, party, witness, size) DO NOTHING`,
+      )
+      .run(channel, party, size, witness, note, at);
+  }
+
+  async latestCosignatures(
+    channel: string,
+    party: string,
+  ): Promise<Array<{ witness: string; size: number; note: string }>> {
+    return this.#db
+      .prepare<[string, string], { witness: string; size: number; note: string }>(
+        `SELECT witness, size, note FROM cosignatures c WHERE channel = ? AND party = ?
+           AND size = (SELECT max(size) FROM cosignatures d WHERE d.channel = c.channel AND d.party = c.party AND d.witness = c.witness)
+         ORDER BY witness`,
+      )
+      .all(channel, party);
+  }
+
+  async recordEquivocation(e: EquivocationEvidence): Promise<void> {
+    this.#db
+      .prepare(
+        'INSERT INTO equivocations (channel, party, note_a, note_b, detail, reported_by, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(e.channel, e.party, e.noteA, e.noteB, e.detail, e.reportedBy, e.at);
+  }
+
+  async listEquivocations(): Promise<EquivocationEvidence[]> {
+    return this.#db
+      .prepare<
+        [],
+        {
+          channel: string;
+          party: string;
+          note_a: string;
+          note_b: string;
+          detail: string;
+          reported_by: string;
+          at: number;
+        }
+      >('SELECT * FROM equivocations ORDER BY id')
+      .all()
+      .map((r) => ({
+        channel: r.channel,
+        party: r.party,
+        noteA: r.note_a,
+        noteB: r.note_b,
+        detail: r.detail,
+        reportedBy: r.reported_by,
+        at: r.at,
+      }));
+  }
+
+  async recordLinkTest(t: LinkTest): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO link_tests (peer, at, ok, rtt_ms, error) VALUES (?, ?, ?, ?, ?)')
+      .run(t.peer, t.at, t.ok ? 1 : 0, t.rttMs, t.error);
+  }
+
+  async listLinkTests(peer: string, limit: number): Promise<LinkTest[]> {
+    return this.#db
+      .prepare<
+        [string, number],
+        { peer: string; at: number; ok: number; rtt_ms: number | null; error: string | null }
+      >('SELECT peer, at, ok, rtt_ms, error FROM link_tests WHERE peer = ? ORDER BY at DESC LIMIT ?')
+      .all(peer, limit)
+      .map((r) => ({ peer: r.peer, at: r.at, ok: r.ok === 1, rttMs: r.rtt_ms, error: r.error }));
   }
 
   async listForks(): Promise<ForkEvidence[]> {

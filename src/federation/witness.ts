@@ -1,0 +1,139 @@
+/**
+ * Witnessing (DESIGN.md, "The log"). Every node checks the checkpoints other nodes sign against
+ * the entries it holds and verified itself:
+ *
+ * - a checkpoint of a peer's chain that matches this node's copy is cosigned (C2SP
+ *   tlog-cosignature), and never two different roots for one size;
+ * - any validly signed checkpoint that contradicts the verified entries of the same chain, or a
+ *   checkpoint of the same size already seen with another root, is equivocation: both signed
+ *   notes are kept as portable evidence, logged, shown to operators and reported by verify.
+ *
+ * Since the witness holds the whole chain, it checks consistency directly against the Merkle
+ * roots of the entries rather than through a consistency proof from the peer.
+ */
+import { parseCheckpoint } from '../core/checkpoint.js';
+import { nodeKeyName, verifyChainCheckpoint } from '../core/chain-checkpoint.js';
+import { CompactRange, leafHash } from '../core/merkle.js';
+import type { ParleyNode } from '../node/parley-node.js';
+import { openNote } from '../core/signed-note.js';
+
+export type CheckpointCheck = 'consistent' | 'ahead' | 'equivocation' | 'unverifiable';
+
+/** How many entries a witness reads to recompute an older root; larger gaps are left unchecked. */
+const MAX_RECOMPUTE = 200_000;
+
+/** Checks already made, so a peer repeating old checkpoints cannot make this node re-read chains. */
+const CHECK_CACHE_LIMIT = 10_000;
+
+export class Witness {
+  private readonly checked = new Map<string, CheckpointCheck>();
+
+  /** Called with a description whenever equivocation is found. */
+  onEquivocation: (channel: string, party: string, detail: string) => void = () => {};
+
+  constructor(private readonly node: ParleyNode) {}
+
+  /**
+   * Checks a checkpoint note of `party`'s chain against this node's copy. Records equivocation
+   * evidence when the signed root contradicts the verified entries.
+   */
+  async check(channel: string, party: string, note: string, reportedBy: string): Promise<CheckpointCheck> {
+    const cacheKey = `${channel}\u0000${party}\u0000${note}`;
+    const cached = this.checked.get(cacheKey);
+    if (cached === 'consistent' || cached === 'equivocation') return cached;
+    const result = await this.checkNow(channel, party, note, reportedBy);
+    if (this.checked.size > CHECK_CACHE_LIMIT) this.checked.clear();
+    this.checked.set(cacheKey, result);
+    return result;
+  }
+
+  private async checkNow(
+    channel: string,
+    party: string,
+    note: string,
+    reportedBy: string,
+  ): Promise<CheckpointCheck> {
+    const key = await this.nodeKeyOf(party);
+    if (!key) return 'unverifiable';
+    let claimed: { size: number; rootHash: Buffer };
+    try {
+      claimed = verifyChainCheckpoint(note, channel, party, key);
+    } catch {
+      return 'unverifiable';
+    }
+    const head = await this.node.storage.getChainHead(channel, party);
+    if (!head || claimed.size > head.size) return 'ahead';
+    const root =
+      claimed.size === head.size
+        ? CompactRange.fromHex(head.size, head.frontier).root()
+        : await this.rootAt(channel, party, claimed.size);
+    if (!root) return 'unverifiable';
+    if (root.equals(claimed.rootHash)) return 'consistent';
+    const detail =
+      `${nodeKeyName(party)} signed a checkpoint of ${channel}/${party} at size ${claimed.size} whose root ` +
+      `differs from the root of the ${claimed.size} verified entries this node holds (reported by ${reportedBy})`;
+    await this.node.storage.recordEquivocation({
+      channel,
+      party,
+      noteA: note,
+      noteB: head.checkpoint,
+      detail,
+      reportedBy,
+      at: Date.now(),
+    });
+    this.onEquivocation(channel, party, detail);
+    return 'equivocation';
+  }
+
+  /**
+   * Cosigns a peer's checkpoint that matches this node's copy exactly. Returns the cosigned note,
+   * or null when it must not be cosigned (it does not match, or another root was cosigned at this
+   * size, which is recorded as equivocation).
+   */
+  async cosign(channel: string, party: string, note: string): Promise<string | null> {
+    if ((await this.check(channel, party, note, this.node.party)) !== 'consistent') return null;
+    const text = openNote(note, []).text;
+    const { size, rootHash } = parseCheckpoint(text);
+    const head = await this.node.storage.getChainHead(channel, party);
+    if (!head || head.size !== size) return null;
+    const conflicting = await this.node.storage.recordWitnessed(
+      channel,
+      party,
+      size,
+      rootHash.toString('hex'),
+      Date.now(),
+    );
+    if (conflicting !== null) {
+      const detail = `asked to cosign root ${rootHash.toString('hex')} for ${channel}/${party} at size ${size}, but root ${conflicting} was cosigned at that size before`;
+      await this.node.storage.recordEquivocation({
+        channel,
+        party,
+        noteA: note,
+        noteB: head.checkpoint,
+        detail,
+        reportedBy: this.node.party,
+        at: Date.now(),
+      });
+      this.onEquivocation(channel, party, detail);
+      return null;
+    }
+    return this.node.cosign(note);
+  }
+
+  private async nodeKeyOf(party: string): Promise<string | null> {
+    if (party === this.node.party) return this.node.nodePublicKey;
+    return (await this.node.storage.getPeer(party))?.nodePublicKey ?? null;
+  }
+
+  private async rootAt(channel: string, party: string, size: number): Promise<Buffer | null> {
+    if (size > MAX_RECOMPUTE) return null;
+    const tree = CompactRange.empty();
+    for (let from = 0; from < size;) {
+      const page = await this.node.storage.readChain(channel, party, from, Math.min(5000, size - from));
+      if (page.length === 0) return null;
+      for (const entry of page) tree.append(leafHash(entry.canonical));
+      from = page.at(-1)!.seq + 1;
+    }
+    return tree.root();
+  }
+}
