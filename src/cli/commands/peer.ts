@@ -30,6 +30,15 @@ interface LinkView {
   lastError: string | null;
   pushed: number;
   pulled: number;
+  lastLinkTest: { at: number; ok: boolean; rttMs: number | null; error: string | null } | null;
+}
+
+function describeTest(test: LinkView['lastLinkTest']): string {
+  if (!test) return 'no link test yet';
+  const when = new Date(test.at).toISOString();
+  return test.ok
+    ? `link test ok at ${when} (${test.rttMs?.toFixed(1)} ms)`
+    : `link test FAILED at ${when}: ${test.error}`;
 }
 
 export function registerPeer(program: Command): void {
@@ -149,7 +158,7 @@ export function registerPeer(program: Command): void {
             peers
               .map(
                 (p) =>
-                  `${p.party}\t${p.status} since ${new Date(p.since).toISOString()}\trtt ${p.rttMs === null ? '—' : `${p.rttMs.toFixed(1)} ms`}\tpushed ${p.pushed} pulled ${p.pulled}${p.lastError && p.status !== 'up' ? `\tlast error: ${p.lastError}` : ''}`,
+                  `${p.party}\t${p.status} since ${new Date(p.since).toISOString()}\trtt ${p.rttMs === null ? '—' : `${p.rttMs.toFixed(1)} ms`}\tpushed ${p.pushed} pulled ${p.pulled}\t${describeTest(p.lastLinkTest)}${p.lastError && p.status !== 'up' ? `\tlast error: ${p.lastError}` : ''}`,
               )
               .join('\n') || '(no peers)',
         );

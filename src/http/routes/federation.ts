@@ -100,6 +100,14 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
                 rttMs: z.number().nullable(),
                 pushed: z.number(),
                 pulled: z.number(),
+                lastLinkTest: z
+                  .object({
+                    at: z.number(),
+                    ok: z.boolean(),
+                    rttMs: z.number().nullable(),
+                    error: z.string().nullable(),
+                  })
+                  .nullable(),
               }),
             ),
           }),
@@ -108,20 +116,36 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
     },
     async () => {
       const links = new Map(parts.replicator.links().map((l) => [l.party, l]));
+      const lastTests = new Map<
+        string,
+        { at: number; ok: boolean; rttMs: number | null; error: string | null }
+      >();
+      for (const peer of await node.storage.listPeers()) {
+        const [last] = await node.storage.listLinkTests(peer.party, 1);
+        if (last)
+          lastTests.set(peer.party, { at: last.at, ok: last.ok, rttMs: last.rttMs, error: last.error });
+      }
       const peers = (await node.storage.listPeers()).map((peer) => {
         const link = links.get(peer.party);
+        const test = lastTests.get(peer.party);
+        // A failed link test newer than the last successful exchange marks an "up" link degraded.
+        const failedSince = test && !test.ok && test.at > (link?.lastSuccess ?? 0);
         return {
           party: peer.party,
           name: peer.name,
           url: peer.url,
           fingerprint: fingerprint(peer.nodePublicKey),
-          status: link?.status ?? ('unknown' as const),
+          status:
+            failedSince && link?.status === 'up'
+              ? ('degraded' as const)
+              : (link?.status ?? ('unknown' as const)),
           since: link?.since ?? peer.addedAt,
           lastSuccess: link?.lastSuccess ?? null,
           lastError: link?.lastError ?? null,
           rttMs: link?.rttMs ?? null,
           pushed: link?.pushed ?? 0,
           pulled: link?.pulled ?? 0,
+          lastLinkTest: lastTests.get(peer.party) ?? null,
         };
       });
       return { peers };
@@ -247,6 +271,20 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
           throw error;
         }
       },
+    );
+
+    fed.post(
+      '/federation/v1/heartbeat',
+      {
+        config: { public: true },
+        schema: {
+          summary: "Signed link test: answers with this node's clock so the sender can record the round trip",
+          tags: ['federation'],
+          body: z.strictObject({ at: z.number().int().min(0), text: z.string().max(200) }),
+          response: { 200: z.object({ party: z.string(), at: z.number() }) },
+        },
+      },
+      async () => ({ party: node.party, at: Date.now() }),
     );
 
     fed.get(
