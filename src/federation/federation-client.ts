@@ -1,5 +1,6 @@
 /** Signed HTTP requests from this node to a peer node. */
 import type { Peer } from '../storage/storage.js';
+import { peerRequest, type PeerResponse } from './peer-transport.js';
 import { signRequest, type NodeSigner } from './request-signing.js';
 
 export class PeerRequestError extends Error {
@@ -30,13 +31,15 @@ export class FederationClient {
       this.options.sign,
     );
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+    let response: PeerResponse;
     try {
-      response = await fetch(new URL(path, peer.url), {
+      // Reading the body is inside the try: a connection cut mid-answer is "unreachable" too.
+      response = await peerRequest(new URL(path, peer.url), {
         method,
         headers,
         body: body === undefined ? undefined : text,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+        timeoutMs: this.options.timeoutMs ?? 15_000,
+        tlsCa: peer.tlsCa ?? null,
       });
     } catch (error) {
       throw new PeerRequestError(
@@ -46,7 +49,7 @@ export class FederationClient {
         `${peer.party} at ${peer.url} is unreachable: ${(error as Error).message}`,
       );
     }
-    const raw = await response.text();
+    const raw = response.text;
     let data: unknown = null;
     try {
       data = raw ? JSON.parse(raw) : null;
@@ -58,7 +61,7 @@ export class FederationClient {
         `${peer.party} answered with non-JSON`,
       );
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status >= 300) {
       const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
       throw new PeerRequestError(
         peer.party,

@@ -28,6 +28,8 @@ export interface ServerOptions {
   /** Mark cookies Secure (set when serving over TLS). */
   secureCookies?: boolean;
   sessionTtlMs?: number;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
   loginLimit?: { maxFailures: number; windowMs: number };
 }
 
@@ -49,6 +51,9 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
     // Per-request lines would dominate the log at thousands of appends a second; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    ...(options.tls
+      ? { https: { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const } }
+      : {}),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API (OpenAPI); handlers are typed against them, so responses

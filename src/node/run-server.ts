@@ -22,6 +22,8 @@ export async function startServer(
     replication?: ReplicatorOptions;
     /** Interval of signed link-test heartbeats to each peer. */
     heartbeatSeconds?: number;
+    /** Certificate and key (PEM) to serve HTTPS. */
+    tls?: { cert: string; key: string };
   },
 ): Promise<RunningServer> {
   // Loaded here, not at the top, so CLI commands that serve nothing start quickly.
@@ -58,13 +60,18 @@ export async function startServer(
       { channel, party, detail },
       'EQUIVOCATION: a node signed two histories of one chain; evidence kept',
     );
-  const app = await buildServer(node, { logger, bodyLimit: options.bodyLimit, federation });
+  const app = await buildServer(node, {
+    logger,
+    bodyLimit: options.bodyLimit,
+    federation,
+    ...(options.tls ? { tls: options.tls, secureCookies: true } : {}),
+  });
   await app.listen({ host: options.host, port: options.port });
   await federation.replicator.start();
   await links.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   logger.info({ url, fingerprint: node.fingerprint }, 'parley node listening');
   return {
     url,

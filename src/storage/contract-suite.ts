@@ -305,6 +305,7 @@ export function runStorageContract(
         name: 'Party Q',
         url: 'http://127.0.0.1:1',
         nodePublicKey: 'A'.repeat(43) + '=',
+        tlsCa: null,
         addedAt: 5,
       };
 

@@ -62,6 +62,8 @@ export interface Peer {
   name: string;
   url: string;
   nodePublicKey: string;
+  /** For https peers: the PEM certificate (or CA) that alone is trusted for the peer's TLS. */
+  tlsCa?: string | null;
   addedAt: number;
 }
 

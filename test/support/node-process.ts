@@ -63,7 +63,7 @@ export async function startServe(
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
+      const match = /listening on (https?:\/\/\S+)/.exec(line);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]!);
@@ -161,7 +161,11 @@ export interface PartyNode {
  * Creates a node for `party` with one office `<party>-ops` (lower case), users `<p>-head` (head)
  * and `<p>-duty` (duty-officer), tokens for both and admin, and starts it.
  */
-export async function startParty(party: string, env: Record<string, string> = {}): Promise<PartyNode> {
+export async function startParty(
+  party: string,
+  env: Record<string, string> = {},
+  serveArgs: string[] = [],
+): Promise<PartyNode> {
   const lower = party.toLowerCase();
   const dataDir = join(tempDir(`parley-${lower}-`), 'node');
   const node = await ParleyNode.init({
@@ -201,7 +205,7 @@ export async function startParty(party: string, env: Record<string, string> = {}
   }
   const fingerprint = JSON.parse(runCli(['peer', 'self', '--data-dir', dataDir, '--json']).stdout)
     .fingerprint as string;
-  const serve = await startServe(dataDir, [], env);
+  const serve = await startServe(dataDir, serveArgs, env);
   const result: PartyNode = {
     party,
     dataDir,
@@ -211,7 +215,7 @@ export async function startParty(party: string, env: Record<string, string> = {}
     tokens,
     async restart() {
       const port = Number(new URL(result.url).port);
-      result.serve = await startServe(dataDir, [], env, port);
+      result.serve = await startServe(dataDir, serveArgs, env, port);
     },
   };
   return result;

@@ -3,7 +3,9 @@
  * trusted on first use: `peer add` fetches the node's identity and refuses it unless its key
  * matches the fingerprint exchanged out of band.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { peerRequest } from '../../federation/peer-transport.js';
 import { fingerprint } from '../../core/keys.js';
 import { ParleyError } from '../../node/errors.js';
 import { ApiClient } from '../api-client.js';
@@ -65,16 +67,27 @@ export function registerPeer(program: Command): void {
     .description('pin a peer node: its key must match the fingerprint its operators gave you')
     .requiredOption('--party <id>', 'the peer party id (e.g. US)')
     .requiredOption('--fingerprint <fp>', 'the peer node key fingerprint (SHA256:…), exchanged out of band')
+    .option(
+      '--tls-ca <pem-file>',
+      "for https peers: the peer's TLS certificate (or its CA), the only one trusted for it",
+    )
     .option('--json', 'print JSON')
-    .action(async (url: string, options: Common & { party: string; fingerprint: string }) => {
+    .action(async (url: string, options: Common & { party: string; fingerprint: string; tlsCa?: string }) => {
       try {
         let identity: Identity;
+        const tlsCa = options.tlsCa ? readFileSync(options.tlsCa, 'utf8') : null;
+        if (tlsCa && !url.startsWith('https:')) {
+          throw new ParleyError('validation_failed', '--tls-ca only makes sense for an https:// peer URL');
+        }
         try {
-          const response = await fetch(new URL('/federation/v1/identity', url), {
-            signal: AbortSignal.timeout(10_000),
+          const response = await peerRequest(new URL('/federation/v1/identity', url), {
+            method: 'GET',
+            headers: {},
+            timeoutMs: 10_000,
+            tlsCa,
           });
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          identity = (await response.json()) as Identity;
+          if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+          identity = JSON.parse(response.text) as Identity;
         } catch (error) {
           throw new ParleyError(
             'unavailable',
@@ -99,6 +112,7 @@ export function registerPeer(program: Command): void {
             name: identity.partyName,
             url,
             nodePublicKey: identity.nodePublicKey,
+            tlsCa,
             addedAt: Date.now(),
           };
           await node.storage.putPeer(record);

@@ -1,4 +1,5 @@
 /** `parley serve`: runs the node's HTTP API until SIGINT/SIGTERM. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyNode } from '../../node/parley-node.js';
@@ -21,6 +22,23 @@ export function replicationOptionsFromEnv(): { idlePollMs?: number; maxDelayMs?:
     ...(Number.isInteger(poll) && poll >= 50 ? { idlePollMs: poll } : {}),
     ...(Number.isInteger(retry) && retry >= 50 ? { maxDelayMs: retry } : {}),
   };
+}
+
+function readTls(
+  cert: string | undefined,
+  key: string | undefined,
+): { cert: string; key: string } | undefined {
+  if (!cert && !key) return undefined;
+  if (!cert || !key) throw new CliError('validation_failed', '--tls-cert and --tls-key go together', 2);
+  try {
+    return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+  } catch (error) {
+    throw new CliError(
+      'validation_failed',
+      `cannot read the TLS certificate or key: ${(error as Error).message}`,
+      2,
+    );
+  }
 }
 
 function parseHeartbeat(value: string): number {
@@ -50,8 +68,12 @@ export function registerServe(program: Command): void {
       'interval of signed link tests to each peer (1 to 86400)',
       process.env.PARLEY_HEARTBEAT_SECONDS ?? '3600',
     )
+    .option('--tls-cert <pem-file>', 'serve HTTPS with this certificate (with --tls-key)')
+    .option('--tls-key <pem-file>', 'private key of the TLS certificate')
     .action(
       async (options: {
+        tlsCert?: string;
+        tlsKey?: string;
         dataDir: string;
         host: string;
         port: string;
@@ -66,6 +88,7 @@ export function registerServe(program: Command): void {
             logLevel: options.logLevel,
             replication: replicationOptionsFromEnv(),
             heartbeatSeconds: parseHeartbeat(options.heartbeatSeconds),
+            tls: readTls(options.tlsCert, options.tlsKey),
           });
           // A machine-readable first line on stdout for scripts and tests that start a node.
           process.stdout.write(`parley: listening on ${server.url}\n`);

@@ -75,6 +75,7 @@ export const MIGRATIONS: readonly Migration[] = [
         name TEXT NOT NULL,
         url TEXT NOT NULL,
         node_public_key TEXT NOT NULL,
+        tls_ca TEXT,
         added_at INTEGER NOT NULL
       );
 

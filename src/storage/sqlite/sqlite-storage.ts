@@ -80,6 +80,7 @@ interface PeerRow {
   name: string;
   url: string;
   node_public_key: string;
+  tls_ca: string | null;
   added_at: number;
 }
 
@@ -354,6 +355,7 @@ function toPeer(row: PeerRow): Peer {
     name: row.name,
     url: row.url,
     nodePublicKey: row.node_public_key,
+    tlsCa: row.tls_ca,
     addedAt: row.added_at,
   };
 }
@@ -687,11 +689,11 @@ export class SqliteStorage implements Storage {
   async putPeer(peer: Peer): Promise<void> {
     this.#db
       .prepare(
-        `INSERT INTO peers (party, name, url, node_public_key, added_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO peers (party, name, url, node_public_key, tls_ca, added_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (party) DO UPDATE SET name = excluded.name, url = excluded.url,
-           node_public_key = excluded.node_public_key, added_at = excluded.added_at`,
+           node_public_key = excluded.node_public_key, tls_ca = excluded.tls_ca, added_at = excluded.added_at`,
       )
-      .run(peer.party, peer.name, peer.url, peer.nodePublicKey, peer.addedAt);
+      .run(peer.party, peer.name, peer.url, peer.nodePublicKey, peer.tlsCa ?? null, peer.addedAt);
   }
 
   async getPeer(party: string): Promise<Peer | null> {
