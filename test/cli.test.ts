@@ -175,6 +175,11 @@ describe('parley CLI', () => {
       'user add',
       'token create',
       'channel create',
+      'channel accept',
+      'peer self',
+      'peer add',
+      'peer list',
+      'peer status',
       'send',
       'inbox',
       'ack',
@@ -203,6 +208,7 @@ describe('parley CLI', () => {
     const result = runCli(['demo', '--data-dir', join(tempDir(), 'demo'), '--port', '0', '--smoke']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Parley demo node for RU');
-    expect(result.stdout).toMatch(/demo smoke check passed: \d+ entries verified/);
+    expect(result.stdout).toMatch(/demo smoke check passed: \d+ entries verified on 3 nodes/);
+    expect(result.stdout).toContain('Parley demo node for US');
   });
 });

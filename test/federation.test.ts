@@ -187,6 +187,94 @@ describe('two federated nodes', () => {
     expect(received).toContain(sent.body.hash);
   });
 
+  it('suspends and resumes a channel only with the signed agreement of every party', async () => {
+    interface Status {
+      state: string;
+      change: {
+        id: string;
+        hash: string;
+        by: string;
+        party: string;
+        reason: string;
+        at: string;
+        waitingFor: string[];
+      } | null;
+    }
+    const status = (node: PartyNode) =>
+      api<Status>(node, node === ru ? 'ru-duty' : 'us-duty', 'GET', '/api/v1/channels/intel/state');
+    // A duty officer cannot propose it; the head of the office can.
+    const notHead = await api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
+      kind: 'channel-change',
+      body: { change: 'suspend', reason: 'x' },
+    });
+    expect(notHead.status).toBe(403);
+    const proposal = await api<Entry>(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {
+      kind: 'channel-change',
+      lang: 'en',
+      body: { change: 'suspend', reason: 'Consultations in capitals' },
+    });
+    expect(proposal.status).toBe(201);
+    // One party alone changes nothing.
+    expect((await status(ru)).body).toMatchObject({ state: 'active', change: { waitingFor: ['US'] } });
+    const seen = await eventually(
+      async () => {
+        const s = (await status(us)).body;
+        return s.change?.id === proposal.body.id ? s : undefined;
+      },
+      20_000,
+      'proposal at US',
+    );
+    expect(seen.change).toMatchObject({ by: 'ru-head', party: 'RU', reason: 'Consultations in capitals' });
+    const agree = await api(us, 'us-head', 'POST', '/api/v1/channels/intel/entries', {
+      kind: 'channel-change-agree',
+      lang: 'en',
+      body: { of: { party: 'RU', seq: proposal.body.seq, hash: proposal.body.hash } },
+    });
+    expect(agree.status).toBe(201);
+    for (const node of [us, ru]) {
+      await eventually(
+        async () => (await status(node)).body.state === 'suspended',
+        20_000,
+        `suspended at ${node.party}`,
+      );
+    }
+    const refused = await api<{ error: { code: string } }>(
+      ru,
+      'ru-duty',
+      'POST',
+      '/api/v1/channels/intel/entries',
+      { kind: 'note', lang: 'en', body: { text: 'while suspended' } },
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('channel_not_active');
+
+    const resume = await api<Entry>(us, 'us-head', 'POST', '/api/v1/channels/intel/entries', {
+      kind: 'channel-change',
+      lang: 'en',
+      body: { change: 'resume', reason: 'Consultations concluded' },
+    });
+    expect(resume.status).toBe(201);
+    await eventually(
+      async () => (await status(ru)).body.change?.id === resume.body.id,
+      20_000,
+      'resume proposal at RU',
+    );
+    expect((await status(ru)).body.state).toBe('suspended');
+    const agreeResume = await api(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {
+      kind: 'channel-change-agree',
+      lang: 'en',
+      body: { of: { party: 'US', seq: resume.body.seq, hash: resume.body.hash } },
+    });
+    expect(agreeResume.status).toBe(201);
+    for (const node of [ru, us]) {
+      await eventually(
+        async () => (await status(node)).body.state === 'active',
+        20_000,
+        `active again at ${node.party}`,
+      );
+    }
+  });
+
   it('ends with identical replicas on both nodes that both verify', async () => {
     for (let i = 0; i < 20; i += 1) {
       await api(i % 2 ? ru : us, i % 2 ? 'ru-duty' : 'us-duty', 'POST', '/api/v1/channels/intel/entries', {

@@ -182,7 +182,9 @@ export class EntryReceiver {
       this.node.appender.noteSeen(channelId, from.party, last.seq);
       this.onStored(channelId, from.party, accepted.length);
       this.node.events.emit(`channel:${channelId}`);
-      if (channel.state === 'proposed') channel = await this.node.refreshChannelState(channelId);
+      if (channel.state === 'proposed' || accepted.some((e) => e.kind.startsWith('channel-change'))) {
+        channel = await this.node.refreshChannelState(channelId);
+      }
       // Delivery receipts are not themselves acknowledged, or two nodes would trade them forever.
       if (accepted.some((e) => e.kind !== 'received')) await this.acknowledge(channel, from, last);
     }

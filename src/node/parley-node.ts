@@ -39,6 +39,27 @@ export interface EntryView extends EntryContent {
   storedAt: number;
 }
 
+const CHANGE_KINDS = new Set(['channel-change', 'channel-change-agree']);
+
+export interface ChannelChange {
+  /** The proposing entry. */
+  id: string;
+  hash: string;
+  change: 'suspend' | 'resume';
+  reason: string;
+  by: string;
+  party: string;
+  at: string;
+  agreedBy: string[];
+  waitingFor: string[];
+}
+
+export interface ChannelStatus {
+  state: Channel['state'];
+  /** The newest proposed change: in effect when nobody is left in `waitingFor`. */
+  change: ChannelChange | null;
+}
+
 export interface DeliveryState {
   party: string;
   state: 'queued' | 'delivered' | 'read' | 'understood';
@@ -383,6 +404,18 @@ export class ParleyNode {
   /** Marks a proposed channel active once every party's chain has begun (charter or acceptance). */
   async refreshChannelState(id: string): Promise<Channel> {
     const channel = (await this.storage.getChannel(id))!;
+    if (channel.state === 'active' || channel.state === 'suspended') {
+      const change = await this.latestChange(channel);
+      if (change && change.waitingFor.length === 0) {
+        const target = change.change === 'suspend' ? 'suspended' : 'active';
+        if (channel.state !== target) {
+          await this.storage.setChannelState(id, target);
+          channel.state = target;
+          this.channelCache.delete(id);
+          this.events.emit(`channel:${id}`);
+        }
+      }
+    }
     if (channel.state === 'proposed') {
       const started = new Set(
         (await this.storage.listChainHeads(id)).filter((h) => h.size > 0).map((h) => h.party),
@@ -434,8 +467,16 @@ export class ParleyNode {
         `${actor.role} '${actor.id}' may read but not write in '${channel.id}'`,
       );
     }
-    if (channel.state !== 'active')
+    const changesState = CHANGE_KINDS.has(input.kind);
+    if (channel.state !== 'active' && !(changesState && channel.state === 'suspended')) {
       throw new ParleyError('channel_not_active', `channel '${channel.id}' is ${channel.state}`);
+    }
+    if (changesState && actor.role !== 'head') {
+      throw new ParleyError(
+        'forbidden',
+        'only the head of a member office proposes or agrees to channel changes',
+      );
+    }
     const kind = getKind(input.kind);
     if (!kind) {
       const known = listKinds()
@@ -462,7 +503,8 @@ export class ParleyNode {
     const body = checkBody(kind.name, input.body);
     if (!body.ok) throw new ParleyError('body_invalid', body.message);
     const ref = kind.ref(body.body);
-    if (ref !== null) await this.checkReference(actor, channel, body.body);
+    if (kind.name === 'channel-change-agree') await this.checkAgreement(channel, body.body);
+    else if (ref !== null) await this.checkReference(actor, channel, body.body);
     const [appended] = await this.appender.append([
       {
         channel: channel.id,
@@ -476,6 +518,7 @@ export class ParleyNode {
       },
     ]);
     const { signed, stored } = appended!;
+    if (changesState) await this.refreshChannelState(channel.id);
     return {
       ...signed.content,
       id: entryId(channel.id, stored.party, stored.seq),
@@ -577,6 +620,62 @@ export class ParleyNode {
     const body: Record<string, unknown> = { of: { party, seq, hash: target.hash }, level };
     if (readBack !== undefined) body.readBack = readBack;
     return this.postEntry(actor, channel.id, { kind: 'receipt', precedence: target.precedence, body });
+  }
+
+  private async checkAgreement(channel: Channel, body: Record<string, unknown>): Promise<void> {
+    const of = body.of as { party: string; seq: number; hash: string };
+    const target = await this.storage.getEntry(channel.id, of.party, of.seq);
+    if (!target || target.kind !== 'channel-change' || target.hash !== of.hash) {
+      throw new ParleyError(
+        'ref_invalid',
+        `${entryId(channel.id, of.party, of.seq)} is not a proposed channel change`,
+      );
+    }
+    if (of.party === this.party)
+      throw new ParleyError('ref_invalid', 'a party does not agree to its own proposal');
+    const agreed = await this.storage.listByRef(channel.id, 'channel-change-agree', `${of.party}/${of.seq}`);
+    if (agreed.some((a) => a.party === this.party)) {
+      throw new ParleyError(
+        'already_exists',
+        `${this.party} has already agreed to ${entryId(channel.id, of.party, of.seq)}`,
+      );
+    }
+  }
+
+  /**
+   * The newest proposed channel change and who has agreed to it. It takes effect on every node
+   * once each party of the channel has signed it (the proposer) or an agreement to it.
+   */
+  async channelStatus(actor: Principal, id: string): Promise<ChannelStatus> {
+    const channel = await this.readableChannel(actor, id);
+    return { state: channel.state, change: await this.latestChange(channel) };
+  }
+
+  private async latestChange(channel: Channel): Promise<ChannelChange | null> {
+    const changes = await this.storage.listByKind(channel.id, 'channel-change', 10_000);
+    // Every node orders the proposals the same way: by clock, then party.
+    const latest = changes
+      .sort((a, b) => (a.hlc === b.hlc ? a.party.localeCompare(b.party) : a.hlc < b.hlc ? -1 : 1))
+      .at(-1);
+    if (!latest) return null;
+    const body = toView(latest, null).body as { change: 'suspend' | 'resume'; reason: string };
+    const agreements = await this.storage.listByRef(
+      channel.id,
+      'channel-change-agree',
+      `${latest.party}/${latest.seq}`,
+    );
+    const agreedBy = [...new Set([latest.party, ...agreements.map((a) => a.party)])];
+    return {
+      id: entryId(channel.id, latest.party, latest.seq),
+      hash: latest.hash,
+      change: body.change,
+      reason: body.reason,
+      by: latest.author,
+      party: latest.party,
+      at: latest.hlc,
+      agreedBy,
+      waitingFor: Object.keys(channel.parties).filter((p) => !agreedBy.includes(p)),
+    };
   }
 
   private async checkReference(

@@ -200,6 +200,8 @@ export interface Storage {
     limit: number,
   ): Promise<CursoredEntry[]>;
   countEntries(): Promise<number>;
+  /** Entries of a kind in a channel, oldest first, at most `limit`. */
+  listByKind(channel: string, kind: string, limit: number): Promise<StoredEntry[]>;
   /** Entries of a kind in a channel whose ref is exactly `ref` (e.g. receipts of one entry). */
   listByRef(channel: string, kind: string, ref: string): Promise<StoredEntry[]>;
   /**

@@ -78,6 +78,39 @@ registerKind({
   summary: (body) => `charter: ${body.name}`,
 });
 
+/** A proposed change of the channel's state; it takes effect once every other party agrees. */
+export const channelChangeBody = z.strictObject({
+  change: z.enum(['suspend', 'resume']),
+  reason: z.string().min(1).max(2000),
+});
+
+/** One party's signed agreement to a proposed channel change. */
+export const channelChangeAgreeBody = z.strictObject({
+  of: z.strictObject({
+    party,
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    hash: z.string().regex(HEX_HASH, 'must be a SHA-256 hex hash'),
+  }),
+});
+
+registerKind({
+  name: 'channel-change',
+  authoredBy: 'principal',
+  schema: channelChangeBody,
+  expectsReceipt: false,
+  ref: () => null,
+  summary: (body) => `proposes to ${body.change} the channel: ${body.reason}`,
+});
+
+registerKind({
+  name: 'channel-change-agree',
+  authoredBy: 'principal',
+  schema: channelChangeAgreeBody,
+  expectsReceipt: false,
+  ref: (body) => `${body.of.party}/${body.of.seq}`,
+  summary: (body) => `agrees to the change ${body.of.party}/${body.of.seq}`,
+});
+
 registerKind({
   name: 'charter-accept',
   authoredBy: 'node',

@@ -167,6 +167,37 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
   );
 
+  app.get(
+    '/api/v1/channels/:channel/state',
+    {
+      schema: {
+        summary: 'The channel state and its newest proposed change (who, when, why, who has agreed)',
+        tags: ['channels'],
+        params: channelParams,
+        response: {
+          200: z.object({
+            state: z.enum(['proposed', 'active', 'suspended', 'closed']),
+            change: z
+              .object({
+                id: z.string(),
+                hash: z.string(),
+                change: z.enum(['suspend', 'resume']),
+                reason: z.string(),
+                by: z.string(),
+                party: z.string(),
+                at: z.string(),
+                agreedBy: z.array(z.string()),
+                waitingFor: z.array(z.string()),
+              })
+              .nullable(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => node.channelStatus(authOf(request).principal, request.params.channel),
+  );
+
   app.post(
     '/api/v1/channels/:channel/accept',
     {

@@ -657,6 +657,15 @@ export class SqliteStorage implements Storage {
     return this.#stmts.countEntries.get()?.n ?? 0;
   }
 
+  async listByKind(channel: string, kind: string, limit: number): Promise<StoredEntry[]> {
+    return this.#db
+      .prepare<[string, string, number], EntryRow>(
+        'SELECT * FROM entries WHERE channel = ? AND kind = ? ORDER BY cursor LIMIT ?',
+      )
+      .all(channel, kind, limit)
+      .map(toEntry);
+  }
+
   async listByRef(channel: string, kind: string, ref: string): Promise<StoredEntry[]> {
     return this.#db
       .prepare<[string, string, string], EntryRow>(
