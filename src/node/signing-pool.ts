@@ -75,9 +75,17 @@ export class SigningPool {
   private readonly requests = new Map<number, Request>();
   private nextId = 0;
 
-  /** @param threads worker threads; 0 signs on the calling thread. Default: one per spare core. */
-  constructor(threads = Math.min(4, availableParallelism() - 1)) {
-    for (let i = 0; i < threads; i += 1) {
+  private started = false;
+
+  /**
+   * @param threadCount worker threads; 0 signs on the calling thread. Default: one per spare core.
+   *   They start with the first batch large enough to share, so an idle node carries none.
+   */
+  constructor(private readonly threadCount = Math.min(4, availableParallelism() - 1)) {}
+
+  private startWorkers(): void {
+    this.started = true;
+    for (let i = 0; i < this.threadCount; i += 1) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
       worker.unref();
       worker.on(
@@ -94,11 +102,12 @@ export class SigningPool {
   }
 
   get threads(): number {
-    return this.workers.length;
+    return this.threadCount;
   }
 
   /** Signs every job; the signatures come back in job order. */
   sign(jobs: SignJob[]): Promise<string[]> {
+    if (!this.started && jobs.length > CHUNK) this.startWorkers();
     if (this.workers.length === 0 || jobs.length <= CHUNK) {
       try {
         return Promise.resolve(jobs.map((job) => signMessage(job.privateKey, job.domain, job.message)));
@@ -142,6 +151,7 @@ export class SigningPool {
   }
 
   async close(): Promise<void> {
+    this.started = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }
