@@ -350,9 +350,10 @@ describe('entries, receipts and the inbox', () => {
     expect(await inbox('svr-head')).not.toContain(id);
     const receipt = await call('POST', `/api/v1/channels/intel/entries/RU/${sent.body.seq}/receipts`, {
       token: fixture.tokens['svr-duty'],
-      body: { level: 'understood', readBack: 'You ask us to confirm.' },
+      body: { level: 'understood', readBack: 'You ask us to confirm.', lang: 'en' },
     });
     expect(receipt.status).toBe(201);
+    expect(receipt.body.lang).toBe('en');
     expect(receipt.body.body).toEqual({
       of: { party: 'RU', seq: sent.body.seq, hash: sent.body.hash },
       level: 'understood',

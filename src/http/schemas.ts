@@ -114,6 +114,8 @@ export const postEntryBody = z.strictObject({
 
 export const ackBody = z.strictObject({
   level: z.enum(RECEIPT_LEVELS),
+  /** Language of the read-back (default: the channel's first language). */
+  lang: languageSchema.optional(),
   readBack: z.string().min(1).max(MAX_TEXT).optional(),
 });
 

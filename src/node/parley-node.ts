@@ -612,6 +612,7 @@ export class ParleyNode {
     seq: number,
     level: 'read' | 'understood',
     readBack?: string,
+    lang?: string,
   ): Promise<EntryView> {
     const channel = await this.readableChannel(actor, channelId);
     const target = await this.storage.getEntry(channel.id, party, seq);
@@ -619,7 +620,12 @@ export class ParleyNode {
       throw new ParleyError('entry_not_found', `entry ${entryId(channel.id, party, seq)} does not exist`);
     const body: Record<string, unknown> = { of: { party, seq, hash: target.hash }, level };
     if (readBack !== undefined) body.readBack = readBack;
-    return this.postEntry(actor, channel.id, { kind: 'receipt', precedence: target.precedence, body });
+    return this.postEntry(actor, channel.id, {
+      kind: 'receipt',
+      precedence: target.precedence,
+      ...(lang ? { lang } : {}),
+      body,
+    });
   }
 
   private async checkAgreement(channel: Channel, body: Record<string, unknown>): Promise<void> {

@@ -105,25 +105,32 @@ export function registerEntries(program: Command): void {
     .description('acknowledge an entry (<channel>/<party>/<seq>) as read or understood')
     .option('--level <level>', 'read | understood', 'understood')
     .option('--read-back <text>', 'your restatement of the key terms (with understood)')
+    .option('--lang <tag>', "language of the read-back (default: the channel's first language)")
     .option('--json', 'print JSON')
-    .action(async (entryId: string, options: Remote & { level: string; readBack?: string }) => {
-      try {
-        const match = /^([^/]+)\/([^/]+)\/(\d+)$/.exec(entryId);
-        if (!match)
-          throw new CliError(
-            'validation_failed',
-            'entry must be <channel>/<party>/<seq>, e.g. intelligence/US/4',
-            2,
+    .action(
+      async (entryId: string, options: Remote & { level: string; readBack?: string; lang?: string }) => {
+        try {
+          const match = /^([^/]+)\/([^/]+)\/(\d+)$/.exec(entryId);
+          if (!match)
+            throw new CliError(
+              'validation_failed',
+              'entry must be <channel>/<party>/<seq>, e.g. intelligence/US/4',
+              2,
+            );
+          const [, channel, party, seq] = match;
+          const receipt = await client(options).request<EntryView>(
+            'POST',
+            `/api/v1/channels/${encodeURIComponent(channel!)}/entries/${encodeURIComponent(party!)}/${seq}/receipts`,
+            {
+              level: options.level,
+              ...(options.readBack ? { readBack: options.readBack } : {}),
+              ...(options.lang ? { lang: options.lang } : {}),
+            },
           );
-        const [, channel, party, seq] = match;
-        const receipt = await client(options).request<EntryView>(
-          'POST',
-          `/api/v1/channels/${encodeURIComponent(channel!)}/entries/${encodeURIComponent(party!)}/${seq}/receipts`,
-          { level: options.level, ...(options.readBack ? { readBack: options.readBack } : {}) },
-        );
-        print(options, receipt, () => `${options.level} receipt ${receipt.id} recorded for ${entryId}`);
-      } catch (error) {
-        fail(options, error);
-      }
-    });
+          print(options, receipt, () => `${options.level} receipt ${receipt.id} recorded for ${entryId}`);
+        } catch (error) {
+          fail(options, error);
+        }
+      },
+    );
 }

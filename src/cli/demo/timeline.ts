@@ -192,6 +192,8 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
           {
             level: str(item.level) || 'understood',
             ...(item.readBack ? { readBack: str(item.readBack) } : {}),
+            // The read-back is in the reader's own language.
+            lang: 'en',
           },
         );
         entry = { label: 'receipt', channel: flash.channel, ...receipt };

@@ -126,8 +126,16 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request, reply) => {
       const { channel, party, seq } = request.params;
-      const { level, readBack } = request.body;
-      const receipt = await node.acknowledge(authOf(request).principal, channel, party, seq, level, readBack);
+      const { level, readBack, lang } = request.body;
+      const receipt = await node.acknowledge(
+        authOf(request).principal,
+        channel,
+        party,
+        seq,
+        level,
+        readBack,
+        lang,
+      );
       return reply.status(201).send(receipt);
     },
   );
