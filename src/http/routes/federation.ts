@@ -37,7 +37,16 @@ const pushBody = z.strictObject({
 });
 const FEDERATION_BODY_LIMIT = 32 * 1024 * 1024;
 /** Requests a peer may make per window before it is told to slow down. */
-const RATE_LIMIT = { requests: 2000, windowMs: 10_000 };
+const RATE_LIMIT = {
+  // PARLEY_FEDERATION_MAX_REQUESTS lowers or raises it (per peer, per 10 s window).
+  requests: federationLimit(process.env.PARLEY_FEDERATION_MAX_REQUESTS),
+  windowMs: 10_000,
+};
+
+function federationLimit(value: string | undefined): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed >= 10 ? parsed : 2000;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
