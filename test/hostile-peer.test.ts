@@ -5,6 +5,7 @@
  * be refused with a clear 4xx code, leave nothing of itself in RU's store (fork evidence aside),
  * be logged, and leave the honest RU↔US channel working.
  */
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signChainCheckpoint } from '../src/core/chain-checkpoint.js';
 import { generateKeyPair } from '../src/core/keys.js';
@@ -575,12 +576,41 @@ describe('a hostile pinned peer', () => {
       { entries: Array.from({ length: 2001 }, (_, i) => ({ ...wire, seq: i })), checkpoints: [] },
     ];
     for (const body of invalid) await edge(body, 400, 'validation_failed');
-    // Over the 32 MiB federation body limit.
-    await edge(
+    // Over the 32 MiB federation body limit. The node refuses on the declared length before reading
+    // the body, so only the headers are sent first (the body follows only if no answer comes):
+    // sending 33 MiB into a connection the node has already answered and closed would fail with
+    // EPIPE on this side and hide the answer.
+    const oversize = xx.sign(
       JSON.stringify({ entries: [], checkpoints: [], pad: 'x'.repeat(33 * 1024 * 1024) }),
-      413,
-      'payload_too_large',
     );
+    const before = await snapshot();
+    const answer = await new Promise<{ status: number; code: string | undefined }>((resolve, reject) => {
+      const req = httpRequest(
+        oversize.url,
+        {
+          method: 'POST',
+          headers: { ...oversize.headers, 'content-length': String(Buffer.byteLength(oversize.body)) },
+        },
+        (res) => {
+          clearTimeout(fallback);
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => {
+            req.destroy();
+            resolve({
+              status: res.statusCode ?? 0,
+              code: (JSON.parse(text) as { error?: { code?: string } }).error?.code,
+            });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', () => {}); // the node hangs up after answering
+      req.flushHeaders();
+      const fallback = setTimeout(() => req.end(oversize.body), 5000);
+    });
+    expect(answer).toEqual({ status: 413, code: 'payload_too_large' });
+    expect(await snapshot()).toEqual(before);
   });
 
   it('is told to slow down when it floods, while other peers and the honest channel keep working', async () => {

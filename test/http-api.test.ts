@@ -297,7 +297,7 @@ describe('bad input is refused with a stable code and nothing is written', () =>
   it('a kind only the node writes', () =>
     expectRefused(post({ body: { kind: 'charter', body: {} } }), 400, 'kind_not_allowed'));
   it('an oversize body', () =>
-    expectRefused(post({ body: note('x'.repeat(300 * 1024)) }), 413, 'payload_too_large'));
+    expectRefused(post({ body: note('x'.repeat(270 * 1024)) }), 413, 'payload_too_large'));
   it('an empty text', () => expectRefused(post({ body: note('') }), 400, 'body_invalid'));
   it('an unknown channel', () =>
     expectRefused(
