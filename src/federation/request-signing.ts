@@ -88,6 +88,39 @@ export class NonceCache {
 }
 
 /**
+ * The checks that need no body: signature headers present, addressed to this party, timestamp
+ * inside the window. Run before the body is read, so an unsigned or stale request costs nothing.
+ */
+export function precheckRequest(
+  headers: Record<string, string | string[] | undefined>,
+  ownParty: string,
+  now = Date.now(),
+): string {
+  const header = (name: string): string | undefined => {
+    const value = headers[name];
+    return Array.isArray(value) ? undefined : value;
+  };
+  const from = header(FEDERATION_HEADERS.from);
+  const to = header(FEDERATION_HEADERS.to);
+  const time = header(FEDERATION_HEADERS.time);
+  if (!from || !to || !time || !header(FEDERATION_HEADERS.nonce) || !header(FEDERATION_HEADERS.signature)) {
+    throw new RequestRefusedError(
+      'request_unsigned',
+      'federation requests must carry x-parley-* signature headers',
+    );
+  }
+  if (to !== ownParty)
+    throw new RequestRefusedError('request_misdirected', `request is addressed to ${to}, not ${ownParty}`);
+  if (!/^\d{1,16}$/.test(time) || Math.abs(now - Number(time)) > MAX_CLOCK_SKEW_MS) {
+    throw new RequestRefusedError(
+      'request_expired',
+      'request timestamp is outside the accepted clock window',
+    );
+  }
+  return from;
+}
+
+/**
  * Checks a request's signature headers. `peerKey` looks up the pinned node key of a party.
  * Returns the sending party; throws RequestRefusedError naming what failed.
  */

@@ -11,6 +11,7 @@ import { fingerprint } from '../../core/keys.js';
 import type { EntryReceiver } from '../../federation/receive-entries.js';
 import {
   NonceCache,
+  precheckRequest,
   RequestRefusedError,
   verifyRequest,
   FEDERATION_HEADERS,
@@ -190,8 +191,22 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
     // A peer already over its limit is refused before its body is read. Naming another peer here
     // cannot hurt it: that peer's count only grows with requests it signed itself.
     fed.addHook('onRequest', async (request) => {
-      const claimed = request.headers[FEDERATION_HEADERS.from];
-      if (typeof claimed !== 'string') return;
+      let claimed: string;
+      try {
+        claimed = precheckRequest(request.headers, node.party);
+        if (!(await node.storage.getPeer(claimed))) {
+          throw new RequestRefusedError('peer_unknown', `party ${claimed} is not a pinned peer of this node`);
+        }
+      } catch (error) {
+        if (error instanceof RequestRefusedError) {
+          request.log.warn(
+            { from: request.headers[FEDERATION_HEADERS.from], ip: request.ip, code: error.code },
+            'federation request refused',
+          );
+          throw new ParleyError(error.code, error.message);
+        }
+        throw error;
+      }
       const window = windows.get(claimed);
       if (window && Date.now() - window.start <= RATE_LIMIT.windowMs && window.count > RATE_LIMIT.requests)
         throw tooManyRequests(claimed);
