@@ -132,33 +132,14 @@ export function verifyRequest(
   nonces: NonceCache,
   now = Date.now(),
 ): string {
-  const header = (name: string): string | undefined => {
-    const value = headers[name];
-    return Array.isArray(value) ? undefined : value;
-  };
-  const from = header(FEDERATION_HEADERS.from);
-  const to = header(FEDERATION_HEADERS.to);
-  const time = header(FEDERATION_HEADERS.time);
-  const nonce = header(FEDERATION_HEADERS.nonce);
-  const signature = header(FEDERATION_HEADERS.signature);
-  if (!from || !to || !time || !nonce || !signature) {
-    throw new RequestRefusedError(
-      'request_unsigned',
-      'federation requests must carry x-parley-* signature headers',
-    );
-  }
+  const from = precheckRequest(headers, ownParty, now);
   const key = peerKey(from);
   if (!key) throw new RequestRefusedError('peer_unknown', `party ${from} is not a pinned peer of this node`);
-  if (to !== ownParty)
-    throw new RequestRefusedError('request_misdirected', `request is addressed to ${to}, not ${ownParty}`);
-  const at = Number(time);
-  if (!/^\d{1,16}$/.test(time) || Math.abs(now - at) > MAX_CLOCK_SKEW_MS) {
-    throw new RequestRefusedError(
-      'request_expired',
-      'request timestamp is outside the accepted clock window',
-    );
-  }
-  const text = signedText({ ...request, from, to }, time, nonce);
+  // Present and well-formed: precheckRequest has checked them.
+  const time = headers[FEDERATION_HEADERS.time] as string;
+  const nonce = headers[FEDERATION_HEADERS.nonce] as string;
+  const signature = headers[FEDERATION_HEADERS.signature] as string;
+  const text = signedText({ ...request, from, to: ownParty }, time, nonce);
   if (!verifyMessage(key, SIGNING_DOMAIN.request, text, signature)) {
     throw new RequestRefusedError(
       'request_signature_invalid',
