@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, runCli, startParty, tempDir, type PartyNode } from './support/node-process.js';
+import { eventually, peerUp, runCli, startParty, tempDir, type PartyNode } from './support/node-process.js';
 
 let ru: PartyNode;
 let us: PartyNode;
@@ -107,25 +107,7 @@ describe('federation over TLS', () => {
   });
 
   it('replicates over TLS between peers pinned by node key and certificate', async () => {
-    for (const [self, other] of [
-      [ru, us],
-      [us, ru],
-    ] as const) {
-      const result = runCli([
-        'peer',
-        'add',
-        other.url,
-        '--party',
-        other.party,
-        '--fingerprint',
-        other.fingerprint,
-        '--tls-ca',
-        certs[other.party]!.cert,
-        '--data-dir',
-        self.dataDir,
-      ]);
-      expect(result.status, result.stderr).toBe(0);
-    }
+    peerUp(ru, us, (other) => ['--tls-ca', certs[other.party]!.cert]);
     const created = await call(ru, 'admin', 'POST', '/api/v1/channels', {
       id: 'tls',
       name: 'Over TLS',

@@ -221,8 +221,15 @@ export async function startParty(
   return result;
 }
 
-/** Pins each node's key at the other (as operators do after exchanging fingerprints). */
-export function peerUp(a: PartyNode, b: PartyNode): void {
+/**
+ * Pins each node's key at the other (as operators do after exchanging fingerprints).
+ * `extraArgs` adds flags to each `peer add`, e.g. the other node's `--tls-ca`.
+ */
+export function peerUp(
+  a: PartyNode,
+  b: PartyNode,
+  extraArgs: (other: PartyNode) => string[] = () => [],
+): void {
   for (const [self, other] of [
     [a, b],
     [b, a],
@@ -235,6 +242,7 @@ export function peerUp(a: PartyNode, b: PartyNode): void {
       other.party,
       '--fingerprint',
       other.fingerprint,
+      ...extraArgs(other),
       '--data-dir',
       self.dataDir,
     ]);

@@ -130,12 +130,13 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
         string,
         { at: number; ok: boolean; rttMs: number | null; error: string | null }
       >();
-      for (const peer of await node.storage.listPeers()) {
+      const pinned = await node.storage.listPeers();
+      for (const peer of pinned) {
         const [last] = await node.storage.listLinkTests(peer.party, 1);
         if (last)
           lastTests.set(peer.party, { at: last.at, ok: last.ok, rttMs: last.rttMs, error: last.error });
       }
-      const peers = (await node.storage.listPeers()).map((peer) => {
+      const peers = pinned.map((peer) => {
         const link = links.get(peer.party);
         const test = lastTests.get(peer.party);
         // A failed link test newer than the last successful exchange marks an "up" link degraded.
