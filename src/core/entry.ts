@@ -17,6 +17,10 @@ export const ENTRY_VERSION = 1;
 export const PRECEDENCES = ['ROUTINE', 'PRIORITY', 'IMMEDIATE', 'FLASH'] as const;
 export type Precedence = (typeof PRECEDENCES)[number];
 
+/** Marks an entry that is not real traffic; absent on real entries. */
+export const MARKINGS = ['TEST', 'EXERCISE'] as const;
+export type Marking = (typeof MARKINGS)[number];
+
 /** The author name used for entries the node itself signs (charters, key publications). */
 export const NODE_AUTHOR = 'node';
 
@@ -37,6 +41,8 @@ export interface EntryContent {
   precedence: Precedence;
   /** BCP 47 tag of the authoritative original language of the body. */
   lang: string;
+  /** `TEST` or `EXERCISE` on entries that are not real; the field is absent on real ones. */
+  marking?: Marking;
   body: Record<string, CanonicalValue>;
   /** Principal id, or NODE_AUTHOR. */
   author: string;

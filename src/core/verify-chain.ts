@@ -17,7 +17,15 @@
  */
 import { parseCanonical } from './canonical-json.js';
 import { verifyChainCheckpoint } from './chain-checkpoint.js';
-import { ENTRY_VERSION, NODE_AUTHOR, PRECEDENCES, entryId, verifyEntrySignature } from './entry.js';
+import {
+  ENTRY_VERSION,
+  MARKINGS,
+  NODE_AUTHOR,
+  PRECEDENCES,
+  entryId,
+  verifyEntrySignature,
+  type Marking,
+} from './entry.js';
 import { sha256Hex } from './hash.js';
 import { parseHlc } from './hlc.js';
 import { checkBody, getKind } from './kinds/registry.js';
@@ -206,10 +214,11 @@ export class ChainVerifier {
       parseHlc(content.hlc) === null ||
       !PRECEDENCES.includes(content.precedence as (typeof PRECEDENCES)[number]) ||
       typeof content.lang !== 'string' ||
+      (content.marking !== undefined && !MARKINGS.includes(content.marking as Marking)) ||
       typeof content.seen !== 'object' ||
       content.seen === null
     ) {
-      this.fail(id, 'canonical_form', 'hlc, precedence, lang or seen is malformed');
+      this.fail(id, 'canonical_form', 'hlc, precedence, lang, marking or seen is malformed');
     }
     const kind = typeof content.kind === 'string' ? getKind(content.kind) : undefined;
     const bodyCheck = kind ? checkBody(kind.name, content.body) : null;

@@ -3,7 +3,7 @@
  * and produce the OpenAPI document the node serves at /openapi.json.
  */
 import { z } from 'zod';
-import { PRECEDENCES } from '../core/entry.js';
+import { MARKINGS, PRECEDENCES } from '../core/entry.js';
 import {
   ID_PATTERN,
   LANGUAGE_PATTERN,
@@ -95,6 +95,7 @@ export const entrySchema = z
     kind: z.string(),
     precedence: z.enum(PRECEDENCES),
     lang: z.string(),
+    marking: z.enum(MARKINGS).optional(),
     body: z.record(z.string(), z.unknown()),
     author: z.string(),
     authorKey: z.string(),
@@ -109,6 +110,8 @@ export const postEntryBody = z.strictObject({
   kind: z.string().min(1).max(64),
   precedence: z.enum(PRECEDENCES).optional(),
   lang: languageSchema.optional(),
+  /** `TEST` or `EXERCISE` for entries that are not real traffic. */
+  marking: z.enum(MARKINGS).optional(),
   body: z.record(z.string(), z.unknown()),
 });
 

@@ -20,7 +20,7 @@ import { ChainConflictError, type ChainHead, type Storage, type StoredEntry } fr
 /** What a caller supplies; the appender fills in the chain position, clock and signature. */
 export interface EntryDraft extends Pick<
   EntryContent,
-  'channel' | 'kind' | 'precedence' | 'lang' | 'body' | 'author' | 'authorKey'
+  'channel' | 'kind' | 'precedence' | 'lang' | 'marking' | 'body' | 'author' | 'authorKey'
 > {
   /** Private key (PKCS#8, base64) that signs for `author`. */
   signingKey: string;
@@ -294,6 +294,7 @@ function sealDraft(
     kind: draft.kind,
     precedence: draft.precedence,
     lang: draft.lang,
+    ...(draft.marking ? { marking: draft.marking } : {}),
     body: draft.body,
     author: draft.author,
     authorKey: draft.authorKey,

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   peer_not_found: 404,
   not_found: 404,
   already_exists: 409,
+  state_conflict: 409,
   chain_conflict: 409,
   channel_not_active: 409,
   payload_too_large: 413,

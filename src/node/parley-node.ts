@@ -7,10 +7,26 @@ import { EventEmitter } from 'node:events';
 import { parseCanonical } from '../core/canonical-json.js';
 import { witnessKeyName } from '../core/chain-checkpoint.js';
 import { cosignCheckpoint } from '../core/signed-note.js';
-import { NODE_AUTHOR, PRECEDENCES, entryId, type EntryContent, type Precedence } from '../core/entry.js';
+import {
+  MARKINGS,
+  NODE_AUTHOR,
+  PRECEDENCES,
+  entryId,
+  type EntryContent,
+  type Marking,
+  type Precedence,
+} from '../core/entry.js';
 import { HybridLogicalClock } from '../core/hlc.js';
 import { fingerprint, generateKeyPair, publicKeyOf, signMessage } from '../core/keys.js';
-import { checkBody, getKind, listKinds } from '../core/kinds/registry.js';
+import {
+  KindRuleError,
+  checkBody,
+  getKind,
+  listKinds,
+  type KindCheckContext,
+  type KindDefinition,
+  type LoggedEntry,
+} from '../core/kinds/registry.js';
 import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../core/kinds/builtin.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
@@ -100,6 +116,7 @@ export interface PostEntry {
   kind: string;
   precedence?: Precedence;
   lang?: string;
+  marking?: Marking;
   body: unknown;
 }
 
@@ -502,15 +519,19 @@ export class ParleyNode {
     }
     const body = checkBody(kind.name, input.body);
     if (!body.ok) throw new ParleyError('body_invalid', body.message);
-    const ref = kind.ref(body.body);
+    if (input.marking !== undefined && !MARKINGS.includes(input.marking)) {
+      throw new ParleyError('body_invalid', `marking must be one of ${MARKINGS.join(', ')}`);
+    }
     if (kind.name === 'channel-change-agree') await this.checkAgreement(channel, body.body);
-    else if (ref !== null) await this.checkReference(actor, channel, body.body);
+    else if (kind.name === 'receipt') await this.checkReference(actor, channel, body.body);
+    if (kind.check) await runKindCheck(kind, this.kindContext(actor, channel), body.body);
     const [appended] = await this.appender.append([
       {
         channel: channel.id,
         kind: kind.name,
         precedence,
         lang,
+        ...(input.marking ? { marking: input.marking } : {}),
         body: body.body,
         author: actor.id,
         authorKey: actor.publicKey,
@@ -733,6 +754,22 @@ export class ParleyNode {
 
   // --- helpers -----------------------------------------------------------------------------
 
+  /** What kind rules read: this channel's log, decoded. */
+  kindContext(actor: Principal, channel: Channel): KindCheckContext {
+    const storage = this.storage;
+    return {
+      channel,
+      party: this.party,
+      actor: { id: actor.id, office: actor.office, role: actor.role },
+      getEntry: async (party, seq) => {
+        const entry = await storage.getEntry(channel.id, party, seq);
+        return entry ? toLogged(entry) : null;
+      },
+      listByRef: async (kind, ref) => (await storage.listByRef(channel.id, kind, ref)).map(toLogged),
+      listByKind: async (kind) => (await storage.listByKind(channel.id, kind, 100_000)).map(toLogged),
+    };
+  }
+
   private nodeDraft(channel: Channel, kind: string, body: Record<string, unknown>): EntryDraft {
     const checked = checkBody(kind, body);
     if (!checked.ok) throw new ParleyError('body_invalid', checked.message);
@@ -770,6 +807,33 @@ export class ParleyNode {
       if (error instanceof AlreadyExistsError) throw new ParleyError('already_exists', error.message);
       throw error;
     }
+  }
+}
+
+/** Decodes a stored entry for kind rules. */
+export function toLogged(entry: StoredEntry): LoggedEntry {
+  const content = parseCanonical(entry.canonical) as unknown as EntryContent;
+  return {
+    id: entryId(entry.channel, entry.party, entry.seq),
+    party: entry.party,
+    seq: entry.seq,
+    hash: entry.hash,
+    kind: entry.kind,
+    author: entry.author,
+    precedence: content.precedence,
+    lang: content.lang,
+    hlc: content.hlc,
+    ...(content.marking ? { marking: content.marking } : {}),
+    body: content.body,
+  };
+}
+
+async function runKindCheck(kind: KindDefinition, context: KindCheckContext, body: unknown): Promise<void> {
+  try {
+    await kind.check!(context, body);
+  } catch (error) {
+    if (error instanceof KindRuleError) throw new ParleyError(error.code, error.message);
+    throw error;
   }
 }
 

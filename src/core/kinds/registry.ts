@@ -18,6 +18,56 @@ export interface KindDefinition<Body = unknown> {
   ref(body: Body): string | null;
   /** One line for listings. */
   summary(body: Body): string;
+  /**
+   * Rules that need the channel's log (the entry referred to exists, the caller may answer it,
+   * a passage is in range…). Runs before a person's entry is signed; throws KindRuleError.
+   */
+  check?(context: KindCheckContext, body: Body): Promise<void>;
+}
+
+/** An entry as kind rules see it: decoded, with where it sits. */
+export interface LoggedEntry {
+  id: string;
+  party: string;
+  seq: number;
+  hash: string;
+  kind: string;
+  author: string;
+  precedence: string;
+  lang: string;
+  hlc: string;
+  marking?: string;
+  body: Record<string, CanonicalValue>;
+}
+
+/** What a kind rule may read: the channel, the acting person and the channel's log. */
+export interface KindCheckContext {
+  channel: {
+    id: string;
+    parties: Record<string, string[]>;
+    observers: Record<string, string[]>;
+    languages: string[];
+  };
+  /** The party of the node that signs the entry. */
+  party: string;
+  actor: { id: string; office: string | null; role: string };
+  getEntry(party: string, seq: number): Promise<LoggedEntry | null>;
+  /** Entries of `kind` whose ref is `<party>/<seq>`, in storage order. */
+  listByRef(kind: string, ref: string): Promise<LoggedEntry[]>;
+  /** Entries of `kind` in the channel, in storage order. */
+  listByKind(kind: string): Promise<LoggedEntry[]>;
+}
+
+/** A kind rule refused an entry; `code` is one of the node's error codes (errors.ts). */
+export class KindRuleError extends Error {
+  override readonly name = 'KindRuleError';
+  constructor(
+    readonly code:
+      'ref_invalid' | 'entry_not_found' | 'body_invalid' | 'forbidden' | 'already_exists' | 'state_conflict',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const kinds = new Map<string, KindDefinition>();
