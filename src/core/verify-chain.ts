@@ -29,7 +29,7 @@ import {
 import { sha256Hex } from './hash.js';
 import { parseHlc } from './hlc.js';
 import { checkBody, getKind } from './kinds/registry.js';
-import './kinds/builtin.js';
+import './kinds/all.js';
 import { CompactRange, leafHash } from './merkle.js';
 
 /** The stored form the verifier reads: where the entry claims to sit, and its bytes. */

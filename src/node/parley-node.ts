@@ -28,6 +28,7 @@ import {
   type LoggedEntry,
 } from '../core/kinds/registry.js';
 import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../core/kinds/builtin.js';
+import '../core/kinds/all.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import {

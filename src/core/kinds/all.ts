@@ -1,0 +1,2 @@
+/** Registers every kind the node knows; import this (not a single kind module) to get them all. */
+import './builtin.js';
