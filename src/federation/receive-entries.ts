@@ -144,7 +144,7 @@ export class EntryReceiver {
       if (wire.seq > size) break; // a gap: the answer tells the sender to resume at `size`
       const record = toStored(wire);
       try {
-        checkTimestamp(record);
+        checkTimestamp(record, this.node.now());
       } catch (error) {
         this.verifiers.delete(key);
         throw error;
@@ -202,7 +202,7 @@ export class EntryReceiver {
     }
     const verifier = new ChainVerifier(channelId, from.party, from.nodePublicKey);
     const record = toStored(first);
-    checkTimestamp(record);
+    checkTimestamp(record, this.node.now());
     verifier.push(record);
     if (verifier.failures[0]) {
       const failure = verifier.failures[0];
@@ -353,9 +353,9 @@ export class EntryReceiver {
 }
 
 /** Refuses an entry whose timestamp is further ahead of this node's clock than MAX_HLC_AHEAD_MS. */
-function checkTimestamp(record: StoredEntry): void {
+function checkTimestamp(record: StoredEntry, now: number): void {
   const timestamp = parseHlc(record.hlc);
-  if (timestamp && timestamp.wall > Date.now() + MAX_HLC_AHEAD_MS) {
+  if (timestamp && timestamp.wall > now + MAX_HLC_AHEAD_MS) {
     throw new ParleyError(
       'entry_invalid',
       `${entryId(record.channel, record.party, record.seq)}: hlc_ahead: timestamp ${record.hlc} is ahead of this node's clock`,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MARKINGS, PRECEDENCES } from '../core/entry.js';
+import { objectivesSchema } from '../core/objectives.js';
 import {
   ID_PATTERN,
   LANGUAGE_PATTERN,
@@ -80,6 +81,8 @@ export const channelBody = z.strictObject({
   peers: z.record(partySchema, z.array(idSchema).min(1).max(64)).optional(),
   /** Read-only offices per party. */
   observers: z.record(partySchema, z.array(idSchema).min(1).max(64)).optional(),
+  /** Minutes for delivery and for a response, per precedence; defaults fill the rest. */
+  objectives: objectivesSchema.optional(),
 });
 
 export const entrySchema = z
@@ -115,11 +118,31 @@ export const postEntryBody = z.strictObject({
   body: z.record(z.string(), z.unknown()),
 });
 
+export const deliverySchema = z
+  .object({
+    party: z.string(),
+    state: z.enum(['queued', 'delivered', 'read', 'understood']),
+    deliveredAt: z.string().nullable(),
+    receipts: z.array(
+      z.object({
+        by: z.string(),
+        level: z.enum(['read', 'understood']),
+        at: z.string(),
+        id: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'Delivery' });
+
 export const ackBody = z.strictObject({
   level: z.enum(RECEIPT_LEVELS),
   /** Language of the read-back (default: the channel's first language). */
   lang: languageSchema.optional(),
   readBack: z.string().min(1).max(MAX_TEXT).optional(),
+  /** For a notification with structured fields: each field as understood, compared automatically. */
+  readBackFields: z
+    .record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number().int(), z.boolean()]))
+    .optional(),
 });
 
 export const channelParams = z.strictObject({ channel: idSchema });

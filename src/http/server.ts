@@ -15,6 +15,7 @@ import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import { registerFederationRoutes, type FederationParts } from './routes/federation.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
+import { registerObligationRoutes } from './routes/obligations.js';
 import { registerOversightRoutes } from './routes/oversight.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -115,6 +116,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   registerDirectoryRoutes(typed, node);
   registerChannelRoutes(typed, node);
   registerOversightRoutes(typed, node);
+  registerObligationRoutes(typed, node);
   if (options.federation) registerFederationRoutes(typed, node, options.federation);
   return app;
 }

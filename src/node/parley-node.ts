@@ -29,6 +29,8 @@ import {
 } from '../core/kinds/registry.js';
 import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../core/kinds/builtin.js';
 import '../core/kinds/all.js';
+import { requireAddressed } from '../core/kinds/workflow.js';
+import type { Objectives } from '../core/objectives.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import {
@@ -111,6 +113,8 @@ export interface NewChannel {
   peers?: Record<string, string[]>;
   /** Read-only offices per party. */
   observers?: Record<string, string[]>;
+  /** Delivery and response deadlines per precedence (defaults where absent). */
+  objectives?: Partial<Objectives>;
 }
 
 export interface PostEntry {
@@ -136,7 +140,8 @@ export class ParleyNode {
     readonly partyName: string,
     readonly nodePublicKey: string,
     private readonly nodePrivateKey: string,
-    private readonly now: () => number,
+    /** Wall-clock time; injectable so tests run in virtual time. */
+    readonly now: () => number,
   ) {
     this.events.setMaxListeners(0);
     this.clock = new HybridLogicalClock(now);
@@ -373,6 +378,7 @@ export class ParleyNode {
         observers,
         languages: channel.languages,
         nodeKey: this.nodePublicKey,
+        ...(input.objectives ? { objectives: input.objectives } : {}),
       }),
       ...(await this.localMembers(channel)).map((p) => this.keyPublication(channel, p)),
     ];
@@ -414,8 +420,16 @@ export class ParleyNode {
   }
 
   /** Appends an entry signed by this node (receipts of delivery, acceptances). */
-  async appendNodeEntry(channel: Channel, kind: string, body: Record<string, unknown>): Promise<StoredEntry> {
-    const [appended] = await this.appender.append([this.nodeDraft(channel, kind, body)]);
+  async appendNodeEntry(
+    channel: Channel,
+    kind: string,
+    body: Record<string, unknown>,
+    envelope: { precedence?: Precedence; marking?: Marking } = {},
+  ): Promise<StoredEntry> {
+    const draft = this.nodeDraft(channel, kind, body);
+    if (envelope.precedence) draft.precedence = envelope.precedence;
+    if (envelope.marking) draft.marking = envelope.marking;
+    const [appended] = await this.appender.append([draft]);
     return appended!.stored;
   }
 
@@ -635,6 +649,7 @@ export class ParleyNode {
     level: 'read' | 'understood',
     readBack?: string,
     lang?: string,
+    readBackFields?: Record<string, string | number | boolean>,
   ): Promise<EntryView> {
     const channel = await this.readableChannel(actor, channelId);
     const target = await this.storage.getEntry(channel.id, party, seq);
@@ -642,9 +657,12 @@ export class ParleyNode {
       throw new ParleyError('entry_not_found', `entry ${entryId(channel.id, party, seq)} does not exist`);
     const body: Record<string, unknown> = { of: { party, seq, hash: target.hash }, level };
     if (readBack !== undefined) body.readBack = readBack;
+    if (readBackFields !== undefined) body.readBackFields = readBackFields;
+    const marking = (toLogged(target).marking as Marking | undefined) ?? undefined;
     return this.postEntry(actor, channel.id, {
       kind: 'receipt',
       precedence: target.precedence,
+      ...(marking ? { marking } : {}),
       ...(lang ? { lang } : {}),
       body,
     });
@@ -729,6 +747,16 @@ export class ParleyNode {
       throw new ParleyError('ref_invalid', 'you cannot acknowledge your own entry');
     if (!getKind(target.kind)?.expectsReceipt) {
       throw new ParleyError('ref_invalid', `entries of kind '${target.kind}' are not acknowledged`);
+    }
+    if (body.readBack !== undefined || body.readBackFields !== undefined) {
+      if (body.level !== 'understood')
+        throw new ParleyError('body_invalid', 'a read-back goes with an understood receipt');
+      try {
+        await requireAddressed(this.kindContext(actor, channel), toLogged(target));
+      } catch (error) {
+        if (error instanceof KindRuleError) throw new ParleyError(error.code, error.message);
+        throw error;
+      }
     }
   }
 

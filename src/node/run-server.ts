@@ -4,11 +4,13 @@
  */
 import type { Federation } from '../federation/federation.js';
 import type { ReplicatorOptions } from '../federation/replicator.js';
+import { EscalationScheduler } from './obligations.js';
 import type { ParleyNode } from './parley-node.js';
 
 export interface RunningServer {
   url: string;
   federation: Federation;
+  escalations: EscalationScheduler;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export async function startServer(
     heartbeatSeconds?: number;
     /** Certificate and key (PEM) to serve HTTPS. */
     tls?: { cert: string; key: string };
+    /** How often overdue obligations are checked and escalated. */
+    escalationSeconds?: number;
   },
 ): Promise<RunningServer> {
   // Loaded here, not at the top, so CLI commands that serve nothing start quickly.
@@ -69,6 +73,9 @@ export async function startServer(
   await app.listen({ host: options.host, port: options.port });
   await federation.replicator.start();
   await links.start();
+  const escalations = new EscalationScheduler(node, (options.escalationSeconds ?? 15) * 1000);
+  escalations.log = (message, detail) => logger.warn(detail, message);
+  escalations.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `${options.tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
@@ -76,7 +83,9 @@ export async function startServer(
   return {
     url,
     federation,
+    escalations,
     async close() {
+      escalations.stop();
       links.stop();
       federation.stop();
       await app.close();

@@ -161,11 +161,11 @@ export interface PartyNode {
  * Creates a node for `party` with one office `<party>-ops` (lower case), users `<p>-head` (head)
  * and `<p>-duty` (duty-officer), tokens for both and admin, and starts it.
  */
-export async function startParty(
-  party: string,
-  env: Record<string, string> = {},
-  serveArgs: string[] = [],
-): Promise<PartyNode> {
+/**
+ * A fresh node for `party` with office `<party>-ops`, its head `<party>-head` and duty officer
+ * `<party>-duty`, and an API token for each (and for `admin`).
+ */
+export async function initParty(party: string): Promise<{ dataDir: string; tokens: Record<string, string> }> {
   const lower = party.toLowerCase();
   const dataDir = join(tempDir(`parley-${lower}-`), 'node');
   const node = await ParleyNode.init({
@@ -203,6 +203,15 @@ export async function startParty(
   } finally {
     await node.close();
   }
+  return { dataDir, tokens };
+}
+
+export async function startParty(
+  party: string,
+  env: Record<string, string> = {},
+  serveArgs: string[] = [],
+): Promise<PartyNode> {
+  const { dataDir, tokens } = await initParty(party);
   const fingerprint = JSON.parse(runCli(['peer', 'self', '--data-dir', dataDir, '--json']).stdout)
     .fingerprint as string;
   const serve = await startServe(dataDir, serveArgs, env);
@@ -252,7 +261,7 @@ export function peerUp(
 
 /** Calls a node's API as a user. */
 export async function api<T = Record<string, unknown>>(
-  node: PartyNode,
+  node: Pick<PartyNode, 'url' | 'tokens'>,
   user: string,
   method: string,
   path: string,

@@ -32,6 +32,18 @@ const list = (value: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** `FLASH=1/10` → { FLASH: { deliveryMinutes: 1, responseMinutes: 10 } }. */
+function deadlines(values: string[]): Record<string, { deliveryMinutes: number; responseMinutes: number }> {
+  const result: Record<string, { deliveryMinutes: number; responseMinutes: number }> = {};
+  for (const value of values) {
+    const match = /^(ROUTINE|PRIORITY|IMMEDIATE|FLASH)=(\d+)\/(\d+)$/.exec(value);
+    if (!match)
+      throw new CliError('validation_failed', `--deadline '${value}' must look like FLASH=1/10 (minutes)`, 2);
+    result[match[1]!] = { deliveryMinutes: Number(match[2]), responseMinutes: Number(match[3]) };
+  }
+  return result;
+}
+
 export function registerChannel(program: Command): void {
   const channel = program.command('channel').description('manage channels');
   dataDirOption(channel.command('create <id>'))
@@ -51,6 +63,12 @@ export function registerChannel(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--deadline <precedence=delivery/response>',
+      'minutes to prove delivery and to respond, e.g. FLASH=1/10 (repeatable; defaults: FLASH 1/10, IMMEDIATE 5/30, PRIORITY 30/180, ROUTINE 180/1440)',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON')
     .action(
       async (
@@ -61,6 +79,7 @@ export function registerChannel(program: Command): void {
           languages: string;
           peer: string[];
           observer: string[];
+          deadline: string[];
         },
       ) => {
         try {
@@ -72,6 +91,7 @@ export function registerChannel(program: Command): void {
               languages: list(options.languages),
               peers: partyOffices(options.peer, '--peer'),
               observers: partyOffices(options.observer, '--observer'),
+              ...(options.deadline.length > 0 ? { objectives: deadlines(options.deadline) } : {}),
             }),
           );
           print(

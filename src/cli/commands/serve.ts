@@ -41,10 +41,10 @@ function readTls(
   }
 }
 
-function parseHeartbeat(value: string): number {
+function parseSeconds(value: string, option: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) {
-    throw new CliError('validation_failed', `--heartbeat-seconds '${value}' must be between 1 and 86400`, 2);
+    throw new CliError('validation_failed', `${option} '${value}' must be between 1 and 86400`, 2);
   }
   return seconds;
 }
@@ -68,6 +68,11 @@ export function registerServe(program: Command): void {
       'interval of signed link tests to each peer (1 to 86400)',
       process.env.PARLEY_HEARTBEAT_SECONDS ?? '3600',
     )
+    .option(
+      '--escalation-seconds <s>',
+      'how often overdue items are checked and escalated (1 to 86400)',
+      process.env.PARLEY_ESCALATION_SECONDS ?? '15',
+    )
     .option('--tls-cert <pem-file>', 'serve HTTPS with this certificate (with --tls-key)')
     .option('--tls-key <pem-file>', 'private key of the TLS certificate')
     .action(
@@ -79,6 +84,7 @@ export function registerServe(program: Command): void {
         port: string;
         logLevel: string;
         heartbeatSeconds: string;
+        escalationSeconds: string;
       }) => {
         try {
           const node = await ParleyNode.open(resolve(options.dataDir));
@@ -87,7 +93,8 @@ export function registerServe(program: Command): void {
             port: parsePort(options.port),
             logLevel: options.logLevel,
             replication: replicationOptionsFromEnv(),
-            heartbeatSeconds: parseHeartbeat(options.heartbeatSeconds),
+            heartbeatSeconds: parseSeconds(options.heartbeatSeconds, '--heartbeat-seconds'),
+            escalationSeconds: parseSeconds(options.escalationSeconds, '--escalation-seconds'),
             tls: readTls(options.tlsCert, options.tlsKey),
           });
           // A machine-readable first line on stdout for scripts and tests that start a node.

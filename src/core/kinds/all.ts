@@ -1,2 +1,3 @@
 /** Registers every kind the node knows; import this (not a single kind module) to get them all. */
 import './builtin.js';
+import './workflow.js';

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { registerKind } from './registry.js';
+import { objectivesSchema } from '../objectives.js';
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const PARTY_PATTERN = /^[A-Z][A-Z0-9]{1,15}$/;
@@ -26,6 +27,8 @@ export const charterBody = z.strictObject({
   observers: z.record(party, z.array(id).min(1).max(64)),
   languages: z.array(language).min(1).max(16),
   nodeKey: z.string().regex(BASE64_KEY),
+  /** Deadlines per precedence; DEFAULT_OBJECTIVES fill the gaps. */
+  objectives: objectivesSchema.optional(),
 });
 
 /** The first entry of every other party's chain: its node's signed acceptance of one charter. */
@@ -67,6 +70,10 @@ export const receiptBody = z.strictObject({
   level: z.enum(RECEIPT_LEVELS),
   /** The reader's restatement of the key terms, in their own words. */
   readBack: z.string().min(1).max(MAX_TEXT).optional(),
+  /** For a notification with structured fields: each field as the reader understood it. */
+  readBackFields: z
+    .record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number().int(), z.boolean()]))
+    .optional(),
 });
 
 registerKind({

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ParleyNode } from '../../node/parley-node.js';
 import {
   ackBody,
+  deliverySchema,
   channelBody,
   channelParams,
   channelSchema,
@@ -126,7 +127,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request, reply) => {
       const { channel, party, seq } = request.params;
-      const { level, readBack, lang } = request.body;
+      const { level, readBack, lang, readBackFields } = request.body;
       const receipt = await node.acknowledge(
         authOf(request).principal,
         channel,
@@ -135,6 +136,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
         level,
         readBack,
         lang,
+        readBackFields,
       );
       return reply.status(201).send(receipt);
     },
@@ -148,23 +150,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
         tags: ['entries'],
         params: entryParams,
         response: {
-          200: z.object({
-            parties: z.array(
-              z.object({
-                party: z.string(),
-                state: z.enum(['queued', 'delivered', 'read', 'understood']),
-                deliveredAt: z.string().nullable(),
-                receipts: z.array(
-                  z.object({
-                    by: z.string(),
-                    level: z.enum(['read', 'understood']),
-                    at: z.string(),
-                    id: z.string(),
-                  }),
-                ),
-              }),
-            ),
-          }),
+          200: z.object({ parties: z.array(deliverySchema) }),
           ...errors,
         },
       },

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { formatHlc } from './hlc.js';
+import type { LoggedEntry } from './kinds/registry.js';
+import { DEFAULT_OBJECTIVES } from './objectives.js';
+import { ChannelLedger, compareFields, stepsDue } from './obligations.js';
+
+const T0 = Date.parse('2026-02-20T08:00:00.000Z');
+const MIN = 60_000;
+const seqs: Record<string, number> = {};
+
+function entry(
+  party: string,
+  kind: string,
+  at: number,
+  body: Record<string, unknown>,
+  extra = {},
+): LoggedEntry {
+  const seq = (seqs[party] = (seqs[party] ?? -1) + 1);
+  return {
+    id: `intel/${party}/${seq}`,
+    party,
+    seq,
+    hash: `${party}${seq}`.padEnd(64, '0'),
+    kind,
+    author: `${party.toLowerCase()}-head`,
+    precedence: 'FLASH',
+    lang: 'en',
+    hlc: formatHlc({ wall: at, counter: 0 }),
+    body,
+    ...extra,
+  };
+}
+const of = (e: LoggedEntry) => ({ party: e.party, seq: e.seq, hash: e.hash });
+const ledger = (entries: LoggedEntry[]) =>
+  new ChannelLedger(
+    { id: 'intel', parties: ['RU', 'US'], objectives: DEFAULT_OBJECTIVES },
+    entries,
+    (k) => k === 'note',
+  );
+
+describe('ChannelLedger', () => {
+  const flash = entry('RU', 'note', T0, { text: 'Exercise 21–23 February' });
+
+  it('owes delivery and a response, each with the precedence’s deadline', () => {
+    const owed = ledger([flash]).obligations(T0 + 30_000);
+    expect(owed.map((o) => [o.type, o.owedBy, o.due - T0, o.overdue])).toEqual([
+      ['delivery', 'US', 1 * MIN, false],
+      ['response', 'US', 10 * MIN, false],
+    ]);
+    const later = ledger([flash, entry('US', 'received', T0 + 2 * MIN, { of: of(flash) })]).obligations(
+      T0 + 11 * MIN,
+    );
+    expect(later.map((o) => [o.type, o.overdue])).toEqual([['response', true]]);
+  });
+
+  it('closes on understood without read-back and on declined; a deferral moves the deadline', () => {
+    const understood = entry('US', 'receipt', T0 + MIN, { of: of(flash), level: 'understood' });
+    const received = entry('US', 'received', T0, { of: of(flash) });
+    expect(ledger([flash, received, understood]).obligations(T0 + 60 * MIN)).toEqual([]);
+    const declined = entry('US', 'response', T0 + MIN, { of: of(flash), response: 'declined', reason: 'no' });
+    expect(ledger([flash, received, declined]).obligations(T0 + 60 * MIN)).toEqual([]);
+    const until = '2026-02-21T08:00:00.000Z';
+    const deferred = entry('US', 'response', T0 + MIN, {
+      of: of(flash),
+      response: 'deferred',
+      reason: 'r',
+      until,
+    });
+    const [owed] = ledger([flash, received, deferred]).obligations(T0 + 60 * MIN);
+    expect(owed).toMatchObject({ type: 'response', due: Date.parse(until), overdue: false });
+    // A read receipt is not a response.
+    const read = entry('US', 'receipt', T0 + MIN, { of: of(flash), level: 'read' });
+    expect(
+      ledger([flash, received, read])
+        .obligations(T0)
+        .map((o) => o.type),
+    ).toEqual(['response']);
+  });
+
+  it('turns a read-back into a review owed by the sender; a correction reopens the response', () => {
+    const received = entry('US', 'received', T0, { of: of(flash) });
+    const readBack = entry('US', 'receipt', T0 + MIN, {
+      of: of(flash),
+      level: 'understood',
+      readBack: '21–22',
+    });
+    const pending = ledger([flash, received, readBack]);
+    expect(pending.obligations(T0 + 2 * MIN).map((o) => [o.type, o.owedBy, o.about.id])).toEqual([
+      ['readback-confirmation', 'RU', readBack.id],
+    ]);
+    const corrected = entry('RU', 'readback-review', T0 + 3 * MIN, {
+      of: of(readBack),
+      outcome: 'corrected',
+      correction: '21–23',
+    });
+    const reopened = ledger([flash, received, readBack, corrected]).obligations(T0 + 4 * MIN);
+    expect(reopened.map((o) => [o.type, o.owedBy, o.since - T0, o.note])).toEqual([
+      ['response', 'US', 3 * MIN, 'read-back corrected: 21–23'],
+    ]);
+    const again = entry('US', 'receipt', T0 + 5 * MIN, {
+      of: of(flash),
+      level: 'understood',
+      readBack: '21–23',
+    });
+    const confirmed = entry('RU', 'readback-review', T0 + 6 * MIN, { of: of(again), outcome: 'confirmed' });
+    const done = ledger([flash, received, readBack, corrected, again, confirmed]);
+    expect(done.obligations(T0 + 7 * MIN)).toEqual([]);
+    expect(done.response(flash, 'US').state).toBe('readback-confirmed');
+  });
+
+  it('owes the sender an answer to a clarification request until it is answered', () => {
+    const received = entry('US', 'received', T0, { of: of(flash) });
+    const understood = entry('US', 'receipt', T0 + MIN, { of: of(flash), level: 'understood' });
+    const question = entry('US', 'clarification-request', T0 + 2 * MIN, {
+      of: of(flash),
+      passage: { start: 0, end: 8, quote: 'Exercise' },
+      question: 'Where?',
+    });
+    const open = ledger([flash, received, understood, question]).obligations(T0 + 3 * MIN);
+    expect(open.map((o) => [o.type, o.owedBy, o.owedTo, o.due - T0])).toEqual([
+      ['clarification', 'RU', 'US', 12 * MIN],
+    ]);
+    const answer = entry('RU', 'clarification', T0 + 4 * MIN, { of: of(question), text: 'Here.' });
+    expect(ledger([flash, received, understood, question, answer]).obligations(T0 + 5 * MIN)).toEqual([]);
+  });
+});
+
+describe('stepsDue', () => {
+  const [response] = ledger([entry('RU', 'note', T0, { text: 'x' })])
+    .obligations(T0)
+    .filter((o) => o.type === 'response');
+
+  it('tells the owing party’s duty officers at the deadline and its head half a window later', () => {
+    expect(stepsDue(response!, 'US', T0 + 10 * MIN)).toEqual([]);
+    expect(stepsDue(response!, 'US', T0 + 10 * MIN + 1)).toEqual(['duty-officers']);
+    expect(stepsDue(response!, 'US', T0 + 15 * MIN + 1)).toEqual(['duty-officers', 'head']);
+  });
+
+  it('tells the party owed that its item is overdue, and nobody else', () => {
+    expect(stepsDue(response!, 'RU', T0 + 11 * MIN)).toEqual(['overdue']);
+    expect(stepsDue(response!, 'NATO', T0 + 11 * MIN)).toEqual([]);
+  });
+});
+
+describe('compareFields', () => {
+  it('compares field by field, ignoring case and spacing, numbers by value', () => {
+    const original = { area: 'Kaliningrad  region', from: '2026-02-21', to: '2026-02-23', troops: 3000 };
+    expect(
+      compareFields(original, {
+        area: 'kaliningrad region',
+        from: '2026-02-21',
+        to: '2026-02-22',
+        troops: '3000',
+      }),
+    ).toEqual([
+      { field: 'area', expected: 'Kaliningrad  region', readBack: 'kaliningrad region', match: true },
+      { field: 'from', expected: '2026-02-21', readBack: '2026-02-21', match: true },
+      { field: 'to', expected: '2026-02-23', readBack: '2026-02-22', match: false },
+      { field: 'troops', expected: 3000, readBack: '3000', match: true },
+    ]);
+  });
+
+  it('reports fields missing on either side as mismatches', () => {
+    expect(compareFields({ a: 1 }, { b: 2 })).toEqual([
+      { field: 'a', expected: 1, readBack: null, match: false },
+      { field: 'b', expected: null, readBack: 2, match: false },
+    ]);
+  });
+});

@@ -1,0 +1,360 @@
+/**
+ * Who owes what to whom in a channel, derived from the log alone: every node computes the same
+ * answer from the same entries, and time is a parameter, so deadlines are tested in virtual time.
+ *
+ * For each item (an entry that expects an answer) sent by party A, every other member party B owes
+ * - delivery: B's node signs a `received` receipt covering it (before the delivery deadline);
+ * - a response: a person of B signs `understood`, or an explicit `declined`; `deferred` moves the
+ *   deadline to the time it names;
+ * and when B's `understood` carries a read-back, A owes a review of it: `confirmed` closes the
+ * item, `corrected` reopens B's response. A clarification request by B on an item of A is owed
+ * an answer by A. Observers owe nothing.
+ */
+import { parseHlc } from './hlc.js';
+import type { Precedence } from './entry.js';
+import type { LoggedEntry } from './kinds/registry.js';
+import type { ObligationType, EscalationStep } from './kinds/workflow.js';
+import type { Objectives } from './objectives.js';
+
+export interface ChannelFacts {
+  id: string;
+  /** Member parties (observers owe nothing). */
+  parties: string[];
+  objectives: Objectives;
+}
+
+export interface Obligation {
+  type: ObligationType;
+  channel: string;
+  /** The entry that is owed something: the item, the receipt with a read-back, or the request. */
+  about: EntryBrief;
+  /** The item the exchange started from. */
+  item: EntryBrief;
+  owedBy: string;
+  owedTo: string;
+  /** Milliseconds since the epoch. */
+  since: number;
+  due: number;
+  overdue: boolean;
+  /** Why the deadline is what it is: a deferral, an open correction. */
+  note: string | null;
+}
+
+export interface EntryBrief {
+  id: string;
+  party: string;
+  seq: number;
+  hash: string;
+  kind: string;
+  author: string;
+  precedence: Precedence;
+  marking?: string;
+}
+
+export type ResponseState =
+  | 'awaiting'
+  | 'deferred'
+  | 'declined'
+  | 'understood'
+  | 'readback-pending'
+  | 'readback-confirmed'
+  | 'readback-corrected';
+
+export interface PartyResponse {
+  party: string;
+  state: ResponseState;
+  /** The entry that set this state (receipt, response or review). */
+  by: EntryBrief | null;
+  detail: string | null;
+  fields: FieldComparison[] | null;
+}
+
+export interface FieldComparison {
+  field: string;
+  expected: unknown;
+  readBack: unknown;
+  match: boolean;
+}
+
+const MINUTE = 60_000;
+
+export function timeOf(entry: LoggedEntry): number {
+  return parseHlc(entry.hlc)?.wall ?? 0;
+}
+
+function brief(entry: LoggedEntry): EntryBrief {
+  return {
+    id: entry.id,
+    party: entry.party,
+    seq: entry.seq,
+    hash: entry.hash,
+    kind: entry.kind,
+    author: entry.author,
+    precedence: entry.precedence as Precedence,
+    ...(entry.marking ? { marking: entry.marking } : {}),
+  };
+}
+
+function refOf(entry: LoggedEntry): string | null {
+  const of = entry.body.of as { party?: unknown; seq?: unknown } | undefined;
+  return of && typeof of.party === 'string' && typeof of.seq === 'number' ? `${of.party}/${of.seq}` : null;
+}
+
+const key = (entry: LoggedEntry): string => `${entry.party}/${entry.seq}`;
+const byTime = (a: LoggedEntry, b: LoggedEntry): number => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
+
+function groupByRef(entries: LoggedEntry[]): Map<string, LoggedEntry[]> {
+  const groups = new Map<string, LoggedEntry[]>();
+  for (const entry of [...entries].sort(byTime)) {
+    const ref = refOf(entry);
+    if (ref === null) continue;
+    let group = groups.get(ref);
+    if (!group) groups.set(ref, (group = []));
+    group.push(entry);
+  }
+  return groups;
+}
+
+/** The channel's log, indexed for the questions below. */
+export class ChannelLedger {
+  readonly items: LoggedEntry[];
+  private readonly receivedUpTo = new Map<string, number>();
+  private readonly answers: Map<string, LoggedEntry[]>;
+  private readonly reviews: Map<string, LoggedEntry[]>;
+  private readonly requests: Map<string, LoggedEntry[]>;
+  private readonly clarifications: Map<string, LoggedEntry[]>;
+  private readonly byId = new Map<string, LoggedEntry>();
+
+  constructor(
+    readonly channel: ChannelFacts,
+    entries: LoggedEntry[],
+    isItem: (kind: string) => boolean,
+  ) {
+    for (const entry of entries) this.byId.set(key(entry), entry);
+    this.items = entries.filter((e) => isItem(e.kind)).sort(byTime);
+    for (const entry of entries) {
+      if (entry.kind !== 'received') continue;
+      const of = entry.body.of as { party: string; seq: number };
+      const slot = `${entry.party}|${of.party}`;
+      this.receivedUpTo.set(slot, Math.max(this.receivedUpTo.get(slot) ?? -1, of.seq));
+    }
+    const ofKind = (kind: string) => entries.filter((e) => e.kind === kind);
+    this.answers = groupByRef([
+      ...ofKind('receipt').filter((r) => r.body.level === 'understood'),
+      ...ofKind('response'),
+    ]);
+    this.reviews = groupByRef(ofKind('readback-review'));
+    this.requests = groupByRef(ofKind('clarification-request'));
+    this.clarifications = groupByRef(ofKind('clarification'));
+  }
+
+  /** An entry by `<party>/<seq>`. */
+  get(id: string): LoggedEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  private entryOf(brief: EntryBrief): LoggedEntry {
+    return this.byId.get(`${brief.party}/${brief.seq}`)!;
+  }
+
+  delivered(item: LoggedEntry, party: string): boolean {
+    return (this.receivedUpTo.get(`${party}|${item.party}`) ?? -1) >= item.seq;
+  }
+
+  /** Where party `party` stands in answering `item`. */
+  response(item: LoggedEntry, party: string): PartyResponse {
+    const latest = (this.answers.get(key(item)) ?? []).filter((a) => a.party === party).at(-1);
+    if (!latest) return { party, state: 'awaiting', by: null, detail: null, fields: null };
+    if (latest.kind === 'response') {
+      const body = latest.body as { response: string; reason: string; until?: string };
+      return body.response === 'declined'
+        ? { party, state: 'declined', by: brief(latest), detail: body.reason, fields: null }
+        : {
+            party,
+            state: 'deferred',
+            by: brief(latest),
+            detail: `until ${body.until!}: ${body.reason}`,
+            fields: null,
+          };
+    }
+    const hasReadBack = latest.body.readBack !== undefined || latest.body.readBackFields !== undefined;
+    const fields =
+      latest.body.readBackFields !== undefined
+        ? compareFields(item.body.fields, latest.body.readBackFields as Record<string, unknown>)
+        : null;
+    if (!hasReadBack) return { party, state: 'understood', by: brief(latest), detail: null, fields };
+    const review = (this.reviews.get(key(latest)) ?? []).filter((r) => r.party === item.party).at(-1);
+    if (!review)
+      return {
+        party,
+        state: 'readback-pending',
+        by: brief(latest),
+        detail: (latest.body.readBack as string | undefined) ?? null,
+        fields,
+      };
+    return review.body.outcome === 'confirmed'
+      ? { party, state: 'readback-confirmed', by: brief(review), detail: null, fields }
+      : {
+          party,
+          state: 'readback-corrected',
+          by: brief(review),
+          detail: review.body.correction as string,
+          fields,
+        };
+  }
+
+  requestsOn(item: LoggedEntry): Array<{ request: LoggedEntry; answer: LoggedEntry | null }> {
+    return (this.requests.get(key(item)) ?? []).map((request) => ({
+      request,
+      answer: this.clarifications.get(key(request))?.[0] ?? null,
+    }));
+  }
+
+  /** Everything still owed in the channel at `now`. */
+  obligations(now: number): Obligation[] {
+    const out: Obligation[] = [];
+    const { channel } = this;
+    const windowOf = (entry: LoggedEntry) =>
+      channel.objectives[entry.precedence as Precedence] ?? channel.objectives.ROUTINE;
+    const push = (
+      type: ObligationType,
+      about: LoggedEntry,
+      item: LoggedEntry,
+      owedBy: string,
+      owedTo: string,
+      since: number,
+      due: number,
+      note: string | null,
+    ) =>
+      out.push({
+        type,
+        channel: channel.id,
+        about: brief(about),
+        item: brief(item),
+        owedBy,
+        owedTo,
+        since,
+        due,
+        overdue: now > due,
+        note,
+      });
+    for (const item of this.items) {
+      const sent = timeOf(item);
+      const window = windowOf(item);
+      for (const party of channel.parties) {
+        if (party === item.party) continue;
+        if (!this.delivered(item, party))
+          push('delivery', item, item, party, item.party, sent, sent + window.deliveryMinutes * MINUTE, null);
+        const response = this.response(item, party);
+        switch (response.state) {
+          case 'awaiting':
+            push(
+              'response',
+              item,
+              item,
+              party,
+              item.party,
+              sent,
+              sent + window.responseMinutes * MINUTE,
+              null,
+            );
+            break;
+          case 'deferred': {
+            const until = Date.parse(String(this.entryOf(response.by!).body.until));
+            push('response', item, item, party, item.party, sent, until, `deferred ${response.detail!}`);
+            break;
+          }
+          case 'readback-pending': {
+            const receipt = this.entryOf(response.by!);
+            const at = timeOf(receipt);
+            push(
+              'readback-confirmation',
+              receipt,
+              item,
+              item.party,
+              party,
+              at,
+              at + window.responseMinutes * MINUTE,
+              null,
+            );
+            break;
+          }
+          case 'readback-corrected': {
+            const at = timeOf(this.entryOf(response.by!));
+            push(
+              'response',
+              item,
+              item,
+              party,
+              item.party,
+              at,
+              at + window.responseMinutes * MINUTE,
+              `read-back corrected: ${response.detail!}`,
+            );
+            break;
+          }
+          default:
+            break;
+        }
+      }
+      for (const { request, answer } of this.requestsOn(item)) {
+        if (answer || !channel.parties.includes(request.party)) continue;
+        const at = timeOf(request);
+        push(
+          'clarification',
+          request,
+          item,
+          item.party,
+          request.party,
+          at,
+          at + windowOf(request).responseMinutes * MINUTE,
+          null,
+        );
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * The escalation steps an obligation has reached at `now`, seen from `ownParty`'s node. When this
+ * party owes: at the deadline its duty officers are told, half a window later its head. When
+ * another party owes this one: at the deadline the author here is told it is overdue.
+ */
+export function stepsDue(obligation: Obligation, ownParty: string, now: number): EscalationStep[] {
+  if (now <= obligation.due) return [];
+  if (obligation.owedBy === ownParty) {
+    if (obligation.type === 'delivery') return [];
+    const window = Math.max(obligation.due - obligation.since, MINUTE);
+    return now > obligation.due + window / 2 ? ['duty-officers', 'head'] : ['duty-officers'];
+  }
+  return obligation.owedTo === ownParty ? ['overdue'] : [];
+}
+
+function normalise(value: unknown): string {
+  if (typeof value === 'string') return value.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Field-by-field comparison of a read-back with the notification's structured fields: text is
+ * compared ignoring case and spacing, numbers by value (so "90" reads back 90).
+ */
+export function compareFields(original: unknown, readBack: Record<string, unknown>): FieldComparison[] {
+  const fields =
+    original && typeof original === 'object' && !Array.isArray(original)
+      ? (original as Record<string, unknown>)
+      : {};
+  const names = [...new Set([...Object.keys(fields), ...Object.keys(readBack)])];
+  return names.map((field) => {
+    const expected = fields[field];
+    const given = readBack[field];
+    return {
+      field,
+      expected: expected ?? null,
+      readBack: given ?? null,
+      match: expected !== undefined && given !== undefined && normalise(expected) === normalise(given),
+    };
+  });
+}

@@ -1,0 +1,332 @@
+/**
+ * Deadlines, escalation and the "what do I owe / what am I owed" queries, read from the log.
+ *
+ * The escalation scheduler keeps no state of its own: each tick recomputes what is overdue from
+ * the log and appends a node-signed `escalation` entry for every step not yet recorded, so a
+ * restart loses nothing and never records a step twice.
+ */
+import type { Marking, Precedence } from '../core/entry.js';
+import { getKind } from '../core/kinds/registry.js';
+import type { EscalationStep } from '../core/kinds/workflow.js';
+import { objectivesOf, type Objectives } from '../core/objectives.js';
+import { ChannelLedger, stepsDue, timeOf, type Obligation } from '../core/obligations.js';
+import type { Channel, Principal } from '../storage/storage.js';
+import { ParleyError } from './errors.js';
+import { toLogged, type ParleyNode } from './parley-node.js';
+import { canRead } from './policy.js';
+
+/** The kinds a ledger reads besides the items themselves. */
+const LEDGER_KINDS = [
+  'received',
+  'receipt',
+  'response',
+  'readback-review',
+  'clarification-request',
+  'clarification',
+] as const;
+const READ_LIMIT = 1_000_000;
+
+export interface ObligationQuery {
+  channel?: string;
+  /** Answer for this office instead of the caller (it must be one of the caller's channels' offices). */
+  office?: string;
+  limit?: number;
+}
+
+export interface EscalationRecord {
+  id: string;
+  about: string;
+  obligation: string;
+  owedBy: string;
+  step: EscalationStep;
+  due: string;
+  notify: string[];
+  at: string;
+}
+
+function itemKinds(): string[] {
+  return ['note', 'notification'].filter((name) => getKind(name)?.expectsReceipt);
+}
+
+export async function objectivesFor(node: ParleyNode, channel: Channel): Promise<Objectives> {
+  const charter = await node.findCharter(channel);
+  return objectivesOf(charter ? toLogged(charter).body.objectives : undefined);
+}
+
+/** Reads the parts of a channel's log that deadlines depend on. */
+export async function loadLedger(node: ParleyNode, channel: Channel): Promise<ChannelLedger> {
+  const kinds = [...itemKinds(), ...LEDGER_KINDS];
+  const lists = await Promise.all(kinds.map((kind) => node.storage.listByKind(channel.id, kind, READ_LIMIT)));
+  const items = new Set(itemKinds());
+  return new ChannelLedger(
+    { id: channel.id, parties: Object.keys(channel.parties), objectives: await objectivesFor(node, channel) },
+    lists.flat().map(toLogged),
+    (kind) => items.has(kind),
+  );
+}
+
+/** Channels the caller (or the office asked about) is a member of, on this party's side. */
+async function memberChannels(
+  node: ParleyNode,
+  actor: Principal,
+  query: ObligationQuery,
+): Promise<Channel[]> {
+  const office = query.office ?? actor.office;
+  const channels = (await node.storage.listChannels()).filter(
+    (c) => canRead(actor, c) && (query.channel === undefined || c.id === query.channel),
+  );
+  if (query.channel !== undefined && channels.length === 0)
+    throw new ParleyError(
+      'channel_not_found',
+      `channel '${query.channel}' does not exist or you are not a member`,
+    );
+  if (
+    query.office !== undefined &&
+    !channels.some((c) => (c.parties[node.party] ?? []).includes(query.office!))
+  ) {
+    throw new ParleyError(
+      'office_not_found',
+      `office '${query.office}' is not a member of any of your channels here`,
+    );
+  }
+  return channels.filter(
+    (c) => office !== null && (c.parties[node.party] ?? []).includes(office) && c.state !== 'proposed',
+  );
+}
+
+/** What the caller's party owes in the caller's channels (or the office's), soonest deadline first. */
+export async function owing(
+  node: ParleyNode,
+  actor: Principal,
+  query: ObligationQuery,
+): Promise<Obligation[]> {
+  const now = node.now();
+  const result: Obligation[] = [];
+  for (const channel of await memberChannels(node, actor, query)) {
+    const ledger = await loadLedger(node, channel);
+    result.push(...ledger.obligations(now).filter((o) => o.owedBy === node.party && o.type !== 'delivery'));
+  }
+  return result.sort((a, b) => a.due - b.due).slice(0, query.limit ?? 1000);
+}
+
+/**
+ * What other parties owe the caller (or the office): the caller's items not yet delivered or
+ * answered, read-backs of theirs awaiting review, their questions awaiting an answer.
+ */
+export async function owed(
+  node: ParleyNode,
+  actor: Principal,
+  query: ObligationQuery,
+): Promise<Obligation[]> {
+  const now = node.now();
+  const authors = new Set<string>();
+  if (query.office !== undefined) {
+    for (const p of await node.storage.listPrincipals()) if (p.office === query.office) authors.add(p.id);
+  } else authors.add(actor.id);
+  const result: Obligation[] = [];
+  for (const channel of await memberChannels(node, actor, query)) {
+    const ledger = await loadLedger(node, channel);
+    result.push(
+      ...ledger.obligations(now).filter((o) => o.owedTo === node.party && authors.has(o.about.author)),
+    );
+  }
+  return result.sort((a, b) => a.due - b.due).slice(0, query.limit ?? 1000);
+}
+
+export async function escalationsOf(node: ParleyNode, channel: Channel): Promise<EscalationRecord[]> {
+  return (await node.storage.listByKind(channel.id, 'escalation', READ_LIMIT)).map((entry) => {
+    const view = toLogged(entry);
+    const body = view.body as {
+      of: { party: string; seq: number };
+      obligation: string;
+      owedBy: string;
+      step: EscalationStep;
+      due: string;
+      notify: string[];
+    };
+    return {
+      id: view.id,
+      about: `${channel.id}/${body.of.party}/${body.of.seq}`,
+      obligation: body.obligation,
+      owedBy: body.owedBy,
+      step: body.step,
+      due: body.due,
+      notify: body.notify,
+      at: view.hlc,
+    };
+  });
+}
+
+/** Everything known about one item: delivery, each party's answer, read-back, questions, deadlines. */
+export async function itemStatus(
+  node: ParleyNode,
+  actor: Principal,
+  channelId: string,
+  party: string,
+  seq: number,
+) {
+  const channel = await node.getChannel(actor, channelId);
+  const entry = await node.getEntry(actor, channel.id, party, seq);
+  const ledger = await loadLedger(node, channel);
+  const item = ledger.get(`${party}/${seq}`);
+  const now = node.now();
+  const others = Object.keys(channel.parties).filter((p) => p !== party);
+  const obligations = ledger.obligations(now).filter((o) => o.item.id === entry.id);
+  const escalations = (await escalationsOf(node, channel)).filter(
+    (e) =>
+      e.about === entry.id ||
+      obligations.some((o) => `${channel.id}/${o.about.party}/${o.about.seq}` === e.about),
+  );
+  return {
+    id: entry.id,
+    kind: entry.kind,
+    precedence: entry.precedence,
+    ...(entry.marking ? { marking: entry.marking } : {}),
+    objectives: (await objectivesFor(node, channel))[entry.precedence],
+    delivery: await node.deliveryState(actor, channel.id, party, seq),
+    responses: item ? others.map((p) => ledger.response(item, p)) : [],
+    clarifications: item
+      ? ledger.requestsOn(item).map(({ request, answer }) => ({
+          request: { id: request.id, author: request.author, at: request.hlc, ...request.body },
+          answer: answer
+            ? { id: answer.id, author: answer.author, at: answer.hlc, text: answer.body.text }
+            : null,
+        }))
+      : [],
+    obligations,
+    escalations,
+    resolved: item !== undefined && obligations.length === 0,
+  };
+}
+
+/** Open clarification requests of a channel (and answered ones when `all`). */
+export async function clarifications(node: ParleyNode, actor: Principal, channelId: string, all: boolean) {
+  const channel = await node.getChannel(actor, channelId);
+  const ledger = await loadLedger(node, channel);
+  const objectives = await objectivesFor(node, channel);
+  const out = [];
+  for (const item of ledger.items) {
+    for (const { request, answer } of ledger.requestsOn(item)) {
+      if (answer && !all) continue;
+      const window = objectives[request.precedence as Precedence] ?? objectives.ROUTINE;
+      out.push({
+        id: request.id,
+        item: item.id,
+        author: request.author,
+        party: request.party,
+        at: request.hlc,
+        passage: request.body.passage,
+        question: request.body.question,
+        due: new Date(timeOf(request) + window.responseMinutes * 60_000).toISOString(),
+        answer: answer
+          ? { id: answer.id, author: answer.author, at: answer.hlc, text: answer.body.text }
+          : null,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Appends the escalation steps that are due and not yet recorded. Returns what it recorded;
+ * `now` is a parameter so tests drive it in virtual time.
+ */
+export class EscalationScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<EscalationRecord[]> | null = null;
+  log: (message: string, detail: Record<string, unknown>) => void = () => {};
+
+  constructor(
+    private readonly node: ParleyNode,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.tick().catch((error: unknown) => this.log('escalation tick failed', { error: String(error) }));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One pass over every channel; concurrent calls share the pass in progress. */
+  tick(now = this.node.now()): Promise<EscalationRecord[]> {
+    this.running ??= this.pass(now).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(now: number): Promise<EscalationRecord[]> {
+    const node = this.node;
+    const recorded: EscalationRecord[] = [];
+    const principals = await node.storage.listPrincipals();
+    for (const channel of await node.storage.listChannels()) {
+      if (!channel.parties[node.party] || (channel.state !== 'active' && channel.state !== 'suspended'))
+        continue;
+      const ledger = await loadLedger(node, channel);
+      const done = new Set(
+        (await escalationsOf(node, channel))
+          .filter((e) => e.id.split('/')[1] === node.party)
+          .map((e) => `${e.about}|${e.obligation}|${e.owedBy}|${e.step}|${e.due}`),
+      );
+      const offices = channel.parties[node.party] ?? [];
+      const inOffices = (role: string) =>
+        principals
+          .filter((p) => p.office !== null && offices.includes(p.office) && p.role === role)
+          .map((p) => p.id);
+      for (const obligation of ledger.obligations(now)) {
+        for (const step of stepsDue(obligation, node.party, now)) {
+          const due = new Date(obligation.due).toISOString();
+          const about = `${channel.id}/${obligation.about.party}/${obligation.about.seq}`;
+          const key = `${about}|${obligation.type}|${obligation.owedBy}|${step}|${due}`;
+          if (done.has(key)) continue;
+          const notify =
+            step === 'overdue'
+              ? principals.some((p) => p.id === obligation.item.author)
+                ? [obligation.item.author]
+                : inOffices('duty-officer')
+              : step === 'duty-officers'
+                ? inOffices('duty-officer').length > 0
+                  ? inOffices('duty-officer')
+                  : inOffices('head')
+                : inOffices('head');
+          const entry = await node.appendNodeEntry(
+            channel,
+            'escalation',
+            {
+              of: { party: obligation.about.party, seq: obligation.about.seq, hash: obligation.about.hash },
+              obligation: obligation.type,
+              owedBy: obligation.owedBy,
+              step,
+              due,
+              notify,
+            },
+            {
+              precedence: obligation.about.precedence,
+              ...(obligation.about.marking ? { marking: obligation.about.marking as Marking } : {}),
+            },
+          );
+          done.add(key);
+          const record: EscalationRecord = {
+            id: `${channel.id}/${entry.party}/${entry.seq}`,
+            about,
+            obligation: obligation.type,
+            owedBy: obligation.owedBy,
+            step,
+            due,
+            notify,
+            at: entry.hlc,
+          };
+          recorded.push(record);
+          this.log('obligation overdue: escalated', { ...record });
+          node.events.emit('escalation', record);
+        }
+      }
+    }
+    return recorded;
+  }
+}

@@ -1,0 +1,509 @@
+/**
+ * No message misread or left unanswered, end to end on two federated nodes (RU, US) over real
+ * HTTP, in virtual time: a FLASH notification, its read-back corrected then confirmed, a
+ * clarification on an exact passage, deferred and declined answers, an overdue item escalating
+ * to the duty officer then the head (recorded as signed entries, durable across a restart), the
+ * "what do I owe / what am I owed" queries, and bad input refused with nothing written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, eventually } from './support/node-process.js';
+import { pinPeers, startInProcessParty, virtualClock, type InProcessParty } from './support/in-process.js';
+
+const MINUTE = 60_000;
+const clock = virtualClock();
+let ru: InProcessParty;
+let us: InProcessParty;
+
+interface Entry {
+  id: string;
+  party: string;
+  seq: number;
+  hash: string;
+  kind: string;
+  marking?: string;
+  body: Record<string, unknown>;
+}
+interface Obligation {
+  type: string;
+  item: { id: string };
+  about: { id: string };
+  owedBy: string;
+  owedTo: string;
+  due: string;
+  overdue: boolean;
+  note: string | null;
+}
+interface Escalation {
+  step: string;
+  notify: string[];
+  owedBy: string;
+  obligation: string;
+}
+interface Status {
+  responses: Array<{ party: string; state: string; detail: string | null }>;
+  escalations: Escalation[];
+  obligations: Obligation[];
+  resolved: boolean;
+}
+
+const FLASH_TEXT =
+  'Уведомляем о запланированных учениях в указанном районе с 21 по 23 февраля. Учения не направлены против какой-либо стороны.';
+
+beforeAll(async () => {
+  [ru, us] = await Promise.all([startInProcessParty('RU', clock), startInProcessParty('US', clock)]);
+  await pinPeers(ru, us);
+  const created = await api(ru, 'admin', 'POST', '/api/v1/channels', {
+    id: 'intel',
+    name: 'Intelligence services heads',
+    offices: ['ru-ops'],
+    peers: { US: ['us-ops'] },
+    languages: ['ru', 'en'],
+    objectives: { FLASH: { deliveryMinutes: 1, responseMinutes: 10 } },
+  });
+  expect(created.status).toBe(201);
+  await eventually(async () => (await api(us, 'admin', 'GET', '/api/v1/channels/intel')).status === 200);
+  expect((await api(us, 'admin', 'POST', '/api/v1/channels/intel/accept')).status).toBe(200);
+  await eventually(
+    async () =>
+      (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/intel')).body.state === 'active',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  // One at a time: each node's close waits for the other's requests in flight.
+  await ru?.stop();
+  await us?.stop();
+}, 60_000);
+
+async function post(
+  node: InProcessParty,
+  user: string,
+  kind: string,
+  body: unknown,
+  extra = {},
+): Promise<Entry> {
+  const result = await api<Entry>(node, user, 'POST', '/api/v1/channels/intel/entries', {
+    kind,
+    body,
+    ...extra,
+  });
+  expect(result.status, JSON.stringify(result.body)).toBe(201);
+  return result.body;
+}
+
+async function arrived(node: InProcessParty, entry: Entry): Promise<void> {
+  await eventually(
+    async () =>
+      (await api(node, head(node), 'GET', `/api/v1/channels/intel/entries/${entry.party}/${entry.seq}`))
+        .status === 200,
+    20_000,
+    `${entry.id} at ${node.party}`,
+  );
+}
+
+async function obligations(
+  node: InProcessParty,
+  user: string,
+  direction: 'owing' | 'owed',
+): Promise<Obligation[]> {
+  const result = await api<{ obligations: Obligation[] }>(
+    node,
+    user,
+    'GET',
+    `/api/v1/obligations?direction=${direction}&channel=intel`,
+  );
+  expect(result.status).toBe(200);
+  return result.body.obligations;
+}
+
+async function status(node: InProcessParty, entry: Entry): Promise<Status> {
+  const result = await api<Status>(
+    node,
+    head(node),
+    'GET',
+    `/api/v1/channels/intel/entries/${entry.party}/${entry.seq}/status`,
+  );
+  expect(result.status).toBe(200);
+  return result.body;
+}
+
+/**
+ * Entries people signed on the node. (Its own `received` receipts for replicated entries keep
+ * arriving in the background, so the total count is no measure of what a refused call wrote.)
+ */
+async function peopleEntries(node: InProcessParty): Promise<number> {
+  let count = 0;
+  for (const kind of [
+    'note',
+    'receipt',
+    'response',
+    'readback-review',
+    'clarification-request',
+    'clarification',
+  ])
+    count += (await node.node.storage.listByKind('intel', kind, 100_000)).filter(
+      (e) => e.party === node.party,
+    ).length;
+  return count;
+}
+
+/** Expects a refusal with the standard error shape and no entry written on the node. */
+async function refused(
+  node: InProcessParty,
+  call: () => Promise<{ status: number; body: unknown }>,
+  status: number,
+  code: string,
+): Promise<string> {
+  const before = await peopleEntries(node);
+  const result = await call();
+  expect(result.status, JSON.stringify(result.body)).toBe(status);
+  const error = (result.body as { error: { code: string; message: string } }).error;
+  expect(error.code).toBe(code);
+  expect(await peopleEntries(node)).toBe(before);
+  return error.message;
+}
+
+const head = (node: InProcessParty) => `${node.party.toLowerCase()}-head`;
+const ref = (e: Entry) => ({ party: e.party, seq: e.seq, hash: e.hash });
+
+let flash: Entry;
+
+describe('a FLASH notification answered with a read-back', () => {
+  it('is owed a response by the other party, with the charter’s deadline', async () => {
+    const sentAt = clock.now();
+    flash = await post(
+      ru,
+      'ru-head',
+      'note',
+      { subject: 'Exercise notice', text: FLASH_TEXT },
+      { precedence: 'FLASH', lang: 'ru' },
+    );
+    await arrived(us, flash);
+    const owing = await obligations(us, 'us-head', 'owing');
+    expect(owing).toEqual([
+      expect.objectContaining({
+        type: 'response',
+        item: expect.objectContaining({ id: flash.id }),
+        owedBy: 'US',
+        owedTo: 'RU',
+        due: new Date(sentAt + 10 * MINUTE).toISOString(),
+        overdue: false,
+      }),
+    ]);
+    // The sender is owed the same response (and nothing is owed by RU).
+    await eventually(async () =>
+      (await obligations(ru, 'ru-head', 'owed')).every((o) => o.type !== 'delivery'),
+    );
+    expect((await obligations(ru, 'ru-head', 'owed')).map((o) => o.type)).toEqual(['response']);
+    expect(await obligations(ru, 'ru-head', 'owing')).toEqual([]);
+    // The US duty officer's office owes it too: the query works per office.
+    const perOffice = await api<{ obligations: Obligation[] }>(
+      us,
+      'us-duty',
+      'GET',
+      '/api/v1/obligations?direction=owing&office=us-ops',
+    );
+    expect(perOffice.body.obligations.map((o) => o.item.id)).toEqual([flash.id]);
+  });
+
+  it('refuses bad answers with a clear error and writes nothing', async () => {
+    const receipts = (party: string, seq: number) =>
+      `/api/v1/channels/intel/entries/${party}/${seq}/receipts`;
+    await refused(
+      us,
+      () => api(us, 'us-head', 'POST', receipts('RU', 999), { level: 'understood' }),
+      404,
+      'entry_not_found',
+    );
+    // A read-back on an entry of one's own party: it is not addressed to the caller.
+    const message = await refused(
+      ru,
+      () => api(ru, 'ru-duty', 'POST', receipts('RU', flash.seq), { level: 'understood', readBack: 'x' }),
+      400,
+      'ref_invalid',
+    );
+    expect(message).toMatch(/own party/);
+    await refused(
+      us,
+      () => api(us, 'us-head', 'POST', receipts('RU', flash.seq), { level: 'read', readBack: 'x' }),
+      400,
+      'body_invalid',
+    );
+    // A reference with another entry's hash (an entry of another channel, or altered).
+    await refused(
+      us,
+      () =>
+        api(us, 'us-head', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'response',
+          body: { of: { ...ref(flash), seq: 0 }, response: 'declined', reason: 'no' },
+        }),
+      400,
+      'ref_invalid',
+    );
+    await refused(
+      us,
+      () =>
+        api(us, 'us-head', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'response',
+          body: { of: ref(flash), response: 'deferred', reason: 'later' },
+        }),
+      400,
+      'body_invalid',
+    );
+    // Passages out of range, or quoted wrongly.
+    for (const passage of [
+      { start: 0, end: FLASH_TEXT.length + 5, quote: FLASH_TEXT },
+      { start: 5, end: 3, quote: 'x' },
+      { start: 0, end: 10, quote: 'not there!' },
+    ]) {
+      await refused(
+        us,
+        () =>
+          api(us, 'us-head', 'POST', '/api/v1/channels/intel/entries', {
+            kind: 'clarification-request',
+            body: { of: ref(flash), passage, question: 'Where?' },
+          }),
+        400,
+        'body_invalid',
+      );
+    }
+    // Only the sender reviews a read-back; nobody reviews a receipt without one.
+    const plain = await api<Entry>(us, 'us-duty', 'POST', receipts('RU', flash.seq), { level: 'read' });
+    expect(plain.status).toBe(201);
+    await refused(
+      us,
+      () =>
+        api(us, 'us-head', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'readback-review',
+          body: { of: ref(plain.body), outcome: 'confirmed' },
+        }),
+      400,
+      'ref_invalid',
+    );
+  });
+
+  it('escalates an overdue response to the duty officers, then the head, and tells the sender', async () => {
+    clock.advance(11 * MINUTE);
+    const first = await us.server.escalations.tick();
+    expect(first).toEqual([
+      expect.objectContaining({
+        about: flash.id,
+        obligation: 'response',
+        owedBy: 'US',
+        step: 'duty-officers',
+        notify: ['us-duty'],
+      }),
+    ]);
+    expect(await us.server.escalations.tick()).toEqual([]);
+    expect((await obligations(us, 'us-head', 'owing'))[0]!.overdue).toBe(true);
+
+    // The sending side records that its item is overdue, for its author.
+    const sender = await ru.server.escalations.tick();
+    expect(sender).toEqual([expect.objectContaining({ step: 'overdue', notify: ['ru-head'], owedBy: 'US' })]);
+
+    clock.advance(5 * MINUTE);
+    // Steps are recorded in the log, so a restart neither loses nor repeats them.
+    await us.restart();
+    const second = await us.server.escalations.tick();
+    expect(second.map((e) => [e.step, e.notify])).toEqual([['head', ['us-head']]]);
+    expect(await us.server.escalations.tick()).toEqual([]);
+
+    // Every step is a signed entry both parties hold.
+    await eventually(
+      async () => (await status(ru, flash)).escalations.length === 3,
+      20_000,
+      'escalations at RU',
+    );
+    const steps = (await status(ru, flash)).escalations.map((e) => `${e.owedBy}:${e.step}`).sort();
+    expect(steps).toEqual(['US:duty-officers', 'US:head', 'US:overdue']);
+  });
+
+  it('keeps the item open while a read-back is corrected, and closes it when confirmed', async () => {
+    const receipts = `/api/v1/channels/intel/entries/RU/${flash.seq}/receipts`;
+    const first = await api<Entry>(us, 'us-head', 'POST', receipts, {
+      level: 'understood',
+      lang: 'en',
+      readBack: 'You will hold an exercise in the specified area from 21 to 22 February.',
+    });
+    expect(first.status).toBe(201);
+    await arrived(ru, first.body);
+    expect((await obligations(us, 'us-head', 'owing')).length).toBe(0);
+    const toReview = await obligations(ru, 'ru-head', 'owing');
+    expect(toReview).toEqual([
+      expect.objectContaining({
+        type: 'readback-confirmation',
+        about: expect.objectContaining({ id: first.body.id }),
+        owedBy: 'RU',
+      }),
+    ]);
+    // The receiving side is owed the review.
+    expect((await obligations(us, 'us-head', 'owed')).map((o) => o.type)).toEqual(['readback-confirmation']);
+
+    const correction = await post(ru, 'ru-head', 'readback-review', {
+      of: ref(first.body),
+      outcome: 'corrected',
+      correction: 'From 21 to 23 February, not 22.',
+    });
+    await arrived(us, correction);
+    const reopened = await obligations(us, 'us-head', 'owing');
+    expect(reopened).toEqual([
+      expect.objectContaining({
+        type: 'response',
+        note: 'read-back corrected: From 21 to 23 February, not 22.',
+      }),
+    ]);
+    expect((await status(us, flash)).responses[0]).toMatchObject({
+      party: 'US',
+      state: 'readback-corrected',
+    });
+
+    const second = await api<Entry>(us, 'us-head', 'POST', receipts, {
+      level: 'understood',
+      lang: 'en',
+      readBack:
+        'You will hold an exercise in the specified area from 21 to 23 February, not directed at any party.',
+    });
+    await arrived(ru, second.body);
+    const confirmed = await post(ru, 'ru-head', 'readback-review', {
+      of: ref(second.body),
+      outcome: 'confirmed',
+    });
+    await arrived(us, confirmed);
+    expect(await obligations(us, 'us-head', 'owing')).toEqual([]);
+    expect(await obligations(ru, 'ru-head', 'owing')).toEqual([]);
+    const final = await status(us, flash);
+    expect(final.responses[0]).toMatchObject({ party: 'US', state: 'readback-confirmed' });
+    expect(final.resolved).toBe(true);
+  });
+
+  it('answers a clarification request on an exact passage, once, by the sender', async () => {
+    const quote = 'в указанном районе';
+    const start = FLASH_TEXT.indexOf(quote);
+    const question = await post(us, 'us-head', 'clarification-request', {
+      of: ref(flash),
+      passage: { start, end: start + quote.length, quote },
+      question: "Please give the coordinates of the area's boundary.",
+    });
+    await arrived(ru, question);
+    const owing = await obligations(ru, 'ru-head', 'owing');
+    expect(owing).toEqual([
+      expect.objectContaining({ type: 'clarification', about: expect.objectContaining({ id: question.id }) }),
+    ]);
+    const open = await api<{ clarifications: Array<{ id: string; passage: unknown }> }>(
+      ru,
+      'ru-head',
+      'GET',
+      '/api/v1/channels/intel/clarifications',
+    );
+    expect(open.body.clarifications).toEqual([
+      expect.objectContaining({ id: question.id, passage: { start, end: start + quote.length, quote } }),
+    ]);
+    // The asking party cannot answer its own question.
+    await refused(
+      us,
+      () =>
+        api(us, 'us-head', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'clarification',
+          body: { of: ref(question), text: 'self-answer' },
+        }),
+      403,
+      'forbidden',
+    );
+    const answer = await post(ru, 'ru-head', 'clarification', {
+      of: ref(question),
+      text: 'The boundary coordinates are attached as a structured field of the notification.',
+    });
+    expect(await obligations(ru, 'ru-head', 'owing')).toEqual([]);
+    await refused(
+      ru,
+      () =>
+        api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'clarification',
+          body: { of: ref(question), text: 'again' },
+        }),
+      409,
+      'already_exists',
+    );
+    await arrived(us, answer);
+    const all = await api<{ clarifications: Array<{ answer: { id: string } | null }> }>(
+      us,
+      'us-head',
+      'GET',
+      '/api/v1/channels/intel/clarifications?state=all',
+    );
+    expect(all.body.clarifications.map((c) => c.answer?.id)).toEqual([answer.id]);
+  });
+
+  it('moves the deadline of a deferred item and closes a declined one', async () => {
+    const invitation = await post(
+      ru,
+      'ru-head',
+      'note',
+      { text: 'Invitation to visit Moscow.' },
+      { precedence: 'IMMEDIATE', lang: 'en' },
+    );
+    const request = await post(
+      ru,
+      'ru-head',
+      'note',
+      { text: 'Request for a second call this week.' },
+      { precedence: 'PRIORITY', lang: 'en' },
+    );
+    await arrived(us, request);
+    const until = new Date(clock.now() + 48 * 60 * MINUTE).toISOString();
+    await post(us, 'us-head', 'response', {
+      of: ref(invitation),
+      response: 'deferred',
+      reason: 'Dates under review',
+      until,
+    });
+    await post(us, 'us-head', 'response', {
+      of: ref(request),
+      response: 'declined',
+      reason: 'Not this week',
+    });
+    const owing = await obligations(us, 'us-head', 'owing');
+    expect(owing).toEqual([
+      expect.objectContaining({
+        item: expect.objectContaining({ id: invitation.id }),
+        due: until,
+        note: `deferred until ${until}: Dates under review`,
+      }),
+    ]);
+  });
+
+  it('marks TEST entries everywhere, and their receipts and escalations with them', async () => {
+    const drill = await post(
+      ru,
+      'ru-duty',
+      'note',
+      { text: 'Link test: neutral pre-agreed text.' },
+      { precedence: 'FLASH', marking: 'TEST' },
+    );
+    expect(drill.marking).toBe('TEST');
+    await arrived(us, drill);
+    const copy = await api<Entry>(us, 'us-duty', 'GET', `/api/v1/channels/intel/entries/RU/${drill.seq}`);
+    expect(copy.body.marking).toBe('TEST');
+    const receipt = await api<Entry>(
+      us,
+      'us-duty',
+      'POST',
+      `/api/v1/channels/intel/entries/RU/${drill.seq}/receipts`,
+      {
+        level: 'understood',
+      },
+    );
+    expect(receipt.body.marking).toBe('TEST');
+    await refused(
+      ru,
+      () =>
+        api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'note',
+          marking: 'REAL',
+          body: { text: 'x' },
+        }),
+      400,
+      'validation_failed',
+    );
+  });
+});
