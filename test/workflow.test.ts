@@ -5,10 +5,13 @@
  * to the duty officer then the head (recorded as signed entries, durable across a restart), the
  * "what do I owe / what am I owed" queries, and bad input refused with nothing written.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually } from './support/node-process.js';
+import { CLI, api, eventually } from './support/node-process.js';
 import { pinPeers, startInProcessParty, virtualClock, type InProcessParty } from './support/in-process.js';
 
+const run = promisify(execFile);
 const MINUTE = 60_000;
 const clock = virtualClock();
 let ru: InProcessParty;
@@ -505,5 +508,95 @@ describe('a FLASH notification answered with a read-back', () => {
       400,
       'validation_failed',
     );
+  });
+});
+
+describe('the CLI', () => {
+  /** Runs `parley` as the given user of a node; the in-process nodes keep serving meanwhile. */
+  async function cli(
+    node: InProcessParty,
+    user: string,
+    args: string[],
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args, '--url', node.url], {
+        env: { ...process.env, PARLEY_TOKEN: node.tokens[user] },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it('asks, lists, answers, responds and shows what is owed, soonest first', async () => {
+    const sent = await cli(ru, 'ru-head', [
+      'send',
+      'intel',
+      'Second exercise 1–3 March in the northern area.',
+      '--precedence',
+      'IMMEDIATE',
+      '--lang',
+      'en',
+      '--json',
+    ]);
+    expect(sent.code, sent.stderr).toBe(0);
+    const item = JSON.parse(sent.stdout) as Entry;
+    await arrived(us, item);
+
+    const owing = await cli(us, 'us-head', ['inbox', '--owing', '--channel', 'intel']);
+    expect(owing.stdout).toContain(`response\t${item.id}\tUS → RU`);
+    // Deferred earlier (2 days out) sorts after this one (30 minutes).
+    expect(owing.stdout.split('\n')[0]).toContain(item.id);
+
+    const bad = await cli(us, 'us-head', [
+      'clarify',
+      'ask',
+      item.id,
+      '--quote',
+      'southern area',
+      '--question',
+      'Which?',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('is not in the original text');
+    const asked = await cli(us, 'us-head', [
+      'clarify',
+      'ask',
+      item.id,
+      '--quote',
+      'northern area',
+      '--question',
+      'Which boundary?',
+      '--json',
+    ]);
+    expect(asked.code, asked.stderr).toBe(0);
+    const question = JSON.parse(asked.stdout) as Entry;
+    await arrived(ru, question);
+    const open = await cli(ru, 'ru-head', ['clarify', 'list', 'intel']);
+    expect(open.stdout).toContain(`${question.id}\ton ${item.id}\t“northern area”\tWhich boundary?`);
+    const answered = await cli(ru, 'ru-head', [
+      'clarify',
+      'answer',
+      question.id,
+      '--text',
+      'North of the 55th parallel.',
+    ]);
+    expect(answered.code, answered.stderr).toBe(0);
+
+    const declined = await cli(us, 'us-head', [
+      'respond',
+      item.id,
+      '--decline',
+      '--reason',
+      'Outside our remit',
+    ]);
+    expect(declined.code, declined.stderr).toBe(0);
+    const status = await cli(us, 'us-head', ['status', item.id]);
+    expect(status.stdout).toContain('US answer: declined — Outside our remit');
+    expect(status.stdout).toContain(`question ${question.id}: answered`);
+
+    const neither = await cli(us, 'us-head', ['respond', item.id, '--reason', 'x']);
+    expect(neither.code).toBe(2);
   });
 });

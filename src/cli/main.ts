@@ -12,6 +12,7 @@ import { registerInit } from './commands/init.js';
 import { registerPeer } from './commands/peer.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
+import { registerWorkflow } from './commands/workflow.js';
 
 const program = new Command('parley')
   .description('Parley: signed, durable channels between sovereign parties')
@@ -30,6 +31,7 @@ registerDirectory(program);
 registerChannel(program);
 registerPeer(program);
 registerEntries(program);
+registerWorkflow(program);
 registerVerify(program);
 registerDemo(program);
 

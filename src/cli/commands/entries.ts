@@ -5,6 +5,7 @@ import type { EntryView } from '../../node/parley-node.js';
 import { ApiClient } from '../api-client.js';
 import { remoteOptions } from '../context.js';
 import { CliError, fail, print } from '../output.js';
+import { formatObligation } from './workflow.js';
 
 interface Remote {
   url: string;
@@ -23,7 +24,20 @@ export function formatEntry(entry: EntryView): string {
     entry.kind === 'receipt'
       ? `${String(body.level)} ${(body.of as { party: string; seq: number }).party}/${(body.of as { seq: number }).seq}${body.readBack ? ` — read-back: ${String(body.readBack)}` : ''}`
       : String(body.subject ?? body.text ?? body.name ?? body.principal ?? '');
-  return `${entry.id}\t${entry.precedence}\t${entry.hlc.slice(0, 19)}\t${entry.author}\t${entry.kind}\t[${entry.lang}] ${summary}`;
+  const marking = entry.marking ? `[${entry.marking}] ` : '';
+  return `${marking}${entry.id}\t${entry.precedence}\t${entry.hlc.slice(0, 19)}\t${entry.author}\t${entry.kind}\t[${entry.lang}] ${summary}`;
+}
+
+/** `--field area=Kaliningrad` → { area: 'Kaliningrad' }; integers stay numbers. */
+function readBackFields(values: string[]): Record<string, string | number> {
+  const fields: Record<string, string | number> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at <= 0) throw new CliError('validation_failed', `--field '${value}' must look like name=value`, 2);
+    const text = value.slice(at + 1);
+    fields[value.slice(0, at)] = /^-?\d{1,15}$/.test(text) ? Number(text) : text;
+  }
+  return fields;
 }
 
 export function registerEntries(program: Command): void {
@@ -33,6 +47,7 @@ export function registerEntries(program: Command): void {
     .option('--precedence <p>', PRECEDENCES.join(' | '), 'ROUTINE')
     .option('--lang <tag>', "language of the text (default: the channel's first language)")
     .option('--subject <subject>', 'subject line of a note')
+    .option('--marking <marking>', 'TEST or EXERCISE for entries that are not real traffic')
     .option('--body-json <json>', 'the whole body as JSON (for kinds other than note)')
     .option('--json', 'print JSON')
     .action(
@@ -45,6 +60,7 @@ export function registerEntries(program: Command): void {
           lang?: string;
           subject?: string;
           bodyJson?: string;
+          marking?: string;
         },
       ) => {
         try {
@@ -66,6 +82,7 @@ export function registerEntries(program: Command): void {
               kind: options.kind,
               precedence: options.precedence,
               ...(options.lang ? { lang: options.lang } : {}),
+              ...(options.marking ? { marking: options.marking.toUpperCase() } : {}),
               body,
             },
           );
@@ -77,38 +94,85 @@ export function registerEntries(program: Command): void {
     );
 
   remoteOptions(program.command('inbox'))
-    .description('entries awaiting your receipt, oldest first')
+    .description(
+      'entries awaiting your receipt, oldest first; with --owing what your party owes (soonest deadline first), with --owed what you are owed',
+    )
     .option('--channel <id>', 'only this channel')
+    .option('--owing', 'items awaiting a response, read-back review or answer from your party')
+    .option('--owed', 'your items not yet delivered, understood or answered')
+    .option('--office <id>', 'with --owing/--owed: for this office rather than for you')
     .option('--limit <n>', 'at most this many', '100')
     .option('--json', 'print JSON')
-    .action(async (options: Remote & { channel?: string; limit: string }) => {
-      try {
-        const query = new URLSearchParams({
-          limit: options.limit,
-          ...(options.channel ? { channel: options.channel } : {}),
-        });
-        const inbox = await client(options).request<{ entries: EntryView[] }>(
-          'GET',
-          `/api/v1/inbox?${query}`,
-        );
-        print(
-          options,
-          inbox,
-          () => inbox.entries.map(formatEntry).join('\n') || '(nothing awaits your receipt)',
-        );
-      } catch (error) {
-        fail(options, error);
-      }
-    });
+    .action(
+      async (
+        options: Remote & {
+          channel?: string;
+          limit: string;
+          owing?: boolean;
+          owed?: boolean;
+          office?: string;
+        },
+      ) => {
+        try {
+          if (options.owing && options.owed)
+            throw new CliError('validation_failed', 'give --owing or --owed, not both', 2);
+          if (options.office && !options.owing && !options.owed)
+            throw new CliError('validation_failed', '--office goes with --owing or --owed', 2);
+          if (options.owing || options.owed) {
+            const query = new URLSearchParams({
+              direction: options.owing ? 'owing' : 'owed',
+              limit: options.limit,
+              ...(options.channel ? { channel: options.channel } : {}),
+              ...(options.office ? { office: options.office } : {}),
+            });
+            const result = await client(options).request<{
+              obligations: Parameters<typeof formatObligation>[0][];
+            }>('GET', `/api/v1/obligations?${query}`);
+            print(
+              options,
+              result,
+              () =>
+                result.obligations.map(formatObligation).join('\n') ||
+                (options.owing ? '(you owe nothing)' : '(nothing is owed to you)'),
+            );
+            return;
+          }
+          const query = new URLSearchParams({
+            limit: options.limit,
+            ...(options.channel ? { channel: options.channel } : {}),
+          });
+          const inbox = await client(options).request<{ entries: EntryView[] }>(
+            'GET',
+            `/api/v1/inbox?${query}`,
+          );
+          print(
+            options,
+            inbox,
+            () => inbox.entries.map(formatEntry).join('\n') || '(nothing awaits your receipt)',
+          );
+        } catch (error) {
+          fail(options, error);
+        }
+      },
+    );
 
   remoteOptions(program.command('ack <entry>'))
     .description('acknowledge an entry (<channel>/<party>/<seq>) as read or understood')
     .option('--level <level>', 'read | understood', 'understood')
     .option('--read-back <text>', 'your restatement of the key terms (with understood)')
     .option('--lang <tag>', "language of the read-back (default: the channel's first language)")
+    .option(
+      '--field <name=value>',
+      'read back one structured field of a notification (repeatable); compared automatically',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--json', 'print JSON')
     .action(
-      async (entryId: string, options: Remote & { level: string; readBack?: string; lang?: string }) => {
+      async (
+        entryId: string,
+        options: Remote & { level: string; readBack?: string; lang?: string; field: string[] },
+      ) => {
         try {
           const match = /^([^/]+)\/([^/]+)\/(\d+)$/.exec(entryId);
           if (!match)
@@ -125,6 +189,7 @@ export function registerEntries(program: Command): void {
               level: options.level,
               ...(options.readBack ? { readBack: options.readBack } : {}),
               ...(options.lang ? { lang: options.lang } : {}),
+              ...(options.field.length > 0 ? { readBackFields: readBackFields(options.field) } : {}),
             },
           );
           print(options, receipt, () => `${options.level} receipt ${receipt.id} recorded for ${entryId}`);
