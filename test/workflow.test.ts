@@ -600,3 +600,104 @@ describe('the CLI', () => {
     expect(neither.code).toBe(2);
   });
 });
+
+describe('a joint statement', () => {
+  interface Statement {
+    state: string;
+    current: string;
+    versions: Array<{ id: string; textHash: string; brackets: unknown[] }>;
+    approvals: Array<{ party: string }>;
+    waitingFor: string[];
+    released: { id: string } | null;
+  }
+  const statementOf = async (node: InProcessParty) =>
+    (await api<{ statements: Statement[] }>(node, head(node), 'GET', '/api/v1/channels/intel/statements'))
+      .body.statements[0]!;
+  const entries = (node: InProcessParty, user: string, kind: string, body: unknown) =>
+    api<Entry>(node, user, 'POST', '/api/v1/channels/intel/entries', { kind, body });
+
+  it('is drafted with brackets, resolved, approved by both on one text hash, then released', async () => {
+    const draft = await post(ru, 'ru-duty', 'statement-draft', {
+      statement: 'settlement',
+      title: 'Joint statement',
+      text: 'The parties confirm their commitment to a negotiated settlement and [agree to begin talks without delay | agree to prepare the ground for talks].',
+    });
+    const bracketed = await statementOf(ru);
+    expect(bracketed).toMatchObject({ state: 'bracketed', current: draft.id });
+    expect(bracketed.versions[0]!.brackets).toHaveLength(1);
+    const hashOf = (s: Statement) => s.versions.at(-1)!.textHash;
+    await refused(
+      ru,
+      () => entries(ru, 'ru-head', 'statement-approve', { of: ref(draft), textHash: hashOf(bracketed) }),
+      409,
+      'state_conflict',
+    );
+
+    await arrived(us, draft);
+    const resolved = await post(us, 'us-duty', 'statement-draft', {
+      statement: 'settlement',
+      title: 'Joint statement',
+      text: 'The parties confirm their commitment to a negotiated settlement and agree to prepare the ground for talks without delay.',
+      revises: ref(draft),
+    });
+    const current = await statementOf(us);
+    expect(current.state).toBe('approving');
+    // Only heads approve, only the exact text, only the newest version.
+    await refused(
+      us,
+      () => entries(us, 'us-duty', 'statement-approve', { of: ref(resolved), textHash: hashOf(current) }),
+      403,
+      'forbidden',
+    );
+    await refused(
+      us,
+      () => entries(us, 'us-head', 'statement-approve', { of: ref(resolved), textHash: '0'.repeat(64) }),
+      400,
+      'body_invalid',
+    );
+    await refused(
+      us,
+      () => entries(us, 'us-head', 'statement-approve', { of: ref(draft), textHash: hashOf(bracketed) }),
+      409,
+      'state_conflict',
+    );
+    await post(us, 'us-head', 'statement-approve', { of: ref(resolved), textHash: hashOf(current) });
+    // Nothing is released that a party has not approved word for word.
+    const early = await refused(
+      us,
+      () => entries(us, 'us-duty', 'statement-release', { of: ref(resolved), textHash: hashOf(current) }),
+      409,
+      'state_conflict',
+    );
+    expect(early).toContain('not approved yet by RU');
+
+    await arrived(ru, resolved);
+    const approval = await post(ru, 'ru-head', 'statement-approve', {
+      of: ref(resolved),
+      textHash: hashOf(current),
+    });
+    await arrived(us, approval);
+    await post(us, 'us-duty', 'statement-release', { of: ref(resolved), textHash: hashOf(current) });
+    await refused(
+      us,
+      () => entries(us, 'us-duty', 'statement-release', { of: ref(resolved), textHash: hashOf(current) }),
+      409,
+      'already_exists',
+    );
+    await refused(
+      us,
+      () =>
+        entries(us, 'us-duty', 'statement-draft', {
+          statement: 'settlement',
+          title: 'Joint statement',
+          text: 'Changed after release.',
+          revises: ref(resolved),
+        }),
+      409,
+      'state_conflict',
+    );
+    const released = await statementOf(us);
+    expect(released).toMatchObject({ state: 'released', waitingFor: [] });
+    expect(released.approvals.map((a) => a.party).sort()).toEqual(['RU', 'US']);
+  });
+});

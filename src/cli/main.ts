@@ -11,6 +11,7 @@ import { registerEntries } from './commands/entries.js';
 import { registerInit } from './commands/init.js';
 import { registerPeer } from './commands/peer.js';
 import { registerServe } from './commands/serve.js';
+import { registerStatements } from './commands/statements.js';
 import { registerVerify } from './commands/verify.js';
 import { registerWorkflow } from './commands/workflow.js';
 
@@ -32,6 +33,7 @@ registerChannel(program);
 registerPeer(program);
 registerEntries(program);
 registerWorkflow(program);
+registerStatements(program);
 registerVerify(program);
 registerDemo(program);
 

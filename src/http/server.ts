@@ -18,6 +18,7 @@ import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerObligationRoutes } from './routes/obligations.js';
 import { registerOversightRoutes } from './routes/oversight.js';
 import { registerSessionRoutes } from './routes/session.js';
+import { registerStatementRoutes } from './routes/statements.js';
 import { registerSystemRoutes } from './routes/system.js';
 
 export interface ServerOptions {
@@ -117,6 +118,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   registerChannelRoutes(typed, node);
   registerOversightRoutes(typed, node);
   registerObligationRoutes(typed, node);
+  registerStatementRoutes(typed, node);
   if (options.federation) registerFederationRoutes(typed, node, options.federation);
   return app;
 }

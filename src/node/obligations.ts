@@ -165,7 +165,7 @@ export async function itemStatus(
   party: string,
   seq: number,
 ) {
-  const channel = await node.getChannel(actor, channelId);
+  const channel = await node.readableChannel(actor, channelId);
   const entry = await node.getEntry(actor, channel.id, party, seq);
   const ledger = await loadLedger(node, channel);
   const item = ledger.get(`${party}/${seq}`);
@@ -201,7 +201,7 @@ export async function itemStatus(
 
 /** Open clarification requests of a channel (and answered ones when `all`). */
 export async function clarifications(node: ParleyNode, actor: Principal, channelId: string, all: boolean) {
-  const channel = await node.getChannel(actor, channelId);
+  const channel = await node.readableChannel(actor, channelId);
   const ledger = await loadLedger(node, channel);
   const objectives = await objectivesFor(node, channel);
   const out = [];

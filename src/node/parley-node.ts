@@ -773,7 +773,8 @@ export class ParleyNode {
     return channel;
   }
 
-  private async readableChannel(actor: Principal, id: string): Promise<Channel> {
+  /** The channel, if `actor` may read its entries (members and observers; not admins as such). */
+  async readableChannel(actor: Principal, id: string): Promise<Channel> {
     const channel = await this.cachedChannel(id);
     if (!channel || !canRead(actor, channel)) {
       throw new ParleyError('channel_not_found', `channel '${id}' does not exist or you are not a member`);

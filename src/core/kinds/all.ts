@@ -1,3 +1,4 @@
 /** Registers every kind the node knows; import this (not a single kind module) to get them all. */
 import './builtin.js';
 import './workflow.js';
+import './statements.js';

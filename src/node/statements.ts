@@ -1,0 +1,101 @@
+/** Joint statements as the app shows them: versions, brackets, approvals, release. */
+import { brackets, textHash, type Bracket } from '../core/kinds/statements.js';
+import type { EntryRef } from '../core/kinds/workflow.js';
+import type { Principal } from '../storage/storage.js';
+import { toLogged, type ParleyNode } from './parley-node.js';
+
+export interface StatementVersion {
+  id: string;
+  party: string;
+  author: string;
+  at: string;
+  text: string;
+  textHash: string;
+  brackets: Bracket[];
+  revises: string | null;
+}
+
+export interface Statement {
+  statement: string;
+  title: string;
+  versions: StatementVersion[];
+  /** The newest version. */
+  current: string;
+  state: 'bracketed' | 'approving' | 'released';
+  approvals: Array<{ id: string; party: string; by: string; at: string; textHash: string }>;
+  waitingFor: string[];
+  released: { id: string; by: string; at: string; textHash: string } | null;
+}
+
+const byClock = <T extends { hlc: string }>(a: T, b: T) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
+
+export async function listStatements(
+  node: ParleyNode,
+  actor: Principal,
+  channelId: string,
+): Promise<Statement[]> {
+  const channel = await node.readableChannel(actor, channelId);
+  const read = async (kind: string) =>
+    (await node.storage.listByKind(channel.id, kind, 100_000)).map(toLogged).sort(byClock);
+  const [drafts, approvals, releases] = await Promise.all([
+    read('statement-draft'),
+    read('statement-approve'),
+    read('statement-release'),
+  ]);
+  const refId = (of: EntryRef) => `${channel.id}/${of.party}/${of.seq}`;
+  const statements = new Map<string, Statement>();
+  for (const draft of drafts) {
+    const body = draft.body as { statement: string; title: string; text: string; revises?: EntryRef };
+    let statement = statements.get(body.statement);
+    if (!statement) {
+      statement = {
+        statement: body.statement,
+        title: body.title,
+        versions: [],
+        current: draft.id,
+        state: 'bracketed',
+        approvals: [],
+        waitingFor: [],
+        released: null,
+      };
+      statements.set(body.statement, statement);
+    }
+    statement.title = body.title;
+    statement.current = draft.id;
+    statement.versions.push({
+      id: draft.id,
+      party: draft.party,
+      author: draft.author,
+      at: draft.hlc,
+      text: body.text,
+      textHash: textHash(body.text),
+      brackets: brackets(body.text),
+      revises: body.revises ? refId(body.revises) : null,
+    });
+  }
+  for (const statement of statements.values()) {
+    const current = statement.versions.at(-1)!;
+    statement.approvals = approvals
+      .filter((a) => refId(a.body.of as EntryRef) === current.id && a.body.textHash === current.textHash)
+      .map((a) => ({
+        id: a.id,
+        party: a.party,
+        by: a.author,
+        at: a.hlc,
+        textHash: a.body.textHash as string,
+      }));
+    const release = releases.find((r) => refId(r.body.of as EntryRef) === current.id);
+    statement.released = release
+      ? { id: release.id, by: release.author, at: release.hlc, textHash: release.body.textHash as string }
+      : null;
+    statement.waitingFor = Object.keys(channel.parties).filter(
+      (p) => !statement.approvals.some((a) => a.party === p),
+    );
+    statement.state = statement.released
+      ? 'released'
+      : current.brackets.length > 0
+        ? 'bracketed'
+        : 'approving';
+  }
+  return [...statements.values()];
+}
