@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDirectory } from './commands/directory.js';
 import { registerEntries } from './commands/entries.js';
 import { registerInit } from './commands/init.js';
+import { registerLanguage } from './commands/language.js';
 import { registerPeer } from './commands/peer.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatements } from './commands/statements.js';
@@ -18,6 +19,8 @@ import { registerWorkflow } from './commands/workflow.js';
 const program = new Command('parley')
   .description('Parley: signed, durable channels between sovereign parties')
   .version('0.1.0')
+  // `--version` after a subcommand is that command's own flag (`template publish --version 2`).
+  .enablePositionalOptions()
   .showHelpAfterError()
   .addHelpText(
     'after',
@@ -34,6 +37,7 @@ registerPeer(program);
 registerEntries(program);
 registerWorkflow(program);
 registerStatements(program);
+registerLanguage(program);
 registerVerify(program);
 registerDemo(program);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CanonicalValue } from './canonical-json.js';
 import { formatHlc } from './hlc.js';
 import type { LoggedEntry } from './kinds/registry.js';
 import { DEFAULT_OBJECTIVES } from './objectives.js';
@@ -12,7 +13,7 @@ function entry(
   party: string,
   kind: string,
   at: number,
-  body: Record<string, unknown>,
+  body: Record<string, CanonicalValue>,
   extra = {},
 ): LoggedEntry {
   const seq = (seqs[party] = (seqs[party] ?? -1) + 1);

@@ -5,7 +5,12 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { LoginLimiter } from '../auth/login-limiter.js';
 import type { ParleyNode } from '../node/parley-node.js';
@@ -15,6 +20,7 @@ import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import { registerFederationRoutes, type FederationParts } from './routes/federation.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
+import { registerLanguageRoutes } from './routes/language.js';
 import { registerObligationRoutes } from './routes/obligations.js';
 import { registerOversightRoutes } from './routes/oversight.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -81,6 +87,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
   const metrics = new Metrics(node);
@@ -117,6 +124,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   registerDirectoryRoutes(typed, node);
   registerChannelRoutes(typed, node);
   registerOversightRoutes(typed, node);
+  registerLanguageRoutes(typed, node);
   registerObligationRoutes(typed, node);
   registerStatementRoutes(typed, node);
   if (options.federation) registerFederationRoutes(typed, node, options.federation);

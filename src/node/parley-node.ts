@@ -539,7 +539,10 @@ export class ParleyNode {
     }
     if (kind.name === 'channel-change-agree') await this.checkAgreement(channel, body.body);
     else if (kind.name === 'receipt') await this.checkReference(actor, channel, body.body);
-    if (kind.check) await runKindCheck(kind, this.kindContext(actor, channel), body.body);
+    if (kind.check) {
+      const envelope = { lang, precedence, ...(input.marking ? { marking: input.marking } : {}) };
+      await runKindCheck(kind, this.kindContext(actor, channel, envelope), body.body);
+    }
     const [appended] = await this.appender.append([
       {
         channel: channel.id,
@@ -752,7 +755,7 @@ export class ParleyNode {
       if (body.level !== 'understood')
         throw new ParleyError('body_invalid', 'a read-back goes with an understood receipt');
       try {
-        await requireAddressed(this.kindContext(actor, channel), toLogged(target));
+        requireAddressed(this.kindContext(actor, channel), toLogged(target));
       } catch (error) {
         if (error instanceof KindRuleError) throw new ParleyError(error.code, error.message);
         throw error;
@@ -785,12 +788,13 @@ export class ParleyNode {
   // --- helpers -----------------------------------------------------------------------------
 
   /** What kind rules read: this channel's log, decoded. */
-  kindContext(actor: Principal, channel: Channel): KindCheckContext {
+  kindContext(actor: Principal, channel: Channel, envelope?: KindCheckContext['entry']): KindCheckContext {
     const storage = this.storage;
     return {
       channel,
       party: this.party,
       actor: { id: actor.id, office: actor.office, role: actor.role },
+      ...(envelope ? { entry: envelope } : {}),
       getEntry: async (party, seq) => {
         const entry = await storage.getEntry(channel.id, party, seq);
         return entry ? toLogged(entry) : null;

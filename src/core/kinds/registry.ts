@@ -51,6 +51,8 @@ export interface KindCheckContext {
   /** The party of the node that signs the entry. */
   party: string;
   actor: { id: string; office: string | null; role: string };
+  /** The envelope of the entry being checked (its body is the hook's second argument). */
+  entry?: { lang: string; precedence: string; marking?: string };
   getEntry(party: string, seq: number): Promise<LoggedEntry | null>;
   /** Entries of `kind` whose ref is `<party>/<seq>`, in storage order. */
   listByRef(kind: string, ref: string): Promise<LoggedEntry[]>;

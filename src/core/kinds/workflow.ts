@@ -107,25 +107,17 @@ async function target(context: KindCheckContext, of: EntryRef): Promise<LoggedEn
 }
 
 /**
- * An item is addressed to the caller when it comes from another party (or, in a channel of one
- * party, from another office): only then may the caller answer it.
+ * An item is addressed to the caller when someone else wrote it and, in a channel between
+ * parties, when it comes from another party: only then may the caller answer it.
  */
-export async function requireAddressed(context: KindCheckContext, entry: LoggedEntry): Promise<void> {
+export function requireAddressed(context: KindCheckContext, entry: LoggedEntry): void {
   if (entry.author === context.actor.id)
     throw new KindRuleError('ref_invalid', 'you cannot answer your own entry');
-  const multiParty = Object.keys(context.channel.parties).length > 1;
-  if (multiParty && entry.party === context.party) {
+  if (Object.keys(context.channel.parties).length > 1 && entry.party === context.party) {
     throw new KindRuleError(
       'ref_invalid',
       `entry ${entry.id} comes from your own party; it is addressed to the other parties`,
     );
-  }
-  if (!multiParty) {
-    const keys = await context.listByKind('principal-key');
-    const office = keys.findLast((k) => k.body.principal === entry.author)?.body.office ?? null;
-    if (office !== null && office === context.actor.office) {
-      throw new KindRuleError('ref_invalid', `entry ${entry.id} comes from your own office`);
-    }
   }
 }
 
@@ -145,7 +137,7 @@ registerKind({
     const item = await target(context, body.of);
     if (!ANSWERABLE.has(item.kind))
       throw new KindRuleError('ref_invalid', `entries of kind '${item.kind}' take no response`);
-    await requireAddressed(context, item);
+    requireAddressed(context, item);
   },
 });
 
@@ -202,7 +194,7 @@ registerKind({
         `passage.quote does not match the original text at ${start}–${end}`,
       );
     }
-    await requireAddressed(context, item);
+    requireAddressed(context, item);
   },
 });
 

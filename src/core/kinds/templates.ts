@@ -1,0 +1,189 @@
+/**
+ * Formatted notifications, in the spirit of the nuclear risk reduction centres' agreed formats:
+ * a `template` (a named, versioned JSON Schema published by a head) and a `notification` (a
+ * filled template: fields that validate against that exact version, plus a human-readable
+ * text). Schemas are JSON Schema draft 2020-12 as Ajv supports it in strict mode
+ * (https://json-schema.org/draft/2020-12, https://ajv.js.org/strict-mode.html). Importing this
+ * module registers the kinds.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { z } from 'zod';
+import { CanonicalJsonError, canonicalize } from '../canonical-json.js';
+import { ID_PATTERN, MAX_TEXT } from './builtin.js';
+import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from './registry.js';
+
+const name = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
+const version = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** Converts a canonical-JSON path (`$.area.lat`, `$.points[2]`) into zod path segments. */
+function pathSegments(path: string): Array<string | number> {
+  const segments: Array<string | number> = [];
+  for (const match of path.slice(1).matchAll(/\.([^.[]+)|\[(\d+)\]/g)) {
+    segments.push(match[1] !== undefined ? match[1] : Number(match[2]));
+  }
+  return segments;
+}
+
+/**
+ * A JSON object that fits Parley's canonical JSON profile (safe integers only, ASCII keys), so
+ * that it can be signed; the issue names the first value that does not fit.
+ */
+function canonicalObject() {
+  return z.record(z.string(), z.unknown()).superRefine((value, context) => {
+    try {
+      canonicalize(value);
+    } catch (error) {
+      if (!(error instanceof CanonicalJsonError)) throw error;
+      context.addIssue({
+        code: 'custom',
+        path: pathSegments(error.path),
+        message: `${error.message.replace(/ at \$.*$/, '')} (signed entries carry integers, not fractions: scale the value or send it as a string)`,
+      });
+    }
+  });
+}
+
+export const templateBody = z.strictObject({
+  name,
+  version,
+  title: z.string().trim().min(1).max(200),
+  /** JSON Schema (draft 2020-12) that a notification's `fields` must satisfy. */
+  schema: canonicalObject(),
+});
+
+export const notificationBody = z.strictObject({
+  template: z.strictObject({ name, version }),
+  fields: canonicalObject(),
+  /** A human-readable rendering of the fields, in the entry's language. */
+  text: z.string().min(1).max(MAX_TEXT),
+});
+
+export type TemplateBody = z.infer<typeof templateBody>;
+export type NotificationBody = z.infer<typeof notificationBody>;
+
+/** Formats Ajv cannot check without a plugin; a schema using another format is refused. */
+const FORMATS: Record<string, RegExp> = {
+  date: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
+  time: /^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i,
+  'date-time':
+    /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i,
+};
+
+/**
+ * Compiles a template's schema with Ajv in strict mode (unknown keywords, formats and ambiguous
+ * types are errors). A fresh Ajv per schema keeps one template's `$id` from clashing with
+ * another's. Throws Error with Ajv's message when the schema is not acceptable.
+ */
+export function compileTemplateSchema(schema: Record<string, unknown>): ValidateFunction {
+  const ajv = new Ajv2020({ strict: true, allErrors: false, formats: FORMATS });
+  return ajv.compile(schema);
+}
+
+/**
+ * Describes the first validation failure with the field's path, e.g.
+ * `fields.area.lat: must be <= 90` or `fields.area.lat: is required`.
+ */
+export function describeFieldError(error: ErrorObject | undefined): string {
+  if (!error) return 'fields: do not match the template';
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  if (error.keyword === 'required' && params.missingProperty !== undefined) {
+    return `${['fields', ...path, params.missingProperty].join('.')}: is required`;
+  }
+  if (error.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
+    return `${['fields', ...path, params.additionalProperty].join('.')}: is not a field of the template`;
+  }
+  return `${['fields', ...path].join('.')}: ${error.message ?? 'is not valid'}`;
+}
+
+/** Compiled schemas per channel and template entry hash: a hash names one exact schema. */
+const compiled = new Map<string, ValidateFunction>();
+const MAX_COMPILED = 1000;
+
+function validatorFor(channel: string, template: LoggedEntry): ValidateFunction {
+  const key = `${channel}\n${template.hash}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = compileTemplateSchema(template.body.schema as Record<string, unknown>);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+/** Same order on every node: by hybrid logical clock, then party, then seq. */
+function byClock(a: LoggedEntry, b: LoggedEntry): number {
+  if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1;
+  return a.party < b.party ? -1 : a.party > b.party ? 1 : a.seq - b.seq;
+}
+
+/**
+ * The template entries of a channel with this name and version, earliest first. Two parties'
+ * heads could publish the same version before seeing each other's; the earliest one counts.
+ */
+export async function findTemplate(
+  context: Pick<KindCheckContext, 'listByKind'>,
+  templateName: string,
+  templateVersion: number,
+): Promise<LoggedEntry | null> {
+  const matching = (await context.listByKind('template'))
+    .filter((t) => t.body.name === templateName && t.body.version === templateVersion)
+    .sort(byClock);
+  return matching[0] ?? null;
+}
+
+registerKind({
+  name: 'template',
+  authoredBy: 'principal',
+  schema: templateBody,
+  expectsReceipt: false,
+  ref: () => null,
+  summary: (body) => `template ${body.name}@${body.version}: ${body.title}`,
+  async check(context, body) {
+    if (context.actor.role !== 'head') {
+      throw new KindRuleError('forbidden', 'only the head of a member office publishes templates');
+    }
+    try {
+      compileTemplateSchema(body.schema);
+    } catch (error) {
+      throw new KindRuleError('body_invalid', `schema: ${(error as Error).message}`);
+    }
+    const existing = await findTemplate(context, body.name, body.version);
+    if (existing) {
+      throw new KindRuleError(
+        'already_exists',
+        `template ${body.name}@${body.version} is already published (${existing.id}); publish version ${body.version + 1} instead`,
+      );
+    }
+  },
+});
+
+registerKind({
+  name: 'notification',
+  authoredBy: 'principal',
+  schema: notificationBody,
+  expectsReceipt: true,
+  ref: () => null,
+  summary: (body) => `${body.template.name}@${body.template.version}: ${body.text.slice(0, 80)}`,
+  async check(context, body) {
+    const { name: templateName, version: templateVersion } = body.template;
+    const template = await findTemplate(context, templateName, templateVersion);
+    if (!template) {
+      const published = (await context.listByKind('template')).map(
+        (t) => `${String(t.body.name)}@${String(t.body.version)}`,
+      );
+      throw new KindRuleError(
+        'ref_invalid',
+        `template ${templateName}@${templateVersion} is not published in '${context.channel.id}'${
+          published.length > 0 ? ` (published: ${[...new Set(published)].join(', ')})` : ''
+        }`,
+      );
+    }
+    const validate = validatorFor(context.channel.id, template);
+    if (!validate(body.fields))
+      throw new KindRuleError('body_invalid', describeFieldError(validate.errors?.[0]));
+  },
+});

@@ -1,0 +1,168 @@
+/**
+ * What a node answers about language: the translations of one entry next to its authoritative
+ * original (each checked against the agreed glossary), and the glossary itself (terms in force
+ * and proposals waiting for parties). Reads only; writing goes through ParleyNode.postEntry so
+ * the kind rules in core/kinds/language.ts apply.
+ */
+import {
+  checkGlossary,
+  resolveGlossary,
+  type GlossaryAgreement,
+  type GlossaryProposal,
+  type GlossaryState,
+  type GlossaryWarning,
+} from '../core/glossary.js';
+import type { LoggedEntry } from '../core/kinds/registry.js';
+import type { Channel, Principal } from '../storage/storage.js';
+import { ParleyError } from './errors.js';
+import type { ParleyNode } from './parley-node.js';
+
+export interface EntryRef {
+  party: string;
+  seq: number;
+  hash: string;
+}
+
+/** The original of a translated entry: the text that counts. */
+export interface OriginalView {
+  id: string;
+  party: string;
+  seq: number;
+  hash: string;
+  kind: string;
+  author: string;
+  hlc: string;
+  lang: string;
+  text: string;
+  authoritative: true;
+}
+
+export type Translator = { type: 'person' } | { type: 'machine'; tool: string };
+
+/** One translation: never authoritative, always naming its original. */
+export interface TranslationView {
+  id: string;
+  hash: string;
+  of: EntryRef & { id: string };
+  lang: string;
+  text: string;
+  translator: Translator;
+  /** The person who signed it (for a machine translation, the person who submitted it). */
+  author: string;
+  party: string;
+  hlc: string;
+  authoritative: false;
+  /** Agreed glossary terms the original uses that this translation does not render as agreed. */
+  warnings: GlossaryWarning[];
+}
+
+export interface TranslationsView {
+  original: OriginalView;
+  translations: TranslationView[];
+}
+
+function proposalOf(entry: LoggedEntry): GlossaryProposal {
+  const body = entry.body as { term: string; renderings: Record<string, string>; note?: string };
+  return {
+    id: entry.id,
+    party: entry.party,
+    seq: entry.seq,
+    hash: entry.hash,
+    author: entry.author,
+    hlc: entry.hlc,
+    term: body.term,
+    renderings: body.renderings,
+    ...(body.note !== undefined ? { note: body.note } : {}),
+  };
+}
+
+function agreementOf(entry: LoggedEntry): GlossaryAgreement {
+  return {
+    id: entry.id,
+    party: entry.party,
+    seq: entry.seq,
+    hash: entry.hash,
+    author: entry.author,
+    hlc: entry.hlc,
+    of: entry.body.of as unknown as EntryRef,
+  };
+}
+
+async function glossaryOf(node: ParleyNode, actor: Principal, channel: Channel): Promise<GlossaryState> {
+  const log = node.kindContext(actor, channel);
+  const [proposals, agreements] = await Promise.all([
+    log.listByKind('glossary-term'),
+    log.listByKind('glossary-agree'),
+  ]);
+  return resolveGlossary(
+    proposals.map(proposalOf),
+    agreements.map(agreementOf),
+    Object.keys(channel.parties),
+  );
+}
+
+/** The channel's glossary: terms every party has agreed (the latest of each) and pending proposals. */
+export async function channelGlossary(
+  node: ParleyNode,
+  actor: Principal,
+  channelId: string,
+): Promise<GlossaryState> {
+  const channel = await node.readableChannel(actor, channelId);
+  return glossaryOf(node, actor, channel);
+}
+
+/**
+ * The translations of one entry, in storage order, each with the warnings of the glossary in
+ * force now, and the original they translate.
+ */
+export async function entryTranslations(
+  node: ParleyNode,
+  actor: Principal,
+  channelId: string,
+  party: string,
+  seq: number,
+): Promise<TranslationsView> {
+  const channel = await node.readableChannel(actor, channelId);
+  const log = node.kindContext(actor, channel);
+  const entry = await log.getEntry(party, seq);
+  if (!entry) throw new ParleyError('entry_not_found', `entry ${channel.id}/${party}/${seq} does not exist`);
+  if (entry.kind === 'translation' || typeof entry.body.text !== 'string') {
+    throw new ParleyError(
+      'ref_invalid',
+      `${entry.id} (${entry.kind}) is not an original with text; ask for the translations of the entry it refers to`,
+    );
+  }
+  const original: OriginalView = {
+    id: entry.id,
+    party: entry.party,
+    seq: entry.seq,
+    hash: entry.hash,
+    kind: entry.kind,
+    author: entry.author,
+    hlc: entry.hlc,
+    lang: entry.lang,
+    text: entry.body.text,
+    authoritative: true,
+  };
+  const { agreed } = await glossaryOf(node, actor, channel);
+  const translations = (await log.listByRef('translation', `${party}/${seq}`))
+    // Only translations of this exact original: a translation pinned to another hash is not one.
+    .filter((t) => (t.body.of as unknown as EntryRef).hash === entry.hash)
+    .map((t): TranslationView => {
+      const text = t.body.text as string;
+      return {
+        id: t.id,
+        hash: t.hash,
+        of: { id: entry.id, party: entry.party, seq: entry.seq, hash: entry.hash },
+        lang: t.lang,
+        text,
+        translator: t.body.translator as unknown as Translator,
+        author: t.author,
+        party: t.party,
+        hlc: t.hlc,
+        authoritative: false,
+        warnings: checkGlossary(original, { lang: t.lang, text }, agreed),
+      };
+    });
+  return { original, translations };
+}
