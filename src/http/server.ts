@@ -26,6 +26,7 @@ import { registerOversightRoutes } from './routes/oversight.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerStatementRoutes } from './routes/statements.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { registerWebRoutes } from './routes/web.js';
 
 export interface ServerOptions {
   /** The node-to-node API; absent, the node serves only its own users. */
@@ -128,5 +129,6 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   registerObligationRoutes(typed, node);
   registerStatementRoutes(typed, node);
   if (options.federation) registerFederationRoutes(typed, node, options.federation);
+  registerWebRoutes(typed);
   return app;
 }

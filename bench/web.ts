@@ -1,0 +1,376 @@
+/**
+ * Web app figures, measured in a real browser (Debian chromium, headless, via playwright-core)
+ * against two federated `parley serve` processes (parties WEBA and WEBB) on loopback:
+ *
+ * 1. First render of the channel list: from navigation start until the first channel card is
+ *    in the DOM (the page's own performance clock), median of `renders` loads.
+ * 2. First render of a 10,000-entry timeline (a channel of A only): from navigation start until
+ *    the first rows are in the DOM, and until every entry is loaded, median of `renders` loads.
+ * 3. Shipped JS and CSS: the sum of the gzip sizes of dist/web/assets.
+ * 4. Cross-node appearance latency: a note is accepted by A's API (the 201 arrives), then timed
+ *    until its row is in the DOM of a browser signed in to B and showing the channel (live
+ *    updates, no reload); `samples` notes one at a time, p50/p95/max.
+ *
+ * `runWebBench` is called from bench/run.ts; it tracks its processes in `cleanup`.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/auth/tokens.js';
+import { LOCAL_OPERATOR } from '../src/cli/context.js';
+import { ParleyNode } from '../src/node/parley-node.js';
+import { BENCH_PASSWORD } from './fixture.js';
+import { call, spawnUntilReady } from './http-bench.js';
+import { row, type Section } from './report.js';
+import { type Cleanup, median, progress, quantile, sleep } from './util.js';
+
+const HOST = '127.0.0.1';
+const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+const NODE_ENV = { PARLEY_REPLICATION_POLL_MS: '200', PARLEY_RETRY_MAX_MS: '500' };
+const execFileAsync = promisify(execFile);
+
+export interface WebBenchOptions {
+  root: string;
+  /** Cross-node samples (default 30). */
+  samples?: number;
+  /** Entries in the timeline whose first render is timed (default 10,000). */
+  timelineEntries?: number;
+  /** Page loads per render figure (default 5). */
+  renders?: number;
+}
+
+export interface WebBenchResult {
+  channelListMs: number;
+  timelineEntries: number;
+  timelineFirstRowsMs: number;
+  timelineAllLoadedMs: number;
+  jsGzipBytes: number;
+  cssGzipBytes: number;
+  assetsGzipBytes: number;
+  crossNode: { samples: number; p50: number; p95: number; max: number };
+}
+
+interface Side {
+  party: string;
+  office: string;
+  dataDir: string;
+  fingerprint: string;
+  token: string;
+  adminToken: string;
+  port: number;
+  url: string;
+}
+
+async function prepare(cleanup: Cleanup, party: string): Promise<Side> {
+  const office = `${party.toLowerCase()}-ops`;
+  const dataDir = join(cleanup.tempDir(`web-${party.toLowerCase()}`), 'node');
+  const node = await ParleyNode.init({
+    dataDir,
+    party,
+    partyName: `Bench party ${party}`,
+    adminId: 'admin',
+    adminPassword: BENCH_PASSWORD,
+  });
+  try {
+    await node.addOffice(LOCAL_OPERATOR, { id: office, name: 'Operations' });
+    await node.addPrincipal(LOCAL_OPERATOR, {
+      id: 'duty',
+      office,
+      role: 'duty-officer',
+      title: 'Duty officer',
+      password: BENCH_PASSWORD,
+    });
+    const tokens: string[] = [];
+    for (const id of ['duty', 'admin']) {
+      const secret = newSecret(API_TOKEN_PREFIX);
+      await node.storage.createApiToken({
+        tokenHash: hashSecret(secret),
+        principal: id,
+        label: 'bench',
+        createdAt: Date.now(),
+      });
+      tokens.push(secret);
+    }
+    return {
+      party,
+      office,
+      dataDir,
+      fingerprint: node.fingerprint,
+      token: tokens[0]!,
+      adminToken: tokens[1]!,
+      port: 0,
+      url: '',
+    };
+  } finally {
+    await node.close();
+  }
+}
+
+async function serve(cleanup: Cleanup, root: string, side: Side): Promise<void> {
+  const args = [join(root, 'bin/parley.js'), 'serve', '--data-dir', side.dataDir, '--host', HOST];
+  const server = await spawnUntilReady(
+    cleanup,
+    [...args, '--port', '0', '--log-level', 'error'],
+    /^parley: listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    20_000,
+    NODE_ENV,
+  );
+  side.port = Number(server.captured);
+  side.url = `http://${HOST}:${side.port}`;
+}
+
+async function json<T>(side: Side, token: string, method: string, path: string, body?: unknown) {
+  const answer = await call(side.port, method, path, { token, body });
+  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body}`);
+  return (answer.body ? JSON.parse(answer.body) : null) as T;
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`web bench: timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Appends `count` notes to `channel` on `side` with 32 concurrent clients. */
+async function fill(side: Side, channel: string, count: number): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = (next += 1);
+      const precedence = i % 100 === 0 ? 'FLASH' : i % 10 === 0 ? 'PRIORITY' : 'ROUTINE';
+      await json(side, side.token, 'POST', `/api/v1/channels/${channel}/entries`, {
+        kind: 'note',
+        precedence,
+        body: { subject: `Report ${i}`, text: `Routine situation report number ${i}: nothing to add.` },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
+async function signIn(page: Page, side: Side): Promise<void> {
+  await page.goto(`${side.url}/app/channels`);
+  await page.getByLabel('User id').fill('duty');
+  await page.getByLabel('Password', { exact: true }).fill(BENCH_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.topbar').waitFor({ timeout: 15_000 });
+}
+
+/** Milliseconds from navigation start of `url` until `selector` is in the DOM. */
+async function timeToSelector(page: Page, url: string, selector: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForSelector(selector, { timeout: 60_000 });
+  return page.evaluate<number>('performance.now()');
+}
+
+export function gzipSizes(webDir: string): { js: number; css: number; total: number } {
+  const sizes = { js: 0, css: 0, total: 0 };
+  const assets = join(webDir, 'assets');
+  for (const name of readdirSync(assets)) {
+    const size = gzipSync(readFileSync(join(assets, name)), { level: 9 }).length;
+    if (name.endsWith('.js')) sizes.js += size;
+    if (name.endsWith('.css')) sizes.css += size;
+    sizes.total += size;
+  }
+  sizes.total += gzipSync(readFileSync(join(webDir, 'index.html')), { level: 9 }).length;
+  return sizes;
+}
+
+export async function runWebBench(cleanup: Cleanup, options: WebBenchOptions): Promise<WebBenchResult> {
+  const samples = options.samples ?? 30;
+  const entries = options.timelineEntries ?? 10_000;
+  const renders = options.renders ?? 5;
+  const sizes = gzipSizes(join(options.root, 'dist/web'));
+  progress(
+    `web: shipped assets ${(sizes.total / 1024).toFixed(1)} KiB gzip (JS ${(sizes.js / 1024).toFixed(1)})`,
+  );
+
+  const a = await prepare(cleanup, 'WEBA');
+  const b = await prepare(cleanup, 'WEBB');
+  await Promise.all([serve(cleanup, options.root, a), serve(cleanup, options.root, b)]);
+  for (const [self, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    await execFileAsync(process.execPath, [
+      join(options.root, 'bin/parley.js'),
+      'peer',
+      'add',
+      other.url,
+      '--party',
+      other.party,
+      '--fingerprint',
+      other.fingerprint,
+      '--data-dir',
+      self.dataDir,
+    ]);
+  }
+  await json(a, a.adminToken, 'POST', '/api/v1/channels', {
+    id: 'live',
+    name: 'Live channel',
+    offices: [a.office],
+    peers: { [b.party]: [b.office] },
+    languages: ['en', 'ru'],
+  });
+  await json(a, a.adminToken, 'POST', '/api/v1/channels', {
+    id: 'bulk',
+    name: 'Bulk channel',
+    offices: [a.office],
+    languages: ['en'],
+  });
+  await until(
+    async () => (await call(b.port, 'GET', '/api/v1/channels/live', { token: b.adminToken })).status === 200,
+    'the proposal at B',
+  );
+  await json(b, b.adminToken, 'POST', '/api/v1/channels/live/accept');
+  await until(
+    async () =>
+      (await json<{ state: string }>(a, a.adminToken, 'GET', '/api/v1/channels/live')).state === 'active',
+    'the channel to be active at A',
+  );
+  progress(`web: writing ${entries} notes into a channel of A`);
+  await fill(a, 'bulk', entries);
+
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const pageA = await context.newPage();
+    await signIn(pageA, a);
+    const listTimes: number[] = [];
+    const firstRows: number[] = [];
+    const allLoaded: number[] = [];
+    for (let i = 0; i < renders; i += 1) {
+      listTimes.push(await timeToSelector(pageA, `${a.url}/app/channels`, '.channel-card'));
+      firstRows.push(await timeToSelector(pageA, `${a.url}/app/channels/bulk`, '.entry-row'));
+      await pageA.locator('.live-indicator.on').waitFor({ timeout: 60_000 });
+      allLoaded.push(await pageA.evaluate<number>('performance.now()'));
+    }
+    progress(
+      `web: channel list ${median(listTimes).toFixed(0)} ms; ${entries}-entry timeline first rows ${median(firstRows).toFixed(0)} ms, all loaded ${median(allLoaded).toFixed(0)} ms`,
+    );
+
+    const contextB = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const pageB = await contextB.newPage();
+    await signIn(pageB, b);
+    await pageB.goto(`${b.url}/app/channels/live`);
+    await pageB.locator('.live-indicator.on').waitFor({ timeout: 20_000 });
+    await pageB.evaluate(`(() => {
+      window.__seen = {};
+      new MutationObserver((records) => {
+        const at = performance.timeOrigin + performance.now();
+        for (const record of records)
+          for (const node of record.addedNodes) {
+            const row = node.querySelector ? node.querySelector('.entry-row[data-entry]') : null;
+            if (row && !window.__seen[row.dataset.entry]) window.__seen[row.dataset.entry] = at;
+          }
+      }).observe(document.body, { childList: true, subtree: true });
+    })()`);
+    progress(`web: ${samples} notes on A, each timed until visible in a browser on B`);
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i += 1) {
+      const entry = await json<{ id: string }>(a, a.token, 'POST', '/api/v1/channels/live/entries', {
+        kind: 'note',
+        precedence: 'FLASH',
+        body: { text: `Latency probe ${i}` },
+      });
+      const acceptedAt = performance.timeOrigin + performance.now();
+      const key = JSON.stringify(entry.id);
+      // The observer in the page took the time; polling only waits for it (evaluate bypasses the CSP).
+      let seenAt: number | null = null;
+      const deadline = performance.now() + 20_000;
+      while (seenAt === null) {
+        seenAt = await pageB.evaluate<number | null>(`window.__seen[${key}] ?? null`);
+        if (seenAt === null && performance.now() > deadline)
+          throw new Error(`${entry.id} never appeared on B`);
+        if (seenAt === null) await sleep(5);
+      }
+      latencies.push(seenAt - acceptedAt);
+      await sleep(50);
+    }
+    latencies.sort((x, y) => x - y);
+    const crossNode = {
+      samples: latencies.length,
+      p50: quantile(latencies, 0.5),
+      p95: quantile(latencies, 0.95),
+      max: latencies.at(-1) ?? Number.NaN,
+    };
+    progress(
+      `web: A API -> visible on B p50 ${crossNode.p50.toFixed(1)} ms, p95 ${crossNode.p95.toFixed(1)} ms`,
+    );
+    return {
+      channelListMs: median(listTimes),
+      timelineEntries: entries,
+      timelineFirstRowsMs: median(firstRows),
+      timelineAllLoadedMs: median(allLoaded),
+      jsGzipBytes: sizes.js,
+      cssGzipBytes: sizes.css,
+      assetsGzipBytes: sizes.total,
+      crossNode,
+    };
+  } finally {
+    await browser?.close();
+  }
+}
+
+/** The web app's rows for the bench table. */
+export function webSection(result: WebBenchResult): Section {
+  return {
+    heading: 'Web app: headless chromium on loopback',
+    notes: [
+      'render times: navigation start until the first rows are in the DOM (page clock), median of 5 loads',
+      `cross-node: note accepted by A's API (201) until its row is in the DOM of a browser on B (${result.crossNode.samples} samples)`,
+    ],
+    rows: [
+      row('web: channel list first render', result.channelListMs, 'ms'),
+      row(`web: ${result.timelineEntries}-entry timeline first rows`, result.timelineFirstRowsMs, 'ms'),
+      row(`web: ${result.timelineEntries}-entry timeline fully loaded`, result.timelineAllLoadedMs, 'ms'),
+      row('web: shipped JS, gzip', result.jsGzipBytes / 1024, 'KiB', {
+        decimals: 1,
+        target: '< 300 KiB (all assets)',
+        pass: result.assetsGzipBytes < 300 * 1024,
+      }),
+      row('web: all shipped assets, gzip', result.assetsGzipBytes / 1024, 'KiB', { decimals: 1 }),
+      row('web: A API -> visible in browser on B, p50', result.crossNode.p50, 'ms', { decimals: 1 }),
+      row('web: A API -> visible in browser on B, p95', result.crossNode.p95, 'ms', { decimals: 1 }),
+    ],
+  };
+}
+
+/** `node dist/bench/web.js` runs this phase alone. */
+if (process.argv[1]?.endsWith('bench/web.js') || process.argv[1]?.endsWith('bench/web.ts')) {
+  const { Cleanup: CleanupClass, projectRoot } = await import('./util.js');
+  const { tmpdir } = await import('node:os');
+  const { renderSections } = await import('./report.js');
+  const cleanup = new CleanupClass(process.env.BENCH_DIR ?? tmpdir());
+  process.on('exit', () => cleanup.runSync());
+  try {
+    const result = await runWebBench(cleanup, {
+      root: projectRoot(),
+      samples: Number(process.env.BENCH_WEB_SAMPLES ?? 30),
+    });
+    process.stdout.write(`${renderSections([webSection(result)])}\n${JSON.stringify(result, null, 2)}\n`);
+  } catch (error) {
+    progress(`web: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  } finally {
+    cleanup.runSync();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A real browser for the web app's tests and bench: Debian's chromium driven by playwright-core,
+ * headless, bound to loopback traffic only. Where chromium is missing the browser tests are
+ * skipped on a developer machine but fail under CI=true (.ci/run installs it).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PASSWORD, PROJECT_ROOT } from './node-process.js';
+
+export const CHROMIUM_PATH = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'test-artifacts/screenshots');
+export const WEB_INDEX = join(PROJECT_ROOT, 'dist/web/index.html');
+
+/** Browser tests run where chromium exists, and always under CI (where its absence fails them). */
+export const runBrowserTests = existsSync(CHROMIUM_PATH) || process.env.CI === 'true';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  }
+  if (!existsSync(WEB_INDEX)) {
+    throw new Error(`${WEB_INDEX} is missing: run \`npm run build\` (it builds the web app) first`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Saves a full-page PNG under test-artifacts/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/** Opens the node's web app and signs in through the login form. */
+export async function signIn(page: Page, baseUrl: string, user: string, password = PASSWORD): Promise<void> {
+  await page.goto(`${baseUrl}/app/channels`);
+  await page.getByLabel(/User id|Пользователь/).fill(user);
+  await page.getByLabel(/^(Password|Пароль)$/).fill(password);
+  await page.getByRole('button', { name: /Sign in|Войти/ }).click();
+  await page.locator('.topbar').waitFor({ timeout: 15_000 });
+}

@@ -1,0 +1,129 @@
+/**
+ * Channels this person may read: parties, state (with a pending change: who, why, who is still
+ * to agree), the health of the links to the other parties' nodes, and how many entries await
+ * this person's receipt.
+ */
+import { useEffect } from 'preact/hooks';
+import { api, type Channel, type ChannelStatus, type Me, type Peer } from '../api';
+import { LinkBadge } from '../components/link-badge';
+import { StateBadge } from '../components/state-badge';
+import { EmptyState, ErrorBox, Loading } from '../components/status';
+import { formatTime, t } from '../i18n';
+import { onLinkClick, routePath } from '../router';
+import { useAsync } from '../use-async';
+
+const REFRESH_MS = 15_000;
+
+interface Overview {
+  channels: Channel[];
+  states: Map<string, ChannelStatus>;
+  peers: Map<string, Peer>;
+  inbox: Map<string, number>;
+}
+
+async function loadOverview(): Promise<Overview> {
+  const [channels, peers, inbox] = await Promise.all([api.channels(), api.peers(), api.inbox(1000)]);
+  const states = await Promise.all(
+    channels.map(async (c) => [c.id, await api.channelState(c.id).catch(() => null)] as const),
+  );
+  const counts = new Map<string, number>();
+  for (const entry of inbox.entries) counts.set(entry.channel, (counts.get(entry.channel) ?? 0) + 1);
+  return {
+    channels,
+    states: new Map(states.filter((s): s is [string, ChannelStatus] => s[1] !== null)),
+    peers: new Map(peers.map((p) => [p.party, p])),
+    inbox: counts,
+  };
+}
+
+export function ChannelListScreen({ me }: { me: Me }) {
+  const overview = useAsync(loadOverview, []);
+  useEffect(() => {
+    const timer = setInterval(overview.reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [overview.reload]);
+
+  return (
+    <section aria-labelledby="channels-title">
+      <h1 id="channels-title">{t('channelsTitle')}</h1>
+      {overview.error ? <ErrorBox error={overview.error} onRetry={overview.reload} /> : null}
+      {!overview.data && overview.loading && <Loading />}
+      {overview.data && overview.data.channels.length === 0 && <EmptyState>{t('channelsEmpty')}</EmptyState>}
+      {overview.data && overview.data.channels.length > 0 && (
+        <ul class="channel-list" aria-label={t('channelsTitle')}>
+          {overview.data.channels.map((channel) => (
+            <ChannelCard key={channel.id} channel={channel} overview={overview.data!} me={me} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ChannelCard({ channel, overview, me }: { channel: Channel; overview: Overview; me: Me }) {
+  const status = overview.states.get(channel.id);
+  const state = status?.state ?? channel.state;
+  const parties = Object.keys(channel.parties);
+  const observerParties = Object.keys(channel.observers);
+  const others = [...new Set([...parties, ...observerParties])].filter((p) => p !== me.node.party);
+  const unread = overview.inbox.get(channel.id) ?? 0;
+  const route = { screen: 'timeline', channel: channel.id } as const;
+  return (
+    <li class="card channel-card" data-channel={channel.id}>
+      <div class="channel-head">
+        <h2>
+          <a href={routePath(route)} onClick={(e) => onLinkClick(e, route)}>
+            {channel.name}
+          </a>{' '}
+          <span class="muted mono">{channel.id}</span>
+        </h2>
+        <StateBadge state={state} />
+        {unread > 0 && (
+          <span class="badge unread" aria-label={`${unread} ${t('colInbox')}`}>
+            {unread} {t('unread')}
+          </span>
+        )}
+      </div>
+      <dl class="facts">
+        <div>
+          <dt>{t('colParties')}</dt>
+          <dd>
+            {parties.map((p) => `${p} (${channel.parties[p]!.join(', ')})`).join(' · ')}
+            {observerParties.length > 0 && (
+              <span class="muted">
+                {' '}
+                · {t('observers')}:{' '}
+                {observerParties.map((p) => `${p} (${channel.observers[p]!.join(', ')})`).join(', ')}
+              </span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('colLinks')}</dt>
+          <dd class="links">
+            {others.length === 0 && <span class="muted">{t('noPeerLink')}</span>}
+            {others.map((party) => {
+              const peer = overview.peers.get(party);
+              return <LinkBadge key={party} peer={peer ?? { party, status: 'unknown', since: 0 }} />;
+            })}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('colInbox')}</dt>
+          <dd>{unread}</dd>
+        </div>
+        {status?.change && (
+          <div class="change">
+            <dt>{status.change.change}</dt>
+            <dd>
+              {t('changeBy')} {status.change.by} ({status.change.party}), {formatTime(status.change.at)} —{' '}
+              {t('reason')}: “{status.change.reason}”
+              {status.change.waitingFor.length > 0 &&
+                ` — ${t('waitingFor')}: ${status.change.waitingFor.join(', ')}`}
+            </dd>
+          </div>
+        )}
+      </dl>
+    </li>
+  );
+}
