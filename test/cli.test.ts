@@ -5,6 +5,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { databasePath } from '../src/node/data-dir.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { runCli, startServe, tempDir, type ServeProcess } from './support/node-process.js';
 
 const dataDir = join(tempDir(), 'node');
@@ -204,11 +206,29 @@ describe('parley CLI', () => {
     expect(result.stderr).toContain('chmod 600');
   });
 
-  it('runs the demo end to end', () => {
-    const result = runCli(['demo', '--data-dir', join(tempDir(), 'demo'), '--port', '0', '--smoke']);
+  it('runs the demo end to end, with the scenario written as real workflow entries', async () => {
+    const dir = join(tempDir(), 'demo');
+    const result = runCli(['demo', '--data-dir', dir, '--port', '0', '--smoke']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Parley demo node for RU');
     expect(result.stdout).toMatch(/demo smoke check passed: \d+ entries verified on 3 nodes/);
     expect(result.stdout).toContain('Parley demo node for US');
+    // The US copy holds the whole exchange, both parties' entries.
+    const storage = SqliteStorage.open(databasePath(join(dir, 'US')), { readonly: true });
+    try {
+      const count = async (channel: string, kind: string) =>
+        (await storage.listByKind(channel, kind, 1000)).length;
+      expect(await count('intelligence', 'template')).toBe(1);
+      expect(await count('intelligence', 'notification')).toBe(1);
+      expect(await count('intelligence', 'translation')).toBe(1);
+      expect(await count('intelligence', 'readback-review')).toBe(1);
+      expect(await count('intelligence', 'clarification-request')).toBe(1);
+      expect(await count('intelligence', 'clarification')).toBe(1);
+      expect(await count('ukraine-settlement', 'statement-draft')).toBe(2);
+      expect(await count('ukraine-settlement', 'statement-approve')).toBe(2);
+      expect(await count('ukraine-settlement', 'statement-release')).toBe(1);
+    } finally {
+      await storage.close();
+    }
   });
 });

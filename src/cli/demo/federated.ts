@@ -423,10 +423,17 @@ export async function runDemo(options: DemoOptions): Promise<void> {
           `  ${channel.id.padEnd(20)} ${String(entries).padStart(4)} signed entries, identical on ${where.join(', ')}`,
       ),
       '',
+      `In a browser: ${nodes.RU!.url}/ (RU) and ${nodes.US!.url}/ (US); sign in as ${TRY_AS.RU!} / ${TRY_AS.US!} with the password above.`,
+      '',
       'Try it (in another terminal, from this folder), e.g. as the US intelligence head:',
       `  export PARLEY_URL=${nodes.US!.url} PARLEY_TOKEN=${setup.US!.tokens[TRY_AS.US!]}`,
       `  ${cliCommand} log intelligence`,
       `  ${cliCommand} inbox`,
+      `  ${cliCommand} inbox --owing             # what US owes, soonest deadline first`,
+      ...(flash
+        ? [`  ${cliCommand} status ${flash.id}   # delivery, read-back, clarification, deadlines`]
+        : []),
+      `  ${cliCommand} clarify list intelligence --all`,
       `  ${cliCommand} send intelligence "Test of the line" --precedence PRIORITY --lang en`,
       ...(flash ? [`  ${cliCommand} ack ${flash.id} --level read`] : []),
       `  ${cliCommand} peer status`,

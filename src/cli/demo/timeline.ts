@@ -1,11 +1,14 @@
 /**
  * Plays the scenario's timeline against the running demo nodes: every step is written by its
- * author through the API of the author's own party's node. Kinds the node does not have yet
- * (briefing, readout, invitation, commitment, notification, clarification, statement, public
- * statement) are written as `note` entries with a subject saying what they are, keeping their
- * precedence and language; the `understood` receipt with read-back is a real receipt
- * (POST …/receipts). After each step the demo waits until every other node that holds the channel
- * has the entry, so the next step (often by the other party) follows it everywhere.
+ * author through the API of the author's own party's node. The FLASH notification is a real
+ * `notification` filled in against a published template, with the translator's `translation`;
+ * the `understood` receipt carries a read-back of the text and of the structured fields, which
+ * the sender confirms; the clarification request points at an exact passage of the original;
+ * the joint statement is drafted with a bracket, resolved, approved by both on the same text
+ * hash and released. Kinds the node does not have yet (briefing, readout, invitation,
+ * commitment, public statement) are written as `note` entries with a subject saying what they
+ * are. After each step the demo waits until every other node that holds the channel has the
+ * entry, so the next step (often by the other party) follows it everywhere.
  */
 import { createHash } from 'node:crypto';
 import type { Precedence } from '../../core/entry.js';
@@ -38,6 +41,28 @@ interface Note {
   precedence?: Precedence;
   lang?: string;
 }
+
+const refOf = (entry: Posted) => ({ party: entry.party, seq: entry.seq, hash: entry.hash });
+
+/** The template of the scenario's notifications (exercise, launch or incident notices). */
+const INCIDENT_TEMPLATE = (name: string) => ({
+  name,
+  version: 1,
+  title: 'Incident or exercise notice',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind', 'area', 'from', 'to'],
+    properties: {
+      kind: { type: 'string', enum: ['exercise', 'launch', 'incident'] },
+      area: { type: 'string', minLength: 1, maxLength: 500 },
+      boundary: { type: 'string', maxLength: 2000 },
+      from: { type: 'string', format: 'date' },
+      to: { type: 'string', format: 'date' },
+      directedAt: { type: 'string', maxLength: 200 },
+    },
+  },
+});
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -95,6 +120,91 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
     posted.push(result);
     await replicated(result);
     return result;
+  };
+
+  const track = async (label: string, channel: string, entry: Omit<Posted, 'label' | 'channel'>) => {
+    const result: Posted = { ...entry, label, channel };
+    posted.push(result);
+    await replicated(result);
+    return result;
+  };
+
+  /** Appends an entry of any kind as `by`, through the API of `by`'s node. */
+  const postKind = async (
+    item: TimelineItem,
+    by: string,
+    kind: string,
+    body: Record<string, unknown>,
+    label: string = kind,
+    envelope: { precedence?: Precedence; lang?: string } = {},
+  ): Promise<Posted> => {
+    const entry = await ctx.api<Posted>(
+      index.partyOf(by),
+      by,
+      'POST',
+      `/api/v1/channels/${item.channel}/entries`,
+      {
+        kind,
+        precedence: envelope.precedence ?? 'ROUTINE',
+        ...(envelope.lang ? { lang: envelope.lang } : {}),
+        body,
+      },
+    );
+    return track(label, item.channel, entry);
+  };
+
+  let flashText = '';
+  let flashBy = '';
+  /**
+   * The FLASH notification: its template published first, the notification filled in against
+   * it (structured fields plus the text as written), and the translator's signed translation.
+   */
+  const notify = async (
+    item: TimelineItem,
+    step: string,
+    precedence: Precedence | undefined,
+    lang: string | undefined,
+    text: string,
+  ): Promise<Posted> => {
+    const name = str(item.template) || 'incident-notice';
+    await postKind(item, item.by, 'template', INCIDENT_TEMPLATE(name), 'template');
+    const entry = await postKind(
+      item,
+      item.by,
+      'notification',
+      {
+        template: { name, version: 1 },
+        fields: {
+          kind: 'exercise',
+          area: 'The specified exercise area',
+          boundary: '54.4N 19.6E – 55.3N 19.6E – 55.3N 22.8E – 54.4N 22.8E',
+          from: '2026-02-21',
+          to: '2026-02-23',
+          directedAt: 'none',
+        },
+        text,
+      },
+      'flash',
+      { ...(precedence ? { precedence } : {}), ...(lang ? { lang } : {}) },
+    );
+    flashText = text;
+    flashBy = item.by;
+    ctx.progress(
+      `${step} ${item.channel}: notification by ${item.by} (${entry.id}, ${precedence ?? 'ROUTINE'})`,
+    );
+    const translation = item.translation as { by: string; lang: string; text: string } | undefined;
+    if (translation) {
+      const translated = await postKind(
+        item,
+        translation.by,
+        'translation',
+        { of: refOf(entry), text: translation.text, translator: { type: 'person' } },
+        'translation',
+        { ...(precedence ? { precedence } : {}), lang: translation.lang },
+      );
+      ctx.progress(`${step} ${item.channel}: translation by ${translation.by} (${translated.id})`);
+    }
+    return entry;
   };
 
   for (const [i, item] of timeline.entries()) {
@@ -157,34 +267,14 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
         break;
       }
       case 'notification/': {
-        entry = await post(item, item.by, {
-          label: 'flash',
-          subject: `Notification (${str(item.template) || 'notice'})`,
-          text,
-          precedence,
-          lang,
-        });
-        ctx.progress(
-          `${step} ${item.channel}: notification by ${item.by} (${entry.id}, ${precedence ?? 'ROUTINE'})`,
-        );
-        const translation = item.translation as { by: string; lang: string; text: string } | undefined;
-        if (translation) {
-          const translated = await post(item, translation.by, {
-            label: 'translation',
-            subject: `Translation (${translation.lang}) of ${entry.id}`,
-            text: translation.text,
-            precedence,
-            lang: translation.lang,
-          });
-          ctx.progress(`${step} ${item.channel}: translation by ${translation.by} (${translated.id})`);
-        }
+        entry = await notify(item, step, precedence, lang, text);
         continue;
       }
       case 'receipt/': {
         const flash = last('flash');
         if (!flash) continue;
         const party = index.partyOf(item.by);
-        const receipt = await ctx.api<{ id: string; party: string; seq: number; hash: string }>(
+        const receipt = await ctx.api<Posted>(
           party,
           item.by,
           'POST',
@@ -192,59 +282,76 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
           {
             level: str(item.level) || 'understood',
             ...(item.readBack ? { readBack: str(item.readBack) } : {}),
+            // The structured fields read back one by one, compared automatically.
+            readBackFields: { kind: 'exercise', from: '2026-02-21', to: '2026-02-23' },
             // The read-back is in the reader's own language.
             lang: 'en',
           },
         );
-        entry = { label: 'receipt', channel: flash.channel, ...receipt };
-        posted.push(entry);
-        await replicated(entry);
+        entry = await track('receipt', flash.channel, receipt);
         ctx.progress(
           `${step} ${item.channel}: ${str(item.level)} receipt with read-back by ${item.by} on ${flash.id} (${entry.id})`,
         );
+        // The sender checks the read-back against what was meant, and confirms it.
+        const review = await postKind(item, flashBy, 'readback-review', {
+          of: refOf(entry),
+          outcome: 'confirmed',
+        });
+        ctx.progress(`${step} ${item.channel}: read-back confirmed by the sender (${review.id})`);
         continue;
       }
-      case 'clarification-request/':
-        entry = await post(item, item.by, {
-          label: 'clarification-request',
-          subject: `Clarification request on ${ref('flash')}: “${str(item.passage)}”`,
-          text: `Passage: “${str(item.passage)}”\nQuestion: ${str(item.question)}`,
+      case 'clarification-request/': {
+        const flash = last('flash')!;
+        const original = flashText;
+        // The scenario quotes the passage as the reader saw it in the English translation; the
+        // request points at the same passage in the authoritative original.
+        const quote = original.includes(str(item.passage)) ? str(item.passage) : 'в указанном районе';
+        const start = original.indexOf(quote);
+        entry = await postKind(item, item.by, 'clarification-request', {
+          of: refOf(flash),
+          passage: { start, end: start + quote.length, quote },
+          question: str(item.question),
         });
         break;
+      }
       case 'clarification/':
-        entry = await post(item, item.by, {
-          label: 'clarification',
-          subject: `Clarification (answers ${ref('clarification-request')})`,
+        entry = await postKind(item, item.by, 'clarification', {
+          of: refOf(last('clarification-request')!),
           text,
         });
         break;
       case 'statement/draft':
-        entry = await post(item, item.by, {
-          label: 'statement-draft',
-          subject: 'Joint statement: draft with one disputed (bracketed) passage',
+        entry = await postKind(item, item.by, 'statement-draft', {
+          statement: 'joint-statement',
+          title: 'Joint statement on a negotiated settlement',
           text,
         });
         break;
       case 'statement/resolve':
+        entry = await postKind(
+          item,
+          item.by,
+          'statement-draft',
+          {
+            statement: 'joint-statement',
+            title: 'Joint statement on a negotiated settlement',
+            text,
+            revises: refOf(last('statement-draft')!),
+          },
+          'statement-resolved',
+        );
         resolvedText = text;
-        entry = await post(item, item.by, {
-          label: 'statement-resolved',
-          subject: `Joint statement: bracket of ${ref('statement-draft')} resolved`,
-          text: `${text}\nText hash: sha256:${sha256(text)}`,
-        });
         break;
       case 'statement/approve':
-        entry = await post(item, item.by, {
-          label: 'statement-approve',
-          subject: `Joint statement approved by ${index.partyOf(item.by)}`,
-          text: `Approves the text of ${ref('statement-resolved')}, sha256:${sha256(resolvedText)}.`,
+        entry = await postKind(item, item.by, 'statement-approve', {
+          of: refOf(last('statement-resolved')!),
+          textHash: sha256(resolvedText),
         });
         break;
       case 'statement/release':
-        entry = await post(item, item.by, {
-          label: 'statement-release',
-          subject: 'Joint statement released',
-          text: `Released as approved by both parties on the same text, sha256:${sha256(resolvedText)}.`,
+        entry = await postKind(item, item.by, 'statement-release', {
+          of: refOf(last('statement-resolved')!),
+          textHash: sha256(resolvedText),
         });
         break;
       case 'public-statement/': {

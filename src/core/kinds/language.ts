@@ -5,16 +5,9 @@
  * other party's signed agreement to that exact proposal). Importing this module registers them.
  */
 import { z } from 'zod';
-import { ID_PATTERN, LANGUAGE_PATTERN, MAX_TEXT, PARTY_PATTERN } from './builtin.js';
+import { ID_PATTERN, LANGUAGE_PATTERN, MAX_TEXT } from './builtin.js';
 import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from './registry.js';
-
-const HEX_HASH = /^[0-9a-f]{64}$/;
-
-const entryRef = z.strictObject({
-  party: z.string().regex(PARTY_PATTERN, 'must be an upper-case party id such as RU'),
-  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  hash: z.string().regex(HEX_HASH, 'must be a SHA-256 hex hash'),
-});
+import { entryRef } from './workflow.js';
 
 /** Who produced the text: a person, or a machine tool named with its version. */
 export const translatorSchema = z.discriminatedUnion('type', [
