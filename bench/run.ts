@@ -41,6 +41,7 @@ import {
   sleep,
   type BenchSettings,
 } from './util.js';
+import { runWebBench, webSection, type WebBenchResult } from './web.js';
 import { runXmppAnchor, xmppSection, type XmppAnchorResult } from './xmpp-anchor.js';
 
 const TARGETS = {
@@ -246,6 +247,16 @@ async function bench(
     progress('cross-node: skipped (BENCH_CROSS_NODE=0)');
   }
 
+  // 6b. The web console in headless chromium: first renders, shipped size, cross-node appearance.
+  let web: WebBenchResult | null = null;
+  if (process.env.BENCH_WEB !== '0') {
+    armDeadline(180, 'the web phase');
+    progress('web: two nodes and headless chromium (BENCH_WEB=0 skips)');
+    web = await runWebBench(cleanup, { root });
+  } else {
+    progress('web: skipped (BENCH_WEB=0)');
+  }
+
   // The machine may be shared: measure the raw rates again and compare with the node figures
   // against the better of the two measurements (the conservative choice).
   progress('baseline: Ed25519 sign and verify again, to see drift over the run');
@@ -354,6 +365,7 @@ async function bench(
       rows: crossRows,
     });
   }
+  if (web) sections.push(webSection(web));
   if (xmpp) sections.push(xmppSection(xmpp));
   const table = renderSections(sections);
   process.stdout.write(
@@ -375,11 +387,12 @@ async function bench(
     crossNode: crossNode
       ? { rows: crossRows.map(({ decimals: _decimals, ...r }) => r), details: crossNode }
       : null,
+    web,
     reference: xmpp
       ? {
-          heading: sections[1]?.heading,
-          notes: sections[1]?.notes,
-          rows: (sections[1]?.rows ?? []).map(({ decimals: _decimals, ...r }) => r),
+          heading: sections.at(-1)?.heading,
+          notes: sections.at(-1)?.notes,
+          rows: (sections.at(-1)?.rows ?? []).map(({ decimals: _decimals, ...r }) => r),
           sideBySide: { parley: parleyCrossNode, table: renderSideBySide(parleyCrossNode, xmpp).split('\n') },
         }
       : null,
