@@ -701,3 +701,66 @@ describe('a joint statement', () => {
     expect(released.approvals.map((a) => a.party).sort()).toEqual(['RU', 'US']);
   });
 });
+
+describe('a charter amendment', () => {
+  it('changes languages and deadlines only once every party has signed it', async () => {
+    const proposal = await post(ru, 'ru-head', 'channel-change', {
+      change: 'amend',
+      reason: 'French added for the observer; faster FLASH answers',
+      charter: {
+        languages: ['ru', 'en', 'fr'],
+        objectives: { FLASH: { deliveryMinutes: 1, responseMinutes: 5 } },
+      },
+    });
+    // One party alone changes nothing: not on its own node, not on the other.
+    const objectives = async (node: InProcessParty) =>
+      (
+        await api<Record<string, { responseMinutes: number }>>(
+          node,
+          head(node),
+          'GET',
+          '/api/v1/channels/intel/objectives',
+        )
+      ).body.FLASH!.responseMinutes;
+    expect(await objectives(ru)).toBe(10);
+    await refused(
+      ru,
+      () =>
+        api(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'note',
+          lang: 'fr',
+          body: { text: 'Bonjour' },
+        }),
+      400,
+      'language_invalid',
+    );
+    // Only heads agree, and never to their own party's proposal.
+    await refused(
+      ru,
+      () =>
+        api(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'channel-change-agree',
+          body: { of: ref(proposal) },
+        }),
+      400,
+      'ref_invalid',
+    );
+    await arrived(us, proposal);
+    const state = await api<{ amendments: Array<{ id: string; waitingFor: string[] }> }>(
+      us,
+      'us-head',
+      'GET',
+      '/api/v1/channels/intel/state',
+    );
+    expect(state.body.amendments).toEqual([expect.objectContaining({ id: proposal.id, waitingFor: ['US'] })]);
+    const agreement = await post(us, 'us-head', 'channel-change-agree', { of: ref(proposal) });
+    expect(await objectives(us)).toBe(5);
+    await arrived(ru, agreement);
+    await eventually(async () => (await objectives(ru)) === 5, 10_000, 'amendment in effect at RU');
+    const french = await post(ru, 'ru-head', 'note', { text: 'Bonjour' }, { lang: 'fr' });
+    await arrived(us, french);
+    expect(
+      (await api<{ languages: string[] }>(us, 'admin', 'GET', '/api/v1/channels/intel')).body.languages,
+    ).toEqual(['ru', 'en', 'fr']);
+  });
+});

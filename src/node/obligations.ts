@@ -49,8 +49,7 @@ function itemKinds(): string[] {
 }
 
 export async function objectivesFor(node: ParleyNode, channel: Channel): Promise<Objectives> {
-  const charter = await node.findCharter(channel);
-  return objectivesOf(charter ? toLogged(charter).body.objectives : undefined);
+  return objectivesOf((await node.effectiveCharter(channel)).objectives);
 }
 
 /** Reads the parts of a channel's log that deadlines depend on. */

@@ -64,8 +64,10 @@ export interface ChannelChange {
   /** The proposing entry. */
   id: string;
   hash: string;
-  change: 'suspend' | 'resume';
+  change: 'suspend' | 'resume' | 'amend';
   reason: string;
+  /** For `amend`: what the charter becomes. */
+  charter?: CharterAmendment;
   by: string;
   party: string;
   at: string;
@@ -73,10 +75,17 @@ export interface ChannelChange {
   waitingFor: string[];
 }
 
+export interface CharterAmendment {
+  languages?: string[];
+  objectives?: Partial<Objectives>;
+}
+
 export interface ChannelStatus {
   state: Channel['state'];
-  /** The newest proposed change: in effect when nobody is left in `waitingFor`. */
+  /** The newest proposed suspension or resumption: in effect when nobody is left in `waitingFor`. */
   change: ChannelChange | null;
+  /** Proposed charter amendments, oldest first; each in effect once nobody is left in `waitingFor`. */
+  amendments: ChannelChange[];
 }
 
 export interface DeliveryState {
@@ -436,6 +445,15 @@ export class ParleyNode {
   /** Marks a proposed channel active once every party's chain has begun (charter or acceptance). */
   async refreshChannelState(id: string): Promise<Channel> {
     const channel = (await this.storage.getChannel(id))!;
+    if (channel.state !== 'proposed') {
+      const { languages } = await this.effectiveCharter(channel);
+      if (languages.join(',') !== channel.languages.join(',')) {
+        await this.storage.setChannelLanguages(id, languages);
+        channel.languages = languages;
+        this.channelCache.delete(id);
+        this.events.emit(`channel:${id}`);
+      }
+    }
     if (channel.state === 'active' || channel.state === 'suspended') {
       const change = await this.latestChange(channel);
       if (change && change.waitingFor.length === 0) {
@@ -697,34 +715,72 @@ export class ParleyNode {
    */
   async channelStatus(actor: Principal, id: string): Promise<ChannelStatus> {
     const channel = await this.readableChannel(actor, id);
-    return { state: channel.state, change: await this.latestChange(channel) };
+    const changes = await this.changes(channel);
+    return {
+      state: channel.state,
+      change: changes.filter((c) => c.change !== 'amend').at(-1) ?? null,
+      amendments: changes.filter((c) => c.change === 'amend'),
+    };
   }
 
+  /** The newest proposed suspension or resumption. */
   private async latestChange(channel: Channel): Promise<ChannelChange | null> {
-    const changes = await this.storage.listByKind(channel.id, 'channel-change', 10_000);
-    // Every node orders the proposals the same way: by clock, then party.
-    const latest = changes
-      .sort((a, b) => (a.hlc === b.hlc ? a.party.localeCompare(b.party) : a.hlc < b.hlc ? -1 : 1))
-      .at(-1);
-    if (!latest) return null;
-    const body = toView(latest, null).body as { change: 'suspend' | 'resume'; reason: string };
-    const agreements = await this.storage.listByRef(
-      channel.id,
-      'channel-change-agree',
-      `${latest.party}/${latest.seq}`,
+    return (await this.changes(channel)).filter((c) => c.change !== 'amend').at(-1) ?? null;
+  }
+
+  /**
+   * The charter as every party has agreed it: the original, then each amendment that every
+   * party signed, in clock order.
+   */
+  async effectiveCharter(
+    channel: Channel,
+  ): Promise<{ languages: string[]; objectives: Partial<Objectives> }> {
+    const charter = await this.findCharter(channel);
+    const body = charter
+      ? (toLogged(charter).body as { languages: string[]; objectives?: Partial<Objectives> })
+      : null;
+    let languages = body?.languages ?? channel.languages;
+    let objectives: Partial<Objectives> = body?.objectives ?? {};
+    for (const amendment of await this.changes(channel)) {
+      if (amendment.change !== 'amend' || amendment.waitingFor.length > 0) continue;
+      if (amendment.charter?.languages) languages = amendment.charter.languages;
+      if (amendment.charter?.objectives) objectives = { ...objectives, ...amendment.charter.objectives };
+    }
+    return { languages, objectives };
+  }
+
+  /** Every proposed change with who has agreed, ordered the same way on every node: clock, party. */
+  private async changes(channel: Channel): Promise<ChannelChange[]> {
+    const proposals = (await this.storage.listByKind(channel.id, 'channel-change', 10_000)).sort((a, b) =>
+      a.hlc === b.hlc ? a.party.localeCompare(b.party) : a.hlc < b.hlc ? -1 : 1,
     );
-    const agreedBy = [...new Set([latest.party, ...agreements.map((a) => a.party)])];
-    return {
-      id: entryId(channel.id, latest.party, latest.seq),
-      hash: latest.hash,
-      change: body.change,
-      reason: body.reason,
-      by: latest.author,
-      party: latest.party,
-      at: latest.hlc,
-      agreedBy,
-      waitingFor: Object.keys(channel.parties).filter((p) => !agreedBy.includes(p)),
-    };
+    const result: ChannelChange[] = [];
+    for (const proposal of proposals) {
+      const body = toLogged(proposal).body as unknown as {
+        change: ChannelChange['change'];
+        reason: string;
+        charter?: CharterAmendment;
+      };
+      const agreements = await this.storage.listByRef(
+        channel.id,
+        'channel-change-agree',
+        `${proposal.party}/${proposal.seq}`,
+      );
+      const agreedBy = [...new Set([proposal.party, ...agreements.map((a) => a.party)])];
+      result.push({
+        id: entryId(channel.id, proposal.party, proposal.seq),
+        hash: proposal.hash,
+        change: body.change,
+        reason: body.reason,
+        ...(body.charter ? { charter: body.charter } : {}),
+        by: proposal.author,
+        party: proposal.party,
+        at: proposal.hlc,
+        agreedBy,
+        waitingFor: Object.keys(channel.parties).filter((p) => !agreedBy.includes(p)),
+      });
+    }
+    return result;
   }
 
   private async checkReference(

@@ -383,6 +383,8 @@ export function runStorageContract(
         expect(await store.listForks()).toEqual([fork]);
         await store.setChannelState('c1', 'suspended');
         expect((await store.getChannel('c1'))?.state).toBe('suspended');
+        await store.setChannelLanguages('c1', ['ru', 'en', 'fr']);
+        expect((await store.getChannel('c1'))?.languages).toEqual(['ru', 'en', 'fr']);
       });
     });
 

@@ -216,6 +216,8 @@ export interface Storage {
   ): Promise<StoredEntry | null>;
 
   setChannelState(id: string, state: ChannelState): Promise<void>;
+  /** Replaces the channel's languages (after an agreed charter amendment). */
+  setChannelLanguages(id: string, languages: string[]): Promise<void>;
 
   /** Adds or replaces a peer. */
   putPeer(peer: Peer): Promise<void>;

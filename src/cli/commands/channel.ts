@@ -7,6 +7,12 @@ import { LOCAL_OPERATOR, dataDirOption, remoteOptions, withNode } from '../conte
 import { CliError, fail, print } from '../output.js';
 import { formatEntry } from './entries.js';
 
+interface Remote {
+  url: string;
+  token?: string;
+  json?: boolean;
+}
+
 interface Common {
   dataDir: string;
   json?: boolean;
@@ -115,6 +121,82 @@ export function registerChannel(program: Command): void {
           accepted,
           () => `channel ${accepted.id} accepted by this party; state: ${accepted.state}`,
         );
+      } catch (error) {
+        fail(options, error);
+      }
+    });
+
+  remoteOptions(channel.command('change <id> <change>'))
+    .description(
+      'propose to suspend, resume or amend (--languages, --deadline) a channel; in effect once every party agrees (heads)',
+    )
+    .requiredOption('--reason <text>', 'why, shown to every party')
+    .option('--languages <tags>', 'amend: the new comma-separated languages')
+    .option(
+      '--deadline <precedence=delivery/response>',
+      'amend: new deadlines, e.g. FLASH=1/5 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        id: string,
+        change: string,
+        options: Remote & { reason: string; languages?: string; deadline: string[] },
+      ) => {
+        try {
+          if (!['suspend', 'resume', 'amend'].includes(change))
+            throw new CliError('validation_failed', 'the change is suspend, resume or amend', 2);
+          const charter = {
+            ...(options.languages ? { languages: list(options.languages) } : {}),
+            ...(options.deadline.length > 0 ? { objectives: deadlines(options.deadline) } : {}),
+          };
+          if ((change === 'amend') !== Object.keys(charter).length > 0)
+            throw new CliError(
+              'validation_failed',
+              '--languages and --deadline go with amend, which needs one',
+              2,
+            );
+          const entry = await new ApiClient(
+            options.url,
+            options.token ?? process.env.PARLEY_TOKEN,
+          ).request<EntryView>('POST', `/api/v1/channels/${encodeURIComponent(id)}/entries`, {
+            kind: 'channel-change',
+            body: { change, reason: options.reason, ...(change === 'amend' ? { charter } : {}) },
+          });
+          print(
+            options,
+            entry,
+            () => `proposed ${change} of ${id}: ${entry.id}; in effect once every party agrees`,
+          );
+        } catch (error) {
+          fail(options, error);
+        }
+      },
+    );
+
+  remoteOptions(channel.command('agree <change>'))
+    .description("agree to another party's proposed change <channel>/<party>/<seq> (heads)")
+    .option('--json', 'print JSON')
+    .action(async (changeId: string, options: Remote) => {
+      try {
+        const match = /^([^/]+)\/([^/]+)\/(\d+)$/.exec(changeId);
+        if (!match) throw new CliError('validation_failed', 'the change must be <channel>/<party>/<seq>', 2);
+        const api = new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
+        const proposal = await api.request<EntryView>(
+          'GET',
+          `/api/v1/channels/${encodeURIComponent(match[1]!)}/entries/${match[2]}/${match[3]}`,
+        );
+        const entry = await api.request<EntryView>(
+          'POST',
+          `/api/v1/channels/${encodeURIComponent(match[1]!)}/entries`,
+          {
+            kind: 'channel-change-agree',
+            body: { of: { party: proposal.party, seq: proposal.seq, hash: proposal.hash } },
+          },
+        );
+        print(options, entry, () => `agreed to ${changeId}: ${entry.id}`);
       } catch (error) {
         fail(options, error);
       }

@@ -85,11 +85,27 @@ registerKind({
   summary: (body) => `charter: ${body.name}`,
 });
 
-/** A proposed change of the channel's state; it takes effect once every other party agrees. */
-export const channelChangeBody = z.strictObject({
-  change: z.enum(['suspend', 'resume']),
-  reason: z.string().min(1).max(2000),
-});
+/**
+ * A proposed change of the channel: suspend or resume it, or amend its charter (languages,
+ * deadlines). It takes effect once every other party agrees.
+ */
+export const channelChangeBody = z.discriminatedUnion('change', [
+  z.strictObject({ change: z.literal('suspend'), reason: z.string().min(1).max(2000) }),
+  z.strictObject({ change: z.literal('resume'), reason: z.string().min(1).max(2000) }),
+  z.strictObject({
+    change: z.literal('amend'),
+    reason: z.string().min(1).max(2000),
+    charter: z
+      .strictObject({
+        languages: z.array(language).min(1).max(16).optional(),
+        objectives: objectivesSchema.optional(),
+      })
+      .refine(
+        (c) => c.languages !== undefined || c.objectives !== undefined,
+        'name what the amendment changes',
+      ),
+  }),
+]);
 
 /** One party's signed agreement to a proposed channel change. */
 export const channelChangeAgreeBody = z.strictObject({
@@ -106,7 +122,10 @@ registerKind({
   schema: channelChangeBody,
   expectsReceipt: false,
   ref: () => null,
-  summary: (body) => `proposes to ${body.change} the channel: ${body.reason}`,
+  summary: (body) =>
+    body.change === 'amend'
+      ? `proposes to amend the charter (${Object.keys(body.charter).join(', ')}): ${body.reason}`
+      : `proposes to ${body.change} the channel: ${body.reason}`,
 });
 
 registerKind({

@@ -23,6 +23,28 @@ import { authOf, type TypedApp } from '../typed-app.js';
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 const HEARTBEAT_MS = 15_000;
 
+const changeSchema = z
+  .object({
+    id: z.string(),
+    hash: z.string(),
+    change: z.enum(['suspend', 'resume', 'amend']),
+    reason: z.string(),
+    charter: z
+      .object({
+        languages: z.array(z.string()).optional(),
+        objectives: z
+          .record(z.string(), z.object({ deliveryMinutes: z.number(), responseMinutes: z.number() }))
+          .optional(),
+      })
+      .optional(),
+    by: z.string(),
+    party: z.string(),
+    at: z.string(),
+    agreedBy: z.array(z.string()),
+    waitingFor: z.array(z.string()),
+  })
+  .meta({ id: 'ChannelChange' });
+
 export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
   app.get(
     '/api/v1/channels',
@@ -165,25 +187,15 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     '/api/v1/channels/:channel/state',
     {
       schema: {
-        summary: 'The channel state and its newest proposed change (who, when, why, who has agreed)',
+        summary:
+          'The channel state, its newest proposed suspension or resumption and its charter amendments (who, when, why, who has agreed)',
         tags: ['channels'],
         params: channelParams,
         response: {
           200: z.object({
             state: z.enum(['proposed', 'active', 'suspended', 'closed']),
-            change: z
-              .object({
-                id: z.string(),
-                hash: z.string(),
-                change: z.enum(['suspend', 'resume']),
-                reason: z.string(),
-                by: z.string(),
-                party: z.string(),
-                at: z.string(),
-                agreedBy: z.array(z.string()),
-                waitingFor: z.array(z.string()),
-              })
-              .nullable(),
+            change: changeSchema.nullable(),
+            amendments: z.array(changeSchema),
           }),
           ...errors,
         },

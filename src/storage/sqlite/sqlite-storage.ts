@@ -695,6 +695,10 @@ export class SqliteStorage implements Storage {
     this.#db.prepare('UPDATE channels SET state = ? WHERE id = ?').run(state, id);
   }
 
+  async setChannelLanguages(id: string, languages: string[]): Promise<void> {
+    this.#db.prepare('UPDATE channels SET languages = ? WHERE id = ?').run(JSON.stringify(languages), id);
+  }
+
   async putPeer(peer: Peer): Promise<void> {
     this.#db
       .prepare(
