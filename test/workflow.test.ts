@@ -764,3 +764,71 @@ describe('a charter amendment', () => {
     ).toEqual(['ru', 'en', 'fr']);
   });
 });
+
+describe('a formatted notification', () => {
+  it('is read back field by field, compared automatically, and a mismatch is corrected', async () => {
+    await post(ru, 'ru-head', 'template', {
+      name: 'exercise-notice',
+      version: 1,
+      title: 'Exercise notice',
+      schema: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['area', 'from', 'to'],
+        properties: {
+          area: { type: 'string' },
+          from: { type: 'string', format: 'date' },
+          to: { type: 'string', format: 'date' },
+        },
+      },
+    });
+    const notice = await post(
+      ru,
+      'ru-head',
+      'notification',
+      {
+        template: { name: 'exercise-notice', version: 1 },
+        fields: { area: 'Kaliningrad region', from: '2026-02-21', to: '2026-02-23' },
+        text: 'Учения в Калининградской области с 21 по 23 февраля.',
+      },
+      { precedence: 'FLASH', lang: 'ru' },
+    );
+    await arrived(us, notice);
+    const receipt = await api<Entry>(
+      us,
+      'us-head',
+      'POST',
+      `/api/v1/channels/intel/entries/RU/${notice.seq}/receipts`,
+      {
+        level: 'understood',
+        lang: 'en',
+        readBackFields: { area: 'kaliningrad  region', from: '2026-02-21', to: '2026-02-22' },
+      },
+    );
+    expect(receipt.status).toBe(201);
+    await arrived(ru, receipt.body);
+    const compared = (await status(ru, notice)).responses[0] as unknown as {
+      state: string;
+      fields: Array<{ field: string; match: boolean }>;
+    };
+    expect(compared.state).toBe('readback-pending');
+    expect(compared.fields.map((f) => [f.field, f.match])).toEqual([
+      ['area', true],
+      ['from', true],
+      ['to', false],
+    ]);
+    const owing = await obligations(ru, 'ru-head', 'owing');
+    expect(owing).toEqual([
+      expect.objectContaining({
+        type: 'readback-confirmation',
+        item: expect.objectContaining({ id: notice.id }),
+      }),
+    ]);
+    await post(ru, 'ru-head', 'readback-review', {
+      of: ref(receipt.body),
+      outcome: 'corrected',
+      correction: 'to: 2026-02-23',
+    });
+    expect((await status(ru, notice)).responses[0]!.state).toBe('readback-corrected');
+  });
+});
