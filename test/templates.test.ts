@@ -4,33 +4,28 @@
  * the exact template version, and a refusal names the failing field. Bad input gets a 4xx with
  * nothing written.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ParleyNode } from '../src/node/parley-node.js';
+import type { ParleyNode } from '../src/node/parley-node.js';
 import { verifyStorage } from '../src/node/verify-store.js';
-import { startServer, type RunningServer } from '../src/node/run-server.js';
-import { CLI, prepareNode, tempDir, type Fixture } from './support/node-process.js';
+import type { RunningServer } from '../src/node/run-server.js';
+import { LocalNode, type Call } from './support/local-node.js';
+import { tempDir, type Fixture } from './support/node-process.js';
 
+let local: LocalNode;
 let fixture: Fixture;
 let node: ParleyNode;
 let server: RunningServer;
 
 beforeAll(async () => {
-  fixture = await prepareNode();
-  node = await ParleyNode.open(fixture.dataDir);
-  server = await startServer(node, { host: '127.0.0.1', port: 0, logLevel: 'silent' });
+  local = await LocalNode.start();
+  ({ fixture, node, server } = local);
 });
 
 afterAll(async () => {
-  await server?.close();
+  await local?.close();
 });
-
-interface Call<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-}
 
 interface Entry {
   id: string;
@@ -40,59 +35,17 @@ interface Entry {
   body: Record<string, unknown>;
 }
 
-async function call<T = Record<string, unknown>>(
-  user: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Call<T>> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${fixture.tokens[user]}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+function call<T = Record<string, unknown>>(user: string, method: string, path: string, body?: unknown) {
+  return local.call<T>(user, method, path, body);
 }
 
 const post = (user: string, entry: Record<string, unknown>, channel = 'intel') =>
   call<Entry>(user, 'POST', `/api/v1/channels/${channel}/entries`, entry);
 
-/** Asserts an error response in the standard shape and that nothing was written. */
-async function expectRefused(
-  request: () => Promise<Call<unknown>>,
-  status: number,
-  code: string,
-): Promise<string> {
-  const before = await node.storage.countEntries();
-  const result = await request();
-  expect(result.body).toEqual({ error: { code, message: expect.any(String) } });
-  expect(result.status).toBe(status);
-  expect(await node.storage.countEntries()).toBe(before);
-  return (result.body as { error: { message: string } }).error.message;
-}
+const expectRefused = (request: () => Promise<Call<unknown>>, status: number, code: string) =>
+  local.expectRefused(request, status, code);
 
-/** Runs the CLI without blocking this process, which serves the node it talks to. */
-function cli(
-  args: string[],
-  token: string,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--url', server.url], {
-      env: { ...process.env, PARLEY_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], token: string) => local.cli(args, token);
 
 /** An exercise notification: where (integer degrees, or micro-degrees), when, how many. */
 const exerciseSchema = {

@@ -5,13 +5,10 @@
  * to the duty officer then the head (recorded as signed entries, durable across a restart), the
  * "what do I owe / what am I owed" queries, and bad input refused with nothing written.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, api, eventually } from './support/node-process.js';
+import { api, eventually, runCliAsync } from './support/node-process.js';
 import { pinPeers, startInProcessParty, virtualClock, type InProcessParty } from './support/in-process.js';
 
-const run = promisify(execFile);
 const MINUTE = 60_000;
 const clock = virtualClock();
 let ru: InProcessParty;
@@ -513,21 +510,12 @@ describe('a FLASH notification answered with a read-back', () => {
 
 describe('the CLI', () => {
   /** Runs `parley` as the given user of a node; the in-process nodes keep serving meanwhile. */
-  async function cli(
-    node: InProcessParty,
-    user: string,
-    args: string[],
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args, '--url', node.url], {
-        env: { ...process.env, PARLEY_TOKEN: node.tokens[user] },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
+  const cli = async (node: InProcessParty, user: string, args: string[]) => {
+    const { status, stdout, stderr } = await runCliAsync([...args, '--url', node.url], {
+      PARLEY_TOKEN: node.tokens[user]!,
+    });
+    return { code: status, stdout, stderr };
+  };
 
   it('asks, lists, answers, responds and shows what is owed, soonest first', async () => {
     const sent = await cli(ru, 'ru-head', [

@@ -2,6 +2,7 @@
  * Shared option handling for CLI commands: where the data directory is, how to reach a running
  * node, and the local operator who acts for admin commands run on the node's own machine.
  */
+import { ApiClient } from './api-client.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyNode } from '../node/parley-node.js';
@@ -21,6 +22,18 @@ export function dataDirOption(command: Command): Command {
     'node data directory (env PARLEY_DATA_DIR)',
     process.env.PARLEY_DATA_DIR ?? DEFAULT_DATA_DIR,
   );
+}
+
+/** The options of a command that acts as a person through the API. */
+export interface Remote {
+  url: string;
+  token?: string;
+  json?: boolean;
+}
+
+/** The API client for `--url` and `--token` (or PARLEY_TOKEN). */
+export function client(options: Remote): ApiClient {
+  return new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
 }
 
 export function remoteOptions(command: Command): Command {

@@ -5,11 +5,7 @@
  */
 import { ParleyNode } from '../../src/node/parley-node.js';
 import { startServer, type RunningServer } from '../../src/node/run-server.js';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { CLI, initParty } from './node-process.js';
-
-const run = promisify(execFile);
+import { initParty, runCliAsync } from './node-process.js';
 
 export interface VirtualClock {
   now(): number;
@@ -79,8 +75,7 @@ export async function pinPeers(a: InProcessParty, b: InProcessParty): Promise<vo
     [a, b],
     [b, a],
   ] as const) {
-    await run(process.execPath, [
-      CLI,
+    const result = await runCliAsync([
       'peer',
       'add',
       other.url,
@@ -91,5 +86,6 @@ export async function pinPeers(a: InProcessParty, b: InProcessParty): Promise<vo
       '--data-dir',
       self.dataDir,
     ]);
+    if (result.status !== 0) throw new Error(`peer add failed: ${result.stderr}`);
   }
 }

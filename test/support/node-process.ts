@@ -31,6 +31,25 @@ export function runCli(args: string[], env: Record<string, string> = {}, input?:
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs the CLI without blocking this process (which may serve the node the CLI talks to). */
+export function runCliAsync(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 export interface ServeProcess {
   url: string;
   child: ChildProcess;

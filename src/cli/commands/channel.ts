@@ -2,16 +2,9 @@
 import type { Command } from 'commander';
 import type { Channel } from '../../storage/storage.js';
 import type { EntryView } from '../../node/parley-node.js';
-import { ApiClient } from '../api-client.js';
-import { LOCAL_OPERATOR, dataDirOption, remoteOptions, withNode } from '../context.js';
+import { LOCAL_OPERATOR, dataDirOption, client, remoteOptions, type Remote, withNode } from '../context.js';
 import { CliError, fail, print } from '../output.js';
 import { formatEntry } from './entries.js';
-
-interface Remote {
-  url: string;
-  token?: string;
-  json?: boolean;
-}
 
 interface Common {
   dataDir: string;
@@ -158,13 +151,14 @@ export function registerChannel(program: Command): void {
               '--languages and --deadline go with amend, which needs one',
               2,
             );
-          const entry = await new ApiClient(
-            options.url,
-            options.token ?? process.env.PARLEY_TOKEN,
-          ).request<EntryView>('POST', `/api/v1/channels/${encodeURIComponent(id)}/entries`, {
-            kind: 'channel-change',
-            body: { change, reason: options.reason, ...(change === 'amend' ? { charter } : {}) },
-          });
+          const entry = await client(options).request<EntryView>(
+            'POST',
+            `/api/v1/channels/${encodeURIComponent(id)}/entries`,
+            {
+              kind: 'channel-change',
+              body: { change, reason: options.reason, ...(change === 'amend' ? { charter } : {}) },
+            },
+          );
           print(
             options,
             entry,
@@ -183,7 +177,7 @@ export function registerChannel(program: Command): void {
       try {
         const match = /^([^/]+)\/([^/]+)\/(\d+)$/.exec(changeId);
         if (!match) throw new CliError('validation_failed', 'the change must be <channel>/<party>/<seq>', 2);
-        const api = new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
+        const api = client(options);
         const proposal = await api.request<EntryView>(
           'GET',
           `/api/v1/channels/${encodeURIComponent(match[1]!)}/entries/${match[2]}/${match[3]}`,
@@ -231,8 +225,8 @@ export function registerChannel(program: Command): void {
         options: { url: string; token?: string; after: string; limit: string; json?: boolean },
       ) => {
         try {
-          const client = new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
-          const page = await client.request<{ entries: EntryView[] }>(
+          const api = client(options);
+          const page = await api.request<{ entries: EntryView[] }>(
             'GET',
             `/api/v1/channels/${encodeURIComponent(channelId)}/entries?after=${encodeURIComponent(options.after)}&limit=${encodeURIComponent(options.limit)}`,
           );

@@ -2,20 +2,9 @@
 import type { Command } from 'commander';
 import { PRECEDENCES } from '../../core/entry.js';
 import type { EntryView } from '../../node/parley-node.js';
-import { ApiClient } from '../api-client.js';
-import { remoteOptions } from '../context.js';
+import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';
 import { formatObligation } from './workflow.js';
-
-interface Remote {
-  url: string;
-  token?: string;
-  json?: boolean;
-}
-
-function client(options: Remote): ApiClient {
-  return new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
-}
 
 /** One line per entry: id, precedence, time, author, kind and a summary. */
 export function formatEntry(entry: EntryView): string {

@@ -10,19 +10,9 @@ import type { GlossaryState } from '../../core/glossary.js';
 import type { TranslationsView } from '../../node/language.js';
 import type { EntryView } from '../../node/parley-node.js';
 import type { TemplatesView } from '../../node/templates.js';
-import { ApiClient } from '../api-client.js';
-import { remoteOptions } from '../context.js';
+import type { ApiClient } from '../api-client.js';
+import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';
-
-interface Remote {
-  url: string;
-  token?: string;
-  json?: boolean;
-}
-
-function client(options: Remote): ApiClient {
-  return new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
-}
 
 const channelPath = (channel: string): string => `/api/v1/channels/${encodeURIComponent(channel)}`;
 

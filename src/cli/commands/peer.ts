@@ -8,8 +8,7 @@ import type { Command } from 'commander';
 import { peerRequest } from '../../federation/peer-transport.js';
 import { fingerprint } from '../../core/keys.js';
 import { ParleyError } from '../../node/errors.js';
-import { ApiClient } from '../api-client.js';
-import { dataDirOption, remoteOptions, withNode } from '../context.js';
+import { dataDirOption, client, remoteOptions, type Remote, withNode } from '../context.js';
 import { fail, print } from '../output.js';
 
 interface Common {
@@ -161,10 +160,10 @@ export function registerPeer(program: Command): void {
   remoteOptions(peer.command('status'))
     .description('link health of each peer, as the running node sees it')
     .option('--json', 'print JSON')
-    .action(async (options: { url: string; token?: string; json?: boolean }) => {
+    .action(async (options: Remote) => {
       try {
-        const client = new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
-        const { peers } = await client.request<{ peers: LinkView[] }>('GET', '/api/v1/peers');
+        const api = client(options);
+        const { peers } = await api.request<{ peers: LinkView[] }>('GET', '/api/v1/peers');
         print(
           options,
           { peers },

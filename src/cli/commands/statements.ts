@@ -2,19 +2,8 @@
 import type { Command } from 'commander';
 import type { EntryView } from '../../node/parley-node.js';
 import type { Statement } from '../../node/statements.js';
-import { ApiClient } from '../api-client.js';
-import { remoteOptions } from '../context.js';
+import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';
-
-interface Remote {
-  url: string;
-  token?: string;
-  json?: boolean;
-}
-
-function client(options: Remote): ApiClient {
-  return new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
-}
 
 async function find(options: Remote, channel: string, id: string): Promise<Statement> {
   const { statements } = await client(options).request<{ statements: Statement[] }>(

@@ -5,15 +5,8 @@
  */
 import type { Command } from 'commander';
 import type { EntryView } from '../../node/parley-node.js';
-import { ApiClient } from '../api-client.js';
-import { remoteOptions } from '../context.js';
+import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';
-
-interface Remote {
-  url: string;
-  token?: string;
-  json?: boolean;
-}
 
 interface Obligation {
   type: string;
@@ -25,10 +18,6 @@ interface Obligation {
   due: string;
   overdue: boolean;
   note: string | null;
-}
-
-function client(options: Remote): ApiClient {
-  return new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
 }
 
 /** `<channel>/<party>/<seq>` → its parts. */
