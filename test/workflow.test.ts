@@ -132,19 +132,8 @@ async function status(node: InProcessParty, entry: Entry): Promise<Status> {
  * arriving in the background, so the total count is no measure of what a refused call wrote.)
  */
 async function peopleEntries(node: InProcessParty): Promise<number> {
-  let count = 0;
-  for (const kind of [
-    'note',
-    'receipt',
-    'response',
-    'readback-review',
-    'clarification-request',
-    'clarification',
-  ])
-    count += (await node.node.storage.listByKind('intel', kind, 100_000)).filter(
-      (e) => e.party === node.party,
-    ).length;
-  return count;
+  const entries = await node.node.storage.readChannel('intel', 0, 1_000_000);
+  return entries.filter((e) => e.party === node.party && e.author !== 'node').length;
 }
 
 /** Expects a refusal with the standard error shape and no entry written on the node. */
@@ -818,5 +807,120 @@ describe('a formatted notification', () => {
       correction: 'to: 2026-02-23',
     });
     expect((await status(ru, notice)).responses[0]!.state).toBe('readback-corrected');
+  });
+});
+
+describe('keeping contact', () => {
+  it('holds a briefing only once accepted, keeps both readouts, answers an invitation, and tracks a commitment', async () => {
+    const briefing = await post(ru, 'ru-duty', 'briefing', {
+      title: 'Call between the services heads',
+      agenda: ['Exercise notifications'],
+      at: '2026-02-12T16:00Z',
+    });
+    const minutes = { of: ref(briefing), heldAt: new Date(clock.now()).toISOString(), durationMinutes: 28 };
+    const early = await refused(
+      ru,
+      () =>
+        api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'briefing-minutes',
+          body: minutes,
+        }),
+      409,
+      'state_conflict',
+    );
+    expect(early).toContain('not accepted yet by US');
+    await refused(
+      ru,
+      () =>
+        api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'briefing-accept',
+          body: { of: ref(briefing) },
+        }),
+      400,
+      'ref_invalid',
+    );
+    await arrived(us, briefing);
+    const accept = await post(us, 'us-duty', 'briefing-accept', { of: ref(briefing) });
+    await arrived(ru, accept);
+    await post(ru, 'ru-duty', 'briefing-minutes', minutes);
+    await post(
+      ru,
+      'ru-duty',
+      'readout',
+      { of: ref(briefing), text: 'The sides agreed to stay in contact.' },
+      { lang: 'en' },
+    );
+    const theirs = await post(
+      us,
+      'us-duty',
+      'readout',
+      { of: ref(briefing), text: 'The sides agreed to stay in contact. No date was set.' },
+      { lang: 'en' },
+    );
+    await arrived(ru, theirs);
+    const listed = await api<{
+      briefings: Array<{
+        minutes: { durationMinutes: number } | null;
+        waitingFor: string[];
+        readouts: Array<{ party: string }>;
+      }>;
+    }>(ru, 'ru-head', 'GET', '/api/v1/channels/intel/briefings');
+    expect(listed.body.briefings).toEqual([
+      expect.objectContaining({ waitingFor: [], minutes: expect.objectContaining({ durationMinutes: 28 }) }),
+    ]);
+    expect(listed.body.briefings[0]!.readouts.map((r) => r.party)).toEqual(['RU', 'US']);
+
+    const invitation = await post(ru, 'ru-head', 'invitation', {
+      what: 'Visit to Moscow',
+      where: 'Moscow',
+      respondBy: '2026-03-15',
+    });
+    await arrived(us, invitation);
+    const pending = async () =>
+      (
+        await api<{ invitations: Array<{ state: string }> }>(
+          us,
+          'us-head',
+          'GET',
+          '/api/v1/channels/intel/invitations',
+        )
+      ).body.invitations[0]!.state;
+    // The answer date has passed in this run's (virtual) time: it is overdue until answered.
+    expect(await pending()).toBe(clock.now() > Date.parse('2026-03-16') ? 'overdue' : 'pending');
+    await post(us, 'us-head', 'invitation-answer', {
+      of: ref(invitation),
+      answer: 'deferred',
+      note: 'Dates under review',
+    });
+    expect(await pending()).toBe('deferred');
+
+    const from = new Date(clock.now() - 20 * 86_400_000).toISOString();
+    await refused(
+      ru,
+      () =>
+        api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
+          kind: 'commitment',
+          body: { commitment: 'monthly-briefing', what: 'briefing', every: 'P1M', owners: ['ru-head'], from },
+        }),
+      403,
+      'forbidden',
+    );
+    await post(ru, 'ru-head', 'commitment', {
+      commitment: 'contact',
+      what: 'contact',
+      every: 'P14D',
+      owners: ['ru-head', 'us-head'],
+      source: 'Order to keep momentum',
+      from,
+    });
+    const { body } = await api<{
+      commitments: Array<{
+        commitment: string;
+        cadence: { periods: Array<{ kept: boolean }>; kept: boolean };
+      }>;
+    }>(ru, 'ru-head', 'GET', '/api/v1/commitments?channel=intel');
+    // Period one (20 to 6 days ago) had no contact in this virtual run; period two (now) has both parties.
+    expect(body.commitments[0]!.cadence.periods.map((p) => p.kept)).toEqual([false, true]);
+    expect(body.commitments[0]!.cadence.kept).toBe(false);
   });
 });

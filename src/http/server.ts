@@ -18,6 +18,7 @@ import { authenticate, type Authenticated } from './authenticate.js';
 import { registerErrorHandling } from './error-mapping.js';
 import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
+import { registerContactRoutes } from './routes/contacts.js';
 import { registerFederationRoutes, type FederationParts } from './routes/federation.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerLanguageRoutes } from './routes/language.js';
@@ -128,6 +129,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   registerLanguageRoutes(typed, node);
   registerObligationRoutes(typed, node);
   registerStatementRoutes(typed, node);
+  registerContactRoutes(typed, node);
   if (options.federation) registerFederationRoutes(typed, node, options.federation);
   registerWebRoutes(typed);
   return app;

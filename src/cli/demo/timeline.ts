@@ -5,10 +5,12 @@
  * the `understood` receipt carries a read-back of the text and of the structured fields, which
  * the sender confirms; the clarification request points at an exact passage of the original;
  * the joint statement is drafted with a bracket, resolved, approved by both on the same text
- * hash and released. Kinds the node does not have yet (briefing, readout, invitation,
- * commitment, public statement) are written as `note` entries with a subject saying what they
- * are. After each step the demo waits until every other node that holds the channel has the
- * entry, so the next step (often by the other party) follows it everywhere.
+ * hash and released; the call is a `briefing` accepted and held with minutes, with both
+ * parties' `readout`s; the invitation awaits an answer by its date; the order becomes
+ * `commitment`s in the channels it applies to. The order itself and the observer's public
+ * statement are `note` entries with a subject saying what they are. After each step the demo
+ * waits until every other node that holds the channel has the entry, so the next step (often by
+ * the other party) follows it everywhere.
  */
 import { createHash } from 'node:crypto';
 import type { Precedence } from '../../core/entry.js';
@@ -207,6 +209,16 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
     return entry;
   };
 
+  // The scenario gives month-day times; the demo places its last day just before today, so
+  // deadlines and commitment periods read naturally.
+  const year = new Date().getUTCFullYear();
+  const lastAt = Date.parse(`${year}-${timeline.at(-1)!.at.replace(/Z$/, ':00Z')}`);
+  const shift = Math.max(0, Math.floor((Date.now() - lastAt) / 86_400_000) - 1) * 86_400_000;
+  const when = (at: string): string =>
+    new Date(Date.parse(`${year}-${at.replace(/Z$/, ':00Z')}`) + shift)
+      .toISOString()
+      .replace(/:00\.000Z$/, 'Z');
+
   for (const [i, item] of timeline.entries()) {
     const step = `${String(i + 1).padStart(2)}/${timeline.length}`;
     const precedence = (str(item.precedence) || undefined) as Precedence | undefined;
@@ -215,55 +227,65 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
     let entry: Posted;
     switch (`${item.kind}/${item.action ?? ''}`) {
       case 'briefing/propose':
-        entry = await post(item, item.by, {
-          label: 'briefing',
-          subject: `Briefing proposed: ${str(item.title)}`,
-          text: `Agenda:\n${(item.agenda as string[] | undefined)?.map((a) => `- ${a}`).join('\n') ?? '-'}`,
+        entry = await postKind(item, item.by, 'briefing', {
+          title: str(item.title),
+          agenda: (item.agenda as string[] | undefined) ?? [],
+          at: when(item.at),
         });
         break;
       case 'briefing/accept':
-        entry = await post(item, item.by, {
-          label: 'briefing-accept',
-          subject: 'Briefing accepted',
-          text: `Accepts the briefing proposed in ${ref('briefing')}.`,
-        });
+        entry = await postKind(item, item.by, 'briefing-accept', { of: refOf(last('briefing')!) });
         break;
       case 'briefing/minutes':
-        entry = await post(item, item.by, {
-          label: 'minutes',
-          subject: 'Briefing minutes: the call took place',
-          text: `Minutes of the briefing ${ref('briefing')}: telephone conversation held, duration ${String(item.durationMinutes ?? '?')} minutes.`,
+        entry = await postKind(item, item.by, 'briefing-minutes', {
+          of: refOf(last('briefing')!),
+          heldAt: when(item.at),
+          durationMinutes: Number(item.durationMinutes ?? 30),
+          summary: 'Telephone conversation held.',
         });
         break;
       case 'readout/':
-        entry = await post(item, item.by, {
-          label: `readout-${index.partyOf(item.by)}`,
-          subject: `Readout of the call (${index.partyOf(item.by)})`,
-          text,
-          lang,
-        });
+        entry = await postKind(
+          item,
+          item.by,
+          'readout',
+          { of: refOf(last('briefing')!), text },
+          `readout-${index.partyOf(item.by)}`,
+          lang ? { lang } : {},
+        );
         break;
       case 'invitation/propose':
-        entry = await post(item, item.by, {
-          label: 'invitation',
-          subject: `Invitation: ${str(item.what)}`,
-          text: `Where: ${str(item.where)}\nPending an answer; please respond by ${str(item.respondBy)}.`,
+        entry = await postKind(item, item.by, 'invitation', {
+          what: str(item.what),
+          where: str(item.where),
+          respondBy: when(`${str(item.respondBy)}T00:00Z`).slice(0, 10),
         });
         break;
       case 'commitment/order': {
-        const applies = (item.applies as string[] | undefined) ?? [];
-        const commitments = index.scenario.channels
-          .filter((c) => applies.includes(c.id))
-          .flatMap((c) =>
-            (c.commitments ?? []).map(
-              (k) => `- ${c.id}: ${k.what} every ${k.every} (owners: ${k.owners.join(', ')})`,
-            ),
-          );
+        // The order is given in the leaders' channel; each channel it applies to records its
+        // commitments, signed by that channel's head on the ordering side.
         entry = await post(item, item.by, {
           label: 'order',
           subject: 'Order: keep the momentum of high-level contact',
-          text: `${text}\nCommitments that follow:\n${commitments.join('\n')}`,
+          text,
         });
+        for (const channel of index.scenario.channels.filter((c) =>
+          ((item.applies as string[] | undefined) ?? []).includes(c.id),
+        )) {
+          for (const [n, k] of (channel.commitments ?? []).entries()) {
+            const recorder =
+              k.owners.find((o) => index.partyOf(o) === index.partyOf(item.by)) ?? k.owners[0]!;
+            const recorded = await postKind({ ...item, channel: channel.id }, recorder, 'commitment', {
+              commitment: `${k.what}-${n + 1}`,
+              what: k.what === 'briefing' ? 'briefing' : 'contact',
+              every: k.every,
+              owners: k.owners,
+              source: `Order of ${item.by} (${entry.id})`,
+              from: when(item.at),
+            });
+            ctx.progress(`${step} ${channel.id}: commitment ${k.what} every ${k.every} (${recorded.id})`);
+          }
+        }
         break;
       }
       case 'notification/': {

@@ -4,3 +4,4 @@ import './workflow.js';
 import './language.js';
 import './templates.js';
 import './statements.js';
+import './contacts.js';
