@@ -161,6 +161,13 @@ describe('compareFields', () => {
     ]);
   });
 
+  it('compares nested fields by dotted name', () => {
+    expect(compareFields({ area: { lat: 54, lon: 20 } }, { 'area.lat': '54', 'area.lon': 21 })).toEqual([
+      { field: 'area.lat', expected: 54, readBack: '54', match: true },
+      { field: 'area.lon', expected: 20, readBack: 21, match: false },
+    ]);
+  });
+
   it('reports fields missing on either side as mismatches', () => {
     expect(compareFields({ a: 1 }, { b: 2 })).toEqual([
       { field: 'a', expected: 1, readBack: null, match: false },

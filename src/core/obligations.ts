@@ -331,6 +331,21 @@ export function stepsDue(obligation: Obligation, ownParty: string, now: number):
   return obligation.owedTo === ownParty ? ['overdue'] : [];
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Nested fields by dotted name (`area.lat`), so each can be read back on its own. */
+function flatten(value: unknown, prefix = ''): Record<string, unknown> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (isRecord(inner)) Object.assign(out, flatten(inner, name));
+    else out[name] = inner;
+  }
+  return out;
+}
+
 function normalise(value: unknown): string {
   if (typeof value === 'string') return value.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
   if (value === null || value === undefined) return '';
@@ -338,14 +353,12 @@ function normalise(value: unknown): string {
 }
 
 /**
- * Field-by-field comparison of a read-back with the notification's structured fields: text is
- * compared ignoring case and spacing, numbers by value (so "90" reads back 90).
+ * Field-by-field comparison of a read-back with the notification's structured fields (nested ones
+ * by dotted name, `area.lat`): text is compared ignoring case and spacing, numbers by value (so
+ * "90" reads back 90).
  */
 export function compareFields(original: unknown, readBack: Record<string, unknown>): FieldComparison[] {
-  const fields =
-    original && typeof original === 'object' && !Array.isArray(original)
-      ? (original as Record<string, unknown>)
-      : {};
+  const fields = flatten(original);
   const names = [...new Set([...Object.keys(fields), ...Object.keys(readBack)])];
   return names.map((field) => {
     const expected = fields[field];

@@ -52,8 +52,26 @@ export async function objectivesFor(node: ParleyNode, channel: Channel): Promise
   return objectivesOf((await node.effectiveCharter(channel)).objectives);
 }
 
-/** Reads the parts of a channel's log that deadlines depend on. */
+/**
+ * Ledgers by channel, kept while the channel's chains do not grow: a ledger depends only on the
+ * log (time is a parameter of its questions), so the chain heads are a complete cache key.
+ */
+const ledgers = new WeakMap<ParleyNode, Map<string, { key: string; ledger: ChannelLedger }>>();
+
+/** Reads the parts of a channel's log that deadlines depend on (cached until the log grows). */
 export async function loadLedger(node: ParleyNode, channel: Channel): Promise<ChannelLedger> {
+  const heads = await node.storage.listChainHeads(channel.id);
+  const key = heads.map((h) => `${h.party}:${h.size}`).join(',');
+  let cache = ledgers.get(node);
+  if (!cache) ledgers.set(node, (cache = new Map()));
+  const cached = cache.get(channel.id);
+  if (cached?.key === key) return cached.ledger;
+  const ledger = await readLedger(node, channel);
+  cache.set(channel.id, { key, ledger });
+  return ledger;
+}
+
+async function readLedger(node: ParleyNode, channel: Channel): Promise<ChannelLedger> {
   const kinds = [...itemKinds(), ...LEDGER_KINDS];
   const lists = await Promise.all(kinds.map((kind) => node.storage.listByKind(channel.id, kind, READ_LIMIT)));
   const items = new Set(itemKinds());
@@ -186,9 +204,17 @@ export async function itemStatus(
     responses: item ? others.map((p) => ledger.response(item, p)) : [],
     clarifications: item
       ? ledger.requestsOn(item).map(({ request, answer }) => ({
-          request: { id: request.id, author: request.author, at: request.hlc, ...request.body },
+          request: {
+            id: request.id,
+            hash: request.hash,
+            party: request.party,
+            author: request.author,
+            at: request.hlc,
+            passage: request.body.passage as { start: number; end: number; quote: string },
+            question: request.body.question as string,
+          },
           answer: answer
-            ? { id: answer.id, author: answer.author, at: answer.hlc, text: answer.body.text }
+            ? { id: answer.id, author: answer.author, at: answer.hlc, text: answer.body.text as string }
             : null,
         }))
       : [],
@@ -210,15 +236,16 @@ export async function clarifications(node: ParleyNode, actor: Principal, channel
       const window = objectives[request.precedence as Precedence] ?? objectives.ROUTINE;
       out.push({
         id: request.id,
+        hash: request.hash,
         item: item.id,
         author: request.author,
         party: request.party,
         at: request.hlc,
-        passage: request.body.passage,
-        question: request.body.question,
+        passage: request.body.passage as { start: number; end: number; quote: string },
+        question: request.body.question as string,
         due: new Date(timeOf(request) + window.responseMinutes * 60_000).toISOString(),
         answer: answer
-          ? { id: answer.id, author: answer.author, at: answer.hlc, text: answer.body.text }
+          ? { id: answer.id, author: answer.author, at: answer.hlc, text: answer.body.text as string }
           : null,
       });
     }

@@ -6,6 +6,8 @@ import { toLogged, type ParleyNode } from './parley-node.js';
 
 export interface StatementVersion {
   id: string;
+  /** The entry's hash, to reference it (`revises`, `of`). */
+  hash: string;
   party: string;
   author: string;
   at: string;
@@ -64,6 +66,7 @@ export async function listStatements(
     statement.current = draft.id;
     statement.versions.push({
       id: draft.id,
+      hash: draft.hash,
       party: draft.party,
       author: draft.author,
       at: draft.hlc,

@@ -76,7 +76,6 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
   const { index } = ctx;
   const posted: Posted[] = [];
   const last = (label: string): Posted | undefined => posted.findLast((p) => p.label === label);
-  const ref = (label: string): string => last(label)?.id ?? '(not in this run)';
   let resolvedText = '';
   const timeline = index.scenario.timeline;
 

@@ -53,7 +53,17 @@ const escalationSchema = z.object({
   at: z.string(),
 });
 
-const answerSchema = z.object({ id: z.string(), author: z.string(), at: z.string(), text: z.unknown() });
+const answerSchema = z.object({ id: z.string(), author: z.string(), at: z.string(), text: z.string() });
+const passageSchema = z.object({ start: z.number(), end: z.number(), quote: z.string() });
+const requestSchema = z.object({
+  id: z.string(),
+  hash: z.string(),
+  party: z.string(),
+  author: z.string(),
+  at: z.string(),
+  passage: passageSchema,
+  question: z.string(),
+});
 
 function present<T extends { since: number; due: number }>(o: T) {
   return { ...o, since: new Date(o.since).toISOString(), due: new Date(o.due).toISOString() };
@@ -122,7 +132,15 @@ export function registerObligationRoutes(app: TypedApp, node: ParleyNode): void 
             responses: z.array(
               z.object({
                 party: z.string(),
-                state: z.string(),
+                state: z.enum([
+                  'awaiting',
+                  'deferred',
+                  'declined',
+                  'understood',
+                  'readback-pending',
+                  'readback-confirmed',
+                  'readback-corrected',
+                ]),
                 by: briefSchema.nullable(),
                 detail: z.string().nullable(),
                 fields: z
@@ -137,9 +155,7 @@ export function registerObligationRoutes(app: TypedApp, node: ParleyNode): void 
                   .nullable(),
               }),
             ),
-            clarifications: z.array(
-              z.object({ request: z.record(z.string(), z.unknown()), answer: answerSchema.nullable() }),
-            ),
+            clarifications: z.array(z.object({ request: requestSchema, answer: answerSchema.nullable() })),
             obligations: z.array(obligationSchema),
             escalations: z.array(escalationSchema),
             resolved: z.boolean(),
@@ -168,12 +184,13 @@ export function registerObligationRoutes(app: TypedApp, node: ParleyNode): void 
             clarifications: z.array(
               z.object({
                 id: z.string(),
+                hash: z.string(),
                 item: z.string(),
                 author: z.string(),
                 party: z.string(),
                 at: z.string(),
-                passage: z.unknown(),
-                question: z.unknown(),
+                passage: passageSchema,
+                question: z.string(),
                 due: z.string(),
                 answer: answerSchema.nullable(),
               }),

@@ -17,6 +17,7 @@ const statementSchema = z
     versions: z.array(
       z.object({
         id: z.string(),
+        hash: z.string(),
         party: z.string(),
         author: z.string(),
         at: z.string(),
