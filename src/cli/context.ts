@@ -6,7 +6,9 @@ import { ApiClient } from './api-client.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyNode } from '../node/parley-node.js';
+import { hasPassword } from '../storage/postgres/database-url.js';
 import type { Principal } from '../storage/storage.js';
+import { CliError } from './output.js';
 
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_PORT = 7410;
@@ -22,6 +24,35 @@ export function dataDirOption(command: Command): Command {
     'node data directory (env PARLEY_DATA_DIR)',
     process.env.PARLEY_DATA_DIR ?? DEFAULT_DATA_DIR,
   );
+}
+
+/** `--database-url` of `init` and `serve`: PostgreSQL instead of the data directory's SQLite. */
+export function databaseUrlOption(command: Command): Command {
+  return command.option(
+    '--database-url <url>',
+    'use PostgreSQL, e.g. postgres://parley@127.0.0.1:5432/parley?schema=parley_ru (no password: use ' +
+      'PGPASSWORD); recorded in the data dir for later commands (env PARLEY_DATABASE_URL; default SQLite)',
+  );
+}
+
+/** Refuses a password on the command line, where other users can read it (ps). */
+export function checkDatabaseUrlFlag(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  let withPassword: boolean;
+  try {
+    withPassword = hasPassword(url);
+  } catch (error) {
+    throw new CliError('validation_failed', `--database-url: ${(error as Error).message}`, 2);
+  }
+  if (withPassword) {
+    throw new CliError(
+      'validation_failed',
+      '--database-url must not contain a password (command lines are visible to other users); ' +
+        'set PGPASSWORD, or give the whole URL in PARLEY_DATABASE_URL',
+      2,
+    );
+  }
+  return url;
 }
 
 /** The options of a command that acts as a person through the API. */

@@ -1,25 +1,32 @@
 /**
  * A node's data directory: `node.key` (the node's Ed25519 private key, PEM, mode 0600) and
- * `parley.db` (SQLite). The directory itself is 0700: nothing in it is for other users.
+ * either `parley.db` (SQLite) or `storage.json` (the PostgreSQL URL without password, 0600).
+ * The directory itself is 0700: nothing in it is for other users.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
+import { SQLITE_FILE, sqlitePath, storageConfigPath } from '../storage/open-storage.js';
 import { ParleyError } from './errors.js';
 
 export const NODE_KEY_FILE = 'node.key';
-export const DATABASE_FILE = 'parley.db';
+export const DATABASE_FILE = SQLITE_FILE;
 
 export function nodeKeyPath(dataDir: string): string {
   return join(dataDir, NODE_KEY_FILE);
 }
 
+/** The SQLite database of a node that uses SQLite (the default). */
 export function databasePath(dataDir: string): string {
-  return join(dataDir, DATABASE_FILE);
+  return sqlitePath(dataDir);
 }
 
 export function isInitialised(dataDir: string): boolean {
-  return existsSync(nodeKeyPath(dataDir)) || existsSync(databasePath(dataDir));
+  return (
+    existsSync(nodeKeyPath(dataDir)) ||
+    existsSync(databasePath(dataDir)) ||
+    existsSync(storageConfigPath(dataDir))
+  );
 }
 
 export function ensureDataDir(dataDir: string): void {

@@ -32,12 +32,20 @@ import '../core/kinds/all.js';
 import { requireAddressed } from '../core/kinds/workflow.js';
 import type { Objectives } from '../core/objectives.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import {
+  StorageConfigError,
+  chooseStorage,
+  describeStorage,
+  openChosenStorage,
+  writeStorageConfig,
+  type StorageChoice,
+} from '../storage/open-storage.js';
 import {
   AlreadyExistsError,
   ROLES,
   type Channel,
   type CursoredEntry,
+  type NodeInfo,
   type Office,
   type Principal,
   type Role,
@@ -45,7 +53,7 @@ import {
   type StoredEntry,
 } from '../storage/storage.js';
 import { Appender, sealNewChain, type EntryDraft } from './appender.js';
-import { databasePath, ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
+import { ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
 import { ParleyError } from './errors.js';
 import { canManage, canRead, canWrite } from './policy.js';
 
@@ -102,6 +110,28 @@ export interface InitOptions {
   partyName: string;
   adminId: string;
   adminPassword: string;
+  /**
+   * A PostgreSQL URL (without password); else PARLEY_DATABASE_URL, else SQLite in the data
+   * directory. A PostgreSQL URL is recorded (without password) in the data directory.
+   */
+  databaseUrl?: string;
+}
+
+export interface OpenOptions {
+  /** Wall-clock time; injectable so tests run in virtual time. */
+  now?: () => number;
+  /** A PostgreSQL URL to use instead of the configured one; recorded for later opens. */
+  databaseUrl?: string;
+}
+
+/** Which database a data directory's node uses (see storage/open-storage.ts). */
+function chooseNodeStorage(dataDir: string, databaseUrl: string | undefined): StorageChoice {
+  try {
+    return chooseStorage(dataDir, { databaseUrl });
+  } catch (error) {
+    if (error instanceof StorageConfigError) throw new ParleyError('validation_failed', error.message);
+    throw error;
+  }
 }
 
 export interface NewPrincipal {
@@ -185,15 +215,28 @@ export class ParleyNode {
     const weak = passwordProblem(options.adminPassword);
     if (weak) throw new ParleyError('password_too_weak', weak);
     ensureDataDir(options.dataDir);
+    const choice = chooseNodeStorage(options.dataDir, options.databaseUrl);
+    const storage = await openChosenStorage(choice);
     const nodeKeys = generateKeyPair();
-    writeNodeKey(options.dataDir, nodeKeys.privateKey);
-    const storage = SqliteStorage.open(databasePath(options.dataDir));
-    await storage.setNodeInfo({
-      party: options.party,
-      partyName: options.partyName,
-      nodePublicKey: nodeKeys.publicKey,
-      createdAt: Date.now(),
-    });
+    try {
+      if (await storage.getNodeInfo()) {
+        throw new ParleyError(
+          'already_exists',
+          `${describeStorage(choice)} already holds a node; give each node its own schema (?schema=name)`,
+        );
+      }
+      writeNodeKey(options.dataDir, nodeKeys.privateKey);
+      if (choice.engine === 'postgres') writeStorageConfig(options.dataDir, choice.url);
+      await storage.setNodeInfo({
+        party: options.party,
+        partyName: options.partyName,
+        nodePublicKey: nodeKeys.publicKey,
+        createdAt: Date.now(),
+      });
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
     const node = new ParleyNode(
       options.dataDir,
       storage,
@@ -214,7 +257,7 @@ export class ParleyNode {
   }
 
   /** Opens an initialised data directory. */
-  static async open(dataDir: string, options: { now?: () => number } = {}): Promise<ParleyNode> {
+  static async open(dataDir: string, options: OpenOptions = {}): Promise<ParleyNode> {
     if (!isInitialised(dataDir)) {
       throw new ParleyError(
         'not_found',
@@ -222,14 +265,27 @@ export class ParleyNode {
       );
     }
     const nodePrivateKey = readNodeKey(dataDir);
-    const storage = SqliteStorage.open(databasePath(dataDir));
-    const info = await storage.getNodeInfo();
-    if (!info) throw new ParleyError('not_found', `${dataDir} has a database without node information`);
-    if (publicKeyOf(nodePrivateKey) !== info.nodePublicKey) {
-      throw new ParleyError(
-        'forbidden',
-        `node.key in ${dataDir} does not match the key recorded in the database`,
-      );
+    const choice = chooseNodeStorage(dataDir, options.databaseUrl);
+    const storage = await openChosenStorage(choice);
+    let info: NodeInfo | null;
+    try {
+      info = await storage.getNodeInfo();
+      if (!info) {
+        throw new ParleyError(
+          'not_found',
+          `${describeStorage(choice)} holds no node information (is it this data directory's database?)`,
+        );
+      }
+      if (publicKeyOf(nodePrivateKey) !== info.nodePublicKey) {
+        throw new ParleyError(
+          'forbidden',
+          `node.key in ${dataDir} does not match the key recorded in the ${describeStorage(choice)}`,
+        );
+      }
+      if (choice.engine === 'postgres' && choice.source === 'option') writeStorageConfig(dataDir, choice.url);
+    } catch (error) {
+      await storage.close();
+      throw error;
     }
     return new ParleyNode(
       dataDir,

@@ -79,7 +79,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `${options.tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  logger.info({ url, fingerprint: node.fingerprint }, 'parley node listening');
+  for (const warning of node.storage.warnings ?? []) logger.warn({ storage: node.storage.engine }, warning);
+  logger.info({ url, fingerprint: node.fingerprint, storage: node.storage.engine }, 'parley node listening');
   return {
     url,
     federation,

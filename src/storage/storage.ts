@@ -1,5 +1,5 @@
 /**
- * The storage contract. Every backend (SQLite now, PostgreSQL later) implements it and must pass
+ * The storage contract. Every backend (SQLite, PostgreSQL) implements it and must pass
  * the shared contract suite in `contract-suite.ts`. Methods are async so that network-backed
  * engines fit without changing callers.
  *
@@ -152,6 +152,8 @@ export interface AuditEvent {
 
 export interface Storage {
   readonly engine: string;
+  /** Conditions the operator should know about, e.g. a server that does not fsync; logged at start. */
+  readonly warnings?: readonly string[];
   close(): Promise<void>;
 
   getNodeInfo(): Promise<NodeInfo | null>;

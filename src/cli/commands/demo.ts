@@ -33,6 +33,9 @@ export function registerDemo(program: Command): void {
     .action(
       async (options: { dataDir?: string; parties: string; host: string; port: string; smoke?: boolean }) => {
         try {
+          // Every demo party runs on its own SQLite file in a temporary folder, never on a
+          // database configured for a real node.
+          delete process.env.PARLEY_DATABASE_URL;
           await runDemo(options);
         } catch (error) {
           fail({}, error);

@@ -2,13 +2,16 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyNode } from '../../node/parley-node.js';
-import { dataDirOption } from '../context.js';
+import { checkDatabaseUrlFlag, dataDirOption, databaseUrlOption } from '../context.js';
 import { fail, print } from '../output.js';
 import { choosePassword } from '../secrets.js';
 
 export function registerInit(program: Command): void {
-  dataDirOption(program.command('init'))
-    .description("create this party's node: Ed25519 node key (mode 0600), SQLite database and an admin user")
+  databaseUrlOption(dataDirOption(program.command('init')))
+    .description(
+      "create this party's node: Ed25519 node key (mode 0600), database (SQLite in the data dir, or " +
+        'PostgreSQL with --database-url / PARLEY_DATABASE_URL) and an admin user',
+    )
     .requiredOption('--party <id>', 'party id, upper case (e.g. RU)')
     .requiredOption('--name <name>', 'party name (e.g. "Russian Federation")')
     .option('--admin <id>', 'id of the first administrator', 'admin')
@@ -24,9 +27,11 @@ export function registerInit(program: Command): void {
         name: string;
         admin: string;
         passwordStdin?: boolean;
+        databaseUrl?: string;
         json?: boolean;
       }) => {
         try {
+          const databaseUrl = checkDatabaseUrlFlag(options.databaseUrl);
           const { password, generated } = await choosePassword(
             options.passwordStdin,
             'PARLEY_ADMIN_PASSWORD',
@@ -37,9 +42,11 @@ export function registerInit(program: Command): void {
             partyName: options.name,
             adminId: options.admin,
             adminPassword: password,
+            databaseUrl,
           });
           const result = {
             dataDir: resolve(options.dataDir),
+            storage: node.storage.engine,
             party: node.party,
             fingerprint: node.fingerprint,
             nodePublicKey: node.nodePublicKey,
@@ -49,7 +56,7 @@ export function registerInit(program: Command): void {
           await node.close();
           print(options, result, () =>
             [
-              `Node for ${options.party} (${options.name}) created in ${result.dataDir}`,
+              `Node for ${options.party} (${options.name}) created in ${result.dataDir} (storage: ${result.storage})`,
               `Node key fingerprint: ${result.fingerprint}`,
               '  (give it to peers out of band; they pin it)',
               `Administrator: ${options.admin}`,

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyNode } from '../../node/parley-node.js';
 import { startServer } from '../../node/run-server.js';
-import { DEFAULT_PORT, dataDirOption } from '../context.js';
+import { DEFAULT_PORT, checkDatabaseUrlFlag, dataDirOption, databaseUrlOption } from '../context.js';
 import { CliError, fail } from '../output.js';
 
 export function parsePort(value: string): number {
@@ -50,7 +50,7 @@ function parseSeconds(value: string, option: string): number {
 }
 
 export function registerServe(program: Command): void {
-  dataDirOption(program.command('serve'))
+  databaseUrlOption(dataDirOption(program.command('serve')))
     .description('serve the HTTP API (and live updates) of the node in --data-dir')
     .option('--host <host>', 'address to listen on', process.env.PARLEY_HOST ?? '127.0.0.1')
     .option(
@@ -79,6 +79,7 @@ export function registerServe(program: Command): void {
       async (options: {
         tlsCert?: string;
         tlsKey?: string;
+        databaseUrl?: string;
         dataDir: string;
         host: string;
         port: string;
@@ -87,7 +88,9 @@ export function registerServe(program: Command): void {
         escalationSeconds: string;
       }) => {
         try {
-          const node = await ParleyNode.open(resolve(options.dataDir));
+          const node = await ParleyNode.open(resolve(options.dataDir), {
+            databaseUrl: checkDatabaseUrlFlag(options.databaseUrl),
+          });
           const server = await startServer(node, {
             host: options.host,
             port: parsePort(options.port),

@@ -33,6 +33,7 @@ import {
   type Storage,
   type StoredEntry,
 } from '../storage.js';
+import { checkChainWrite } from '../chain-check.js';
 import { assertSchemaCurrent, migrate } from './migrations.js';
 
 /** Options for {@link SqliteStorage.open}. */
@@ -277,19 +278,6 @@ function insertUnique(what: string, id: string, insert: () => void): void {
   }
 }
 
-/** The `prev` field of canonical entry text, or undefined when it has none. */
-function prevOf(canonical: string): string | null | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(canonical);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || !('prev' in parsed)) return undefined;
-  const prev = parsed.prev;
-  return typeof prev === 'string' || prev === null ? prev : undefined;
-}
-
 function toEntry(row: EntryRow): StoredEntry {
   return {
     channel: row.channel,
@@ -358,11 +346,6 @@ function toPeer(row: PeerRow): Peer {
     tlsCa: row.tls_ca,
     addedAt: row.added_at,
   };
-}
-
-/** Chain key for maps; NUL cannot occur in ids. */
-function chainKey(channel: string, party: string): string {
-  return `${channel}\u0000${party}`;
 }
 
 /** SQLite implementation of the storage contract. */
@@ -512,72 +495,15 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Checks and writes entries plus heads; must run inside a write transaction. All checks run
-   * before the first write, and any throw rolls the transaction back, so nothing is half-written.
-   *
-   * Checked per chain: seqs continue the stored head with no gap (the UNIQUE key backs this up),
-   * the first new entry's `prev` equals the stored head hash, and the supplied head describes the
-   * chain after the append. Links inside the batch (`prev` of the 2nd..nth entry) are the
-   * caller's responsibility: parsing every canonical text cost about 20% of a 2000-entry append
-   * (~3.5 µs per entry), while the first link is what a stale or racing writer would get wrong.
+   * Checks (see chain-check.ts) and writes entries plus heads; must run inside a write
+   * transaction. All checks run before the first write, and any throw rolls the transaction back,
+   * so nothing is half-written.
    */
   #writeChains(entries: StoredEntry[], heads: ChainHead[]): void {
-    const chains = new Map<string, StoredEntry[]>();
-    for (const entry of entries) {
-      const key = chainKey(entry.channel, entry.party);
-      const list = chains.get(key);
-      if (list) list.push(entry);
-      else chains.set(key, [entry]);
-    }
-    const headsByKey = new Map<string, ChainHead>();
-    for (const head of heads) {
-      const key = chainKey(head.channel, head.party);
-      if (headsByKey.has(key)) {
-        throw new ChainConflictError(head.channel, head.party, head.size, 'head supplied twice');
-      }
-      headsByKey.set(key, head);
-    }
-
-    for (const [key, head] of headsByKey) {
-      const stored = this.#stmts.getHead.get(head.channel, head.party);
-      if (!stored && !this.#stmts.channelExists.get(head.channel)) {
-        throw new Error(`unknown channel '${head.channel}'`);
-      }
-      let size = stored?.size ?? 0;
-      let hash = stored?.hash ?? null;
-      const list = chains.get(key) ?? [];
-      const first = list[0];
-      if (first) {
-        const prev = first.seq === size ? prevOf(first.canonical) : hash;
-        if (prev !== hash) {
-          const detail = `prev ${String(prev)} does not match chain hash ${String(hash)}`;
-          throw new ChainConflictError(first.channel, first.party, first.seq, detail);
-        }
-      }
-      for (const entry of list) {
-        if (entry.seq !== size) {
-          const detail =
-            entry.seq < size ? `seq already taken (chain has ${size})` : `gap (chain has ${size} entries)`;
-          throw new ChainConflictError(entry.channel, entry.party, entry.seq, detail);
-        }
-        size += 1;
-        hash = entry.hash;
-      }
-      if (head.size !== size || head.hash !== hash) {
-        throw new ChainConflictError(
-          head.channel,
-          head.party,
-          head.size,
-          `head (size ${head.size}) does not describe the chain after the append (size ${size})`,
-        );
-      }
-    }
-    for (const [key, list] of chains) {
-      if (!headsByKey.has(key)) {
-        const first = list[0]!;
-        throw new ChainConflictError(first.channel, first.party, first.seq, 'no head supplied for chain');
-      }
-    }
+    checkChainWrite(entries, heads, {
+      head: (channel, party) => this.#stmts.getHead.get(channel, party) ?? null,
+      channelExists: (channel) => this.#stmts.channelExists.get(channel) !== undefined,
+    });
 
     const insert = this.#stmts.insertEntry;
     try {

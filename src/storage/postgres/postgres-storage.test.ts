@@ -1,0 +1,333 @@
+/**
+ * Tests for the PostgreSQL backend: the shared storage contract, each test in a fresh schema of
+ * the test database (dropped afterwards), plus what is specific to PostgreSQL (schemas, URL
+ * handling, migrations, several pools racing on one chain).
+ *
+ * Needs a server (see test-support/postgres-server.ts): skipped without one, failing in CI.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { canonicalize } from '../../core/canonical-json.js';
+import { sha256Hex } from '../../core/hash.js';
+import { runStorageContract } from '../contract-suite.js';
+import { ChainConflictError, type ChainHead, type Channel, type StoredEntry } from '../storage.js';
+import { DEFAULT_SCHEMA, parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaTooNewError } from './migrations.js';
+import { PostgresStorage } from './postgres-storage.js';
+import {
+  IN_CI,
+  adminQuery,
+  dropSchemas,
+  probePostgres,
+  skipWithoutPostgres,
+  uniqueSchema,
+  urlWithSchema,
+} from './test-support/postgres-server.js';
+
+const skip = await skipWithoutPostgres('PostgreSQL storage tests');
+
+/** Schemas created by the current test, dropped after it. */
+const schemas: string[] = [];
+const open: PostgresStorage[] = [];
+
+async function openFresh(schema = uniqueSchema()): Promise<PostgresStorage> {
+  if (!schemas.includes(schema)) schemas.push(schema);
+  const storage = await PostgresStorage.open(urlWithSchema(schema));
+  open.push(storage);
+  return storage;
+}
+
+async function cleanUp(): Promise<void> {
+  for (const storage of open.splice(0)) await storage.close();
+  await dropSchemas(schemas.splice(0));
+}
+
+describe.runIf(IN_CI)('PostgreSQL test server', () => {
+  it('is reachable (CI provides one)', async () => {
+    expect(await probePostgres()).toBeNull();
+  });
+});
+
+describe.skipIf(skip)('PostgresStorage', () => {
+  afterAll(cleanUp);
+
+  let contractSchema = '';
+  runStorageContract(
+    'postgres',
+    async () => {
+      contractSchema = uniqueSchema();
+      schemas.push(contractSchema);
+      return PostgresStorage.open(urlWithSchema(contractSchema));
+    },
+    cleanUp,
+    { reopen: async () => PostgresStorage.open(urlWithSchema(contractSchema)) },
+  );
+
+  describe('postgres-specific', () => {
+    afterEach(cleanUp);
+
+    it('splits the schema out of the URL, validates it and never shows the password', () => {
+      const target = parseDatabaseUrl(
+        'postgres://u:secret@127.0.0.1:5432/db?schema=parley_ru&sslmode=disable',
+      );
+      expect(target.schema).toBe('parley_ru');
+      expect(target.connectionString).toBe('postgres://u:secret@127.0.0.1:5432/db?sslmode=disable');
+      expect(target.options).toBe('-c search_path=parley_ru -c synchronous_commit=on');
+      expect(parseDatabaseUrl('postgres://u@h/db').schema).toBe(DEFAULT_SCHEMA);
+      expect(parseDatabaseUrl('postgres://u@h/db?options=-c%20work_mem%3D8MB&schema=x').options).toBe(
+        '-c work_mem=8MB -c search_path=x -c synchronous_commit=on',
+      );
+      for (const bad of ['Parley', '1abc', 'a-b', 'a;drop', `a${'b'.repeat(63)}`, '']) {
+        expect(() => parseDatabaseUrl(`postgres://u@h/db?schema=${encodeURIComponent(bad)}`)).toThrow(
+          /schema name/,
+        );
+      }
+      expect(redactDatabaseUrl('postgres://u:secret@h:5432/db?schema=x')).toBe(
+        'postgres://u@h:5432/db?schema=x',
+      );
+      expect(() => parseDatabaseUrl('mysql://u:secret@h/db')).toThrow(/postgres:\/\//);
+      expect(() => parseDatabaseUrl('not a url with secret')).not.toThrow(/secret/);
+    });
+
+    it('creates its schema, keeps nodes in different schemas apart and uses synchronous_commit', async () => {
+      const a = await openFresh();
+      const b = await openFresh();
+      await a.addOffice({ id: 'ops', name: 'A ops' });
+      expect(await b.getOffice('ops')).toBeNull();
+      await b.addOffice({ id: 'ops', name: 'B ops' });
+      expect((await a.getOffice('ops'))?.name).toBe('A ops');
+      const [settings] = await a.rawQuery<{ search_path: string; synchronous_commit: string }>(
+        "SELECT current_setting('search_path') AS search_path, current_setting('synchronous_commit') AS synchronous_commit",
+      );
+      expect(settings).toEqual({ search_path: a.schema, synchronous_commit: 'on' });
+      expect(a.engine).toBe('postgres');
+      expect(a.warnings).toEqual([]);
+    });
+
+    it('returns BIGINT columns as exact JS numbers', async () => {
+      const storage = await openFresh();
+      const at = 2 ** 52 + 1;
+      await storage.recordAudit({ at, type: 'x', principal: null, ip: null, detail: '' });
+      expect((await storage.listAudit(1))[0]!.at).toBe(at);
+      expect(await storage.countEntries()).toBe(0);
+      await storage.rawQuery('INSERT INTO audit_events (at, type, detail) VALUES ($1, $2, $3)', [
+        '9007199254740993',
+        'y',
+        '',
+      ]);
+      await expect(storage.listAudit(1)).rejects.toThrow(/safe range/);
+    });
+
+    it('records migrations once and does not reapply them on reopen', async () => {
+      const schema = uniqueSchema();
+      const first = await openFresh(schema);
+      const rows = () =>
+        first.rawQuery<{ version: number; name: string }>(
+          'SELECT version, name FROM schema_migrations ORDER BY version',
+        );
+      const recorded = await rows();
+      expect(recorded).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      await openFresh(schema);
+      expect(await rows()).toEqual(recorded);
+      expect(LATEST_SCHEMA_VERSION).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    });
+
+    it('migrates once when several processes open a fresh schema at the same time', async () => {
+      const schema = uniqueSchema();
+      await Promise.all([openFresh(schema), openFresh(schema), openFresh(schema)]);
+      const rows = await adminQuery(`SELECT version FROM ${schema}.schema_migrations`);
+      expect(rows.rowCount).toBe(MIGRATIONS.length);
+    });
+
+    it('refuses to open a schema written by a newer version, changing nothing', async () => {
+      const schema = uniqueSchema();
+      const storage = await openFresh(schema);
+      await storage.rawQuery(
+        'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+        [LATEST_SCHEMA_VERSION + 1, 'from the future', 0],
+      );
+      const attempt = PostgresStorage.open(urlWithSchema(schema));
+      await expect(attempt).rejects.toBeInstanceOf(SchemaTooNewError);
+      await expect(attempt).rejects.toThrow(/newer than this build supports/);
+      const versions = await storage.rawQuery<{ version: number }>('SELECT version FROM schema_migrations');
+      expect(versions).toHaveLength(MIGRATIONS.length + 1);
+    });
+
+    it('fails clearly, without the password, when the server refuses the connection', async () => {
+      const attempt = PostgresStorage.open('postgres://nobody:hunter2@127.0.0.1:1/test?schema=x', {
+        connectionTimeoutMs: 2000,
+      });
+      await expect(attempt).rejects.toThrow(
+        /cannot open PostgreSQL schema 'x' at postgres:\/\/nobody@127\.0\.0\.1:1/,
+      );
+      await expect(attempt).rejects.not.toThrow(/hunter2/);
+    });
+
+    it('rejects appends to an unknown channel', async () => {
+      const storage = await openFresh();
+      const first = entry('nope', 'P', 0, null, 'x');
+      await expect(storage.appendEntries([first], [headAfter(first)])).rejects.toThrow(/unknown channel/);
+    });
+
+    it('never forks a chain when two pools append the same seq', async () => {
+      const schema = uniqueSchema();
+      const a = await openFresh(schema);
+      const b = await openFresh(schema);
+      const genesis = entry('c1', 'P', 0, null, 'genesis');
+      await a.createChannel(channel('c1'), [genesis], headAfter(genesis));
+
+      for (let round = 1; round <= 10; round += 1) {
+        const headA = await a.getChainHead('c1', 'P');
+        const headB = await b.getChainHead('c1', 'P');
+        expect(headA).toEqual(headB);
+        const fromA = entry('c1', 'P', round, headA!.hash, `from a ${round}`);
+        const fromB = entry('c1', 'P', round, headB!.hash, `from b ${round}`);
+        const results = await Promise.allSettled([
+          a.appendEntries([fromA], [headAfter(fromA)]),
+          b.appendEntries([fromB], [headAfter(fromB)]),
+        ]);
+        const rejected = results.filter((r) => r.status === 'rejected');
+        expect(rejected).toHaveLength(1);
+        expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ChainConflictError);
+      }
+      const chain = await b.readChain('c1', 'P', 0, 100);
+      expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i));
+      for (let i = 1; i < chain.length; i += 1) {
+        expect(JSON.parse(chain[i]!.canonical)).toMatchObject({ prev: chain[i - 1]!.hash });
+      }
+      expect(await a.getChainHead('c1', 'P')).toEqual(headAfter(chain.at(-1)!));
+    });
+
+    it('never forks a chain when several pools race to extend it, retrying on conflict', async () => {
+      const schema = uniqueSchema();
+      const setup = await openFresh(schema);
+      const genesis = entry('c1', 'P', 0, null, 'genesis');
+      await setup.createChannel(channel('c1'), [genesis], headAfter(genesis));
+      const writers = await Promise.all(['w1', 'w2', 'w3', 'w4'].map(() => openFresh(schema)));
+      const perWriter = 25;
+      const results = await Promise.all(
+        writers.map(async (storage, w) => {
+          let appended = 0;
+          let conflicts = 0;
+          while (appended < perWriter) {
+            const head = (await storage.getChainHead('c1', 'P'))!;
+            // A batch of one or two entries, so multi-entry batches race too.
+            const batch: StoredEntry[] = [];
+            let prev = head.hash;
+            for (let i = 0; i < 1 + ((appended + w) % 2) && appended + i < perWriter; i += 1) {
+              const next = entry('c1', 'P', head.size + i, prev, `w${w}-${appended + i}`);
+              batch.push(next);
+              prev = next.hash;
+            }
+            try {
+              await storage.appendEntries(batch, [headAfter(batch.at(-1)!)]);
+              appended += batch.length;
+            } catch (error) {
+              if (!(error instanceof ChainConflictError)) throw error;
+              conflicts += 1;
+            }
+          }
+          return { appended, conflicts };
+        }),
+      );
+      expect(results.reduce((sum, r) => sum + r.appended, 0)).toBe(4 * perWriter);
+      expect(results.reduce((sum, r) => sum + r.conflicts, 0)).toBeGreaterThan(0);
+
+      const chain = await setup.readChain('c1', 'P', 0, 1000);
+      expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 4 * perWriter + 1 }, (_, i) => i));
+      for (let i = 1; i < chain.length; i += 1) {
+        expect(JSON.parse(chain[i]!.canonical)).toMatchObject({ prev: chain[i - 1]!.hash });
+      }
+      expect(await setup.getChainHead('c1', 'P')).toMatchObject({
+        size: chain.length,
+        hash: chain.at(-1)!.hash,
+      });
+      // Storage order is chain order: cursors increase with seq.
+      const cursors = (await setup.readChannel('c1', 0, 1000)).map((e) => e.seq);
+      expect(cursors).toEqual(chain.map((e) => e.seq));
+    });
+
+    it('keeps channel cursors in commit order while other chains of the channel append concurrently', async () => {
+      const schema = uniqueSchema();
+      const setup = await openFresh(schema);
+      const genesis = entry('c1', 'P', 0, null, 'genesis');
+      await setup.createChannel(channel('c1'), [genesis], headAfter(genesis));
+      const parties = ['Q', 'R', 'S'];
+      const writers = await Promise.all(parties.map(() => openFresh(schema)));
+      const seen: number[] = [];
+      let after = 0;
+      let done = false;
+      const reader = (async () => {
+        while (!done) {
+          const page = await setup.readChannel('c1', after, 1000);
+          for (const e of page) {
+            seen.push(e.cursor);
+            after = e.cursor;
+          }
+        }
+      })();
+      await Promise.all(
+        writers.map(async (storage, w) => {
+          let prev: string | null = null;
+          for (let seq = 0; seq < 20; seq += 1) {
+            const next = entry('c1', parties[w]!, seq, prev, `${w}-${seq}`);
+            await storage.appendEntries([next], [headAfter(next)]);
+            prev = next.hash;
+          }
+        }),
+      );
+      done = true;
+      await reader;
+      const rest = await setup.readChannel('c1', after, 1000);
+      // A reader that follows the cursor misses nothing.
+      expect(seen.length + rest.length).toBe(61);
+    });
+  });
+});
+
+function channel(id: string): Channel {
+  return {
+    id,
+    name: id,
+    offices: [],
+    languages: ['en'],
+    parties: {},
+    observers: {},
+    state: 'active',
+    createdAt: 1,
+  };
+}
+
+function entry(
+  channelId: string,
+  party: string,
+  seq: number,
+  prev: string | null,
+  text: string,
+): StoredEntry {
+  const canonical = canonicalize({ channel: channelId, party, seq, prev, body: { text } });
+  return {
+    channel: channelId,
+    party,
+    seq,
+    hash: sha256Hex(canonical),
+    canonical,
+    sig: 'sig',
+    kind: 'message',
+    author: 'alice',
+    precedence: 'ROUTINE',
+    hlc: `hlc-${seq}`,
+    ref: null,
+    storedAt: 1_700_000_000_000 + seq,
+  };
+}
+
+function headAfter(last: StoredEntry): ChainHead {
+  return {
+    channel: last.channel,
+    party: last.party,
+    size: last.seq + 1,
+    hash: last.hash,
+    frontier: [last.hash],
+    checkpoint: `cp ${last.seq + 1}`,
+  };
+}
