@@ -203,10 +203,11 @@ export class ChannelLedger {
         };
   }
 
+  /** Questions on an item, each with its answer: only the item's own party answers for it. */
   requestsOn(item: LoggedEntry): Array<{ request: LoggedEntry; answer: LoggedEntry | null }> {
     return (this.requests.get(key(item)) ?? []).map((request) => ({
       request,
-      answer: this.clarifications.get(key(request))?.[0] ?? null,
+      answer: this.clarifications.get(key(request))?.find((a) => a.party === item.party) ?? null,
     }));
   }
 

@@ -87,7 +87,15 @@ export async function listStatements(
         at: a.hlc,
         textHash: a.body.textHash as string,
       }));
-    const release = releases.find((r) => refId(r.body.of as EntryRef) === current.id);
+    // A release counts only where every party approved the released text: a node that signs a
+    // release on its own (a faulty or hostile peer) does not make the statement released here.
+    const approvedBy = new Set(statement.approvals.map((a) => a.party));
+    const release = releases.find(
+      (r) =>
+        refId(r.body.of as EntryRef) === current.id &&
+        r.body.textHash === current.textHash &&
+        Object.keys(channel.parties).every((p) => approvedBy.has(p)),
+    );
     statement.released = release
       ? { id: release.id, by: release.author, at: release.hlc, textHash: release.body.textHash as string }
       : null;
