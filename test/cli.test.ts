@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databasePath } from '../src/node/data-dir.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
-import { runCli, startServe, tempDir, type ServeProcess } from './support/node-process.js';
+import { eventually, runCli, startServe, tempDir, type ServeProcess } from './support/node-process.js';
 
 const dataDir = join(tempDir(), 'node');
 const env = { PARLEY_ADMIN_PASSWORD: 'administrator password 1', PARLEY_PASSWORD: 'officer password 12345' };
@@ -151,9 +151,12 @@ describe('parley CLI', () => {
       body: JSON.stringify({ user: 'ru-svr-head', password: 'a guessed password' }),
     });
     expect(login.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
-    const nodeLog = serve.output();
-    expect(nodeLog).toContain('login failed');
+    // The log line is written asynchronously; on a loaded machine it can take a moment.
+    const nodeLog = await eventually(
+      async () => (serve!.output().includes('login failed') ? serve!.output() : undefined),
+      10_000,
+      'the failed login in the node log',
+    );
     for (const secret of [
       headToken,
       dutyToken,

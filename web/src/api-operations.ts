@@ -28,6 +28,17 @@ export const API_OPERATIONS = [
   'GET /api/v1/peers',
   'GET /api/v1/peers/{party}/link-tests',
   'GET /api/v1/alerts',
+  'GET /api/v1/obligations',
+  'GET /api/v1/channels/{channel}/objectives',
+  'GET /api/v1/channels/{channel}/entries/{party}/{seq}/status',
+  'GET /api/v1/channels/{channel}/clarifications',
+  'GET /api/v1/channels/{channel}/statements',
+  'GET /api/v1/channels/{channel}/translations',
+  'GET /api/v1/channels/{channel}/glossary',
+  'GET /api/v1/channels/{channel}/templates',
+  'GET /api/v1/channels/{channel}/briefings',
+  'GET /api/v1/channels/{channel}/invitations',
+  'GET /api/v1/commitments',
 ] as const;
 
 export type ApiOperation = (typeof API_OPERATIONS)[number];

@@ -11,6 +11,38 @@ export type Channel = {
   state: 'proposed' | 'active' | 'suspended' | 'closed';
   createdAt: number;
 };
+export type ChannelChange = {
+  id: string;
+  hash: string;
+  change: 'suspend' | 'resume' | 'amend';
+  reason: string;
+  charter?: {
+    languages?: Array<string>;
+    objectives?: Record<string, { deliveryMinutes: number; responseMinutes: number }>;
+  };
+  by: string;
+  party: string;
+  at: string;
+  agreedBy: Array<string>;
+  waitingFor: Array<string>;
+};
+export type Commitment = {
+  id: string;
+  channel: string;
+  commitment: string;
+  what: 'briefing' | 'contact';
+  every: string;
+  owners: Array<string>;
+  source: string | null;
+  from: string;
+  cadence: {
+    periods: Array<{ from: string; to: string; kept: boolean; by: Array<string> }>;
+    current: { from: string; to: string; kept: boolean; by: Array<string> } | null;
+    lastContact: string | null;
+    nextDue: string;
+    kept: boolean;
+  };
+};
 export type Delivery = {
   party: string;
   state: 'queued' | 'delivered' | 'read' | 'understood';
@@ -38,6 +70,58 @@ export type Entry = {
   cursor: number | null;
   storedAt: number;
 };
+export type GlossaryProposal = {
+  term: string;
+  renderings: Record<string, string>;
+  note?: string;
+  id: string;
+  hash: string;
+  proposedBy: { party: string; author: string; at: string };
+  agreedBy: Array<string>;
+  waitingFor: Array<string>;
+};
+export type GlossaryTerm = {
+  term: string;
+  renderings: Record<string, string>;
+  note?: string;
+  id: string;
+  hash: string;
+  proposedBy: { party: string; author: string; at: string };
+  agreedBy: Array<string>;
+  agreedAt: string;
+  supersedes: string | null;
+};
+export type GlossaryWarning = { term: string; expected: string; original: string };
+export type Obligation = {
+  type: 'delivery' | 'response' | 'readback-confirmation' | 'clarification';
+  channel: string;
+  about: {
+    id: string;
+    party: string;
+    seq: number;
+    hash: string;
+    kind: string;
+    author: string;
+    precedence: 'ROUTINE' | 'PRIORITY' | 'IMMEDIATE' | 'FLASH';
+    marking?: string;
+  };
+  item: {
+    id: string;
+    party: string;
+    seq: number;
+    hash: string;
+    kind: string;
+    author: string;
+    precedence: 'ROUTINE' | 'PRIORITY' | 'IMMEDIATE' | 'FLASH';
+    marking?: string;
+  };
+  owedBy: string;
+  owedTo: string;
+  since: string;
+  due: string;
+  overdue: boolean;
+  note: string | null;
+};
 export type Office = { id: string; name: string };
 export type Principal = {
   id: string;
@@ -46,6 +130,50 @@ export type Principal = {
   title: string;
   publicKey: string;
   disabled: boolean;
+};
+export type Statement = {
+  statement: string;
+  title: string;
+  versions: Array<{
+    id: string;
+    hash: string;
+    party: string;
+    author: string;
+    at: string;
+    text: string;
+    textHash: string;
+    brackets: Array<{ start: number; end: number; alternatives: Array<string> }>;
+    revises: string | null;
+  }>;
+  current: string;
+  state: 'bracketed' | 'approving' | 'released';
+  approvals: Array<{ id: string; party: string; by: string; at: string; textHash: string }>;
+  waitingFor: Array<string>;
+  released: { id: string; by: string; at: string; textHash: string } | null;
+};
+export type Template = {
+  id: string;
+  hash: string;
+  name: string;
+  version: number;
+  title: string;
+  schema: Record<string, unknown>;
+  party: string;
+  author: string;
+  hlc: string;
+};
+export type Translation = {
+  id: string;
+  hash: string;
+  of: { party: string; seq: number; hash: string; id: string };
+  lang: string;
+  text: string;
+  translator: { type: 'person' } | { type: 'machine'; tool: string };
+  author: string;
+  party: string;
+  hlc: string;
+  authoritative: false;
+  warnings: Array<GlossaryWarning>;
 };
 
 /** Request and response types per operation (`METHOD /path` as in the OpenAPI document). */
@@ -146,17 +274,8 @@ export interface ApiOperations {
     body: never;
     response: {
       state: 'proposed' | 'active' | 'suspended' | 'closed';
-      change: {
-        id: string;
-        hash: string;
-        change: 'suspend' | 'resume';
-        reason: string;
-        by: string;
-        party: string;
-        at: string;
-        agreedBy: Array<string>;
-        waitingFor: Array<string>;
-      } | null;
+      change: ChannelChange | null;
+      amendments: Array<ChannelChange>;
     };
     status: 200;
   };
@@ -290,6 +409,204 @@ export interface ApiOperations {
       forks: Array<{ channel: string; party: string; seq: number; reportedBy: string; at: number }>;
       nodeFingerprint: string;
     };
+    status: 200;
+  };
+  'GET /api/v1/obligations': {
+    path: Record<string, never>;
+    query: { direction: 'owing' | 'owed'; channel?: string; office?: string; limit?: number };
+    body: never;
+    response: { obligations: Array<Obligation> };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/objectives': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: Record<string, { deliveryMinutes: number; responseMinutes: number }>;
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/entries/{party}/{seq}/status': {
+    path: { channel: string; party: string; seq: number };
+    query: Record<string, never>;
+    body: never;
+    response: {
+      id: string;
+      kind: string;
+      precedence: 'ROUTINE' | 'PRIORITY' | 'IMMEDIATE' | 'FLASH';
+      marking?: string;
+      objectives: { deliveryMinutes: number; responseMinutes: number };
+      delivery: Array<Delivery>;
+      responses: Array<{
+        party: string;
+        state:
+          | 'awaiting'
+          | 'deferred'
+          | 'declined'
+          | 'understood'
+          | 'readback-pending'
+          | 'readback-confirmed'
+          | 'readback-corrected';
+        by: {
+          id: string;
+          party: string;
+          seq: number;
+          hash: string;
+          kind: string;
+          author: string;
+          precedence: 'ROUTINE' | 'PRIORITY' | 'IMMEDIATE' | 'FLASH';
+          marking?: string;
+        } | null;
+        detail: string | null;
+        fields: Array<{ field: string; expected: unknown; readBack: unknown; match: boolean }> | null;
+      }>;
+      clarifications: Array<{
+        request: {
+          id: string;
+          hash: string;
+          party: string;
+          author: string;
+          at: string;
+          passage: { start: number; end: number; quote: string };
+          question: string;
+        };
+        answer: { id: string; author: string; at: string; text: string } | null;
+      }>;
+      obligations: Array<Obligation>;
+      escalations: Array<{
+        id: string;
+        about: string;
+        obligation: string;
+        owedBy: string;
+        step: 'overdue' | 'duty-officers' | 'head';
+        due: string;
+        notify: Array<string>;
+        at: string;
+      }>;
+      resolved: boolean;
+    };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/clarifications': {
+    path: { channel: string };
+    query: { state?: 'open' | 'all' };
+    body: never;
+    response: {
+      clarifications: Array<{
+        id: string;
+        hash: string;
+        item: string;
+        author: string;
+        party: string;
+        at: string;
+        passage: { start: number; end: number; quote: string };
+        question: string;
+        due: string;
+        answer: { id: string; author: string; at: string; text: string } | null;
+      }>;
+    };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/statements': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: { statements: Array<Statement> };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/translations': {
+    path: { channel: string };
+    query: { of: string };
+    body: never;
+    response: {
+      original: {
+        id: string;
+        party: string;
+        seq: number;
+        hash: string;
+        kind: string;
+        author: string;
+        hlc: string;
+        lang: string;
+        text: string;
+        authoritative: true;
+      };
+      translations: Array<Translation>;
+    };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/glossary': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: { agreed: Array<GlossaryTerm>; pending: Array<GlossaryProposal> };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/templates': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: { templates: Array<Template>; versions: Array<Template> };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/briefings': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: {
+      briefings: Array<{
+        id: string;
+        title: string;
+        agenda: Array<string>;
+        at: string | null;
+        party: string;
+        proposedBy: string;
+        acceptedBy: Array<{ party: string; by: string; at: string }>;
+        waitingFor: Array<string>;
+        minutes: { id: string; heldAt: string; durationMinutes: number; summary: string | null } | null;
+        readouts: Array<{
+          id: string;
+          party: string;
+          author: string;
+          at: string;
+          lang: string;
+          text: string;
+        }>;
+      }>;
+      readouts: Array<{ id: string; party: string; author: string; at: string; lang: string; text: string }>;
+    };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/invitations': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: {
+      invitations: Array<{
+        id: string;
+        what: string;
+        where: string;
+        text: string | null;
+        respondBy: string;
+        party: string;
+        by: string;
+        answers: Array<{
+          id: string;
+          party: string;
+          by: string;
+          at: string;
+          answer: string;
+          note: string | null;
+        }>;
+        state: string;
+      }>;
+    };
+    status: 200;
+  };
+  'GET /api/v1/commitments': {
+    path: Record<string, never>;
+    query: { channel?: string };
+    body: never;
+    response: { commitments: Array<Commitment> };
     status: 200;
   };
 }

@@ -8,9 +8,32 @@
  * kept in sessionStorage (per tab); without it the app asks to log in again.
  */
 import type { ApiOperation } from './api-operations';
-import type { ApiOperations, Channel, Entry, Office, Principal } from './api-types.generated';
+import type {
+  ApiOperations,
+  Channel,
+  Entry,
+  GlossaryProposal,
+  GlossaryTerm,
+  Obligation,
+  Office,
+  Principal,
+  Statement,
+  Template,
+  Translation,
+} from './api-types.generated';
 
-export type { Channel, Entry, Office, Principal };
+export type {
+  Channel,
+  Entry,
+  GlossaryProposal,
+  GlossaryTerm,
+  Obligation,
+  Office,
+  Principal,
+  Statement,
+  Template,
+  Translation,
+};
 export type Response<K extends ApiOperation> = ApiOperations[K]['response'];
 export type Body<K extends ApiOperation> = ApiOperations[K]['body'];
 export type Me = Response<'GET /api/v1/me'>;
@@ -20,6 +43,19 @@ export type ChannelStatus = Response<'GET /api/v1/channels/{channel}/state'>;
 export type Delivery = Response<'GET /api/v1/channels/{channel}/entries/{party}/{seq}/delivery'>['parties'];
 export type Alerts = Response<'GET /api/v1/alerts'>;
 export type Checkpoints = Response<'GET /api/v1/channels/{channel}/checkpoints'>['chains'];
+export type ItemStatus = Response<'GET /api/v1/channels/{channel}/entries/{party}/{seq}/status'>;
+export type PartyResponse = ItemStatus['responses'][number];
+export type Escalation = ItemStatus['escalations'][number];
+export type Clarification =
+  Response<'GET /api/v1/channels/{channel}/clarifications'>['clarifications'][number];
+export type Glossary = Response<'GET /api/v1/channels/{channel}/glossary'>;
+export type Translations = Response<'GET /api/v1/channels/{channel}/translations'>;
+/** A reference to one entry, as entry bodies carry it (`of`, `revises`). */
+export interface EntryRef {
+  party: string;
+  seq: number;
+  hash: string;
+}
 export type NewEntry = Body<'POST /api/v1/channels/{channel}/entries'>;
 export type Precedence = Entry['precedence'];
 export type Marking = NonNullable<Entry['marking']>;
@@ -195,4 +231,43 @@ export const api = {
   linkTests: (party: string, limit = 200) =>
     request('GET /api/v1/peers/{party}/link-tests', { path: { party }, query: { limit } }),
   alerts: () => request('GET /api/v1/alerts', {}),
+  obligations: (direction: 'owing' | 'owed', channel?: string) =>
+    request('GET /api/v1/obligations', { query: { direction, channel, limit: 1000 } }),
+  objectives: (channel: string) =>
+    request('GET /api/v1/channels/{channel}/objectives', { path: { channel } }),
+  status: (channel: string, party: string, seq: number) =>
+    request('GET /api/v1/channels/{channel}/entries/{party}/{seq}/status', {
+      path: { channel, party, seq },
+    }),
+  clarifications: (channel: string, state: 'open' | 'all' = 'open') =>
+    request('GET /api/v1/channels/{channel}/clarifications', { path: { channel }, query: { state } }),
+  statements: (channel: string) =>
+    request('GET /api/v1/channels/{channel}/statements', { path: { channel } }),
+  translations: (channel: string, party: string, seq: number) =>
+    request('GET /api/v1/channels/{channel}/translations', {
+      path: { channel },
+      query: { of: `${party}/${seq}` },
+    }),
+  glossary: (channel: string) => request('GET /api/v1/channels/{channel}/glossary', { path: { channel } }),
+  templates: (channel: string) => request('GET /api/v1/channels/{channel}/templates', { path: { channel } }),
+  /** The `{party, seq, hash}` reference of an entry named by its id (`channel/PARTY/seq`). */
+  async refOf(id: string): Promise<EntryRef> {
+    const [channel, party, seq] = splitId(id);
+    const entry = await request('GET /api/v1/channels/{channel}/entries/{party}/{seq}', {
+      path: { channel, party, seq },
+    });
+    return { party: entry.party, seq: entry.seq, hash: entry.hash };
+  },
 };
+
+/** `channel/PARTY/seq` → its parts. */
+export function splitId(id: string): [string, string, number] {
+  const parts = id.split('/');
+  const seq = Number(parts.pop());
+  const party = parts.pop() ?? '';
+  return [parts.join('/'), party, seq];
+}
+
+export function refOfEntry(entry: Entry): EntryRef {
+  return { party: entry.party, seq: entry.seq, hash: entry.hash };
+}

@@ -11,8 +11,10 @@ import { currentRoute, onLinkClick, routePath, type Route } from './router';
 import { AdminScreen } from './screens/admin';
 import { ChannelListScreen } from './screens/channel-list';
 import { ChannelTimelineScreen } from './screens/channel-timeline';
+import { ObligationsScreen } from './screens/obligations';
 import { LoginScreen } from './screens/login';
 import { PeersScreen } from './screens/peers';
+import { CadenceScreen } from './screens/cadence';
 import { useSignal } from './signal';
 
 type Session =
@@ -68,6 +70,8 @@ export function App() {
         </span>
         <nav aria-label={t('mainNav')}>
           <NavLink route={{ screen: 'channels' }} current={route} label={t('navChannels')} />
+          <NavLink route={{ screen: 'obligations' }} current={route} label={t('navObligations')} />
+          <NavLink route={{ screen: 'cadence' }} current={route} label={t('navCadence')} />
           <NavLink route={{ screen: 'peers' }} current={route} label={t('navPeers')} />
           {me.principal.role === 'admin' && (
             <NavLink route={{ screen: 'admin' }} current={route} label={t('navAdmin')} />
@@ -100,6 +104,10 @@ function screenTitle(route: Route): string {
   switch (route.screen) {
     case 'timeline':
       return route.channel;
+    case 'obligations':
+      return t('navObligations');
+    case 'cadence':
+      return t('navCadence');
     case 'peers':
       return t('navPeers');
     case 'admin':
@@ -112,7 +120,19 @@ function screenTitle(route: Route): string {
 function Screen({ route, me }: { route: Route; me: Me }) {
   switch (route.screen) {
     case 'timeline':
-      return <ChannelTimelineScreen key={route.channel} me={me} channelId={route.channel} />;
+      return (
+        <ChannelTimelineScreen
+          key={route.channel}
+          me={me}
+          channelId={route.channel}
+          tab={route.tab ?? 'timeline'}
+          entry={route.entry}
+        />
+      );
+    case 'obligations':
+      return <ObligationsScreen />;
+    case 'cadence':
+      return <CadenceScreen />;
     case 'peers':
       return <PeersScreen />;
     case 'admin':

@@ -4,16 +4,48 @@
  */
 import { signal } from './signal';
 
+/** The views of one channel, as tabs of the channel screen. */
+export type ChannelTab =
+  | 'timeline'
+  | 'clarifications'
+  | 'statements'
+  | 'glossary'
+  | 'notify'
+  | 'briefings'
+  | 'invitations'
+  | 'charter';
+export const CHANNEL_TABS: readonly ChannelTab[] = [
+  'timeline',
+  'clarifications',
+  'statements',
+  'glossary',
+  'notify',
+  'briefings',
+  'invitations',
+  'charter',
+];
+
 export type Route =
   | { screen: 'channels' }
-  | { screen: 'timeline'; channel: string }
+  | { screen: 'obligations' }
+  /** A channel; `entry` (`PARTY/seq`) opens that item in the inspector. */
+  | { screen: 'timeline'; channel: string; tab?: ChannelTab; entry?: string }
+  | { screen: 'cadence' }
   | { screen: 'peers' }
   | { screen: 'admin' };
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] !== 'app') return { screen: 'channels' };
-  if (parts[1] === 'channels' && parts[2]) return { screen: 'timeline', channel: parts[2] };
+  if (parts[1] === 'channels' && parts[2]) {
+    const channel = parts[2];
+    if (parts[3] === 'entries' && parts[4] && parts[5] && /^\d+$/.test(parts[5]))
+      return { screen: 'timeline', channel, tab: 'timeline', entry: `${parts[4]}/${parts[5]}` };
+    const tab = CHANNEL_TABS.find((t) => t === parts[3]);
+    return { screen: 'timeline', channel, tab: tab ?? 'timeline' };
+  }
+  if (parts[1] === 'obligations') return { screen: 'obligations' };
+  if (parts[1] === 'cadence') return { screen: 'cadence' };
   if (parts[1] === 'peers') return { screen: 'peers' };
   if (parts[1] === 'admin') return { screen: 'admin' };
   return { screen: 'channels' };
@@ -21,8 +53,18 @@ export function parseRoute(pathname: string): Route {
 
 export function routePath(route: Route): string {
   switch (route.screen) {
-    case 'timeline':
-      return `/app/channels/${encodeURIComponent(route.channel)}`;
+    case 'timeline': {
+      const base = `/app/channels/${encodeURIComponent(route.channel)}`;
+      if (route.entry) {
+        const [party, seq] = route.entry.split('/');
+        return `${base}/entries/${encodeURIComponent(party ?? '')}/${seq ?? ''}`;
+      }
+      return route.tab && route.tab !== 'timeline' ? `${base}/${route.tab}` : base;
+    }
+    case 'obligations':
+      return '/app/obligations';
+    case 'cadence':
+      return '/app/cadence';
     case 'peers':
       return '/app/peers';
     case 'admin':
@@ -34,11 +76,14 @@ export function routePath(route: Route): string {
 
 export const currentRoute = signal<Route>(parseRoute(location.pathname));
 
-export function navigate(route: Route): void {
+export function navigate(route: Route, options: { replace?: boolean; keepScroll?: boolean } = {}): void {
   const path = routePath(route);
-  if (location.pathname !== path) history.pushState(null, '', path);
+  if (location.pathname !== path) {
+    if (options.replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+  }
   currentRoute.set(route);
-  window.scrollTo(0, 0);
+  if (!options.keepScroll) window.scrollTo(0, 0);
 }
 
 window.addEventListener('popstate', () => currentRoute.set(parseRoute(location.pathname)));
@@ -48,4 +93,12 @@ export function onLinkClick(event: MouseEvent, route: Route): void {
   if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
   navigate(route);
+}
+
+/** The route that opens an entry (`channel/PARTY/seq`) in its channel's inspector. */
+export function entryRoute(id: string): Route {
+  const parts = id.split('/');
+  const seq = parts.pop() ?? '0';
+  const party = parts.pop() ?? '';
+  return { screen: 'timeline', channel: parts.join('/'), tab: 'timeline', entry: `${party}/${seq}` };
 }

@@ -11,6 +11,9 @@ import type { TimelineStore } from '../timeline-store';
 import { verifyEntry, type EntryCheck } from '../verify-entry';
 import { AckForm } from './ack-form';
 import { deliveryLabel } from './delivery-badges';
+import { ItemPanel } from './item-panel';
+import { OriginalText } from './original-text';
+import { TranslationsPanel } from './translations-panel';
 import { MarkingBanner } from './marking-banner';
 import { PrecedenceBadge } from './precedence-badge';
 import { summarizeEntry } from './entry-summary';
@@ -54,6 +57,8 @@ export function EntryInspector(props: {
   store: TimelineStore;
   delivery: Delivery | null;
   myParty: string;
+  /** Changes whenever the channel's log grows (to refresh the item's status). */
+  version: number;
   onClose: () => void;
 }) {
   const { entry, store } = props;
@@ -76,6 +81,11 @@ export function EntryInspector(props: {
     entry.author !== 'node' &&
     entry.kind !== 'receipt' &&
     entry.kind !== 'received';
+  const isItem = entry.kind === 'note' || entry.kind === 'notification';
+  const hasText = typeof entry.body.text === 'string' && entry.kind !== 'translation';
+  const fields =
+    entry.kind === 'notification' ? (entry.body.fields as Record<string, unknown> | undefined) : undefined;
+  const template = entry.body.template as { name?: string; version?: number } | undefined;
 
   return (
     <aside class="inspector card" aria-labelledby="inspector-title" data-entry={entry.id}>
@@ -95,12 +105,44 @@ export function EntryInspector(props: {
       </p>
       <section aria-label={t('body')} class="inspector-body">
         {summary.subject && <h3 lang={entry.kind === 'note' ? entry.lang : undefined}>{summary.subject}</h3>}
-        {summary.text && (
-          <p class="entry-full-text" lang={summary.authored ? entry.lang : undefined}>
-            {summary.text}
-          </p>
+        {hasText ? (
+          <OriginalText
+            channel={props.channel}
+            entry={entry}
+            canAsk={isItem && entry.party !== props.myParty}
+            onAsked={() => undefined}
+          />
+        ) : (
+          summary.text && (
+            <p class="entry-full-text" lang={summary.authored ? entry.lang : undefined}>
+              {summary.text}
+            </p>
+          )
+        )}
+        {fields && (
+          <table class="notification-fields">
+            <caption>
+              {t('templateFields')} {template?.name}@{template?.version}
+            </caption>
+            <tbody>
+              {Object.entries(fields).map(([name, value]) => (
+                <tr key={name}>
+                  <th scope="row" class="mono">
+                    {name}
+                  </th>
+                  <td>{typeof value === 'string' ? value : JSON.stringify(value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         )}
       </section>
+
+      {isItem && (
+        <ItemPanel channel={props.channel} entry={entry} myParty={props.myParty} version={props.version} />
+      )}
+      {canAck && <AckForm key={entry.id} channel={props.channel} entry={entry} onDone={() => undefined} />}
+      {hasText && <TranslationsPanel channel={props.channel} entry={entry} version={props.version} />}
 
       <section aria-labelledby="verify-title">
         <h3 id="verify-title">{t('verification')}</h3>
@@ -198,8 +240,6 @@ export function EntryInspector(props: {
           )}
         </section>
       )}
-
-      {canAck && <AckForm key={entry.id} channel={props.channel} entry={entry} onDone={() => undefined} />}
     </aside>
   );
 }

@@ -4,7 +4,7 @@
  * this person's receipt.
  */
 import { useEffect } from 'preact/hooks';
-import { api, type Channel, type ChannelStatus, type Me, type Peer } from '../api';
+import { api, type Channel, type ChannelStatus, type Me, type Obligation, type Peer } from '../api';
 import { LinkBadge } from '../components/link-badge';
 import { StateBadge } from '../components/state-badge';
 import { EmptyState, ErrorBox, Loading } from '../components/status';
@@ -19,6 +19,25 @@ interface Overview {
   states: Map<string, ChannelStatus>;
   peers: Map<string, Peer>;
   inbox: Map<string, number>;
+}
+
+type Counts = Map<string, { count: number; overdue: number }>;
+
+/** Obligations per channel, loaded after the cards (a long channel takes a while to reckon). */
+async function loadCounts(): Promise<{ owing: Counts; owed: Counts }> {
+  const [owing, owed] = await Promise.all([api.obligations('owing'), api.obligations('owed')]);
+  return { owing: countByChannel(owing.obligations), owed: countByChannel(owed.obligations) };
+}
+
+function countByChannel(list: Obligation[]): Counts {
+  const out = new Map<string, { count: number; overdue: number }>();
+  for (const o of list) {
+    const c = out.get(o.channel) ?? { count: 0, overdue: 0 };
+    c.count += 1;
+    if (o.overdue) c.overdue += 1;
+    out.set(o.channel, c);
+  }
+  return out;
 }
 
 async function loadOverview(): Promise<Overview> {
@@ -38,10 +57,16 @@ async function loadOverview(): Promise<Overview> {
 
 export function ChannelListScreen({ me }: { me: Me }) {
   const overview = useAsync(loadOverview, []);
+  // Asked once the cards are shown, so reckoning long channels does not delay them.
+  const shown = overview.data !== undefined;
+  const counts = useAsync(() => (shown ? loadCounts() : Promise.resolve(undefined)), [shown]);
   useEffect(() => {
-    const timer = setInterval(overview.reload, REFRESH_MS);
+    const timer = setInterval(() => {
+      overview.reload();
+      counts.reload();
+    }, REFRESH_MS);
     return () => clearInterval(timer);
-  }, [overview.reload]);
+  }, [overview.reload, counts.reload]);
 
   return (
     <section aria-labelledby="channels-title">
@@ -52,7 +77,13 @@ export function ChannelListScreen({ me }: { me: Me }) {
       {overview.data && overview.data.channels.length > 0 && (
         <ul class="channel-list" aria-label={t('channelsTitle')}>
           {overview.data.channels.map((channel) => (
-            <ChannelCard key={channel.id} channel={channel} overview={overview.data!} me={me} />
+            <ChannelCard
+              key={channel.id}
+              channel={channel}
+              overview={overview.data!}
+              counts={counts.data}
+              me={me}
+            />
           ))}
         </ul>
       )}
@@ -60,7 +91,13 @@ export function ChannelListScreen({ me }: { me: Me }) {
   );
 }
 
-function ChannelCard({ channel, overview, me }: { channel: Channel; overview: Overview; me: Me }) {
+function ChannelCard(props: {
+  channel: Channel;
+  overview: Overview;
+  counts: { owing: Counts; owed: Counts } | undefined;
+  me: Me;
+}) {
+  const { channel, overview, me, counts } = props;
   const status = overview.states.get(channel.id);
   const state = status?.state ?? channel.state;
   const parties = Object.keys(channel.parties);
@@ -68,6 +105,9 @@ function ChannelCard({ channel, overview, me }: { channel: Channel; overview: Ov
   const others = [...new Set([...parties, ...observerParties])].filter((p) => p !== me.node.party);
   const unread = overview.inbox.get(channel.id) ?? 0;
   const route = { screen: 'timeline', channel: channel.id } as const;
+  const obligationsRoute = { screen: 'obligations' } as const;
+  const owing = counts?.owing.get(channel.id) ?? { count: 0, overdue: 0 };
+  const owed = counts?.owed.get(channel.id) ?? { count: 0, overdue: 0 };
   return (
     <li class="card channel-card" data-channel={channel.id}>
       <div class="channel-head">
@@ -111,6 +151,28 @@ function ChannelCard({ channel, overview, me }: { channel: Channel; overview: Ov
         <div>
           <dt>{t('colInbox')}</dt>
           <dd>{unread}</dd>
+        </div>
+        <div>
+          <dt>{t('navObligations')}</dt>
+          <dd class="obligation-counts">
+            {!counts && <span class="muted">{t('loading')}</span>}
+            {counts && (
+              <a href={routePath(obligationsRoute)} onClick={(e) => onLinkClick(e, obligationsRoute)}>
+                <span
+                  class={`count-owing${owing.overdue > 0 ? ' overdue-text' : ''}`}
+                  data-count={owing.count}
+                >
+                  {t('iOwe')}: {owing.count}
+                  {owing.overdue > 0 && ` (${owing.overdue} ${t('overdue')})`}
+                </span>{' '}
+                ·{' '}
+                <span class={`count-owed${owed.overdue > 0 ? ' overdue-text' : ''}`} data-count={owed.count}>
+                  {t('iAmOwed')}: {owed.count}
+                  {owed.overdue > 0 && ` (${owed.overdue} ${t('overdue')})`}
+                </span>
+              </a>
+            )}
+          </dd>
         </div>
         {status?.change && (
           <div class="change">

@@ -3,8 +3,15 @@
  * virtualised list that follows live updates (Server-Sent Events) without a reload. Compose a
  * note above it; select an entry to inspect and verify it, see its delivery and acknowledge it.
  */
+import type { VNode } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, type Channel, type Entry, type Me } from '../api';
+import { ClarificationsView } from './clarifications';
+import { BriefingsView, InvitationsView } from './contacts';
+import { CharterView } from './charter';
+import { GlossaryView } from './glossary';
+import { NotifyView } from './notify';
+import { StatementsView } from './statements';
 import { ComposeForm } from '../components/compose-form';
 import { EntryInspector } from '../components/entry-inspector';
 import { EntryRow } from '../components/entry-row';
@@ -13,8 +20,8 @@ import { StateBadge } from '../components/state-badge';
 import { EmptyState, ErrorBox, Loading } from '../components/status';
 import { VirtualList } from '../components/virtual-list';
 import { DeliveryCache } from '../delivery-cache';
-import { t } from '../i18n';
-import { onLinkClick, routePath } from '../router';
+import { t, type MessageKey } from '../i18n';
+import { CHANNEL_TABS, navigate, onLinkClick, routePath, type ChannelTab } from '../router';
 import { TimelineStore } from '../timeline-store';
 import { useAsync } from '../use-async';
 
@@ -22,11 +29,32 @@ const ROW_HEIGHT = 64;
 /** Node bookkeeping hidden unless asked for: every batch a peer stores yields one. */
 const SYSTEM_KINDS = new Set(['received']);
 
-export function ChannelTimelineScreen({ me, channelId }: { me: Me; channelId: string }) {
-  const channel = useAsync(() => api.channel(channelId), [channelId]);
+const TAB_LABELS: Record<ChannelTab, MessageKey> = {
+  timeline: 'timeline',
+  clarifications: 'tabClarifications',
+  statements: 'tabStatements',
+  glossary: 'tabGlossary',
+  notify: 'tabNotify',
+  briefings: 'tabBriefings',
+  invitations: 'tabInvitations',
+  charter: 'tabCharter',
+};
+
+export function ChannelTimelineScreen(props: { me: Me; channelId: string; tab: ChannelTab; entry?: string }) {
+  const channel = useAsync(() => api.channel(props.channelId), [props.channelId]);
   if (channel.error) return <ErrorBox error={channel.error} onRetry={channel.reload} />;
   if (!channel.data) return <Loading />;
-  return <Timeline me={me} channel={channel.data} />;
+  return <Timeline me={props.me} channel={channel.data} tab={props.tab} entry={props.entry} />;
+}
+
+/** `version`, changing at most every `ms` (a burst of live entries refreshes views once). */
+function useSettled(version: number, ms = 250): number {
+  const [settled, setSettled] = useState(version);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(version), ms);
+    return () => clearTimeout(timer);
+  }, [version, ms]);
+  return settled;
 }
 
 function useStore(channelId: string): { store: TimelineStore; deliveries: DeliveryCache; version: number } {
@@ -52,10 +80,22 @@ function useStore(channelId: string): { store: TimelineStore; deliveries: Delive
   return { store, deliveries, version };
 }
 
-function Timeline({ me, channel }: { me: Me; channel: Channel }) {
-  const { store, deliveries, version } = useStore(channel.id);
+function Timeline(props: { me: Me; channel: Channel; tab: ChannelTab; entry?: string }) {
+  const { me, tab } = props;
+  const { store, deliveries, version } = useStore(props.channel.id);
+  const settled = useSettled(store.version);
+  // Agreed channel changes alter its state and languages: read it again as entries arrive.
+  const channel =
+    useAsync(() => api.channel(props.channel.id), [props.channel.id, settled]).data ?? props.channel;
   const [showSystem, setShowSystem] = useState(false);
-  const [selected, setSelected] = useState<string | null>(null);
+  const selected = props.entry ? `${channel.id}/${props.entry}` : null;
+  const setSelected = (id: string | null): void => {
+    const entry = id ? id.slice(channel.id.length + 1) : undefined;
+    navigate(
+      { screen: 'timeline', channel: channel.id, tab: 'timeline', entry },
+      { replace: true, keepScroll: true },
+    );
+  };
   const myParty = me.node.party;
 
   // Newest first: a FLASH that just arrived is the first row.
@@ -80,7 +120,7 @@ function Timeline({ me, channel }: { me: Me; channel: Channel }) {
 
   const backRoute = { screen: 'channels' } as const;
   return (
-    <div class={`timeline-screen${selectedEntry ? ' with-inspector' : ''}`}>
+    <div class={`timeline-screen${selectedEntry && tab === 'timeline' ? ' with-inspector' : ''}`}>
       <div class="timeline-main">
         <header class="timeline-head">
           <a class="back" href={routePath(backRoute)} onClick={(e) => onLinkClick(e, backRoute)}>
@@ -100,32 +140,36 @@ function Timeline({ me, channel }: { me: Me; channel: Channel }) {
             </span>
           </p>
         </header>
-        <ComposeForm channel={channel} />
-        <div class="timeline-tools">
-          <h2 id="timeline-title">{t('timeline')}</h2>
-          <label class="checkbox">
-            <input
-              type="checkbox"
-              checked={showSystem}
-              onChange={(e) => setShowSystem(e.currentTarget.checked)}
-            />{' '}
-            {t('showSystem')}
-          </label>
-        </div>
-        {store.state === 'error' && <ErrorBox error={store.error} />}
-        {store.state === 'loading' && store.entries.length === 0 && <Loading />}
-        {store.state === 'complete' && rows.length === 0 && <EmptyState>{t('timelineEmpty')}</EmptyState>}
-        {rows.length > 0 && (
-          <VirtualList
-            items={rows}
-            rowHeight={ROW_HEIGHT}
-            label={`${t('timeline')}: ${channel.name}`}
-            itemKey={(entry) => entry.id}
-            selectedKey={selected}
-            rowLabel={(entry) => {
-              const summary = summarizeEntry(entry);
-              return `${entry.precedence}${entry.marking ? ` ${entry.marking}` : ''} ${entry.id} ${entry.author}: ${summary.subject ?? ''} ${summary.text.slice(0, 80)}`;
-            }}
+        <nav class="channel-tabs" aria-label={t('channelViews')}>
+          {CHANNEL_TABS.map((id) => {
+            const route = { screen: 'timeline', channel: channel.id, tab: id } as const;
+            return (
+              <a
+                key={id}
+                href={routePath(route)}
+                aria-current={tab === id ? 'page' : undefined}
+                onClick={(e) => onLinkClick(e, route)}
+              >
+                {t(TAB_LABELS[id])}
+              </a>
+            );
+          })}
+        </nav>
+        {tab === 'clarifications' && <ClarificationsView channel={channel} me={me} version={settled} />}
+        {tab === 'statements' && <StatementsView channel={channel} me={me} version={settled} />}
+        {tab === 'glossary' && <GlossaryView channel={channel} me={me} version={settled} />}
+        {tab === 'notify' && <NotifyView channel={channel} />}
+        {tab === 'briefings' && <BriefingsView channel={channel} me={me} version={settled} />}
+        {tab === 'invitations' && <InvitationsView channel={channel} me={me} version={settled} />}
+        {tab === 'charter' && <CharterView channel={channel} me={me} version={settled} />}
+        {tab === 'timeline' && (
+          <TimelineView
+            channel={channel}
+            store={store}
+            rows={rows}
+            selected={selected}
+            showSystem={showSystem}
+            setShowSystem={setShowSystem}
             onOpen={(entry) => setSelected(entry.id)}
             renderRow={(entry) => (
               <EntryRow entry={entry} delivery={wantsDelivery(entry) ? deliveries.get(entry) : null} />
@@ -133,16 +177,64 @@ function Timeline({ me, channel }: { me: Me; channel: Channel }) {
           />
         )}
       </div>
-      {selectedEntry && (
+      {selectedEntry && tab === 'timeline' && (
         <EntryInspector
           channel={channel}
           entry={selectedEntry}
           store={store}
           delivery={selectedEntry.author !== 'node' ? deliveries.get(selectedEntry) : null}
           myParty={myParty}
+          version={settled}
           onClose={() => setSelected(null)}
         />
       )}
     </div>
+  );
+}
+
+function TimelineView(props: {
+  channel: Channel;
+  store: TimelineStore;
+  rows: Entry[];
+  selected: string | null;
+  showSystem: boolean;
+  setShowSystem: (value: boolean) => void;
+  onOpen: (entry: Entry) => void;
+  renderRow: (entry: Entry) => VNode;
+}) {
+  const { channel, store, rows, selected, showSystem, setShowSystem } = props;
+  return (
+    <>
+      <ComposeForm channel={channel} />
+      <div class="timeline-tools">
+        <h2 id="timeline-title">{t('timeline')}</h2>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            checked={showSystem}
+            onChange={(e) => setShowSystem(e.currentTarget.checked)}
+          />{' '}
+          {t('showSystem')}
+        </label>
+      </div>
+      {store.state === 'error' && <ErrorBox error={store.error} />}
+      {store.state === 'loading' && store.entries.length === 0 && <Loading />}
+      {store.state === 'complete' && rows.length === 0 && <EmptyState>{t('timelineEmpty')}</EmptyState>}
+      {rows.length > 0 && (
+        <VirtualList
+          items={rows}
+          rowHeight={ROW_HEIGHT}
+          label={`${t('timeline')}: ${channel.name}`}
+          itemKey={(entry) => entry.id}
+          selectedKey={selected}
+          rowLabel={(entry) => {
+            const summary = summarizeEntry(entry);
+            return `${entry.precedence}${entry.marking ? ` ${entry.marking}` : ''} ${entry.id} ${entry.author}: ${summary.subject ?? ''} ${summary.text.slice(0, 80)}`;
+          }}
+          onOpen={props.onOpen}
+          renderRow={props.renderRow}
+        />
+      )}
+    </>
   );
 }

@@ -1,0 +1,190 @@
+/**
+ * A channel's glossary: agreed terms with their renderings per language, proposals still waiting
+ * for parties, and for heads and translators the forms to propose a term and agree to another
+ * party's proposal.
+ */
+import { useState } from 'preact/hooks';
+import { api, type Channel, type GlossaryProposal, type Me } from '../api';
+import { FormError, TextField } from '../components/field';
+import { EmptyState, ErrorBox, Loading, describeError } from '../components/status';
+import { formatHlc, t } from '../i18n';
+import { useAsync } from '../use-async';
+
+export function GlossaryView({ channel, me, version }: { channel: Channel; me: Me; version: number }) {
+  const glossary = useAsync(() => api.glossary(channel.id), [channel.id, version]);
+  const mayEdit = me.principal.role === 'head' || me.principal.role === 'translator';
+  const [proposing, setProposing] = useState(false);
+  return (
+    <section class="glossary" aria-labelledby="glossary-title">
+      <div class="section-head">
+        <h2 id="glossary-title">{t('glossaryTitle')}</h2>
+        {mayEdit && (
+          <button
+            type="button"
+            class="secondary"
+            aria-expanded={proposing}
+            onClick={() => setProposing(!proposing)}
+          >
+            {t('proposeTerm')}
+          </button>
+        )}
+      </div>
+      {!mayEdit && <p class="hint">{t('glossaryWho')}</p>}
+      {proposing && <ProposeForm channel={channel} onDone={() => (setProposing(false), glossary.reload())} />}
+      {glossary.error ? <ErrorBox error={glossary.error} onRetry={glossary.reload} /> : null}
+      {!glossary.data && !glossary.error && <Loading />}
+      {glossary.data && (
+        <>
+          <h3>{t('agreedTerms')}</h3>
+          {glossary.data.agreed.length === 0 ? (
+            <EmptyState>{t('glossaryEmpty')}</EmptyState>
+          ) : (
+            <div class="table-wrap">
+              <table class="glossary-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('term')}</th>
+                    {channel.languages.map((l) => (
+                      <th key={l} scope="col">
+                        {l}
+                      </th>
+                    ))}
+                    <th scope="col">{t('agreedBy')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {glossary.data.agreed.map((term) => (
+                    <tr key={term.id} data-term={term.term}>
+                      <th scope="row" class="mono">
+                        {term.term}
+                        {term.note && <div class="muted small">{term.note}</div>}
+                      </th>
+                      {channel.languages.map((l) => (
+                        <td key={l} lang={l}>
+                          {term.renderings[l] ?? '—'}
+                        </td>
+                      ))}
+                      <td class="small">
+                        {term.agreedBy.join(', ')} · {formatHlc(term.agreedAt)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h3>{t('pendingTerms')}</h3>
+          {glossary.data.pending.length === 0 ? (
+            <EmptyState>{t('pendingNone')}</EmptyState>
+          ) : (
+            <ul class="plain-list pending-terms">
+              {glossary.data.pending.map((p) => (
+                <PendingTerm
+                  key={p.id}
+                  channel={channel}
+                  proposal={p}
+                  canAgree={mayEdit && p.waitingFor.includes(me.node.party)}
+                  onDone={glossary.reload}
+                />
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function PendingTerm(props: {
+  channel: Channel;
+  proposal: GlossaryProposal;
+  canAgree: boolean;
+  onDone: () => void;
+}) {
+  const p = props.proposal;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const agree = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      const [party, seq] = p.id.split('/').slice(-2);
+      await api.postEntry(props.channel.id, {
+        kind: 'glossary-agree',
+        body: { of: { party, seq: Number(seq), hash: p.hash } },
+      });
+      props.onDone();
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li class="card pending-term" data-term={p.term}>
+      <strong class="mono">{p.term}</strong>{' '}
+      {Object.entries(p.renderings).map(([l, r]) => (
+        <span key={l} class="rendering">
+          <span class="muted">{l}:</span> <span lang={l}>{r}</span>{' '}
+        </span>
+      ))}
+      {p.note && <p class="muted small">{p.note}</p>}
+      <p class="small">
+        {t('proposedBy')} {p.proposedBy.author} ({p.proposedBy.party}) · {t('waitingFor')}:{' '}
+        {p.waitingFor.join(', ')}
+      </p>
+      {props.canAgree && (
+        <button type="button" class="primary" disabled={busy} onClick={() => void agree()}>
+          {t('agree')}
+        </button>
+      )}
+      <FormError message={error} />
+    </li>
+  );
+}
+
+function ProposeForm({ channel, onDone }: { channel: Channel; onDone: () => void }) {
+  const [term, setTerm] = useState('');
+  const [renderings, setRenderings] = useState<Record<string, string>>({});
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.postEntry(channel.id, {
+        kind: 'glossary-term',
+        body: { term: term.trim(), renderings, ...(note.trim() ? { note: note.trim() } : {}) },
+      });
+      onDone();
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="propose-title" noValidate>
+      <h3 id="propose-title">{t('proposeTerm')}</h3>
+      <div class="compose-grid">
+        <TextField id="term-id" label={t('termId')} value={term} onInput={setTerm} />
+        {channel.languages.map((l) => (
+          <TextField
+            key={l}
+            id={`term-${l}`}
+            label={`${t('rendering')} (${l})`}
+            value={renderings[l] ?? ''}
+            onInput={(v) => setRenderings((r) => ({ ...r, [l]: v }))}
+          />
+        ))}
+        <TextField id="term-note" label={t('termNote')} value={note} onInput={setNote} />
+      </div>
+      <FormError message={error} />
+      <button type="submit" class="primary" disabled={busy}>
+        {t('propose')}
+      </button>
+    </form>
+  );
+}
