@@ -66,6 +66,25 @@ describe('two federated nodes', () => {
     expect(wrong.stderr).toContain('fingerprint mismatch');
   });
 
+  it('pins a peer through the API only for an administrator and only with the right fingerprint', async () => {
+    const pin = (user: string, body: Record<string, unknown>) => api(ru, user, 'POST', '/api/v1/peers', body);
+    const wrong = await pin('admin', { url: us.url, party: 'US', fingerprint: ru.fingerprint });
+    expect(wrong.status).toBe(403);
+    expect(JSON.stringify(wrong.body)).toContain('fingerprint mismatch');
+    const notAdmin = await pin('ru-head', { url: us.url, party: 'US', fingerprint: us.fingerprint });
+    expect(notAdmin.status).toBe(403);
+    expect((await pin('admin', { url: 'ftp://x', party: 'US', fingerprint: us.fingerprint })).status).toBe(
+      400,
+    );
+    expect((await pin('admin', { url: us.url, party: 'NATO', fingerprint: us.fingerprint })).status).toBe(
+      403,
+    );
+    expect((await pin('admin', { url: us.url, party: 'RU', fingerprint: us.fingerprint })).status).toBe(400);
+    const pinned = await pin('admin', { url: us.url, party: 'US', fingerprint: us.fingerprint });
+    expect(pinned.status).toBe(201);
+    expect(pinned.body).toMatchObject({ party: 'US', fingerprint: us.fingerprint });
+  });
+
   it('creates a channel that is proposed until the other party accepts it with a signed entry', async () => {
     const created = await api<Channel>(ru, 'admin', 'POST', '/api/v1/channels', {
       id: 'intel',

@@ -26,6 +26,7 @@ export const API_OPERATIONS = [
   'GET /api/v1/channels/{channel}/checkpoints',
   'GET /api/v1/inbox',
   'GET /api/v1/peers',
+  'POST /api/v1/peers',
   'GET /api/v1/peers/{party}/link-tests',
   'GET /api/v1/alerts',
   'GET /api/v1/obligations',

@@ -382,6 +382,13 @@ export interface ApiOperations {
     };
     status: 200;
   };
+  'POST /api/v1/peers': {
+    path: Record<string, never>;
+    query: Record<string, never>;
+    body: { url: string; party: string; fingerprint: string; tlsCa?: string };
+    response: { party: string; name: string; url: string; fingerprint: string };
+    status: 201;
+  };
   'GET /api/v1/peers/{party}/link-tests': {
     path: { party: string };
     query: { limit?: number };

@@ -228,6 +228,7 @@ export const api = {
       throw error;
     }
   },
+  pinPeer: (body: Body<'POST /api/v1/peers'>) => request('POST /api/v1/peers', { body }),
   linkTests: (party: string, limit = 200) =>
     request('GET /api/v1/peers/{party}/link-tests', { path: { party }, query: { limit } }),
   alerts: () => request('GET /api/v1/alerts', {}),

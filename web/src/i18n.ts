@@ -357,6 +357,15 @@ const en = {
   changeReason: 'Reason (shown to every party)',
   changeSubmit: 'Propose',
   changeSent: 'Proposed:',
+  adminPeers: 'Peers',
+  peerPinHint:
+    "Pin another party's node with the key fingerprint its operators gave you out of band (`parley peer self` on their node). It is refused if the node presents another key.",
+  peerUrl: 'Node URL',
+  peerParty: 'Party id',
+  peerFingerprint: 'Key fingerprint (SHA256:…)',
+  peerTlsCa: 'TLS certificate of the peer (PEM, for https only)',
+  peerPin: 'Pin peer',
+  peerPinned: 'Pinned',
 };
 
 export type MessageKey = keyof typeof en;
@@ -703,6 +712,15 @@ const ru: Record<MessageKey, string> = {
   changeReason: 'Причина (видна всем сторонам)',
   changeSubmit: 'Предложить',
   changeSent: 'Предложено:',
+  adminPeers: 'Узлы-партнёры',
+  peerPinHint:
+    'Закрепите узел другой стороны по отпечатку ключа, полученному от его операторов по отдельному каналу (`parley peer self` на их узле). Если узел предъявит другой ключ, закрепление будет отклонено.',
+  peerUrl: 'Адрес узла',
+  peerParty: 'Код стороны',
+  peerFingerprint: 'Отпечаток ключа (SHA256:…)',
+  peerTlsCa: 'TLS-сертификат узла (PEM, только для https)',
+  peerPin: 'Закрепить узел',
+  peerPinned: 'Закреплён',
 };
 
 export type Locale = 'en' | 'ru';

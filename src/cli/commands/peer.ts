@@ -5,21 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { peerRequest } from '../../federation/peer-transport.js';
+import { pinPeer } from '../../federation/pin-peer.js';
 import { fingerprint } from '../../core/keys.js';
-import { ParleyError } from '../../node/errors.js';
 import { dataDirOption, client, remoteOptions, type Remote, withNode } from '../context.js';
 import { fail, print } from '../output.js';
 
 interface Common {
   dataDir: string;
   json?: boolean;
-}
-
-interface Identity {
-  party: string;
-  partyName: string;
-  nodePublicKey: string;
 }
 
 interface LinkView {
@@ -73,61 +66,21 @@ export function registerPeer(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (url: string, options: Common & { party: string; fingerprint: string; tlsCa?: string }) => {
       try {
-        let identity: Identity;
         const tlsCa = options.tlsCa ? readFileSync(options.tlsCa, 'utf8') : null;
-        if (tlsCa && !url.startsWith('https:')) {
-          throw new ParleyError('validation_failed', '--tls-ca only makes sense for an https:// peer URL');
-        }
-        try {
-          const response = await peerRequest(new URL('/federation/v1/identity', url), {
-            method: 'GET',
-            headers: {},
-            timeoutMs: 10_000,
-            tlsCa,
-          });
-          if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-          identity = JSON.parse(response.text) as Identity;
-        } catch (error) {
-          throw new ParleyError(
-            'unavailable',
-            `cannot read the identity of ${url}: ${(error as Error).message}`,
-          );
-        }
-        if (identity.party !== options.party) {
-          throw new ParleyError('forbidden', `${url} is the node of ${identity.party}, not ${options.party}`);
-        }
-        const actual = fingerprint(identity.nodePublicKey);
-        if (actual !== options.fingerprint.trim()) {
-          throw new ParleyError(
-            'forbidden',
-            `fingerprint mismatch for ${options.party} at ${url}: the node presents ${actual}, you expected ${options.fingerprint}. Not pinned.`,
-          );
-        }
-        const added = await withNode(options.dataDir, async (node) => {
-          if (identity.party === node.party)
-            throw new ParleyError('validation_failed', 'a node cannot peer with itself');
-          const record = {
-            party: identity.party,
-            name: identity.partyName,
+        const added = await withNode(options.dataDir, (node) =>
+          pinPeer(node, {
             url,
-            nodePublicKey: identity.nodePublicKey,
+            party: options.party,
+            fingerprint: options.fingerprint,
             tlsCa,
-            addedAt: Date.now(),
-          };
-          await node.storage.putPeer(record);
-          await node.storage.recordAudit({
-            at: Date.now(),
-            type: 'peer_added',
-            principal: null,
+            by: null,
             ip: null,
-            detail: `${record.party} ${url} ${actual}`,
-          });
-          return record;
-        });
+          }),
+        );
         print(
           options,
-          { ...added, fingerprint: actual },
-          () => `peer ${added.party} (${added.name}) pinned at ${url}, ${actual}`,
+          added,
+          () => `peer ${added.party} (${added.name}) pinned at ${url}, ${added.fingerprint}`,
         );
       } catch (error) {
         fail(options, error);

@@ -21,7 +21,9 @@ import { ParleyError } from '../../node/errors.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import type { Peer } from '../../storage/storage.js';
 import { errorSchema, idSchema, partySchema } from '../schemas.js';
-import type { TypedApp } from '../typed-app.js';
+import { authOf, type TypedApp } from '../typed-app.js';
+import { pinPeer } from '../../federation/pin-peer.js';
+import { canManage } from '../../node/policy.js';
 
 const wireEntry = z.strictObject({
   channel: idSchema,
@@ -87,6 +89,49 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
       nodePublicKey: node.nodePublicKey,
       fingerprint: node.fingerprint,
     }),
+  );
+
+  app.post(
+    '/api/v1/peers',
+    {
+      schema: {
+        summary:
+          'Pin a peer node (admin): refused unless the key it presents matches the fingerprint its operators gave out of band',
+        tags: ['federation'],
+        body: z.strictObject({
+          url: z.string().min(1).max(2000),
+          party: partySchema,
+          fingerprint: z.string().min(10).max(200),
+          /** For https peers: the one certificate (or CA) trusted for this peer, PEM. */
+          tlsCa: z.string().min(1).max(20_000).optional(),
+        }),
+        response: {
+          201: z.object({ party: z.string(), name: z.string(), url: z.string(), fingerprint: z.string() }),
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          503: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = authOf(request).principal;
+      if (!canManage(actor)) throw new ParleyError('forbidden', 'only administrators pin peers');
+      const { url, party, fingerprint: expected, tlsCa } = request.body;
+      const peer = await pinPeer(node, {
+        url,
+        party,
+        fingerprint: expected,
+        tlsCa: tlsCa ?? null,
+        by: actor.id,
+        ip: request.ip,
+      });
+      // Start replicating to it now rather than at the next peer check.
+      parts.replicator.ensureLoop(peer);
+      return reply
+        .status(201)
+        .send({ party: peer.party, name: peer.name, url: peer.url, fingerprint: peer.fingerprint });
+    },
   );
 
   app.get(

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, type Me, type Principal } from '../api';
-import { FormError, SelectField, TextField } from '../components/field';
+import { FormError, SelectField, TextArea, TextField } from '../components/field';
 import { StateBadge } from '../components/state-badge';
 import { EmptyState, ErrorBox, Loading, describeError } from '../components/status';
 import { t } from '../i18n';
@@ -50,6 +50,7 @@ export function AdminScreen({ me }: { me: Me }) {
       <Offices />
       <Users />
       <Channels />
+      <Peers />
     </div>
   );
 }
@@ -326,6 +327,74 @@ function Channels() {
         />
         <button type="submit" class="primary" disabled={submit.busy}>
           {t('createChannel')}
+        </button>
+        <FormError message={submit.error} />
+        {submit.done && (
+          <span class="ok-text" role="status">
+            {submit.done}
+          </span>
+        )}
+      </form>
+    </section>
+  );
+}
+
+/** Pins another party's node; refused unless its key matches the fingerprint given out of band. */
+function Peers() {
+  const peers = useAsync(() => api.peers(), []);
+  const [url, setUrl] = useState('');
+  const [party, setParty] = useState('');
+  const [fingerprint, setFingerprint] = useState('');
+  const [tlsCa, setTlsCa] = useState('');
+  const submit = useSubmit();
+  return (
+    <section class="card" aria-labelledby="admin-peers-title">
+      <h2 id="admin-peers-title">{t('adminPeers')}</h2>
+      {peers.error ? <ErrorBox error={peers.error} onRetry={peers.reload} /> : null}
+      {!peers.data && peers.loading && <Loading />}
+      {peers.data && peers.data.length === 0 && <EmptyState>{t('empty')}</EmptyState>}
+      {peers.data && peers.data.length > 0 && (
+        <ul class="plain-list">
+          {peers.data.map((p) => (
+            <li key={p.party}>
+              <strong>{p.party}</strong> — {p.name} · <span class="mono">{p.url}</span> ·{' '}
+              <span class="mono">{p.fingerprint}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p class="muted">{t('peerPinHint')}</p>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit.run(async () => {
+            const pinned = await api.pinPeer({
+              url: url.trim(),
+              party: party.trim(),
+              fingerprint: fingerprint.trim(),
+              ...(tlsCa.trim() ? { tlsCa: tlsCa.trim() } : {}),
+            });
+            setUrl('');
+            setParty('');
+            setFingerprint('');
+            setTlsCa('');
+            peers.reload();
+            return `${t('peerPinned')} ${pinned.party} (${pinned.fingerprint})`;
+          });
+        }}
+      >
+        <TextField id="peer-url" label={t('peerUrl')} value={url} onInput={setUrl} />
+        <TextField id="peer-party" label={t('peerParty')} value={party} onInput={setParty} />
+        <TextField
+          id="peer-fingerprint"
+          label={t('peerFingerprint')}
+          value={fingerprint}
+          onInput={setFingerprint}
+        />
+        <TextArea id="peer-tls" label={t('peerTlsCa')} value={tlsCa} onInput={setTlsCa} rows={2} />
+        <button type="submit" class="primary" disabled={submit.busy}>
+          {t('peerPin')}
         </button>
         <FormError message={submit.error} />
         {submit.done && (

@@ -1,0 +1,84 @@
+/**
+ * Pinning a peer: read its identity over the network and keep it only if the node key matches the
+ * fingerprint its operators gave out of band. Never trust on first use.
+ */
+import { fingerprint } from '../core/keys.js';
+import { ParleyError } from '../node/errors.js';
+import type { ParleyNode } from '../node/parley-node.js';
+import type { Peer } from '../storage/storage.js';
+import { peerRequest } from './peer-transport.js';
+
+interface Identity {
+  party: string;
+  partyName: string;
+  nodePublicKey: string;
+}
+
+export interface PinRequest {
+  url: string;
+  party: string;
+  fingerprint: string;
+  /** For https peers: the one certificate (or CA) trusted for this peer, PEM. */
+  tlsCa: string | null;
+  /** Who asked, for the audit log (null: the local operator). */
+  by: string | null;
+  ip: string | null;
+}
+
+export async function pinPeer(
+  node: ParleyNode,
+  request: PinRequest,
+): Promise<Peer & { fingerprint: string }> {
+  const { url, tlsCa } = request;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ParleyError('validation_failed', `'${url}' is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ParleyError('validation_failed', 'a peer URL starts with http:// or https://');
+  if (tlsCa && parsed.protocol !== 'https:')
+    throw new ParleyError('validation_failed', 'a TLS certificate only makes sense for an https:// peer URL');
+  if (request.party === node.party)
+    throw new ParleyError('validation_failed', 'a node cannot peer with itself');
+  let identity: Identity;
+  try {
+    const response = await peerRequest(new URL('/federation/v1/identity', url), {
+      method: 'GET',
+      headers: {},
+      timeoutMs: 10_000,
+      tlsCa,
+    });
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+    identity = JSON.parse(response.text) as Identity;
+  } catch (error) {
+    throw new ParleyError('unavailable', `cannot read the identity of ${url}: ${(error as Error).message}`);
+  }
+  if (identity.party !== request.party)
+    throw new ParleyError('forbidden', `${url} is the node of ${identity.party}, not ${request.party}`);
+  const actual = fingerprint(identity.nodePublicKey);
+  if (actual !== request.fingerprint.trim()) {
+    throw new ParleyError(
+      'forbidden',
+      `fingerprint mismatch for ${request.party} at ${url}: the node presents ${actual}, you expected ${request.fingerprint}. Not pinned.`,
+    );
+  }
+  const record: Peer = {
+    party: identity.party,
+    name: identity.partyName,
+    url,
+    nodePublicKey: identity.nodePublicKey,
+    tlsCa,
+    addedAt: Date.now(),
+  };
+  await node.storage.putPeer(record);
+  await node.storage.recordAudit({
+    at: Date.now(),
+    type: 'peer_added',
+    principal: request.by,
+    ip: request.ip,
+    detail: `${record.party} ${url} ${actual}`,
+  });
+  return { ...record, fingerprint: actual };
+}
