@@ -4,7 +4,7 @@
  * agree to its own proposal or agree twice, and nothing is written when it tries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, peerUp, startParty, type PartyNode } from './support/node-process.js';
+import { api, eventually, openChannel, peerUp, startParty, type PartyNode } from './support/node-process.js';
 
 let ru: PartyNode;
 let us: PartyNode;
@@ -12,26 +12,7 @@ let us: PartyNode;
 beforeAll(async () => {
   [ru, us] = await Promise.all([startParty('RU'), startParty('US')]);
   peerUp(ru, us);
-  const created = await api(ru, 'admin', 'POST', '/api/v1/channels', {
-    id: 'intel',
-    name: 'Intelligence services',
-    offices: ['ru-ops'],
-    peers: { US: ['us-ops'] },
-    languages: ['ru', 'en'],
-  });
-  expect(created.status).toBe(201);
-  await eventually(
-    async () => (await api(us, 'admin', 'GET', '/api/v1/channels/intel')).status === 200,
-    20_000,
-    'proposal at US',
-  );
-  expect((await api(us, 'admin', 'POST', '/api/v1/channels/intel/accept')).status).toBe(200);
-  await eventually(
-    async () =>
-      (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/intel')).body.state === 'active',
-    20_000,
-    'activation at RU',
-  );
+  await openChannel(ru, us);
 });
 
 afterAll(async () => {

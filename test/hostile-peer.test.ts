@@ -12,7 +12,15 @@ import { generateKeyPair } from '../src/core/keys.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { HostilePeer, type Answer } from './support/hostile-peer.js';
-import { api, eventually, peerUp, runCli, startParty, type PartyNode } from './support/node-process.js';
+import {
+  api,
+  eventually,
+  openChannel,
+  peerUp,
+  runCli,
+  startParty,
+  type PartyNode,
+} from './support/node-process.js';
 
 let ru: PartyNode;
 let us: PartyNode;
@@ -184,26 +192,7 @@ beforeAll(async () => {
   }
 
   // The honest channel, accepted by US.
-  const intel = await api(ru, 'admin', 'POST', '/api/v1/channels', {
-    id: 'intel',
-    name: 'Intelligence services',
-    offices: ['ru-ops'],
-    peers: { US: ['us-ops'] },
-    languages: ['en'],
-  });
-  expect(intel.status).toBe(201);
-  await eventually(
-    async () => (await api(us, 'admin', 'GET', '/api/v1/channels/intel')).status === 200,
-    20_000,
-    'proposal at US',
-  );
-  expect((await api(us, 'admin', 'POST', '/api/v1/channels/intel/accept')).status).toBe(200);
-  await eventually(
-    async () =>
-      (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/intel')).body.state === 'active',
-    20_000,
-    'intel active at RU',
-  );
+  await openChannel(ru, us, { languages: ['en'] });
 
   // The channel RU shares with XX.
   const hostile = await api(ru, 'admin', 'POST', '/api/v1/channels', {

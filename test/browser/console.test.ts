@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, runBrowserTests, screenshot, signIn } from '../support/browser.js';
-import { api, eventually, peerUp, startParty, type PartyNode } from '../support/node-process.js';
+import { api, openChannel, peerUp, startParty, type PartyNode } from '../support/node-process.js';
 
 interface Entry {
   id: string;
@@ -69,27 +69,8 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
       startParty('US', {}, ['--heartbeat-seconds', '1']),
     ]);
     peerUp(ru, us);
-    const created = await api(ru, 'admin', 'POST', '/api/v1/channels', {
-      id: 'intel',
-      name: 'Intelligence services',
-      offices: ['ru-ops'],
-      peers: { US: ['us-ops'] },
-      languages: ['ru', 'en'],
-    });
-    expect(created.status).toBe(201);
+    await openChannel(ru, us);
     browser = await launchBrowser();
-    await eventually(
-      async () => (await api(us, 'admin', 'GET', '/api/v1/channels/intel')).status === 200,
-      20_000,
-      'proposal at US',
-    );
-    expect((await api(us, 'admin', 'POST', '/api/v1/channels/intel/accept')).status).toBe(200);
-    await eventually(
-      async () =>
-        (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/intel')).body.state === 'active',
-      20_000,
-      'activation at RU',
-    );
   }, 90_000);
 
   afterAll(async () => {

@@ -278,6 +278,40 @@ export function peerUp(
   }
 }
 
+/**
+ * Has `a` propose a channel between the `<party>-ops` offices of both parties and `b` accept it;
+ * resolves once the channel is active at `a`.
+ */
+export async function openChannel(
+  a: Pick<PartyNode, 'party' | 'url' | 'tokens'>,
+  b: Pick<PartyNode, 'party' | 'url' | 'tokens'>,
+  options: { id?: string; languages?: string[] } = {},
+): Promise<void> {
+  const id = options.id ?? 'intel';
+  const created = await api(a, 'admin', 'POST', '/api/v1/channels', {
+    id,
+    name: 'Intelligence services',
+    offices: [`${a.party.toLowerCase()}-ops`],
+    peers: { [b.party]: [`${b.party.toLowerCase()}-ops`] },
+    languages: options.languages ?? ['ru', 'en'],
+  });
+  if (created.status !== 201) throw new Error(`channel ${id} not created: ${JSON.stringify(created.body)}`);
+  await eventually(
+    async () => (await api(b, 'admin', 'GET', `/api/v1/channels/${id}`)).status === 200,
+    20_000,
+    `proposal of ${id} at ${b.party}`,
+  );
+  const accepted = await api(b, 'admin', 'POST', `/api/v1/channels/${id}/accept`);
+  if (accepted.status !== 200)
+    throw new Error(`channel ${id} not accepted: ${JSON.stringify(accepted.body)}`);
+  await eventually(
+    async () =>
+      (await api<{ state: string }>(a, 'admin', 'GET', `/api/v1/channels/${id}`)).body.state === 'active',
+    20_000,
+    `${id} active at ${a.party}`,
+  );
+}
+
 /** Calls a node's API as a user. */
 export async function api<T = Record<string, unknown>>(
   node: Pick<PartyNode, 'url' | 'tokens'>,

@@ -1,24 +1,10 @@
 /**
  * Disputed passages of a joint statement draft: `[agree to begin talks | agree to prepare talks]`
- * with two or more alternatives, found exactly as the node finds them.
+ * with two or more alternatives, found by the node's own function (src/core/brackets.ts).
  */
-export interface Bracket {
-  start: number;
-  end: number;
-  alternatives: string[];
-}
+import { findBrackets, type Bracket } from '../../src/core/brackets.js';
 
-export function findBrackets(text: string): Bracket[] {
-  const found: Bracket[] = [];
-  for (const match of text.matchAll(/\[([^[\]]*\|[^[\]]*)\]/g)) {
-    found.push({
-      start: match.index,
-      end: match.index + match[0].length,
-      alternatives: match[1]!.split('|').map((a) => a.trim()),
-    });
-  }
-  return found;
-}
+export { findBrackets, type Bracket };
 
 /** The text with one bracket replaced by the chosen alternative. */
 export function resolveBracket(text: string, bracket: Bracket, alternative: string): string {

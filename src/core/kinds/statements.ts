@@ -9,6 +9,7 @@ import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } 
 import { ID_PATTERN, MAX_TEXT } from './builtin.js';
 import { entryRef, type EntryRef } from './workflow.js';
 import { sha256Hex } from '../hash.js';
+import { findBrackets, type Bracket } from '../brackets.js';
 
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
@@ -33,24 +34,9 @@ export function textHash(text: string): string {
   return sha256Hex(text);
 }
 
-export interface Bracket {
-  start: number;
-  end: number;
-  alternatives: string[];
-}
-
 /** Disputed passages: `[a | b]` with at least two alternatives. */
-export function brackets(text: string): Bracket[] {
-  const found: Bracket[] = [];
-  for (const match of text.matchAll(/\[([^[\]]*\|[^[\]]*)\]/g)) {
-    found.push({
-      start: match.index,
-      end: match.index + match[0].length,
-      alternatives: match[1]!.split('|').map((a) => a.trim()),
-    });
-  }
-  return found;
-}
+export const brackets = findBrackets;
+export type { Bracket };
 
 async function version(context: KindCheckContext, of: EntryRef): Promise<LoggedEntry> {
   const entry = await context.getEntry(of.party, of.seq);
