@@ -297,6 +297,16 @@ describe.runIf(runBrowserTests)('keeping contact in a browser, two federated nod
     expect(await contact.locator('.period[data-state="open-kept"]').count()).toBe(1);
     expect(await contact.locator('.next-due .due-countdown').textContent()).toMatch(/left$/);
 
+    // The channel list carries the same: two periods missed of the monthly briefing.
+    await ruPage.goto(`${ru.url}/app/channels`);
+    const summary = ruPage.locator(
+      '.channel-card[data-channel="intel"] [data-commitment="monthly-briefing"]',
+    );
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await summary.textContent()).toContain('2 ✗');
+    await ruPage.getByRole('link', { name: 'Cadence' }).click();
+    await ruPage.getByRole('heading', { name: 'Commitments and cadence' }).waitFor();
+
     // Charts: drawn (a canvas each) from non-empty data.
     for (const chart of ['contacts-week', 'response-times', 'link-health'])
       await ruPage.locator(`[data-chart="${chart}"] canvas`).waitFor({ timeout: 20_000 });

@@ -11,6 +11,7 @@ import { EmptyState, ErrorBox, Loading } from '../components/status';
 import { formatTime, t } from '../i18n';
 import { onLinkClick, routePath } from '../router';
 import { useAsync } from '../use-async';
+import { contactsApi, type Commitment } from '../contacts-api';
 
 const REFRESH_MS = 15_000;
 
@@ -24,9 +25,15 @@ interface Overview {
 type Counts = Map<string, { count: number; overdue: number }>;
 
 /** Obligations per channel, loaded after the cards (a long channel takes a while to reckon). */
-async function loadCounts(): Promise<{ owing: Counts; owed: Counts }> {
-  const [owing, owed] = await Promise.all([api.obligations('owing'), api.obligations('owed')]);
-  return { owing: countByChannel(owing.obligations), owed: countByChannel(owed.obligations) };
+async function loadCounts(): Promise<{ owing: Counts; owed: Counts; cadence: Map<string, Commitment[]> }> {
+  const [owing, owed, commitments] = await Promise.all([
+    api.obligations('owing'),
+    api.obligations('owed'),
+    contactsApi.commitments(),
+  ]);
+  const cadence = new Map<string, Commitment[]>();
+  for (const c of commitments.commitments) cadence.set(c.channel, [...(cadence.get(c.channel) ?? []), c]);
+  return { owing: countByChannel(owing.obligations), owed: countByChannel(owed.obligations), cadence };
 }
 
 function countByChannel(list: Obligation[]): Counts {
@@ -94,7 +101,7 @@ export function ChannelListScreen({ me }: { me: Me }) {
 function ChannelCard(props: {
   channel: Channel;
   overview: Overview;
-  counts: { owing: Counts; owed: Counts } | undefined;
+  counts: { owing: Counts; owed: Counts; cadence: Map<string, Commitment[]> } | undefined;
   me: Me;
 }) {
   const { channel, overview, me, counts } = props;
@@ -174,6 +181,28 @@ function ChannelCard(props: {
             )}
           </dd>
         </div>
+        {(counts?.cadence.get(channel.id) ?? []).length > 0 && (
+          <div>
+            <dt>{t('navCadence')}</dt>
+            <dd class="cadence-summary">
+              {counts!.cadence.get(channel.id)!.map((c) => {
+                const missed = c.cadence.periods.filter(
+                  (p) => !p.kept && p.from !== c.cadence.current?.from,
+                ).length;
+                return (
+                  <span
+                    key={c.id}
+                    class={missed > 0 ? 'overdue-text' : undefined}
+                    data-commitment={c.commitment}
+                  >
+                    {c.what} / {c.every}: {missed > 0 ? `${missed} ✗` : '✓'} ·{' '}
+                    {formatTime(c.cadence.nextDue)}{' '}
+                  </span>
+                );
+              })}
+            </dd>
+          </div>
+        )}
         {status?.change && (
           <div class="change">
             <dt>{status.change.change}</dt>
