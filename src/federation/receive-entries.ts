@@ -218,8 +218,13 @@ export class EntryReceiver {
       languages: string[];
     };
     const own = this.node.party;
+    let observers = body.observers;
     if (!body.parties[own] && !body.observers[own]) {
-      throw new ParleyError('forbidden', `the charter of '${channelId}' does not name ${own}`);
+      // Added later as an observer: the proposer's chain must carry the signed amendment naming
+      // this party. The channel stays `proposed` here until every party's agreement has arrived.
+      const amended = amendmentNaming(channelId, from, list, own, this.node.now());
+      if (!amended) throw new ParleyError('forbidden', `the charter of '${channelId}' does not name ${own}`);
+      observers = amended;
     }
     if (!body.parties[from.party])
       throw new ParleyError('wrong_chain', `${from.party} proposes a channel it is not part of`);
@@ -229,7 +234,7 @@ export class EntryReceiver {
       offices: Object.values(body.parties).flat(),
       languages: body.languages,
       parties: body.parties,
-      observers: body.observers,
+      observers,
       state: 'proposed',
       createdAt: Date.now(),
     };
@@ -350,6 +355,36 @@ export class EntryReceiver {
       publishedKeys,
     });
   }
+}
+
+/**
+ * The observers named by a signed charter amendment in `list` (the sender's chain from its first
+ * entry) that adds `party`, or null. Every entry up to it must verify, so a forged amendment
+ * cannot introduce a channel.
+ */
+function amendmentNaming(
+  channelId: string,
+  from: Peer,
+  list: WireEntry[],
+  party: string,
+  now: number,
+): Record<string, string[]> | null {
+  const verifier = new ChainVerifier(channelId, from.party, from.nodePublicKey);
+  for (const [index, wire] of [...list].sort((a, b) => a.seq - b.seq).entries()) {
+    if (wire.seq !== index) return null;
+    const record = toStored(wire);
+    checkTimestamp(record, now);
+    verifier.push(record);
+    if (verifier.failures[0]) {
+      const failure = verifier.failures[0];
+      throw new ParleyError('entry_invalid', `${failure.entry}: ${failure.rule}: ${failure.message}`);
+    }
+    const content = parseCanonical(wire.canonical) as unknown as EntryContent;
+    const body = content.body as { change?: string; charter?: { observers?: Record<string, string[]> } };
+    if (content.kind === 'channel-change' && body.change === 'amend' && body.charter?.observers?.[party])
+      return body.charter.observers;
+  }
+  return null;
 }
 
 /** Refuses an entry whose timestamp is further ahead of this node's clock than MAX_HLC_AHEAD_MS. */

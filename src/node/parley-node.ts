@@ -86,6 +86,7 @@ export interface ChannelChange {
 export interface CharterAmendment {
   languages?: string[];
   objectives?: Partial<Objectives>;
+  observers?: Record<string, string[]>;
 }
 
 export interface ChannelStatus {
@@ -501,14 +502,22 @@ export class ParleyNode {
   /** Marks a proposed channel active once every party's chain has begun (charter or acceptance). */
   async refreshChannelState(id: string): Promise<Channel> {
     const channel = (await this.storage.getChannel(id))!;
-    if (channel.state !== 'proposed') {
-      const { languages } = await this.effectiveCharter(channel);
-      if (languages.join(',') !== channel.languages.join(',')) {
-        await this.storage.setChannelLanguages(id, languages);
-        channel.languages = languages;
-        this.channelCache.delete(id);
-        this.events.emit(`channel:${id}`);
-      }
+    const charter = await this.effectiveCharter(channel);
+    if (
+      channel.state !== 'proposed' &&
+      (charter.languages.join(',') !== channel.languages.join(',') ||
+        JSON.stringify(charter.observers) !== JSON.stringify(channel.observers))
+    ) {
+      await this.storage.setChannelCharter(id, {
+        languages: charter.languages,
+        observers: charter.observers,
+      });
+      channel.languages = charter.languages;
+      channel.observers = charter.observers;
+      this.channelCache.delete(id);
+      this.events.emit(`channel:${id}`);
+      // A new observer is a new destination: wake replication.
+      this.events.emit('channel-created', id);
     }
     if (channel.state === 'active' || channel.state === 'suspended') {
       const change = await this.latestChange(channel);
@@ -526,7 +535,9 @@ export class ParleyNode {
       const started = new Set(
         (await this.storage.listChainHeads(id)).filter((h) => h.size > 0).map((h) => h.party),
       );
-      if (Object.keys(channel.parties).every((party) => started.has(party))) {
+      // An observer added by an amendment waits for every party's agreement, not just their chains.
+      const named = Boolean(channel.parties[this.party] ?? charter.observers[this.party]);
+      if (named && Object.keys(channel.parties).every((party) => started.has(party))) {
         await this.storage.setChannelState(id, 'active');
         channel.state = 'active';
         this.channelCache.delete(id);
@@ -612,6 +623,7 @@ export class ParleyNode {
       throw new ParleyError('body_invalid', `marking must be one of ${MARKINGS.join(', ')}`);
     }
     if (kind.name === 'channel-change-agree') await this.checkAgreement(channel, body.body);
+    if (changesState) await this.checkObserversArePeers(channel, body.body);
     else if (kind.name === 'receipt') await this.checkReference(actor, channel, body.body);
     if (kind.check) {
       const envelope = { lang, precedence, ...(input.marking ? { marking: input.marking } : {}) };
@@ -745,6 +757,28 @@ export class ParleyNode {
     });
   }
 
+  /**
+   * An amendment naming observers (or an agreement to one) needs each of them pinned here: this
+   * node must be able to send them its chain once the amendment is in effect.
+   */
+  private async checkObserversArePeers(channel: Channel, body: Record<string, unknown>): Promise<void> {
+    let amendment = body as { change?: string; charter?: { observers?: Record<string, string[]> } };
+    if (body.of) {
+      const of = body.of as { party: string; seq: number };
+      const proposal = await this.storage.getEntry(channel.id, of.party, of.seq);
+      if (!proposal) return;
+      amendment = toLogged(proposal).body as typeof amendment;
+    }
+    for (const party of Object.keys(amendment.charter?.observers ?? {})) {
+      if (party !== this.party && !channel.parties[party] && !(await this.storage.getPeer(party))) {
+        throw new ParleyError(
+          'peer_not_found',
+          `${party} is not a peer of this node: pin it with \`parley peer add\` before adding it as an observer`,
+        );
+      }
+    }
+  }
+
   private async checkAgreement(channel: Channel, body: Record<string, unknown>): Promise<void> {
     const of = body.of as { party: string; seq: number; hash: string };
     const target = await this.storage.getEntry(channel.id, of.party, of.seq);
@@ -788,21 +822,29 @@ export class ParleyNode {
    * The charter as every party has agreed it: the original, then each amendment that every
    * party signed, in clock order.
    */
-  async effectiveCharter(
-    channel: Channel,
-  ): Promise<{ languages: string[]; objectives: Partial<Objectives> }> {
+  async effectiveCharter(channel: Channel): Promise<{
+    languages: string[];
+    objectives: Partial<Objectives>;
+    observers: Record<string, string[]>;
+  }> {
     const charter = await this.findCharter(channel);
     const body = charter
-      ? (toLogged(charter).body as { languages: string[]; objectives?: Partial<Objectives> })
+      ? (toLogged(charter).body as unknown as {
+          languages: string[];
+          objectives?: Partial<Objectives>;
+          observers: Record<string, string[]>;
+        })
       : null;
     let languages = body?.languages ?? channel.languages;
     let objectives: Partial<Objectives> = body?.objectives ?? {};
+    let observers = body?.observers ?? channel.observers;
     for (const amendment of await this.changes(channel)) {
       if (amendment.change !== 'amend' || amendment.waitingFor.length > 0) continue;
       if (amendment.charter?.languages) languages = amendment.charter.languages;
       if (amendment.charter?.objectives) objectives = { ...objectives, ...amendment.charter.objectives };
+      if (amendment.charter?.observers) observers = amendment.charter.observers;
     }
-    return { languages, objectives };
+    return { languages, objectives, observers };
   }
 
   /** Every proposed change with who has agreed, ordered the same way on every node: clock, party. */

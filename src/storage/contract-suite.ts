@@ -383,8 +383,12 @@ export function runStorageContract(
         expect(await store.listForks()).toEqual([fork]);
         await store.setChannelState('c1', 'suspended');
         expect((await store.getChannel('c1'))?.state).toBe('suspended');
-        await store.setChannelLanguages('c1', ['ru', 'en', 'fr']);
+        await store.setChannelCharter('c1', {
+          languages: ['ru', 'en', 'fr'],
+          observers: { NATO: ['nato-sg'] },
+        });
         expect((await store.getChannel('c1'))?.languages).toEqual(['ru', 'en', 'fr']);
+        expect((await store.getChannel('c1'))?.observers).toEqual({ NATO: ['nato-sg'] });
       });
     });
 

@@ -218,8 +218,11 @@ export interface Storage {
   ): Promise<StoredEntry | null>;
 
   setChannelState(id: string, state: ChannelState): Promise<void>;
-  /** Replaces the channel's languages (after an agreed charter amendment). */
-  setChannelLanguages(id: string, languages: string[]): Promise<void>;
+  /** Replaces the channel's languages and observers (after an agreed charter amendment). */
+  setChannelCharter(
+    id: string,
+    charter: { languages: string[]; observers: Record<string, string[]> },
+  ): Promise<void>;
 
   /** Adds or replaces a peer. */
   putPeer(peer: Peer): Promise<void>;

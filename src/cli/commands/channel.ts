@@ -121,7 +121,7 @@ export function registerChannel(program: Command): void {
 
   remoteOptions(channel.command('change <id> <change>'))
     .description(
-      'propose to suspend, resume or amend (--languages, --deadline) a channel; in effect once every party agrees (heads)',
+      'propose to suspend, resume or amend (--languages, --deadline, --observer) a channel; in effect once every party agrees (heads)',
     )
     .requiredOption('--reason <text>', 'why, shown to every party')
     .option('--languages <tags>', 'amend: the new comma-separated languages')
@@ -131,12 +131,18 @@ export function registerChannel(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--observer <party=offices>',
+      'amend: the observer offices from now on, e.g. NATO=nato-sg (repeatable; the party must be a pinned peer)',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON')
     .action(
       async (
         id: string,
         change: string,
-        options: Remote & { reason: string; languages?: string; deadline: string[] },
+        options: Remote & { reason: string; languages?: string; deadline: string[]; observer: string[] },
       ) => {
         try {
           if (!['suspend', 'resume', 'amend'].includes(change))
@@ -144,11 +150,14 @@ export function registerChannel(program: Command): void {
           const charter = {
             ...(options.languages ? { languages: list(options.languages) } : {}),
             ...(options.deadline.length > 0 ? { objectives: deadlines(options.deadline) } : {}),
+            ...(options.observer.length > 0
+              ? { observers: partyOffices(options.observer, '--observer') }
+              : {}),
           };
           if ((change === 'amend') !== Object.keys(charter).length > 0)
             throw new CliError(
               'validation_failed',
-              '--languages and --deadline go with amend, which needs one',
+              '--languages, --deadline and --observer go with amend, which needs one',
               2,
             );
           const entry = await client(options).request<EntryView>(

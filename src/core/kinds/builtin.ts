@@ -99,9 +99,11 @@ export const channelChangeBody = z.discriminatedUnion('change', [
       .strictObject({
         languages: z.array(language).min(1).max(16).optional(),
         objectives: objectivesSchema.optional(),
+        /** The observer offices per party from now on (replaces the list). */
+        observers: z.record(party, z.array(id).min(1).max(64)).optional(),
       })
       .refine(
-        (c) => c.languages !== undefined || c.objectives !== undefined,
+        (c) => c.languages !== undefined || c.objectives !== undefined || c.observers !== undefined,
         'name what the amendment changes',
       ),
   }),

@@ -636,9 +636,13 @@ export class PostgresStorage implements Storage {
     await this.#pool.query('UPDATE channels SET state = $1 WHERE id = $2', [state, id]);
   }
 
-  async setChannelLanguages(id: string, languages: string[]): Promise<void> {
-    await this.#pool.query('UPDATE channels SET languages = $1 WHERE id = $2', [
-      JSON.stringify(languages),
+  async setChannelCharter(
+    id: string,
+    charter: { languages: string[]; observers: Record<string, string[]> },
+  ): Promise<void> {
+    await this.#pool.query('UPDATE channels SET languages = $1, observers = $2 WHERE id = $3', [
+      JSON.stringify(charter.languages),
+      JSON.stringify(charter.observers),
       id,
     ]);
   }

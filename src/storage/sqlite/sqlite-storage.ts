@@ -621,8 +621,13 @@ export class SqliteStorage implements Storage {
     this.#db.prepare('UPDATE channels SET state = ? WHERE id = ?').run(state, id);
   }
 
-  async setChannelLanguages(id: string, languages: string[]): Promise<void> {
-    this.#db.prepare('UPDATE channels SET languages = ? WHERE id = ?').run(JSON.stringify(languages), id);
+  async setChannelCharter(
+    id: string,
+    charter: { languages: string[]; observers: Record<string, string[]> },
+  ): Promise<void> {
+    this.#db
+      .prepare('UPDATE channels SET languages = ?, observers = ? WHERE id = ?')
+      .run(JSON.stringify(charter.languages), JSON.stringify(charter.observers), id);
   }
 
   async putPeer(peer: Peer): Promise<void> {
