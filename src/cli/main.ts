@@ -26,7 +26,9 @@ const program = new Command('parley')
     'after',
     `
 Environment: PARLEY_DATA_DIR (default ./data), PARLEY_URL (default http://127.0.0.1:7410),
-PARLEY_TOKEN (API token for send, inbox, ack, log), PARLEY_HOST, PARLEY_PORT, PARLEY_LOG_LEVEL.`,
+PARLEY_TOKEN (API token for the commands that act as a person), PARLEY_HOST, PARLEY_PORT,
+PARLEY_LOG_LEVEL, PARLEY_DATABASE_URL (PostgreSQL instead of SQLite), PARLEY_HEARTBEAT_SECONDS,
+PARLEY_ESCALATION_SECONDS.`,
   );
 
 registerInit(program);
