@@ -17,8 +17,22 @@
  */
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import type { Precedence } from '../../core/entry.js';
 import { checkChainWrite, chainKey, type StoredTip } from '../chain-check.js';
+import {
+  ENTRY_COLUMNS,
+  toChannel,
+  toCursored,
+  toEntry,
+  toHead,
+  toPeer,
+  toPrincipal,
+  type ChannelRow,
+  type EntryRow,
+  type HeadRow,
+  type NodeInfoRow,
+  type PeerRow,
+  type PrincipalRow,
+} from '../rows.js';
 import {
   AlreadyExistsError,
   ChainConflictError,
@@ -35,7 +49,6 @@ import {
   type Office,
   type Peer,
   type Principal,
-  type Role,
   type Session,
   type Storage,
   type StoredEntry,
@@ -73,143 +86,7 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION;
 }
 
-interface NodeInfoRow {
-  party: string;
-  party_name: string;
-  node_public_key: string;
-  created_at: number;
-}
-
-interface PrincipalRow {
-  id: string;
-  office: string | null;
-  role: string;
-  title: string;
-  password_hash: string;
-  public_key: string;
-  private_key: string;
-  created_at: number;
-  disabled: boolean;
-}
-
-interface ChannelRow {
-  id: string;
-  name: string;
-  offices: string;
-  languages: string;
-  parties: string;
-  observers: string;
-  state: string;
-  created_at: number;
-}
-
-interface PeerRow {
-  party: string;
-  name: string;
-  url: string;
-  node_public_key: string;
-  tls_ca: string | null;
-  added_at: number;
-}
-
-interface EntryRow {
-  cursor: number;
-  channel: string;
-  party: string;
-  seq: number;
-  hash: string;
-  canonical: string;
-  sig: string;
-  kind: string;
-  author: string;
-  precedence: string;
-  hlc: string;
-  ref: string | null;
-  stored_at: number;
-}
-
-interface HeadRow {
-  channel: string;
-  party: string;
-  size: number;
-  hash: string | null;
-  frontier: string;
-  checkpoint: string;
-}
-
-const ENTRY_COLUMNS =
-  'cursor, channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at';
 const HEAD_COLUMNS = 'channel, party, size, hash, frontier, checkpoint';
-
-function toEntry(row: EntryRow): StoredEntry {
-  return {
-    channel: row.channel,
-    party: row.party,
-    seq: row.seq,
-    hash: row.hash,
-    canonical: row.canonical,
-    sig: row.sig,
-    kind: row.kind,
-    author: row.author,
-    precedence: row.precedence as Precedence,
-    hlc: row.hlc,
-    ref: row.ref,
-    storedAt: row.stored_at,
-  };
-}
-
-function toCursored(row: EntryRow): CursoredEntry {
-  return { ...toEntry(row), cursor: row.cursor };
-}
-
-function toHead(row: HeadRow): ChainHead {
-  return {
-    channel: row.channel,
-    party: row.party,
-    size: row.size,
-    hash: row.hash,
-    frontier: JSON.parse(row.frontier) as string[],
-    checkpoint: row.checkpoint,
-  };
-}
-
-function toPrincipal(row: PrincipalRow): Principal {
-  return {
-    id: row.id,
-    office: row.office,
-    role: row.role as Role,
-    title: row.title,
-    passwordHash: row.password_hash,
-    publicKey: row.public_key,
-    privateKey: row.private_key,
-    createdAt: row.created_at,
-    disabled: row.disabled,
-  };
-}
-
-function toChannel(row: ChannelRow): Channel {
-  return {
-    id: row.id,
-    name: row.name,
-    offices: JSON.parse(row.offices) as string[],
-    languages: JSON.parse(row.languages) as string[],
-    parties: JSON.parse(row.parties) as Record<string, string[]>,
-    observers: JSON.parse(row.observers) as Record<string, string[]>,
-    state: row.state as ChannelState,
-    createdAt: row.created_at,
-  };
-}
-
-function toPeer(row: PeerRow): Peer {
-  return {
-    party: row.party,
-    name: row.name,
-    url: row.url,
-    nodePublicKey: row.node_public_key,
-    tlsCa: row.tls_ca,
-    addedAt: row.added_at,
-  };
-}
 
 /** Anything that runs queries: the pool (autocommit) or a client inside a transaction. */
 interface Queryable {

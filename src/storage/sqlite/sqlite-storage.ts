@@ -11,7 +11,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Precedence } from '../../core/entry.js';
 import {
   AlreadyExistsError,
   ChainConflictError,
@@ -28,12 +27,26 @@ import {
   type NodeInfo,
   type Office,
   type Principal,
-  type Role,
   type Session,
   type Storage,
   type StoredEntry,
 } from '../storage.js';
 import { checkChainWrite } from '../chain-check.js';
+import {
+  ENTRY_COLUMNS,
+  toChannel,
+  toCursored,
+  toEntry,
+  toHead,
+  toPeer,
+  toPrincipal,
+  type ChannelRow,
+  type EntryRow,
+  type HeadRow,
+  type NodeInfoRow,
+  type PeerRow,
+  type PrincipalRow,
+} from '../rows.js';
 import { assertSchemaCurrent, migrate } from './migrations.js';
 
 /** Options for {@link SqliteStorage.open}. */
@@ -46,45 +59,6 @@ export interface SqliteOpenOptions {
 const BUSY_TIMEOUT_MS = 5000;
 const FILE_MODE = 0o600;
 
-interface NodeInfoRow {
-  party: string;
-  party_name: string;
-  node_public_key: string;
-  created_at: number;
-}
-
-interface PrincipalRow {
-  id: string;
-  office: string | null;
-  role: string;
-  title: string;
-  password_hash: string;
-  public_key: string;
-  private_key: string;
-  created_at: number;
-  disabled: number;
-}
-
-interface ChannelRow {
-  id: string;
-  name: string;
-  offices: string;
-  languages: string;
-  parties: string;
-  observers: string;
-  state: string;
-  created_at: number;
-}
-
-interface PeerRow {
-  party: string;
-  name: string;
-  url: string;
-  node_public_key: string;
-  tls_ca: string | null;
-  added_at: number;
-}
-
 interface ForkRow {
   channel: string;
   party: string;
@@ -94,31 +68,6 @@ interface ForkRow {
   conflicting_sig: string;
   reported_by: string;
   at: number;
-}
-
-interface EntryRow {
-  cursor: number;
-  channel: string;
-  party: string;
-  seq: number;
-  hash: string;
-  canonical: string;
-  sig: string;
-  kind: string;
-  author: string;
-  precedence: string;
-  hlc: string;
-  ref: string | null;
-  stored_at: number;
-}
-
-interface HeadRow {
-  channel: string;
-  party: string;
-  size: number;
-  hash: string | null;
-  frontier: string;
-  checkpoint: string;
 }
 
 interface SessionRow {
@@ -165,9 +114,6 @@ interface AwaitingParams {
   principal: string;
   limit: number;
 }
-
-const ENTRY_COLUMNS =
-  'cursor, channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at';
 
 /** Prepares every statement once per connection. */
 function prepareStatements(db: Database.Database) {
@@ -276,76 +222,6 @@ function insertUnique(what: string, id: string, insert: () => void): void {
     if (isUniqueViolation(error)) throw new AlreadyExistsError(what, id);
     throw error;
   }
-}
-
-function toEntry(row: EntryRow): StoredEntry {
-  return {
-    channel: row.channel,
-    party: row.party,
-    seq: row.seq,
-    hash: row.hash,
-    canonical: row.canonical,
-    sig: row.sig,
-    kind: row.kind,
-    author: row.author,
-    precedence: row.precedence as Precedence,
-    hlc: row.hlc,
-    ref: row.ref,
-    storedAt: row.stored_at,
-  };
-}
-
-function toCursored(row: EntryRow): CursoredEntry {
-  return { ...toEntry(row), cursor: row.cursor };
-}
-
-function toHead(row: HeadRow): ChainHead {
-  return {
-    channel: row.channel,
-    party: row.party,
-    size: row.size,
-    hash: row.hash,
-    frontier: JSON.parse(row.frontier) as string[],
-    checkpoint: row.checkpoint,
-  };
-}
-
-function toPrincipal(row: PrincipalRow): Principal {
-  return {
-    id: row.id,
-    office: row.office,
-    role: row.role as Role,
-    title: row.title,
-    passwordHash: row.password_hash,
-    publicKey: row.public_key,
-    privateKey: row.private_key,
-    createdAt: row.created_at,
-    disabled: row.disabled !== 0,
-  };
-}
-
-function toChannel(row: ChannelRow): Channel {
-  return {
-    id: row.id,
-    name: row.name,
-    offices: JSON.parse(row.offices) as string[],
-    languages: JSON.parse(row.languages) as string[],
-    parties: JSON.parse(row.parties) as Record<string, string[]>,
-    observers: JSON.parse(row.observers) as Record<string, string[]>,
-    state: row.state as ChannelState,
-    createdAt: row.created_at,
-  };
-}
-
-function toPeer(row: PeerRow): Peer {
-  return {
-    party: row.party,
-    name: row.name,
-    url: row.url,
-    nodePublicKey: row.node_public_key,
-    tlsCa: row.tls_ca,
-    addedAt: row.added_at,
-  };
 }
 
 /** SQLite implementation of the storage contract. */
