@@ -7,45 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { prepareNode, runCli, startServe } from './support/node-process.js';
+import { hammer, type Accepted } from './support/append-load.js';
 
 const CYCLES = 3;
 const CLIENTS = 16;
-
-interface Accepted {
-  seq: number;
-  hash: string;
-  text: string;
-}
-
-/** Appends until the signal fires; records only answers that said 201. */
-async function hammer(
-  url: string,
-  token: string,
-  stop: AbortSignal,
-  accepted: Accepted[],
-  tag: string,
-): Promise<void> {
-  let i = 0;
-  while (!stop.aborted) {
-    const text = `${tag}-${i++}`;
-    try {
-      const response = await fetch(`${url}/api/v1/channels/intel/entries`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'note', precedence: 'FLASH', body: { text } }),
-      });
-      if (response.status === 201) {
-        const entry = (await response.json()) as { seq: number; hash: string };
-        accepted.push({ seq: entry.seq, hash: entry.hash, text });
-      } else {
-        await response.text();
-      }
-    } catch {
-      // The node died under us: this append was never acknowledged, so it may or may not exist.
-      return;
-    }
-  }
-}
 
 describe('kill -9 while clients append', () => {
   it('keeps every acknowledged entry, writes nothing half, and verifies after each restart', async () => {

@@ -17,6 +17,7 @@ import {
   urlWithSchema,
 } from '../src/storage/postgres/test-support/postgres-server.js';
 import { PASSWORD, runCli, startServe, tempDir } from './support/node-process.js';
+import { hammer, type Accepted } from './support/append-load.js';
 
 const skip = await skipWithoutPostgres('the PostgreSQL node test');
 
@@ -24,36 +25,6 @@ const CYCLES = 2;
 const CLIENTS = 8;
 /** A password the trust-auth test server ignores; it must never reach disk or a log. */
 const FAKE_PASSWORD = 'not-a-real-s3cret';
-
-interface Accepted {
-  seq: number;
-  hash: string;
-  text: string;
-}
-
-/** Appends until the signal fires; records only answers that said 201. */
-async function hammer(url: string, token: string, stop: AbortSignal, accepted: Accepted[], tag: string) {
-  let i = 0;
-  while (!stop.aborted) {
-    const text = `${tag}-${i++}`;
-    try {
-      const response = await fetch(`${url}/api/v1/channels/intel/entries`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ kind: 'note', precedence: 'FLASH', body: { text } }),
-      });
-      if (response.status === 201) {
-        const entry = (await response.json()) as { seq: number; hash: string };
-        accepted.push({ seq: entry.seq, hash: entry.hash, text });
-      } else {
-        await response.text();
-      }
-    } catch {
-      // The node died under us: this append was never acknowledged.
-      return;
-    }
-  }
-}
 
 function cli(args: string[], env: Record<string, string> = {}): string {
   // An inherited PARLEY_DATABASE_URL must not redirect these commands.
