@@ -15,13 +15,8 @@ import {
 import type { LoggedEntry } from '../core/kinds/registry.js';
 import type { Channel, Principal } from '../storage/storage.js';
 import { ParleyError } from './errors.js';
+import type { EntryRef } from '../core/kinds/workflow.js';
 import type { ParleyNode } from './parley-node.js';
-
-export interface EntryRef {
-  party: string;
-  seq: number;
-  hash: string;
-}
 
 /** The original of a translated entry: the text that counts. */
 export interface OriginalView {

@@ -502,7 +502,9 @@ export class ParleyNode {
   /** Marks a proposed channel active once every party's chain has begun (charter or acceptance). */
   async refreshChannelState(id: string): Promise<Channel> {
     const channel = (await this.storage.getChannel(id))!;
-    const charter = await this.effectiveCharter(channel);
+    // The log of proposed changes is read once: it gives both the charter and the state.
+    const changes = await this.changes(channel);
+    const charter = await this.effectiveCharter(channel, changes);
     if (
       channel.state !== 'proposed' &&
       (charter.languages.join(',') !== channel.languages.join(',') ||
@@ -520,7 +522,7 @@ export class ParleyNode {
       this.events.emit('channel-created', id);
     }
     if (channel.state === 'active' || channel.state === 'suspended') {
-      const change = await this.latestChange(channel);
+      const change = changes.filter((c) => c.change !== 'amend').at(-1) ?? null;
       if (change && change.waitingFor.length === 0) {
         const target = change.change === 'suspend' ? 'suspended' : 'active';
         if (channel.state !== target) {
@@ -814,15 +816,14 @@ export class ParleyNode {
   }
 
   /** The newest proposed suspension or resumption. */
-  private async latestChange(channel: Channel): Promise<ChannelChange | null> {
-    return (await this.changes(channel)).filter((c) => c.change !== 'amend').at(-1) ?? null;
-  }
-
   /**
    * The charter as every party has agreed it: the original, then each amendment that every
    * party signed, in clock order.
    */
-  async effectiveCharter(channel: Channel): Promise<{
+  async effectiveCharter(
+    channel: Channel,
+    changes?: ChannelChange[],
+  ): Promise<{
     languages: string[];
     objectives: Partial<Objectives>;
     observers: Record<string, string[]>;
@@ -838,7 +839,7 @@ export class ParleyNode {
     let languages = body?.languages ?? channel.languages;
     let objectives: Partial<Objectives> = body?.objectives ?? {};
     let observers = body?.observers ?? channel.observers;
-    for (const amendment of await this.changes(channel)) {
+    for (const amendment of changes ?? (await this.changes(channel))) {
       if (amendment.change !== 'amend' || amendment.waitingFor.length > 0) continue;
       if (amendment.charter?.languages) languages = amendment.charter.languages;
       if (amendment.charter?.objectives) objectives = { ...objectives, ...amendment.charter.objectives };
