@@ -55,6 +55,23 @@ export function AdminScreen({ me }: { me: Me }) {
   );
 }
 
+/** A form's submit button with the refusal or the confirmation under it. */
+function SubmitRow({ submit, label }: { submit: ReturnType<typeof useSubmit>; label: string }) {
+  return (
+    <>
+      <button type="submit" class="primary" disabled={submit.busy}>
+        {label}
+      </button>
+      <FormError message={submit.error} />
+      {submit.done && (
+        <span class="ok-text" role="status">
+          {submit.done}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** Runs a form submission with busy, error and success state. */
 function useSubmit(): {
   busy: boolean;
@@ -120,15 +137,7 @@ function Offices() {
       >
         <TextField id="office-id" label={t('officeId')} value={id} onInput={setId} />
         <TextField id="office-name" label={t('officeName')} value={name} onInput={setName} />
-        <button type="submit" class="primary" disabled={submit.busy}>
-          {t('addOffice')}
-        </button>
-        <FormError message={submit.error} />
-        {submit.done && (
-          <span class="ok-text" role="status">
-            {submit.done}
-          </span>
-        )}
+        <SubmitRow submit={submit} label={t('addOffice')} />
       </form>
     </section>
   );
@@ -223,15 +232,7 @@ function Users() {
           onInput={setPassword}
           autoComplete="new-password"
         />
-        <button type="submit" class="primary" disabled={submit.busy}>
-          {t('addUser')}
-        </button>
-        <FormError message={submit.error} />
-        {submit.done && (
-          <span class="ok-text" role="status">
-            {submit.done}
-          </span>
-        )}
+        <SubmitRow submit={submit} label={t('addUser')} />
       </form>
     </section>
   );
@@ -325,15 +326,7 @@ function Channels() {
           value={observers}
           onInput={setObservers}
         />
-        <button type="submit" class="primary" disabled={submit.busy}>
-          {t('createChannel')}
-        </button>
-        <FormError message={submit.error} />
-        {submit.done && (
-          <span class="ok-text" role="status">
-            {submit.done}
-          </span>
-        )}
+        <SubmitRow submit={submit} label={t('createChannel')} />
       </form>
     </section>
   );
@@ -393,15 +386,7 @@ function Peers() {
           onInput={setFingerprint}
         />
         <TextArea id="peer-tls" label={t('peerTlsCa')} value={tlsCa} onInput={setTlsCa} rows={2} />
-        <button type="submit" class="primary" disabled={submit.busy}>
-          {t('peerPin')}
-        </button>
-        <FormError message={submit.error} />
-        {submit.done && (
-          <span class="ok-text" role="status">
-            {submit.done}
-          </span>
-        )}
+        <SubmitRow submit={submit} label={t('peerPin')} />
       </form>
     </section>
   );
