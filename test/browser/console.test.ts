@@ -669,4 +669,24 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
     await screenshot(page, 'narrow-statements');
   });
+
+  it('pins a peer from the admin screen only with the fingerprint its operators gave', async () => {
+    const page = await newPage();
+    await signIn(page, ru.url, 'admin');
+    await page.goto(`${ru.url}/app/admin`);
+    await page.getByRole('heading', { name: 'Peers' }).waitFor();
+    await page.getByLabel('Node URL').fill(us.url);
+    await page.getByLabel('Party id').fill('US');
+    await page.getByLabel('Key fingerprint (SHA256:…)').fill(ru.fingerprint);
+    await page.getByRole('button', { name: 'Pin peer' }).click();
+    await expect
+      .poll(() => page.locator('.form-error').last().textContent())
+      .toContain('fingerprint mismatch');
+    await page.getByLabel('Key fingerprint (SHA256:…)').fill(us.fingerprint);
+    await page.getByRole('button', { name: 'Pin peer' }).click();
+    await expect
+      .poll(() => page.getByRole('status').last().textContent())
+      .toContain(`Pinned US (${us.fingerprint})`);
+    await screenshot(page, 'admin-peers');
+  });
 });

@@ -359,7 +359,7 @@ const en = {
   changeSent: 'Proposed:',
   adminPeers: 'Peers',
   peerPinHint:
-    "Pin another party's node with the key fingerprint its operators gave you out of band (`parley peer self` on their node). It is refused if the node presents another key.",
+    "Pin another party's node with the key fingerprint its operators gave you out of band ("parley peer self" on their node). It is refused if the node presents another key.",
   peerUrl: 'Node URL',
   peerParty: 'Party id',
   peerFingerprint: 'Key fingerprint (SHA256:…)',
@@ -714,7 +714,7 @@ const ru: Record<MessageKey, string> = {
   changeSent: 'Предложено:',
   adminPeers: 'Узлы-партнёры',
   peerPinHint:
-    'Закрепите узел другой стороны по отпечатку ключа, полученному от его операторов по отдельному каналу (`parley peer self` на их узле). Если узел предъявит другой ключ, закрепление будет отклонено.',
+    'Закрепите узел другой стороны по отпечатку ключа, полученному от его операторов по отдельному каналу («parley peer self» на их узле). Если узел предъявит другой ключ, закрепление будет отклонено.',
   peerUrl: 'Адрес узла',
   peerParty: 'Код стороны',
   peerFingerprint: 'Отпечаток ключа (SHA256:…)',
