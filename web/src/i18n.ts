@@ -359,7 +359,7 @@ const en = {
   changeSent: 'Proposed:',
   adminPeers: 'Peers',
   peerPinHint:
-    "Pin another party's node with the key fingerprint its operators gave you out of band ("parley peer self" on their node). It is refused if the node presents another key.",
+    "Pin another party's node with the key fingerprint its operators gave you out of band (“parley peer self” on their node). It is refused if the node presents another key.",
   peerUrl: 'Node URL',
   peerParty: 'Party id',
   peerFingerprint: 'Key fingerprint (SHA256:…)',
