@@ -79,6 +79,9 @@ describe('checkGlossary', () => {
 });
 
 describe('resolveGlossary', () => {
+  // Both parties joined before anything here was proposed.
+  const both = { RU: '', US: '' };
+
   const proposal = (party: string, seq: number, hlc: string, term: string, en: string): GlossaryProposal => ({
     id: `c/${party}/${seq}`,
     party,
@@ -101,15 +104,11 @@ describe('resolveGlossary', () => {
 
   it('keeps a proposal pending until every party has signed it', () => {
     const first = proposal('RU', 3, '2026-02-20T08:00:00.000Z/000000', 'exercise', 'exercise');
-    const pending = resolveGlossary([first], [], ['RU', 'US']);
+    const pending = resolveGlossary([first], [], both);
     expect(pending.agreed).toEqual([]);
     expect(pending.pending).toMatchObject([{ id: 'c/RU/3', agreedBy: ['RU'], waitingFor: ['US'] }]);
 
-    const agreed = resolveGlossary(
-      [first],
-      [agree('US', 5, '2026-02-20T08:05:00.000Z/000000', first)],
-      ['RU', 'US'],
-    );
+    const agreed = resolveGlossary([first], [agree('US', 5, '2026-02-20T08:05:00.000Z/000000', first)], both);
     expect(agreed.pending).toEqual([]);
     expect(agreed.agreed).toMatchObject([
       {
@@ -126,7 +125,7 @@ describe('resolveGlossary', () => {
     const wrongHash = { ...agree('US', 5, '2026-02-20T08:05:00.000Z/000000', first) };
     wrongHash.of = { ...wrongHash.of, hash: 'f'.repeat(64) };
     const observer = agree('NATO', 2, '2026-02-20T08:06:00.000Z/000000', first);
-    const state = resolveGlossary([first], [wrongHash, observer], ['RU', 'US']);
+    const state = resolveGlossary([first], [wrongHash, observer], both);
     expect(state.pending).toMatchObject([{ waitingFor: ['US'] }]);
   });
 
@@ -141,7 +140,7 @@ describe('resolveGlossary', () => {
         agree('US', 5, '2026-02-20T08:05:00.000Z/000000', first),
         agree('RU', 7, '2026-02-20T09:05:00.000Z/000000', second),
       ],
-      ['RU', 'US'],
+      both,
     );
     expect(state.agreed).toHaveLength(1);
     expect(state.agreed[0]).toMatchObject({
@@ -153,8 +152,24 @@ describe('resolveGlossary', () => {
     expect(state.pending.map((p) => p.id)).toEqual(['c/RU/9']);
   });
 
+  it('neither undoes a term agreed before a party joined nor settles an open one without it', () => {
+    const first = proposal('RU', 3, '2026-02-20T08:00:00.000Z/000000', 'exercise', 'exercise');
+    const usAgrees = agree('US', 5, '2026-02-20T08:05:00.000Z/000000', first);
+    const withFr = { ...both, FR: '2026-02-20T09:00:00.000Z/000000' };
+    expect(resolveGlossary([first], [usAgrees], withFr).agreed).toMatchObject([{ agreedBy: ['RU', 'US'] }]);
+
+    const late = proposal('RU', 8, '2026-02-20T08:30:00.000Z/000000', 'hotline', 'hotline');
+    const usLate = agree('US', 9, '2026-02-20T09:10:00.000Z/000000', late);
+    const open = resolveGlossary([late], [usLate], withFr);
+    expect(open.pending).toMatchObject([{ id: 'c/RU/8', waitingFor: ['FR'] }]);
+    const frAgrees = agree('FR', 2, '2026-02-20T09:20:00.000Z/000000', late);
+    expect(resolveGlossary([late], [usLate, frAgrees], withFr).agreed).toMatchObject([
+      { agreedBy: ['RU', 'US', 'FR'], agreedAt: '2026-02-20T09:20:00.000Z/000000' },
+    ]);
+  });
+
   it('agrees at once in a channel of one party', () => {
     const only = proposal('RU', 3, '2026-02-20T08:00:00.000Z/000000', 'exercise', 'exercise');
-    expect(resolveGlossary([only], [], ['RU']).agreed).toHaveLength(1);
+    expect(resolveGlossary([only], [], { RU: '' }).agreed).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@
  * original is not noticed, and an inflected rendering in the translation is flagged. The
  * warnings are advice to the translator and the reader, never a refusal.
  */
+import { partiesAt, type Joined } from './membership.js';
 
 /** A term as the check sees it: its id and its rendering per language. */
 export interface GlossaryTerm {
@@ -134,16 +135,16 @@ function byClock(a: GlossarySignature, b: GlossarySignature): number {
 }
 
 /**
- * Resolves the glossary from its signed entries. A proposal is agreed once every party in
- * `parties` has signed it (the proposer by proposing, the others with a `glossary-agree` naming
- * its hash). Of the agreed proposals of one term, the latest (by clock) is in force. Proposals
+ * Resolves the glossary from its signed entries. A proposal is agreed once every party that had
+ * joined (`joined`, see membership.ts) by the latest signature has signed it (the proposer by
+ * proposing, the others with a `glossary-agree` naming its hash). Of the agreed proposals of one term, the latest (by clock) is in force. Proposals
  * not yet agreed are pending only when they are later than the term in force; an older one
  * could never take effect.
  */
 export function resolveGlossary(
   proposals: readonly GlossaryProposal[],
   agreements: readonly GlossaryAgreement[],
-  parties: readonly string[],
+  joined: Joined,
 ): GlossaryState {
   const ordered = [...proposals].sort(byClock);
   const inForce = new Map<string, AgreedTerm>();
@@ -157,14 +158,20 @@ export function resolveGlossary(
         )
         .sort(byClock),
     ];
+    // Agreed once every party of the moment has signed: a party that joins later neither undoes
+    // an agreed term nor is skipped for one still open when it joined.
     const agreedBy: string[] = [];
-    let completedAt = proposal.hlc;
+    let completedAt: string | null = null;
     for (const signature of signatures) {
-      if (agreedBy.includes(signature.party) || !parties.includes(signature.party)) continue;
+      if (agreedBy.includes(signature.party) || !partiesAt(joined, signature.hlc).includes(signature.party))
+        continue;
       agreedBy.push(signature.party);
-      completedAt = signature.hlc;
+      if (partiesAt(joined, signature.hlc).every((p) => agreedBy.includes(p))) {
+        completedAt = signature.hlc;
+        break;
+      }
     }
-    const waitingFor = parties.filter((p) => !agreedBy.includes(p));
+    const waitingFor = completedAt === null ? partiesAt(joined).filter((p) => !agreedBy.includes(p)) : [];
     const common = {
       term: proposal.term,
       renderings: proposal.renderings,
@@ -174,7 +181,7 @@ export function resolveGlossary(
       proposedBy: { party: proposal.party, author: proposal.author, at: proposal.hlc },
       agreedBy,
     };
-    if (waitingFor.length > 0) {
+    if (completedAt === null) {
       pending.push({ ...common, waitingFor });
       continue;
     }

@@ -126,6 +126,40 @@ describe('ChannelLedger', () => {
   });
 });
 
+describe('ChannelLedger with a party that joined later', () => {
+  const facts = (joined: Record<string, number>) => ({
+    id: 'intel',
+    parties: ['RU', 'US', 'FR'],
+    objectives: DEFAULT_OBJECTIVES,
+    joined,
+  });
+  const before = entry('RU', 'note', T0, { text: 'Sent before FR joined' });
+  const after = entry('RU', 'note', T0 + 10 * MIN, { text: 'Sent after FR joined' });
+
+  it('owes FR nothing for items sent before it joined, nor anything before its chain began', () => {
+    const owedBy = (joined: Record<string, number>) =>
+      new ChannelLedger(facts(joined), [before, after], (k) => k === 'note')
+        .obligations(T0 + 11 * MIN)
+        .map((o) => `${o.type}:${o.owedBy}:${o.item.seq}`);
+    // Invited, not yet accepted: FR's chain has not begun.
+    expect(owedBy({ RU: T0 - MIN, US: T0 - MIN })).toEqual([
+      `delivery:US:${before.seq}`,
+      `response:US:${before.seq}`,
+      `delivery:US:${after.seq}`,
+      `response:US:${after.seq}`,
+    ]);
+    // Joined between the two items: FR owes for the second only.
+    expect(owedBy({ RU: T0 - MIN, US: T0 - MIN, FR: T0 + 5 * MIN })).toEqual([
+      `delivery:US:${before.seq}`,
+      `response:US:${before.seq}`,
+      `delivery:US:${after.seq}`,
+      `response:US:${after.seq}`,
+      `delivery:FR:${after.seq}`,
+      `response:FR:${after.seq}`,
+    ]);
+  });
+});
+
 describe('stepsDue', () => {
   const [response] = ledger([entry('RU', 'note', T0, { text: 'x' })])
     .obligations(T0)

@@ -21,6 +21,12 @@ export interface ChannelFacts {
   /** Member parties (observers owe nothing). */
   parties: string[];
   objectives: Objectives;
+  /**
+   * When each party's chain began (ms since the epoch). A party owes nothing for items sent
+   * before it joined (a party added later), nor anything while its chain has not begun. Absent:
+   * every party owes from the start.
+   */
+  joined?: Record<string, number>;
 }
 
 export interface Obligation {
@@ -80,6 +86,12 @@ const MINUTE = 60_000;
 
 export function timeOf(entry: LoggedEntry): number {
   return parseHlc(entry.hlc)?.wall ?? 0;
+}
+
+function joinedBy(channel: ChannelFacts, party: string, time: number): boolean {
+  if (!channel.joined) return true;
+  const joined = channel.joined[party];
+  return joined !== undefined && joined <= time;
 }
 
 function brief(entry: LoggedEntry): EntryBrief {
@@ -243,7 +255,7 @@ export class ChannelLedger {
       const sent = timeOf(item);
       const window = windowOf(item);
       for (const party of channel.parties) {
-        if (party === item.party) continue;
+        if (party === item.party || !joinedBy(channel, party, sent)) continue;
         if (!this.delivered(item, party))
           push('delivery', item, item, party, item.party, sent, sent + window.deliveryMinutes * MINUTE, null);
         const response = this.response(item, party);

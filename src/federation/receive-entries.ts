@@ -19,6 +19,8 @@ import { CompactRange } from '../core/merkle.js';
 import { ChainVerifier } from '../core/verify-chain.js';
 import { ParleyError } from '../node/errors.js';
 import type { ParleyNode } from '../node/parley-node.js';
+import type { CharterState } from '../core/charter-changes.js';
+import { checkIntroduction, type Introduction } from './introduction.js';
 import type { Witness } from './witness.js';
 import type { Channel, ChainHead, Peer, StoredEntry } from '../storage/storage.js';
 
@@ -56,23 +58,43 @@ export class EntryReceiver {
   private queue: Promise<unknown> = Promise.resolve();
   /** Called after entries of a channel were stored. */
   onStored: (channel: string, party: string, count: number) => void = () => {};
+  /** When each peer's last push was answered (ms since the epoch), so pulls can stand back. */
+  private readonly lastPush = new Map<string, number>();
 
   constructor(
     private readonly node: ParleyNode,
     private readonly witness: Witness | null = null,
   ) {}
 
-  /** Receives one pushed batch; batches are processed one at a time. */
-  receive(from: Peer, entries: WireEntry[], checkpoints: WireCheckpoint[]): Promise<PushResult> {
-    const run = this.queue.then(() => this.receiveNow(from, entries, checkpoints));
+  /**
+   * Receives one batch, pushed by the peer or pulled from it (`via`); batches are processed one
+   * at a time.
+   */
+  receive(
+    from: Peer,
+    entries: WireEntry[],
+    checkpoints: WireCheckpoint[],
+    { via = 'push', introductions = [] }: { via?: 'push' | 'pull'; introductions?: Introduction[] } = {},
+  ): Promise<PushResult> {
+    const run = this.queue.then(async () => {
+      const result = await this.receiveNow(from, entries, checkpoints, introductions);
+      if (via === 'push') this.lastPush.set(from.party, Date.now());
+      return result;
+    });
     this.queue = run.catch(() => {});
     return run;
+  }
+
+  /** Whether `party` pushed a batch that was stored within the last `withinMs`. */
+  pushedRecently(party: string, withinMs: number): boolean {
+    return Date.now() - (this.lastPush.get(party) ?? 0) < withinMs;
   }
 
   private async receiveNow(
     from: Peer,
     entries: WireEntry[],
     checkpoints: WireCheckpoint[],
+    introductions: Introduction[],
   ): Promise<PushResult> {
     const foreign = entries.find((e) => e.party !== from.party);
     if (foreign) {
@@ -90,7 +112,8 @@ export class EntryReceiver {
     const held: Record<string, number> = {};
     for (const [channelId, list] of byChannel) {
       list.sort((a, b) => a.seq - b.seq);
-      held[channelId] = await this.receiveChain(from, channelId, list, checkpoints);
+      const introduction = introductions.find((i) => i.channel === channelId) ?? null;
+      held[channelId] = await this.receiveChain(from, channelId, list, checkpoints, introduction);
     }
     return { held, cosigned: await this.witnessCheckpoints(from, checkpoints) };
   }
@@ -121,11 +144,12 @@ export class EntryReceiver {
     channelId: string,
     list: WireEntry[],
     checkpoints: WireCheckpoint[],
+    introduction: Introduction | null,
   ): Promise<number> {
     const { storage } = this.node;
     let channel = await storage.getChannel(channelId);
     if (!channel) {
-      channel = await this.acceptProposal(from, channelId, list);
+      channel = await this.acceptProposal(from, channelId, list, introduction);
       list = list.filter((e) => e.seq > 0);
     }
     if (!channel.parties[from.party]) {
@@ -191,8 +215,17 @@ export class EntryReceiver {
     return verifier.state.size;
   }
 
-  /** A first entry for an unknown channel must be a charter that names this party. */
-  private async acceptProposal(from: Peer, channelId: string, list: WireEntry[]): Promise<Channel> {
+  /**
+   * An unknown channel is accepted from the sender's chain beginning at its first entry: either
+   * the charter, naming this party, or, for a party or observer added later, any first entry
+   * with an introduction that proves every party agreed to add it.
+   */
+  private async acceptProposal(
+    from: Peer,
+    channelId: string,
+    list: WireEntry[],
+    introduction: Introduction | null,
+  ): Promise<Channel> {
     const first = list[0];
     if (!first || first.seq !== 0) {
       throw new ParleyError(
@@ -208,33 +241,34 @@ export class EntryReceiver {
       const failure = verifier.failures[0];
       throw new ParleyError('entry_invalid', `${failure.entry}: ${failure.rule}: ${failure.message}`);
     }
-    const content = parseCanonical(first.canonical) as unknown as EntryContent;
-    if (content.kind !== 'charter')
-      throw new ParleyError('channel_not_found', `channel '${channelId}' must begin with a charter`);
-    const body = content.body as {
-      name: string;
-      parties: Record<string, string[]>;
-      observers: Record<string, string[]>;
-      languages: string[];
-    };
     const own = this.node.party;
-    let observers = body.observers;
-    if (!body.parties[own] && !body.observers[own]) {
-      // Added later as an observer: the proposer's chain must carry the signed amendment naming
-      // this party. The channel stays `proposed` here until every party's agreement has arrived.
-      const amended = amendmentNaming(channelId, from, list, own, this.node.now());
-      if (!amended) throw new ParleyError('forbidden', `the charter of '${channelId}' does not name ${own}`);
-      observers = amended;
+    const content = parseCanonical(first.canonical) as unknown as EntryContent;
+    let name: string;
+    let charter: Pick<CharterState, 'languages' | 'parties' | 'observers'>;
+    const founding =
+      content.kind === 'charter' ? (content.body as unknown as CharterState & { name: string }) : null;
+    if (founding && (founding.parties[own] || founding.observers[own])) {
+      name = founding.name;
+      charter = founding;
+    } else if (introduction) {
+      const peers = new Map((await this.node.storage.listPeers()).map((p) => [p.party, p.nodePublicKey]));
+      const introduced = checkIntroduction(channelId, introduction, own, (party) => peers.get(party) ?? null);
+      name = introduced.name;
+      charter = introduced.charter;
+    } else if (founding) {
+      throw new ParleyError('forbidden', `the charter of '${channelId}' does not name ${own}`);
+    } else {
+      throw new ParleyError('channel_not_found', `channel '${channelId}' must begin with a charter`);
     }
-    if (!body.parties[from.party])
-      throw new ParleyError('wrong_chain', `${from.party} proposes a channel it is not part of`);
+    if (!charter.parties[from.party])
+      throw new ParleyError('wrong_chain', `${from.party} is not a writing party of channel '${channelId}'`);
     const channel: Channel = {
       id: channelId,
-      name: body.name,
-      offices: Object.values(body.parties).flat(),
-      languages: body.languages,
-      parties: body.parties,
-      observers,
+      name,
+      offices: Object.values(charter.parties).flat(),
+      languages: charter.languages,
+      parties: charter.parties,
+      observers: charter.observers,
       state: 'proposed',
       createdAt: Date.now(),
     };
@@ -355,36 +389,6 @@ export class EntryReceiver {
       publishedKeys,
     });
   }
-}
-
-/**
- * The observers named by a signed charter amendment in `list` (the sender's chain from its first
- * entry) that adds `party`, or null. Every entry up to it must verify, so a forged amendment
- * cannot introduce a channel.
- */
-function amendmentNaming(
-  channelId: string,
-  from: Peer,
-  list: WireEntry[],
-  party: string,
-  now: number,
-): Record<string, string[]> | null {
-  const verifier = new ChainVerifier(channelId, from.party, from.nodePublicKey);
-  for (const [index, wire] of [...list].sort((a, b) => a.seq - b.seq).entries()) {
-    if (wire.seq !== index) return null;
-    const record = toStored(wire);
-    checkTimestamp(record, now);
-    verifier.push(record);
-    if (verifier.failures[0]) {
-      const failure = verifier.failures[0];
-      throw new ParleyError('entry_invalid', `${failure.entry}: ${failure.rule}: ${failure.message}`);
-    }
-    const content = parseCanonical(wire.canonical) as unknown as EntryContent;
-    const body = content.body as { change?: string; charter?: { observers?: Record<string, string[]> } };
-    if (content.kind === 'channel-change' && body.change === 'amend' && body.charter?.observers?.[party])
-      return body.charter.observers;
-  }
-  return null;
 }
 
 /** Refuses an entry whose timestamp is further ahead of this node's clock than MAX_HLC_AHEAD_MS. */

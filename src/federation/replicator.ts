@@ -13,6 +13,7 @@ import { SIG_TYPE_COSIGNATURE_V1, openNote } from '../core/signed-note.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import type { Channel, Peer, StoredEntry } from '../storage/storage.js';
 import { FederationClient, PeerRequestError } from './federation-client.js';
+import { buildIntroduction, type Introduction } from './introduction.js';
 import type { EntryReceiver, PushResult, WireCheckpoint, WireEntry } from './receive-entries.js';
 
 export interface ReplicatorOptions {
@@ -74,7 +75,10 @@ class PeerLoop {
       try {
         const started = performance.now();
         const pushed: boolean = await this.replicator.pushOnce(this.peer, this);
-        const pulled: boolean = pullDue ? await this.replicator.pullOnce(this.peer, this) : false;
+        // Pulling is backfill: while the peer's own pushes keep arriving they carry its chains,
+        // and pulling the same entries beside them would only double the work on both nodes.
+        const pull: boolean = pullDue && !this.replicator.peerIsPushing(this.peer);
+        const pulled: boolean = pull ? await this.replicator.pullOnce(this.peer, this) : false;
         pullDue = pulled;
         this.succeeded(performance.now() - started, pushed || pulled);
         if (pushed || pulled) continue;
@@ -201,6 +205,10 @@ export class Replicator {
     return [...this.loops.values()].map((loop) => ({ ...loop.link }));
   }
 
+  peerIsPushing(peer: Peer): boolean {
+    return this.receiver.pushedRecently(peer.party, this.idlePollMs);
+  }
+
   retryDelay(failures: number): number {
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(failures - 1, 20));
     return ceiling / 2 + Math.random() * (ceiling / 2);
@@ -219,6 +227,7 @@ export class Replicator {
     const acked = await this.node.storage.getReplication(peer.party);
     const entries: WireEntry[] = [];
     const checkpoints: WireCheckpoint[] = [];
+    const introductions: Introduction[] = [];
     for (const channel of await this.sharedChannels(peer)) {
       const head = await this.node.storage.getChainHead(channel.id, own);
       if (!head) continue;
@@ -227,6 +236,11 @@ export class Replicator {
       if (from >= head.size || room <= 0) continue;
       const page = await this.node.storage.readChain(channel.id, own, from, Math.min(room, head.size - from));
       entries.push(...page.map(toWire));
+      // A peer that joined the channel later needs the proof of it with the first entries.
+      if (from === 0) {
+        const introduction = await buildIntroduction(this.node, channel, peer.party);
+        if (introduction) introductions.push(introduction);
+      }
       // This party's checkpoint, for the peer to witness, and every other chain's checkpoint this
       // node holds, so the peer can compare what each node was shown (equivocation detection).
       for (const held of await this.node.storage.listChainHeads(channel.id)) {
@@ -240,10 +254,7 @@ export class Replicator {
       peer,
       'POST',
       '/federation/v1/entries',
-      {
-        entries,
-        checkpoints,
-      },
+      { entries, checkpoints, ...(introductions.length > 0 ? { introductions } : {}) },
     );
     await this.storeCosignatures(peer, result.cosigned ?? []);
     for (const [channel, held] of Object.entries(result.held ?? {})) {
@@ -297,7 +308,7 @@ export class Replicator {
       const checkpoints = page.checkpoint
         ? [{ channel: channel.id, party: peer.party, note: page.checkpoint }]
         : [];
-      await this.receiver.receive(peer, page.entries, checkpoints);
+      await this.receiver.receive(peer, page.entries, checkpoints, { via: 'pull' });
       received += page.entries.length;
     }
     loop.link.pulled += received;

@@ -1,6 +1,7 @@
 /**
  * Briefings, readouts, invitations and commitments as the app shows them, read from the log.
  */
+import { partiesAt } from '../core/membership.js';
 import { cadence, type Cadence } from '../core/cadence.js';
 import type { LoggedEntry } from '../core/kinds/registry.js';
 import type { EntryRef } from '../core/kinds/workflow.js';
@@ -31,6 +32,7 @@ export async function briefings(node: ParleyNode, actor: Principal, channelId: s
   const [proposals, accepts, minutes, readouts] = await Promise.all(
     ['briefing', 'briefing-accept', 'briefing-minutes', 'readout'].map((k) => read(node, channel.id, k)),
   );
+  const joined = await node.joined(channel);
   const readoutView = (r: LoggedEntry): ReadoutView => ({
     id: r.id,
     party: r.party,
@@ -51,7 +53,9 @@ export async function briefings(node: ParleyNode, actor: Principal, channelId: s
       party: b.party,
       proposedBy: b.author,
       acceptedBy: acceptedBy.map((a) => ({ party: a.party, by: a.author, at: a.hlc })),
-      waitingFor: Object.keys(channel.parties).filter(
+      // The parties of the moment the briefing was held (or of now): one that joined later is not
+      // waited for to accept what already took place.
+      waitingFor: partiesAt(joined, held?.hlc).filter(
         (p) => p !== b.party && !acceptedBy.some((a) => a.party === p),
       ),
       minutes: held
@@ -125,6 +129,7 @@ async function channelCommitments(
   const commitments = await read(node, channel.id, 'commitment');
   if (commitments.length === 0) return [];
   const minutes = await read(node, channel.id, 'briefing-minutes');
+  const joined = await node.joined(channel);
   // Contact: anything a person of a party signed in the channel, but receipts.
   const contacts = (await node.storage.readChannel(channel.id, 0, 100_000))
     .filter((e) => e.author !== 'node' && e.kind !== 'receipt')
@@ -153,14 +158,7 @@ async function channelCommitments(
       owners: body.owners,
       source: body.source ?? null,
       from: body.from,
-      cadence: cadence(
-        body.what,
-        body.every,
-        Date.parse(body.from),
-        now,
-        events,
-        Object.keys(channel.parties),
-      ),
+      cadence: cadence(body.what, body.every, Date.parse(body.from), now, events, partiesAt(joined)),
     };
   });
 }

@@ -89,11 +89,7 @@ async function glossaryOf(node: ParleyNode, actor: Principal, channel: Channel):
     log.listByKind('glossary-term'),
     log.listByKind('glossary-agree'),
   ]);
-  return resolveGlossary(
-    proposals.map(proposalOf),
-    agreements.map(agreementOf),
-    Object.keys(channel.parties),
-  );
+  return resolveGlossary(proposals.map(proposalOf), agreements.map(agreementOf), await node.joined(channel));
 }
 
 /** The channel's glossary: terms every party has agreed (the latest of each) and pending proposals. */

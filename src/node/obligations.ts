@@ -6,6 +6,7 @@
  * restart loses nothing and never records a step twice.
  */
 import type { Marking, Precedence } from '../core/entry.js';
+import { parseHlc } from '../core/hlc.js';
 import { getKind } from '../core/kinds/registry.js';
 import type { EscalationStep } from '../core/kinds/workflow.js';
 import { objectivesOf, type Objectives } from '../core/objectives.js';
@@ -75,8 +76,16 @@ async function readLedger(node: ParleyNode, channel: Channel): Promise<ChannelLe
   const kinds = [...itemKinds(), ...LEDGER_KINDS];
   const lists = await Promise.all(kinds.map((kind) => node.storage.listByKind(channel.id, kind, READ_LIMIT)));
   const items = new Set(itemKinds());
+  const joined = Object.fromEntries(
+    Object.entries(await node.joined(channel)).map(([party, hlc]) => [party, parseHlc(hlc)?.wall ?? 0]),
+  );
   return new ChannelLedger(
-    { id: channel.id, parties: Object.keys(channel.parties), objectives: await objectivesFor(node, channel) },
+    {
+      id: channel.id,
+      parties: Object.keys(channel.parties),
+      objectives: await objectivesFor(node, channel),
+      joined,
+    },
     lists.flat().map(toLogged),
     (kind) => items.has(kind),
   );

@@ -31,6 +31,13 @@ import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../core/kinds/built
 import '../core/kinds/all.js';
 import { requireAddressed } from '../core/kinds/workflow.js';
 import type { Objectives } from '../core/objectives.js';
+import { partiesAt, type Joined } from '../core/membership.js';
+import {
+  foldCharter,
+  type CharterAmendment,
+  type CharterState,
+  type ProposedChange,
+} from '../core/charter-changes.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
 import {
   StorageConfigError,
@@ -83,10 +90,12 @@ export interface ChannelChange {
   waitingFor: string[];
 }
 
-export interface CharterAmendment {
-  languages?: string[];
-  objectives?: Partial<Objectives>;
-  observers?: Record<string, string[]>;
+export type { CharterAmendment } from '../core/charter-changes.js';
+
+/** The proposed channel changes, oldest first, and the charter they leave in force. */
+export interface ChannelChanges {
+  list: ChannelChange[];
+  charter: CharterState;
 }
 
 export interface ChannelStatus {
@@ -499,30 +508,41 @@ export class ParleyNode {
     return appended!.stored;
   }
 
-  /** Marks a proposed channel active once every party's chain has begun (charter or acceptance). */
+  /**
+   * Brings the channel's record in line with its log: the charter in force (languages,
+   * observers, parties), suspension or resumption once agreed, and a proposed channel made active
+   * once every party's chain has begun (charter or acceptance).
+   */
   async refreshChannelState(id: string): Promise<Channel> {
     const channel = (await this.storage.getChannel(id))!;
     // The log of proposed changes is read once: it gives both the charter and the state.
     const changes = await this.changes(channel);
-    const charter = await this.effectiveCharter(channel, changes);
+    const { charter } = changes;
+    // Parties are only ever added. A node introduced to a channel by an amendment keeps the
+    // parties it was shown until every agreement has arrived here too.
+    const parties = { ...channel.parties, ...charter.parties };
     if (
       channel.state !== 'proposed' &&
       (charter.languages.join(',') !== channel.languages.join(',') ||
-        JSON.stringify(charter.observers) !== JSON.stringify(channel.observers))
+        JSON.stringify(charter.observers) !== JSON.stringify(channel.observers) ||
+        JSON.stringify(parties) !== JSON.stringify(channel.parties))
     ) {
       await this.storage.setChannelCharter(id, {
         languages: charter.languages,
         observers: charter.observers,
+        parties,
       });
       channel.languages = charter.languages;
       channel.observers = charter.observers;
+      channel.parties = parties;
+      channel.offices = Object.values(parties).flat();
       this.channelCache.delete(id);
       this.events.emit(`channel:${id}`);
-      // A new observer is a new destination: wake replication.
+      // A new observer or party is a new destination: wake replication.
       this.events.emit('channel-created', id);
     }
     if (channel.state === 'active' || channel.state === 'suspended') {
-      const change = changes.filter((c) => c.change !== 'amend').at(-1) ?? null;
+      const change = changes.list.filter((c) => c.change !== 'amend').at(-1) ?? null;
       if (change && change.waitingFor.length === 0) {
         const target = change.change === 'suspend' ? 'suspended' : 'active';
         if (channel.state !== target) {
@@ -537,15 +557,27 @@ export class ParleyNode {
       const started = new Set(
         (await this.storage.listChainHeads(id)).filter((h) => h.size > 0).map((h) => h.party),
       );
-      // An observer added by an amendment waits for every party's agreement, not just their chains.
-      const named = Boolean(channel.parties[this.party] ?? charter.observers[this.party]);
-      if (named && Object.keys(channel.parties).every((party) => started.has(party))) {
+      // A party or observer added by an amendment waits until every agreement to it has arrived
+      // here, not just for the parties' chains.
+      const named = Boolean(charter.parties[this.party] ?? charter.observers[this.party]);
+      if (named && Object.keys(parties).every((party) => started.has(party))) {
         await this.storage.setChannelState(id, 'active');
         channel.state = 'active';
         this.channelCache.delete(id);
+        this.events.emit(`channel:${id}`);
       }
     }
     return channel;
+  }
+
+  /** When each party of the channel joined: the clock of its chain's first entry (membership.ts). */
+  async joined(channel: Channel): Promise<Joined> {
+    const joined: Joined = {};
+    for (const party of Object.keys(channel.parties)) {
+      const first = await this.storage.getEntry(channel.id, party, 0);
+      if (first) joined[party] = first.hlc;
+    }
+    return joined;
   }
 
   /** The charter entry (seq 0 of the proposing party's chain). */
@@ -625,7 +657,7 @@ export class ParleyNode {
       throw new ParleyError('body_invalid', `marking must be one of ${MARKINGS.join(', ')}`);
     }
     if (kind.name === 'channel-change-agree') await this.checkAgreement(channel, body.body);
-    if (changesState) await this.checkObserversArePeers(channel, body.body);
+    if (changesState) await this.checkNewMembersArePeers(channel, body.body);
     else if (kind.name === 'receipt') await this.checkReference(actor, channel, body.body);
     if (kind.check) {
       const envelope = { lang, precedence, ...(input.marking ? { marking: input.marking } : {}) };
@@ -760,22 +792,35 @@ export class ParleyNode {
   }
 
   /**
-   * An amendment naming observers (or an agreement to one) needs each of them pinned here: this
-   * node must be able to send them its chain once the amendment is in effect.
+   * An amendment naming observers or new parties (or an agreement to one) needs each of them
+   * pinned here: this node must be able to send them its chain once the amendment is in effect.
+   * A party can only join once, and not as its own proposal's subject.
    */
-  private async checkObserversArePeers(channel: Channel, body: Record<string, unknown>): Promise<void> {
-    let amendment = body as { change?: string; charter?: { observers?: Record<string, string[]> } };
+  private async checkNewMembersArePeers(channel: Channel, body: Record<string, unknown>): Promise<void> {
+    let amendment = body as { change?: string; charter?: CharterAmendment };
+    const proposing = !body.of;
     if (body.of) {
       const of = body.of as { party: string; seq: number };
       const proposal = await this.storage.getEntry(channel.id, of.party, of.seq);
       if (!proposal) return;
       amendment = toLogged(proposal).body as typeof amendment;
     }
-    for (const party of Object.keys(amendment.charter?.observers ?? {})) {
+    const joining = Object.keys(amendment.charter?.parties ?? {});
+    if (proposing) {
+      const already = joining.find((party) => channel.parties[party]);
+      if (already) {
+        throw new ParleyError('validation_failed', `${already} is already a party of '${channel.id}'`);
+      }
+      const both = joining.find((party) => amendment.charter?.observers?.[party]);
+      if (both) {
+        throw new ParleyError('validation_failed', `${both} cannot join as a party and an observer at once`);
+      }
+    }
+    for (const party of [...Object.keys(amendment.charter?.observers ?? {}), ...joining]) {
       if (party !== this.party && !channel.parties[party] && !(await this.storage.getPeer(party))) {
         throw new ParleyError(
           'peer_not_found',
-          `${party} is not a peer of this node: pin it with \`parley peer add\` before adding it as an observer`,
+          `${party} is not a peer of this node: pin it with \`parley peer add\` before adding it to the channel`,
         );
       }
     }
@@ -807,55 +852,38 @@ export class ParleyNode {
    */
   async channelStatus(actor: Principal, id: string): Promise<ChannelStatus> {
     const channel = await this.readableChannel(actor, id);
-    const changes = await this.changes(channel);
+    const { list } = await this.changes(channel);
     return {
       state: channel.state,
-      change: changes.filter((c) => c.change !== 'amend').at(-1) ?? null,
-      amendments: changes.filter((c) => c.change === 'amend'),
+      change: list.filter((c) => c.change !== 'amend').at(-1) ?? null,
+      amendments: list.filter((c) => c.change === 'amend'),
     };
   }
 
-  /** The newest proposed suspension or resumption. */
   /**
    * The charter as every party has agreed it: the original, then each amendment that every
-   * party signed, in clock order.
+   * party of the channel at that point signed, in clock order.
    */
-  async effectiveCharter(
-    channel: Channel,
-    changes?: ChannelChange[],
-  ): Promise<{
-    languages: string[];
-    objectives: Partial<Objectives>;
-    observers: Record<string, string[]>;
-  }> {
-    const charter = await this.findCharter(channel);
-    const body = charter
-      ? (toLogged(charter).body as unknown as {
-          languages: string[];
-          objectives?: Partial<Objectives>;
-          observers: Record<string, string[]>;
-        })
-      : null;
-    let languages = body?.languages ?? channel.languages;
-    let objectives: Partial<Objectives> = body?.objectives ?? {};
-    let observers = body?.observers ?? channel.observers;
-    for (const amendment of changes ?? (await this.changes(channel))) {
-      if (amendment.change !== 'amend' || amendment.waitingFor.length > 0) continue;
-      if (amendment.charter?.languages) languages = amendment.charter.languages;
-      if (amendment.charter?.objectives) objectives = { ...objectives, ...amendment.charter.objectives };
-      if (amendment.charter?.observers) observers = amendment.charter.observers;
-    }
-    return { languages, objectives, observers };
+  async effectiveCharter(channel: Channel, changes?: ChannelChanges): Promise<CharterState> {
+    return (changes ?? (await this.changes(channel))).charter;
   }
 
-  /** Every proposed change with who has agreed, ordered the same way on every node: clock, party. */
-  private async changes(channel: Channel): Promise<ChannelChange[]> {
-    const proposals = (await this.storage.listByKind(channel.id, 'channel-change', 10_000)).sort((a, b) =>
-      a.hlc === b.hlc ? a.party.localeCompare(b.party) : a.hlc < b.hlc ? -1 : 1,
-    );
-    const result: ChannelChange[] = [];
-    for (const proposal of proposals) {
-      const body = toLogged(proposal).body as unknown as {
+  /**
+   * Every proposed change with who has agreed, ordered the same way on every node (clock, party),
+   * and the charter they leave in force.
+   */
+  async changes(channel: Channel): Promise<ChannelChanges> {
+    const charter = await this.findCharter(channel);
+    const body = charter ? (toLogged(charter).body as unknown as Partial<CharterState>) : {};
+    const initial: CharterState = {
+      languages: body.languages ?? channel.languages,
+      objectives: body.objectives ?? {},
+      observers: body.observers ?? channel.observers,
+      parties: body.parties ?? channel.parties,
+    };
+    const proposals: Array<ProposedChange & { entry: StoredEntry; reason: string }> = [];
+    for (const proposal of await this.storage.listByKind(channel.id, 'channel-change', 10_000)) {
+      const logged = toLogged(proposal).body as unknown as {
         change: ChannelChange['change'];
         reason: string;
         charter?: CharterAmendment;
@@ -865,21 +893,32 @@ export class ParleyNode {
         'channel-change-agree',
         `${proposal.party}/${proposal.seq}`,
       );
-      const agreedBy = [...new Set([proposal.party, ...agreements.map((a) => a.party)])];
-      result.push({
-        id: entryId(channel.id, proposal.party, proposal.seq),
-        hash: proposal.hash,
-        change: body.change,
-        reason: body.reason,
-        ...(body.charter ? { charter: body.charter } : {}),
-        by: proposal.author,
+      proposals.push({
+        entry: proposal,
+        change: logged.change,
+        reason: logged.reason,
+        ...(logged.charter ? { charter: logged.charter } : {}),
         party: proposal.party,
-        at: proposal.hlc,
-        agreedBy,
-        waitingFor: Object.keys(channel.parties).filter((p) => !agreedBy.includes(p)),
+        hlc: proposal.hlc,
+        signedBy: [...new Set([proposal.party, ...agreements.map((a) => a.party)])],
       });
     }
-    return result;
+    const folded = foldCharter(initial, proposals);
+    return {
+      charter: folded.charter,
+      list: folded.changes.map(({ proposal, waitingFor }) => ({
+        id: entryId(channel.id, proposal.party, proposal.entry.seq),
+        hash: proposal.entry.hash,
+        change: proposal.change,
+        reason: proposal.reason,
+        ...(proposal.charter ? { charter: proposal.charter } : {}),
+        by: proposal.entry.author,
+        party: proposal.party,
+        at: proposal.hlc,
+        agreedBy: proposal.signedBy,
+        waitingFor,
+      })),
+    };
   }
 
   private async checkReference(
@@ -948,6 +987,7 @@ export class ParleyNode {
     return {
       channel,
       party: this.party,
+      parties: async () => partiesAt(await this.joined(channel)),
       actor: { id: actor.id, office: actor.office, role: actor.role },
       ...(envelope ? { entry: envelope } : {}),
       getEntry: async (party, seq) => {

@@ -1,6 +1,7 @@
 /** Joint statements as the app shows them: versions, brackets, approvals, release. */
 import { brackets, textHash, type Bracket } from '../core/kinds/statements.js';
 import type { EntryRef } from '../core/kinds/workflow.js';
+import { partiesAt } from '../core/membership.js';
 import type { Principal } from '../storage/storage.js';
 import { toLogged, type ParleyNode } from './parley-node.js';
 
@@ -39,10 +40,11 @@ export async function listStatements(
   const channel = await node.readableChannel(actor, channelId);
   const read = async (kind: string) =>
     (await node.storage.listByKind(channel.id, kind, 100_000)).map(toLogged).sort(byClock);
-  const [drafts, approvals, releases] = await Promise.all([
+  const [drafts, approvals, releases, joined] = await Promise.all([
     read('statement-draft'),
     read('statement-approve'),
     read('statement-release'),
+    node.joined(channel),
   ]);
   const refId = (of: EntryRef) => `${channel.id}/${of.party}/${of.seq}`;
   const statements = new Map<string, Statement>();
@@ -89,17 +91,18 @@ export async function listStatements(
       }));
     // A release counts only where every party approved the released text: a node that signs a
     // release on its own (a faulty or hostile peer) does not make the statement released here.
+    // Every party of the moment of release: one that joined later does not undo it.
     const approvedBy = new Set(statement.approvals.map((a) => a.party));
     const release = releases.find(
       (r) =>
         refId(r.body.of as EntryRef) === current.id &&
         r.body.textHash === current.textHash &&
-        Object.keys(channel.parties).every((p) => approvedBy.has(p)),
+        partiesAt(joined, r.hlc).every((p) => approvedBy.has(p)),
     );
     statement.released = release
       ? { id: release.id, by: release.author, at: release.hlc, textHash: release.body.textHash as string }
       : null;
-    statement.waitingFor = Object.keys(channel.parties).filter(
+    statement.waitingFor = partiesAt(joined, release?.hlc).filter(
       (p) => !statement.approvals.some((a) => a.party === p),
     );
     statement.state = statement.released

@@ -383,12 +383,17 @@ export function runStorageContract(
         expect(await store.listForks()).toEqual([fork]);
         await store.setChannelState('c1', 'suspended');
         expect((await store.getChannel('c1'))?.state).toBe('suspended');
+        const parties = { ...(await store.getChannel('c1'))!.parties, FR: ['fr-elysee'] };
         await store.setChannelCharter('c1', {
           languages: ['ru', 'en', 'fr'],
           observers: { NATO: ['nato-sg'] },
+          parties,
         });
-        expect((await store.getChannel('c1'))?.languages).toEqual(['ru', 'en', 'fr']);
-        expect((await store.getChannel('c1'))?.observers).toEqual({ NATO: ['nato-sg'] });
+        const amended = await store.getChannel('c1');
+        expect(amended?.languages).toEqual(['ru', 'en', 'fr']);
+        expect(amended?.observers).toEqual({ NATO: ['nato-sg'] });
+        expect(amended?.parties).toEqual(parties);
+        expect(amended?.offices).toEqual(Object.values(parties).flat());
       });
     });
 

@@ -41,6 +41,13 @@ export interface Principal {
 
 export type ChannelState = 'proposed' | 'active' | 'suspended' | 'closed';
 
+/** What an agreed charter amendment can change in a channel's record. */
+export interface ChannelCharter {
+  languages: string[];
+  observers: Record<string, string[]>;
+  parties: Record<string, string[]>;
+}
+
 export interface Channel {
   id: string;
   name: string;
@@ -218,11 +225,11 @@ export interface Storage {
   ): Promise<StoredEntry | null>;
 
   setChannelState(id: string, state: ChannelState): Promise<void>;
-  /** Replaces the channel's languages and observers (after an agreed charter amendment). */
-  setChannelCharter(
-    id: string,
-    charter: { languages: string[]; observers: Record<string, string[]> },
-  ): Promise<void>;
+  /**
+   * Replaces the channel's languages, observers and parties (after an agreed charter amendment);
+   * the channel's offices become those of the parties.
+   */
+  setChannelCharter(id: string, charter: ChannelCharter): Promise<void>;
 
   /** Adds or replaces a peer. */
   putPeer(peer: Peer): Promise<void>;

@@ -354,6 +354,23 @@ describe.runIf(runBrowserTests)('keeping contact in a browser, two federated nod
     await Promise.all([signIn(ruHead, ru.url, 'ru-head'), signIn(usHead, us.url, 'us-head')]);
     await ruHead.goto(`${ru.url}/app/channels/intel/charter`);
     await ruHead.getByRole('heading', { name: 'Charter and changes' }).waitFor();
+    expect(await ruHead.locator('.charter').textContent()).toContain('Parties: RU (ru-ops), US (us-ops)');
+    // A party that joins must be a pinned peer: refused with the reason, nothing written.
+    const changesBefore = (
+      await api<{ amendments: unknown[] }>(ru, 'ru-head', 'GET', '/api/v1/channels/intel/state')
+    ).body.amendments.length;
+    await ruHead.getByLabel('Change', { exact: true }).selectOption('amend');
+    await ruHead.getByLabel(/^Parties that join as writers/).fill('FR=fr-ops');
+    await ruHead.getByLabel('Reason (shown to every party)').fill('France joins');
+    await ruHead.getByRole('button', { name: 'Propose', exact: true }).click();
+    await expect
+      .poll(() => ruHead.locator('.propose-change').textContent())
+      .toContain('FR is not a peer of this node');
+    expect(
+      (await api<{ amendments: unknown[] }>(ru, 'ru-head', 'GET', '/api/v1/channels/intel/state')).body
+        .amendments,
+    ).toHaveLength(changesBefore);
+    await ruHead.getByLabel(/^Parties that join as writers/).fill('');
     await ruHead.getByLabel('Change', { exact: true }).selectOption('suspend');
     await ruHead.getByLabel('Reason (shown to every party)').fill('Pause during the review of procedures');
     await ruHead.getByRole('button', { name: 'Propose', exact: true }).click();

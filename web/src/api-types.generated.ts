@@ -19,6 +19,8 @@ export type ChannelChange = {
   charter?: {
     languages?: Array<string>;
     objectives?: Record<string, { deliveryMinutes: number; responseMinutes: number }>;
+    observers?: Record<string, Array<string>>;
+    parties?: Record<string, Array<string>>;
   };
   by: string;
   party: string;

@@ -121,7 +121,7 @@ export function registerChannel(program: Command): void {
 
   remoteOptions(channel.command('change <id> <change>'))
     .description(
-      'propose to suspend, resume or amend (--languages, --deadline, --observer) a channel; in effect once every party agrees (heads)',
+      'propose to suspend, resume or amend (--languages, --deadline, --observer, --party) a channel; in effect once every party agrees (heads)',
     )
     .requiredOption('--reason <text>', 'why, shown to every party')
     .option('--languages <tags>', 'amend: the new comma-separated languages')
@@ -137,12 +137,24 @@ export function registerChannel(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--party <party=offices>',
+      'amend: a party that joins as a writer, e.g. FR=fr-ops (repeatable; pinned peer; it then accepts with `parley channel accept`)',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON')
     .action(
       async (
         id: string,
         change: string,
-        options: Remote & { reason: string; languages?: string; deadline: string[]; observer: string[] },
+        options: Remote & {
+          reason: string;
+          languages?: string;
+          deadline: string[];
+          observer: string[];
+          party: string[];
+        },
       ) => {
         try {
           if (!['suspend', 'resume', 'amend'].includes(change))
@@ -153,11 +165,12 @@ export function registerChannel(program: Command): void {
             ...(options.observer.length > 0
               ? { observers: partyOffices(options.observer, '--observer') }
               : {}),
+            ...(options.party.length > 0 ? { parties: partyOffices(options.party, '--party') } : {}),
           };
           if ((change === 'amend') !== Object.keys(charter).length > 0)
             throw new CliError(
               'validation_failed',
-              '--languages, --deadline and --observer go with amend, which needs one',
+              '--languages, --deadline, --observer and --party go with amend, which needs one',
               2,
             );
           const entry = await client(options).request<EntryView>(

@@ -101,9 +101,15 @@ export const channelChangeBody = z.discriminatedUnion('change', [
         objectives: objectivesSchema.optional(),
         /** The observer offices per party from now on (replaces the list). */
         observers: z.record(party, z.array(id).min(1).max(64)).optional(),
+        /** Parties that join the channel as writers, with their member offices (added to the list). */
+        parties: z.record(party, z.array(id).min(1).max(64)).optional(),
       })
       .refine(
-        (c) => c.languages !== undefined || c.objectives !== undefined || c.observers !== undefined,
+        (c) =>
+          c.languages !== undefined ||
+          c.objectives !== undefined ||
+          c.observers !== undefined ||
+          c.parties !== undefined,
         'name what the amendment changes',
       ),
   }),

@@ -115,9 +115,7 @@ registerKind({
     const accepted = new Set(
       (await context.listByRef('briefing-accept', `${briefing.party}/${briefing.seq}`)).map((a) => a.party),
     );
-    const missing = Object.keys(context.channel.parties).filter(
-      (p) => p !== briefing.party && !accepted.has(p),
-    );
+    const missing = (await context.parties()).filter((p) => p !== briefing.party && !accepted.has(p));
     if (missing.length > 0)
       throw new KindRuleError('state_conflict', `the briefing is not accepted yet by ${missing.join(', ')}`);
   },

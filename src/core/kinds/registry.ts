@@ -50,6 +50,8 @@ export interface KindCheckContext {
   };
   /** The party of the node that signs the entry. */
   party: string;
+  /** The parties whose chains have begun (their people can sign now), see membership.ts. */
+  parties(): Promise<string[]>;
   actor: { id: string; office: string | null; role: string };
   /** The envelope of the entry being checked (its body is the hook's second argument). */
   entry?: { lang: string; precedence: string; marking?: string };

@@ -145,7 +145,7 @@ registerKind({
         .filter((a) => a.body.textHash === body.textHash)
         .map((a) => a.party),
     );
-    const missing = Object.keys(context.channel.parties).filter((p) => !approved.has(p));
+    const missing = (await context.parties()).filter((p) => !approved.has(p));
     if (missing.length > 0)
       throw new KindRuleError(
         'state_conflict',

@@ -35,6 +35,8 @@ const changeSchema = z
         objectives: z
           .record(z.string(), z.object({ deliveryMinutes: z.number(), responseMinutes: z.number() }))
           .optional(),
+        observers: z.record(z.string(), z.array(z.string())).optional(),
+        parties: z.record(z.string(), z.array(z.string())).optional(),
       })
       .optional(),
     by: z.string(),

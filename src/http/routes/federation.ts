@@ -22,6 +22,7 @@ import type { ParleyNode } from '../../node/parley-node.js';
 import type { Peer } from '../../storage/storage.js';
 import { errorSchema, idSchema, partySchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
+import { MAX_INTRODUCTION_ENTRIES } from '../../federation/introduction.js';
 import { pinPeer } from '../../federation/pin-peer.js';
 import { canManage } from '../../node/policy.js';
 
@@ -37,6 +38,11 @@ const pushBody = z.strictObject({
   checkpoints: z
     .array(z.strictObject({ channel: idSchema, party: partySchema, note: z.string().max(20_000) }))
     .max(1000),
+  /** For a channel the receiver joined later: the signed entries that prove it was added. */
+  introductions: z
+    .array(z.strictObject({ channel: idSchema, entries: z.array(wireEntry).max(MAX_INTRODUCTION_ENTRIES) }))
+    .max(100)
+    .optional(),
 });
 const FEDERATION_BODY_LIMIT = 32 * 1024 * 1024;
 /** Requests a peer may make per window before it is told to slow down. */
@@ -330,7 +336,10 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
       },
       async (request) => {
         try {
-          return await parts.receiver.receive(request.peer!, request.body.entries, request.body.checkpoints);
+          const { entries, checkpoints, introductions } = request.body;
+          return await parts.receiver.receive(request.peer!, entries, checkpoints, {
+            ...(introductions ? { introductions } : {}),
+          });
         } catch (error) {
           if (error instanceof ParleyError) {
             request.log.warn(

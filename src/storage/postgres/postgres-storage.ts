@@ -40,6 +40,7 @@ import {
   type AuditEvent,
   type ChainHead,
   type Channel,
+  type ChannelCharter,
   type ChannelState,
   type CursoredEntry,
   type EquivocationEvidence,
@@ -513,15 +514,17 @@ export class PostgresStorage implements Storage {
     await this.#pool.query('UPDATE channels SET state = $1 WHERE id = $2', [state, id]);
   }
 
-  async setChannelCharter(
-    id: string,
-    charter: { languages: string[]; observers: Record<string, string[]> },
-  ): Promise<void> {
-    await this.#pool.query('UPDATE channels SET languages = $1, observers = $2 WHERE id = $3', [
-      JSON.stringify(charter.languages),
-      JSON.stringify(charter.observers),
-      id,
-    ]);
+  async setChannelCharter(id: string, charter: ChannelCharter): Promise<void> {
+    await this.#pool.query(
+      'UPDATE channels SET languages = $1, observers = $2, parties = $3, offices = $4 WHERE id = $5',
+      [
+        JSON.stringify(charter.languages),
+        JSON.stringify(charter.observers),
+        JSON.stringify(charter.parties),
+        JSON.stringify(Object.values(charter.parties).flat()),
+        id,
+      ],
+    );
   }
 
   async putPeer(peer: Peer): Promise<void> {

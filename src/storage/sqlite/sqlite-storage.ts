@@ -18,6 +18,7 @@ import {
   type AuditEvent,
   type ChainHead,
   type Channel,
+  type ChannelCharter,
   type EquivocationEvidence,
   type ForkEvidence,
   type LinkTest,
@@ -497,13 +498,16 @@ export class SqliteStorage implements Storage {
     this.#db.prepare('UPDATE channels SET state = ? WHERE id = ?').run(state, id);
   }
 
-  async setChannelCharter(
-    id: string,
-    charter: { languages: string[]; observers: Record<string, string[]> },
-  ): Promise<void> {
+  async setChannelCharter(id: string, charter: ChannelCharter): Promise<void> {
     this.#db
-      .prepare('UPDATE channels SET languages = ?, observers = ? WHERE id = ?')
-      .run(JSON.stringify(charter.languages), JSON.stringify(charter.observers), id);
+      .prepare('UPDATE channels SET languages = ?, observers = ?, parties = ?, offices = ? WHERE id = ?')
+      .run(
+        JSON.stringify(charter.languages),
+        JSON.stringify(charter.observers),
+        JSON.stringify(charter.parties),
+        JSON.stringify(Object.values(charter.parties).flat()),
+        id,
+      );
   }
 
   async putPeer(peer: Peer): Promise<void> {

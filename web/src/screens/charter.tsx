@@ -1,7 +1,7 @@
 /**
  * The channel's charter and its changes: the state (active, suspended) with who asked and why,
  * the deadlines per precedence in force, and every proposed change (suspend, resume, amend the
- * languages or deadlines) with who has agreed and who is still to. Heads propose and agree; no
+ * languages, deadlines, observers, or a party that joins) with who has agreed and who is still to. Heads propose and agree; no
  * change takes effect until every party has signed it.
  */
 import { useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import { FormError, TextArea, TextField } from '../components/field';
 import { ErrorBox, Loading, describeError } from '../components/status';
 import { formatHlc, t } from '../i18n';
 import { useAsync } from '../use-async';
+import { parsePartyOffices } from './admin';
 
 type Change = NonNullable<ChannelStatus['change']>;
 type Kind = 'suspend' | 'resume' | 'amend';
@@ -30,6 +31,11 @@ export function CharterView({ channel, me, version }: { channel: Channel; me: Me
       <p>
         {t('charterState')}: <strong>{state.data.state}</strong> · {t('charterLanguages')}:{' '}
         {channel.languages.join(', ')}
+      </p>
+      <p>
+        {t('charterParties')}: {partyList(channel.parties)}
+        {Object.keys(channel.observers).length > 0 &&
+          ` · ${t('charterObservers')}: ${partyList(channel.observers)}`}
       </p>
       <table class="objectives">
         <caption>{t('charterDeadlines')}</caption>
@@ -75,11 +81,19 @@ export function CharterView({ channel, me, version }: { channel: Channel; me: Me
   );
 }
 
+const partyList = (parties: Record<string, string[]>): string =>
+  Object.entries(parties)
+    .map(([party, offices]) => `${party} (${offices.join(', ')})`)
+    .join(', ');
+
 function describe(change: Change): string {
   if (change.change !== 'amend') return change.change === 'suspend' ? t('changeSuspend') : t('changeResume');
   const parts: string[] = [];
   if (change.charter?.languages)
     parts.push(`${t('charterLanguages')}: ${change.charter.languages.join(', ')}`);
+  if (change.charter?.parties) parts.push(`+ ${t('charterParties')}: ${partyList(change.charter.parties)}`);
+  if (change.charter?.observers)
+    parts.push(`${t('charterObservers')}: ${partyList(change.charter.observers) || '—'}`);
   for (const [p, o] of Object.entries(change.charter?.objectives ?? {}))
     parts.push(`${p}: ${o.deliveryMinutes}/${o.responseMinutes} min`);
   return `${t('changeAmend')} (${parts.join('; ')})`;
@@ -134,6 +148,7 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
   const [precedence, setPrecedence] = useState<Precedence>('FLASH');
   const [delivery, setDelivery] = useState('');
   const [response, setResponse] = useState('');
+  const [joining, setJoining] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   const submit = async (e: Event) => {
@@ -143,6 +158,7 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
     const charter: {
       languages?: string[];
       objectives?: Record<string, { deliveryMinutes: number; responseMinutes: number }>;
+      parties?: Record<string, string[]>;
     } = {};
     if (kind === 'amend') {
       const list = languages
@@ -154,6 +170,8 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
         charter.objectives = {
           [precedence]: { deliveryMinutes: Number(delivery), responseMinutes: Number(response) },
         };
+      const parties = parsePartyOffices(joining);
+      if (parties) charter.parties = parties;
     }
     try {
       const entry = await api.postEntry(props.channel.id, {
@@ -162,6 +180,7 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
       });
       setSent(entry.id);
       setReason('');
+      setJoining('');
       props.onDone();
     } catch (err) {
       setError(describeError(err));
@@ -211,6 +230,12 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
             label={t('charterResponse')}
             value={response}
             onInput={setResponse}
+          />
+          <TextField
+            id="change-parties"
+            label={t('changeJoiningParties')}
+            value={joining}
+            onInput={setJoining}
           />
         </>
       )}
