@@ -411,6 +411,39 @@ describe('a hostile pinned peer', () => {
     expect(Number(sent.hlc!.slice(0, 4))).toBeLessThanOrEqual(year + 1);
   });
 
+  it('cannot claim to have seen what was never written, was written later, or its own chain', async () => {
+    const claiming = (seen: Record<string, number>, hlc?: string) =>
+      xx.entry(CHANNEL, {
+        seq: xxChain.length,
+        prev: xxChain.at(-1)!,
+        kind: 'note',
+        body: { text: 'I saw it' },
+        author: 'xx-head',
+        authorKey: xxHead.publicKey,
+        signingKey: xxHead.privateKey,
+        seen,
+        ...(hlc ? { hlc } : {}),
+      });
+    const refused = (seen: Record<string, number>, reason: string, hlc?: string) =>
+      expectRefused(
+        () => xx.push([HostilePeer.wire(claiming(seen, hlc))]),
+        422,
+        'entry_invalid',
+        'federation batch refused',
+        reason,
+      );
+    await refused({ RU: 100_000 }, 'seen_invalid: names RU/100000, which RU has not written');
+    // RU's charter (RU/0) was written today: an entry dated 2020 cannot have seen it.
+    await refused({ RU: 0 }, 'seen_invalid: names RU/0, written after it', '2020-01-01T00:00:00.000Z/000000');
+    await refused({ XX: 0 }, 'seen_invalid');
+    await refused({ ZZ: 0 }, 'seen_invalid: ZZ writes no chain');
+    // Seeing what RU did write, before, is accepted.
+    const honest = claiming({ RU: 0 });
+    const stored = await xx.push([HostilePeer.wire(honest)]);
+    expect(stored, stored.message).toMatchObject({ status: 200 });
+    xxChain.push(honest.hash);
+  });
+
   it('keeps evidence of a fork and refuses it, but keeps no fabricated evidence', async () => {
     const forkStorage = openRu();
     const forksBefore = (await forkStorage.listForks()).length;

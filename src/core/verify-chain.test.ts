@@ -122,6 +122,32 @@ describe('ChainVerifier', () => {
     );
   });
 
+  it('reports a seen that names its own party, is not a position, or goes back', () => {
+    const { records } = buildChain(0);
+    const withSeen = (seq: number, prev: string, seen: Record<string, number>) => {
+      const signed = signEntry(content(seq, prev, { seen }), alice.privateKey);
+      return {
+        ...records[1]!,
+        seq,
+        hash: signed.hash,
+        canonical: signed.canonical,
+        sig: signed.sig,
+        kind: 'note',
+        author: 'alice',
+      };
+    };
+    const rulesOf = (seen: Array<Record<string, number>>) => {
+      const chain = [...records];
+      for (const s of seen) chain.push(withSeen(chain.length, chain.at(-1)!.hash, s));
+      return run(chain, null).map((f) => `${f.entry} ${f.rule}`);
+    };
+    expect(rulesOf([{ US: 3 }, { US: 3, FR: 0 }, { US: 7, FR: 0 }])).toEqual([]);
+    expect(rulesOf([{ RU: 1 }])).toEqual(['intel/RU/2 seen_invalid']);
+    expect(rulesOf([{ US: -1 }])).toEqual(['intel/RU/2 seen_invalid']);
+    expect(rulesOf([{ US: 3 }, { US: 2 }])).toEqual(['intel/RU/3 seen_invalid']);
+    expect(rulesOf([{ US: 3 }, {}])).toEqual(['intel/RU/3 seen_invalid']);
+  });
+
   it('reports node kinds signed by a principal', () => {
     const { records } = buildChain(0);
     const fake = signEntry(

@@ -12,6 +12,8 @@
  * - `author_key_unknown`: node-authored kinds carry the node key; others a key this party
  *   published (kind `principal-key`) earlier in the chain for that principal.
  * - `signature_invalid`: the Ed25519 signature verifies.
+ * - `seen_invalid`: `seen` names other parties only, each with a position (a non-negative
+ *   integer), and never goes back: what an author's node had seen stays seen in later entries.
  * - `checkpoint_invalid`: the latest signed checkpoint is signed by the node key, covers no more
  *   entries than exist, and its root equals the Merkle root of that prefix (RFC 9162).
  */
@@ -56,6 +58,7 @@ export interface VerifyFailure {
     | 'kind_invalid'
     | 'author_key_unknown'
     | 'signature_invalid'
+    | 'seen_invalid'
     | 'checkpoint_invalid'
     | 'equivocation_detected'
     | 'fork_detected';
@@ -72,6 +75,8 @@ export class ChainVerifier {
   /** Merkle roots at every size a checkpoint may name are not kept; the root at `checkpointSize` is. */
   private rootAtCheckpoint: Buffer | null = null;
   private readonly publishedKeys = new Map<string, Set<string>>();
+  /** `seen` of the previous entry, which the next one may not go back on. */
+  private lastSeen: Record<string, number> = {};
   private checked = 0;
 
   /**
@@ -96,11 +101,19 @@ export class ChainVerifier {
     channel: string,
     party: string,
     nodePublicKey: string,
-    state: { size: number; hash: string | null; tree: CompactRange; publishedKeys: Map<string, Set<string>> },
+    state: {
+      size: number;
+      hash: string | null;
+      tree: CompactRange;
+      publishedKeys: Map<string, Set<string>>;
+      /** `seen` of the last verified entry. */
+      seen?: Record<string, number>;
+    },
   ): ChainVerifier {
     const verifier = new ChainVerifier(channel, party, nodePublicKey);
     verifier.expectedSeq = state.size;
     verifier.previousHash = state.hash;
+    verifier.lastSeen = { ...(state.seen ?? {}) };
     verifier.tree = state.tree.clone();
     for (const [principal, keys] of state.publishedKeys) verifier.publishedKeys.set(principal, new Set(keys));
     return verifier;
@@ -112,12 +125,14 @@ export class ChainVerifier {
     hash: string | null;
     tree: CompactRange;
     publishedKeys: Map<string, Set<string>>;
+    seen: Record<string, number>;
   } {
     return {
       size: this.expectedSeq,
       hash: this.previousHash,
       tree: this.tree,
       publishedKeys: this.publishedKeys,
+      seen: this.lastSeen,
     };
   }
 
@@ -220,6 +235,7 @@ export class ChainVerifier {
     ) {
       this.fail(id, 'canonical_form', 'hlc, precedence, lang, marking or seen is malformed');
     }
+    this.checkSeen(id, content.seen);
     const kind = typeof content.kind === 'string' ? getKind(content.kind) : undefined;
     const bodyCheck = kind ? checkBody(kind.name, content.body) : null;
     if (!kind || !bodyCheck?.ok) {
@@ -254,6 +270,25 @@ export class ChainVerifier {
       if (!keys) this.publishedKeys.set(body.principal, (keys = new Set()));
       keys.add(body.publicKey);
     }
+  }
+
+  private checkSeen(id: string, seen: unknown): void {
+    if (typeof seen !== 'object' || seen === null || Array.isArray(seen)) return; // canonical_form
+    const positions = seen as Record<string, unknown>;
+    for (const [party, position] of Object.entries(positions)) {
+      if (party === this.party || !Number.isSafeInteger(position) || (position as number) < 0) {
+        this.fail(id, 'seen_invalid', `seen names ${party} at ${String(position)}`);
+        return;
+      }
+    }
+    for (const [party, before] of Object.entries(this.lastSeen)) {
+      const now = positions[party] as number | undefined;
+      if (now === undefined || now < before) {
+        this.fail(id, 'seen_invalid', `seen goes back on ${party}: ${before} before, ${String(now)} now`);
+        return;
+      }
+    }
+    this.lastSeen = positions as Record<string, number>;
   }
 
   private fail(entry: string, rule: VerifyFailure['rule'], message: string): void {

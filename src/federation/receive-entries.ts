@@ -173,11 +173,18 @@ export class EntryReceiver {
         this.verifiers.delete(key);
         throw error;
       }
+      const seenBefore = verifier.state.seen;
       verifier.push(record);
       const failure = verifier.failures[0];
       if (failure) {
         this.verifiers.delete(key);
         throw new ParleyError('entry_invalid', `${failure.entry}: ${failure.rule}: ${failure.message}`);
+      }
+      try {
+        await this.checkSeen(channel, record, seenBefore, verifier.state.seen);
+      } catch (error) {
+        this.verifiers.delete(key);
+        throw error;
       }
       this.node.clock.observe(record.hlc);
       accepted.push(record);
@@ -213,6 +220,43 @@ export class EntryReceiver {
       if (accepted.some((e) => e.kind !== 'received')) await this.acknowledge(channel, from, last);
     }
     return verifier.state.size;
+  }
+
+  /**
+   * What an entry says its author had seen must be possible: entries of writing parties of the
+   * channel, and, where this node holds the entry named, one written before (by clock). This
+   * node's own chain it holds whole, so an entry of it that does not exist cannot have been seen.
+   * Only positions that moved since the previous entry are looked up.
+   */
+  private async checkSeen(
+    channel: Channel,
+    record: StoredEntry,
+    before: Record<string, number>,
+    after: Record<string, number>,
+  ): Promise<void> {
+    const id = entryId(record.channel, record.party, record.seq);
+    for (const [party, position] of Object.entries(after)) {
+      if (before[party] === position) continue;
+      if (!channel.parties[party]) {
+        throw new ParleyError(
+          'entry_invalid',
+          `${id}: seen_invalid: ${party} writes no chain in '${channel.id}'`,
+        );
+      }
+      const seen = await this.node.storage.getEntry(channel.id, party, position);
+      if (!seen && party === this.node.party) {
+        throw new ParleyError(
+          'entry_invalid',
+          `${id}: seen_invalid: names ${party}/${position}, which ${party} has not written`,
+        );
+      }
+      if (seen && seen.hlc >= record.hlc) {
+        throw new ParleyError(
+          'entry_invalid',
+          `${id}: seen_invalid: names ${party}/${position}, written after it (${seen.hlc})`,
+        );
+      }
+    }
   }
 
   /**
@@ -365,6 +409,7 @@ export class EntryReceiver {
   private async resumeVerifier(channelId: string, from: Peer): Promise<ChainVerifier> {
     const head = await this.node.storage.getChainHead(channelId, from.party);
     const publishedKeys = new Map<string, Set<string>>();
+    let last: StoredEntry | undefined;
     if (head) {
       for (let seq = 0; seq < head.size;) {
         const page = await this.node.storage.readChain(channelId, from.party, seq, 5000);
@@ -379,7 +424,8 @@ export class EntryReceiver {
           keys.add(body.publicKey);
           publishedKeys.set(body.principal, keys);
         }
-        seq = page.at(-1)!.seq + 1;
+        last = page.at(-1)!;
+        seq = last.seq + 1;
       }
     }
     return ChainVerifier.resume(channelId, from.party, from.nodePublicKey, {
@@ -387,6 +433,7 @@ export class EntryReceiver {
       hash: head?.hash ?? null,
       tree: head ? CompactRange.fromHex(head.size, head.frontier) : CompactRange.empty(),
       publishedKeys,
+      seen: last ? (parseCanonical(last.canonical) as unknown as EntryContent).seen : {},
     });
   }
 }

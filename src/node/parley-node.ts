@@ -297,7 +297,7 @@ export class ParleyNode {
       await storage.close();
       throw error;
     }
-    return new ParleyNode(
+    const node = new ParleyNode(
       dataDir,
       storage,
       info.party,
@@ -306,6 +306,23 @@ export class ParleyNode {
       nodePrivateKey,
       options.now ?? Date.now,
     );
+    await node.observeStoredClocks();
+    return node;
+  }
+
+  /**
+   * Moves the clock past the newest entry of every chain held, so that after a restart this
+   * node never dates an entry before one it already wrote or saw (which may be ahead of the wall
+   * clock by up to the tolerance for peers' clocks).
+   */
+  private async observeStoredClocks(): Promise<void> {
+    for (const channel of await this.storage.listChannels()) {
+      for (const head of await this.storage.listChainHeads(channel.id)) {
+        if (head.size === 0) continue;
+        const last = await this.storage.getEntry(channel.id, head.party, head.size - 1);
+        if (last) this.clock.observe(last.hlc);
+      }
+    }
   }
 
   /** Signs with the node key (federation requests); the key itself never leaves the node. */

@@ -57,6 +57,7 @@ export interface DraftEntry {
   hlc?: string;
   channel?: string;
   party?: string;
+  seen?: Record<string, number>;
 }
 
 export class HostilePeer {
@@ -129,7 +130,7 @@ export class HostilePeer {
       party: draft.party ?? this.party,
       seq: draft.seq,
       prev: draft.prev,
-      seen: {},
+      seen: draft.seen ?? {},
       hlc: draft.hlc ?? formatHlc({ wall: Date.now(), counter: 0 }),
       kind: draft.kind,
       precedence: 'ROUTINE',
