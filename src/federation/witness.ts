@@ -19,14 +19,25 @@ import { openNote } from '../core/signed-note.js';
 
 export type CheckpointCheck = 'consistent' | 'ahead' | 'equivocation' | 'unverifiable';
 
-/** How many entries a witness reads to recompute an older root; larger gaps are left unchecked. */
+/** How many entries a witness reads at once to recompute an older root; larger gaps are left unchecked. */
 const MAX_RECOMPUTE = 200_000;
+
+/** Chains whose recomputed trees are kept (a few bytes each: one hash per level). */
+const TREE_CACHE_LIMIT = 10_000;
+/** Trees kept per chain: peers report different sizes of one chain, each growing on its own. */
+const TREES_PER_CHAIN = 4;
 
 /** Checks already made, so a peer repeating old checkpoints cannot make this node re-read chains. */
 const CHECK_CACHE_LIMIT = 10_000;
 
 export class Witness {
   private readonly checked = new Map<string, CheckpointCheck>();
+  /**
+   * Per chain, the Merkle tree of its first entries as last recomputed. Checkpoints arrive with
+   * growing sizes (a peer reports the latest it holds on every exchange), so the next root is
+   * the cached tree extended by the entries since, not a re-read of the whole chain.
+   */
+  private readonly trees = new Map<string, CompactRange[]>();
 
   /** Called with a description whenever equivocation is found. */
   onEquivocation: (channel: string, party: string, detail: string) => void = () => {};
@@ -126,14 +137,20 @@ export class Witness {
   }
 
   private async rootAt(channel: string, party: string, size: number): Promise<Buffer | null> {
-    if (size > MAX_RECOMPUTE) return null;
-    const tree = CompactRange.empty();
-    for (let from = 0; from < size;) {
+    const key = `${channel}\u0000${party}`;
+    const kept = this.trees.get(key) ?? [];
+    // The largest kept tree that does not go past `size`, extended from there.
+    const start = kept.filter((t) => t.size <= size).sort((a, b) => b.size - a.size)[0];
+    const tree = start ? start.clone() : CompactRange.empty();
+    if (size - tree.size > MAX_RECOMPUTE) return null;
+    for (let from = tree.size; from < size;) {
       const page = await this.node.storage.readChain(channel, party, from, Math.min(5000, size - from));
       if (page.length === 0) return null;
       for (const entry of page) tree.append(leafHash(entry.canonical));
       from = page.at(-1)!.seq + 1;
     }
+    if (this.trees.size > TREE_CACHE_LIMIT) this.trees.clear();
+    this.trees.set(key, [tree.clone(), ...kept.filter((t) => t !== start)].slice(0, TREES_PER_CHAIN));
     return tree.root();
   }
 }
