@@ -14,6 +14,7 @@
  */
 import { execFile } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -202,7 +203,71 @@ class ChainWatch {
   }
 }
 
-/** Clients posting notes on A until `stop()` says so; counts accepted posts. */
+/**
+ * One keep-alive HTTP/1.1 connection that sends the same request over and over, one at a time.
+ * The request bytes are built once and the answer is read by its Content-Length (Fastify always
+ * sends one for JSON), so the load generator, which shares the machine's cores with both nodes,
+ * spends little CPU per request.
+ */
+class RepeatingClient {
+  private readonly socket: Socket;
+  private buffer: Buffer = Buffer.alloc(0);
+  private waiting: ((answer: { status: number; body: string } | Error) => void) | null = null;
+  private failure: Error | null = null;
+
+  constructor(
+    port: number,
+    private readonly request: Buffer,
+  ) {
+    this.socket = connect({ host: HOST, port, noDelay: true });
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (error) =>
+      this.fail(new Error(`cross-node: connection to A failed: ${error.message}`)),
+    );
+    this.socket.on('close', () => this.fail(new Error('cross-node: A closed a connection')));
+  }
+
+  send(): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.waiting = (answer) => (answer instanceof Error ? reject(answer) : resolve(answer));
+      this.socket.write(this.request);
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const headEnd = this.buffer.indexOf('\r\n\r\n');
+    if (headEnd < 0) return;
+    const head = this.buffer.toString('latin1', 0, headEnd);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) return this.fail(new Error(`answer without content-length: ${head.slice(0, 200)}`));
+    const end = headEnd + 4 + Number(length[1]);
+    if (this.buffer.length < end) return;
+    const status = Number(head.slice(9, 12));
+    const body = status === 201 ? '' : this.buffer.toString('utf8', headEnd + 4, end);
+    this.buffer = this.buffer.subarray(end);
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.({ status, body });
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.(error);
+  }
+}
+
+/**
+ * Clients posting notes on A until `stop()` says so; counts accepted posts. A connection that
+ * fails ends the load with its error: a client cannot resend on another.
+ */
 async function writeLoad(
   side: Side,
   users: string[],
@@ -210,51 +275,28 @@ async function writeLoad(
   stop: (written: number) => boolean,
   precedence = 'ROUTINE',
 ): Promise<{ written: number; errors: number; firstError: string | null }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
   const payload = JSON.stringify({ kind: 'note', precedence, body: { text: NOTE_TEXT } });
+  const requestFor = (token: string): Buffer =>
+    Buffer.from(
+      `POST /api/v1/channels/${CHANNEL}/entries HTTP/1.1\r\nhost: ${HOST}:${side.port}\r\n` +
+        `authorization: Bearer ${token}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
+    );
+  const connections = Array.from(
+    { length: clients },
+    (_, i) => new RepeatingClient(side.port, requestFor(side.tokens[users[i % users.length]!]!)),
+  );
   let written = 0;
   let errors = 0;
   let firstError: string | null = null;
-  const post = (token: string): Promise<boolean> =>
-    new Promise((resolve) => {
-      const req = request(
-        {
-          host: HOST,
-          port: side.port,
-          method: 'POST',
-          path: `/api/v1/channels/${CHANNEL}/entries`,
-          agent,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'content-length': String(Buffer.byteLength(payload)),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            if (res.statusCode === 201) resolve(true);
-            else {
-              firstError ??= `HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`;
-              resolve(false);
-            }
-          });
-        },
-      );
-      req.on('error', (error) => {
-        firstError ??= error.message;
-        resolve(false);
-      });
-      req.end(payload);
-    });
   try {
     await Promise.all(
-      Array.from({ length: clients }, async (_, i) => {
-        const token = side.tokens[users[i % users.length]!]!;
+      connections.map(async (client) => {
         while (!stop(written)) {
-          if (await post(token)) written += 1;
+          const answer = await client.send();
+          if (answer.status === 201) written += 1;
           else {
+            firstError ??= `HTTP ${answer.status}: ${answer.body.slice(0, 200)}`;
             errors += 1;
             if (errors > 100) throw new Error(`cross-node: posts on A keep failing: ${firstError}`);
           }
@@ -262,7 +304,7 @@ async function writeLoad(
       }),
     );
   } finally {
-    agent.destroy();
+    connections.forEach((client) => client.close());
   }
   return { written, errors, firstError };
 }
