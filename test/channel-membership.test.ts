@@ -6,7 +6,7 @@
  * strength of that signed amendment, and NATO reads everything but can write nothing.
  *
  * A writing party: US (not the channel's founder) proposes that FR joins, after RU's chain has
- * grown past one push; once RU agrees, FR's node is introduced to the channel with the signed
+ * grown past two of its pushes; once RU agrees, FR's node is introduced to the channel with the signed
  * charter, amendment and agreement, holds every chain from its first entry, and accepts; FR then
  * writes, owes nothing for what was sent before it joined, and later changes wait for it too.
  */
@@ -34,7 +34,8 @@ interface Entry {
 
 beforeAll(async () => {
   [ru, us, nato, fr] = await Promise.all([
-    startParty('RU'),
+    // Small pushes on RU, so the proof that FR belongs cannot ride in RU's first batch to FR.
+    startParty('RU', { PARLEY_REPLICATION_BATCH: '100' }),
     startParty('US'),
     startParty('NATO'),
     startParty('FR'),
@@ -190,8 +191,8 @@ describe('adding members to a running channel', () => {
     expect(release.status).toBe(201);
     expect((await released(ru, 'ru-head'))?.state).toBe('released');
 
-    // RU's chain grows past one push (500 entries), so the proof cannot ride in the first batch.
-    for (let i = 0; i < 12; i += 1) {
+    // RU's chain grows past two of its pushes (100 entries each).
+    for (let i = 0; i < 4; i += 1) {
       await Promise.all(
         Array.from({ length: 50 }, (_, j) =>
           api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
@@ -294,7 +295,7 @@ describe('adding members to a running channel', () => {
     // What RU and US settled before FR joined stays settled, here and at FR.
     expect(await released(ru, 'ru-head')).toMatchObject({ state: 'released', waitingFor: [] });
     expect(await released(fr, 'fr-head')).toMatchObject({ state: 'released', waitingFor: [] });
-    // FR owes nothing for the 600 notes sent before it joined.
+    // FR owes nothing for the 200 notes sent before it joined.
     const owing = await api<{ obligations: unknown[] }>(
       fr,
       'fr-head',

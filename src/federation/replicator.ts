@@ -151,7 +151,7 @@ export class Replicator {
     options: ReplicatorOptions = {},
   ) {
     this.client = new FederationClient({ party: node.party, sign: node.signAsNode });
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 1000;
     this.idlePollMs = options.idlePollMs ?? 5000;
     this.baseDelayMs = options.baseDelayMs ?? 250;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;

@@ -14,13 +14,23 @@ export function parsePort(value: string): number {
   return port;
 }
 
-/** Replication timing: PARLEY_REPLICATION_POLL_MS (idle re-check, default 5000) and PARLEY_RETRY_MAX_MS. */
-export function replicationOptionsFromEnv(): { idlePollMs?: number; maxDelayMs?: number } {
+/**
+ * Replication tuning: PARLEY_REPLICATION_POLL_MS (idle re-check, default 5000),
+ * PARLEY_RETRY_MAX_MS (ceiling of the retry back-off, default 30000) and
+ * PARLEY_REPLICATION_BATCH (entries per push, 1 to 2000, default 1000).
+ */
+export function replicationOptionsFromEnv(): {
+  idlePollMs?: number;
+  maxDelayMs?: number;
+  batchSize?: number;
+} {
   const poll = Number(process.env.PARLEY_REPLICATION_POLL_MS);
   const retry = Number(process.env.PARLEY_RETRY_MAX_MS);
+  const batch = Number(process.env.PARLEY_REPLICATION_BATCH);
   return {
     ...(Number.isInteger(poll) && poll >= 50 ? { idlePollMs: poll } : {}),
     ...(Number.isInteger(retry) && retry >= 50 ? { maxDelayMs: retry } : {}),
+    ...(Number.isInteger(batch) && batch >= 1 && batch <= 2000 ? { batchSize: batch } : {}),
   };
 }
 
