@@ -279,6 +279,14 @@ describe('a hostile pinned peer', () => {
       'federation batch refused',
       'signature_invalid',
     );
+    // A forged entry, then the genuine one at the same position: the forged one is caught.
+    await expectRefused(
+      () => xx.push([HostilePeer.wire(forged), HostilePeer.wire(accept)]),
+      422,
+      'entry_invalid',
+      'federation batch refused',
+      'signature_invalid',
+    );
   });
 
   it("cannot write into another party's chain or a channel it is not part of", async () => {
