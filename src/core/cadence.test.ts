@@ -20,7 +20,7 @@ describe('cadence', () => {
       { at: from + 2 * day, party: 'US', id: 'b' },
       { at: from + 15 * day, party: 'RU', id: 'c' },
     ];
-    const result = cadence('contact', 'P14D', from, from + 30 * day, events, ['RU', 'US']);
+    const result = cadence('contact', 'P14D', from, from + 30 * day, events, { RU: 0, US: 0 });
     expect(result.periods.map((p) => [p.kept, p.by])).toEqual([
       [true, ['a', 'b']],
       [false, ['c']],
@@ -32,8 +32,30 @@ describe('cadence', () => {
     expect(result.lastContact).toBe(from + 15 * day);
   });
 
+  it('asks a party that joined later only for the periods that began after it joined', () => {
+    const events = [
+      { at: from + 1 * day, party: 'RU', id: 'a' },
+      { at: from + 2 * day, party: 'US', id: 'b' },
+      { at: from + 15 * day, party: 'RU', id: 'c' },
+      { at: from + 16 * day, party: 'US', id: 'd' },
+    ];
+    const joined = { RU: 0, US: 0, FR: from + 10 * day };
+    const result = cadence('contact', 'P14D', from, from + 29 * day, events, joined);
+    // FR joined during the first period: not asked for it, asked (and silent) in the second.
+    expect(result.periods.map((p) => p.kept)).toEqual([true, false, false]);
+    const fr = cadence(
+      'contact',
+      'P14D',
+      from,
+      from + 29 * day,
+      [...events, { at: from + 20 * day, party: 'FR', id: 'e' }],
+      joined,
+    );
+    expect(fr.periods.map((p) => p.kept)).toEqual([true, true, false]);
+  });
+
   it('keeps a briefing commitment with one held briefing per period; the open period is not yet missed', () => {
-    const result = cadence('briefing', 'P1M', from, from + 10 * day, [], ['RU', 'US']);
+    const result = cadence('briefing', 'P1M', from, from + 10 * day, [], { RU: 0, US: 0 });
     expect(result.periods).toHaveLength(1);
     expect(result.current?.kept).toBe(false);
     expect(result.kept).toBe(true);
@@ -43,7 +65,7 @@ describe('cadence', () => {
       from,
       from + 40 * day,
       [{ at: from + 3 * day, party: 'RU', id: 'm' }],
-      [],
+      {},
     );
     expect(held.periods.map((p) => p.kept)).toEqual([true, false]);
     expect(held.kept).toBe(true);

@@ -39,6 +39,8 @@ export interface Cadence {
 /**
  * Whether a commitment was kept, period by period: a `briefing` commitment by held briefings
  * (minutes with their time), a `contact` commitment by an item from every party in the period.
+ * `bound` gives, per party, from when the commitment binds it (ms; 0 from its start); a period
+ * asks only for the parties bound when it began.
  */
 export function cadence(
   what: 'briefing' | 'contact',
@@ -46,12 +48,13 @@ export function cadence(
   from: number,
   now: number,
   events: Array<{ at: number; party: string; id: string }>,
-  parties: string[],
+  bound: Record<string, number>,
 ): Cadence {
   const periods: CadencePeriod[] = [];
   for (let i = 0, start = from; start <= now && i < 1000; i++) {
     const end = addDuration(from, every, i + 1);
     const inside = events.filter((e) => e.at >= start && e.at < end);
+    const parties = Object.keys(bound).filter((p) => bound[p]! <= start);
     const kept =
       what === 'briefing' ? inside.length > 0 : parties.every((p) => inside.some((e) => e.party === p));
     periods.push({ from: start, to: end, kept, by: inside.map((e) => e.id) });

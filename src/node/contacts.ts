@@ -1,7 +1,7 @@
 /**
  * Briefings, readouts, invitations and commitments as the app shows them, read from the log.
  */
-import { partiesAt } from '../core/membership.js';
+import { joinedTimes, partiesAt } from '../core/membership.js';
 import { cadence, type Cadence } from '../core/cadence.js';
 import type { LoggedEntry } from '../core/kinds/registry.js';
 import type { EntryRef } from '../core/kinds/workflow.js';
@@ -129,7 +129,7 @@ async function channelCommitments(
   const commitments = await read(node, channel.id, 'commitment');
   if (commitments.length === 0) return [];
   const minutes = await read(node, channel.id, 'briefing-minutes');
-  const joined = await node.joined(channel);
+  const joinedMs = joinedTimes(await node.joined(channel));
   // Contact: anything a person of a party signed in the channel, but receipts.
   const contacts = (await node.storage.readChannel(channel.id, 0, 100_000))
     .filter((e) => e.author !== 'node' && e.kind !== 'receipt')
@@ -158,9 +158,18 @@ async function channelCommitments(
       owners: body.owners,
       source: body.source ?? null,
       from: body.from,
-      cadence: cadence(body.what, body.every, Date.parse(body.from), now, events, partiesAt(joined)),
+      cadence: cadence(body.what, body.every, Date.parse(body.from), now, events, boundBy(c, joinedMs)),
     };
   });
+}
+
+/**
+ * Who a commitment binds, from when: the parties in the channel when it was made, from its
+ * start (0); a party that joined later, from when it joined.
+ */
+function boundBy(commitment: LoggedEntry, joined: Record<string, number>): Record<string, number> {
+  const made = timeOf(commitment);
+  return Object.fromEntries(Object.entries(joined).map(([party, at]) => [party, at <= made ? 0 : at]));
 }
 
 /** Commitments of every channel the caller reads (or of one), with how each is kept. */

@@ -6,9 +6,9 @@
  * restart loses nothing and never records a step twice.
  */
 import type { Marking, Precedence } from '../core/entry.js';
-import { parseHlc } from '../core/hlc.js';
 import { getKind } from '../core/kinds/registry.js';
 import type { EscalationStep } from '../core/kinds/workflow.js';
+import { joinedTimes } from '../core/membership.js';
 import { objectivesOf, type Objectives } from '../core/objectives.js';
 import { ChannelLedger, stepsDue, timeOf, type Obligation } from '../core/obligations.js';
 import type { Channel, Principal } from '../storage/storage.js';
@@ -76,9 +76,7 @@ async function readLedger(node: ParleyNode, channel: Channel): Promise<ChannelLe
   const kinds = [...itemKinds(), ...LEDGER_KINDS];
   const lists = await Promise.all(kinds.map((kind) => node.storage.listByKind(channel.id, kind, READ_LIMIT)));
   const items = new Set(itemKinds());
-  const joined = Object.fromEntries(
-    Object.entries(await node.joined(channel)).map(([party, hlc]) => [party, parseHlc(hlc)?.wall ?? 0]),
-  );
+  const joined = joinedTimes(await node.joined(channel));
   return new ChannelLedger(
     {
       id: channel.id,
