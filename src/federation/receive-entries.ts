@@ -237,7 +237,9 @@ export class EntryReceiver {
     const id = entryId(record.channel, record.party, record.seq);
     for (const [party, position] of Object.entries(after)) {
       if (before[party] === position) continue;
-      if (!channel.parties[party]) {
+      // A party being added may be seen by one node before the last agreement reaches this one;
+      // every party signs such an amendment, so this node holds its proposal.
+      if (!channel.parties[party] && !(await this.joining(channel, party))) {
         throw new ParleyError(
           'entry_invalid',
           `${id}: seen_invalid: ${party} writes no chain in '${channel.id}'`,
@@ -257,6 +259,10 @@ export class EntryReceiver {
         );
       }
     }
+  }
+
+  private async joining(channel: Channel, party: string): Promise<boolean> {
+    return (await this.node.changes(channel)).list.some((change) => change.charter?.parties?.[party]);
   }
 
   /**
