@@ -19,7 +19,8 @@ import { useAsync } from '../use-async';
 import { Countdown } from './countdown';
 import { FormError, TextArea } from './field';
 import { obligationLabel } from './obligation-row';
-import { describeError, ErrorBox } from './status';
+import { ErrorBox } from './status';
+import { useSubmit } from '../use-submit';
 
 const STATES: Record<string, MessageKey> = {
   awaiting: 'rsAwaiting',
@@ -200,12 +201,9 @@ function ReviewForm(props: {
 }) {
   const [correcting, setCorrecting] = useState(false);
   const [correction, setCorrection] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
   const send = async (body: Record<string, unknown>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await api.postEntry(props.channel.id, {
         kind: 'readback-review',
         precedence: props.entry.precedence,
@@ -216,11 +214,7 @@ function ReviewForm(props: {
       setCorrecting(false);
       setCorrection('');
       props.onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const id = `review-${props.party}`;
   return (
@@ -229,7 +223,7 @@ function ReviewForm(props: {
         <button
           type="button"
           class="primary"
-          disabled={busy}
+          disabled={action.busy}
           onClick={() => void send({ outcome: 'confirmed' })}
         >
           {t('confirmReadBack')}
@@ -237,7 +231,7 @@ function ReviewForm(props: {
         <button
           type="button"
           class="secondary"
-          disabled={busy}
+          disabled={action.busy}
           aria-expanded={correcting}
           onClick={() => setCorrecting(!correcting)}
         >
@@ -259,12 +253,12 @@ function ReviewForm(props: {
             onInput={setCorrection}
             rows={2}
           />
-          <button type="submit" class="danger" disabled={busy}>
+          <button type="submit" class="danger" disabled={action.busy}>
             {t('sendCorrection')}
           </button>
         </form>
       )}
-      <FormError message={error} />
+      <FormError message={action.error} />
     </div>
   );
 }
@@ -323,22 +317,15 @@ export function ClarificationItem(props: {
   const c = props.clarification;
   const passage = (c.passage ?? {}) as { quote?: string; start?: number; end?: number };
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
   const answer = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const of = await api.refOf(c.id);
       await api.postEntry(props.channel.id, { kind: 'clarification', body: { of, text: text.trim() } });
       setText('');
       props.onAnswered();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const fieldId = `answer-${c.id.replace(/[^A-Za-z0-9]/g, '-')}`;
   return (
@@ -367,8 +354,8 @@ export function ClarificationItem(props: {
       ) : props.canAnswer ? (
         <form class="answer-form" onSubmit={answer} noValidate>
           <TextArea id={fieldId} label={t('yourAnswer')} value={text} onInput={setText} rows={2} />
-          <FormError message={error} />
-          <button type="submit" class="primary" disabled={busy}>
+          <FormError message={action.error} />
+          <button type="submit" class="primary" disabled={action.busy}>
             {t('sendAnswer')}
           </button>
         </form>

@@ -8,7 +8,8 @@ import { api, refOfEntry, type Channel, type Entry, type Translation } from '../
 import { formatHlc, t } from '../i18n';
 import { useAsync } from '../use-async';
 import { FormError, SelectField, TextArea, TextField } from './field';
-import { describeError, ErrorBox } from './status';
+import { ErrorBox } from './status';
+import { useSubmit } from '../use-submit';
 
 /** The text with every case-insensitive occurrence of the given terms marked. */
 function highlight(text: string, terms: string[], className: string): ComponentChildren {
@@ -114,13 +115,10 @@ function TranslationForm(props: { channel: Channel; entry: Entry; onClose: () =>
   const [text, setText] = useState('');
   const [kind, setKind] = useState<'person' | 'machine'>('person');
   const [tool, setTool] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await api.postEntry(props.channel.id, {
         kind: 'translation',
         lang,
@@ -132,11 +130,7 @@ function TranslationForm(props: { channel: Channel; entry: Entry; onClose: () =>
         },
       });
       props.onSent();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="translation-form" onSubmit={submit} aria-labelledby="translate-title" noValidate>
@@ -169,9 +163,9 @@ function TranslationForm(props: { channel: Channel; entry: Entry; onClose: () =>
       {kind === 'machine' && (
         <TextField id="translate-tool" label={t('machineTool')} value={tool} onInput={setTool} />
       )}
-      <FormError message={error} />
+      <FormError message={action.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy || !lang}>
+        <button type="submit" class="primary" disabled={action.busy || !lang}>
           {t('sendTranslation')}
         </button>
         <button type="button" class="secondary" onClick={props.onClose}>

@@ -6,9 +6,10 @@ import { useState } from 'preact/hooks';
 import { api, type Me, type Principal } from '../api';
 import { FormError, SelectField, TextArea, TextField } from '../components/field';
 import { StateBadge } from '../components/state-badge';
-import { EmptyState, ErrorBox, Loading, describeError } from '../components/status';
+import { EmptyState, ErrorBox, Loading } from '../components/status';
 import { t } from '../i18n';
 import { useAsync } from '../use-async';
+import { useSubmit, type SubmitState } from '../use-submit';
 
 const ROLES: ReadonlyArray<Principal['role']> = [
   'admin',
@@ -56,7 +57,7 @@ export function AdminScreen({ me }: { me: Me }) {
 }
 
 /** A form's submit button with the refusal or the confirmation under it. */
-function SubmitRow({ submit, label }: { submit: ReturnType<typeof useSubmit>; label: string }) {
+function SubmitRow({ submit, label }: { submit: SubmitState; label: string }) {
   return (
     <>
       <button type="submit" class="primary" disabled={submit.busy}>
@@ -73,34 +74,6 @@ function SubmitRow({ submit, label }: { submit: ReturnType<typeof useSubmit>; la
 }
 
 /** Runs a form submission with busy, error and success state. */
-function useSubmit(): {
-  busy: boolean;
-  error: string | null;
-  done: string | null;
-  run: (action: () => Promise<string>) => Promise<void>;
-} {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  return {
-    busy,
-    error,
-    done,
-    async run(action) {
-      setBusy(true);
-      setError(null);
-      setDone(null);
-      try {
-        setDone(await action());
-      } catch (failure) {
-        setError(describeError(failure));
-      } finally {
-        setBusy(false);
-      }
-    },
-  };
-}
-
 function Offices() {
   const offices = useAsync(() => api.offices(), []);
   const [id, setId] = useState('');

@@ -7,10 +7,11 @@
 import { useState } from 'preact/hooks';
 import { api, PRECEDENCES, type Channel, type ChannelStatus, type Me, type Precedence } from '../api';
 import { FormError, TextArea, TextField } from '../components/field';
-import { ErrorBox, Loading, describeError } from '../components/status';
+import { ErrorBox, Loading } from '../components/status';
 import { formatHlc, t } from '../i18n';
 import { useAsync } from '../use-async';
 import { parsePartyOffices } from './admin';
+import { useSubmit } from '../use-submit';
 
 type Change = NonNullable<ChannelStatus['change']>;
 type Kind = 'suspend' | 'resume' | 'amend';
@@ -101,24 +102,16 @@ function describe(change: Change): string {
 
 function ChangeItem(props: { channel: Channel; change: Change; canAgree: boolean; onChanged: () => void }) {
   const { change } = props;
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const agree = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const action = useSubmit();
+  const agree = () =>
+    action.run(async () => {
       const [, party, seq] = change.id.split('/');
       await api.postEntry(props.channel.id, {
         kind: 'channel-change-agree',
         body: { of: { party: party!, seq: Number(seq), hash: change.hash } },
       });
       props.onChanged();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const inEffect = change.waitingFor.length === 0;
   return (
     <li class={`change ${inEffect ? 'in-effect' : 'pending'}`}>
@@ -132,11 +125,11 @@ function ChangeItem(props: { channel: Channel; change: Change; canAgree: boolean
           : ` · ${t('changeWaitingFor')}: ${change.waitingFor.join(', ')}`}
       </span>
       {props.canAgree && (
-        <button type="button" disabled={busy} onClick={() => void agree()}>
+        <button type="button" disabled={action.busy} onClick={() => void agree()}>
           {t('changeAgree')}
         </button>
       )}
-      <FormError message={error} />
+      <FormError message={action.error} />
     </li>
   );
 }
@@ -149,12 +142,9 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
   const [delivery, setDelivery] = useState('');
   const [response, setResponse] = useState('');
   const [joining, setJoining] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [sent, setSent] = useState<string | null>(null);
+  const action = useSubmit();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
-    setSent(null);
     const charter: {
       languages?: string[];
       objectives?: Record<string, { deliveryMinutes: number; responseMinutes: number }>;
@@ -173,18 +163,16 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
       const parties = parsePartyOffices(joining);
       if (parties) charter.parties = parties;
     }
-    try {
+    await action.run(async () => {
       const entry = await api.postEntry(props.channel.id, {
         kind: 'channel-change',
         body: { change: kind, reason, ...(kind === 'amend' ? { charter } : {}) },
       });
-      setSent(entry.id);
       setReason('');
       setJoining('');
       props.onDone();
-    } catch (err) {
-      setError(describeError(err));
-    }
+      return `${t('changeSent')} ${entry.id}`;
+    });
   };
   return (
     <form class="propose-change" onSubmit={(e) => void submit(e)}>
@@ -241,10 +229,10 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
       )}
       <TextArea id="change-reason" label={t('changeReason')} value={reason} onInput={setReason} />
       <button type="submit">{t('changeSubmit')}</button>
-      <FormError message={error} />
-      {sent && (
+      <FormError message={action.error} />
+      {action.done && (
         <p class="ok" role="status">
-          {t('changeSent')} {sent}
+          {action.done}
         </p>
       )}
     </form>

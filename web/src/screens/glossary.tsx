@@ -6,9 +6,10 @@
 import { useState } from 'preact/hooks';
 import { api, type Channel, type GlossaryProposal, type Me } from '../api';
 import { FormError, TextField } from '../components/field';
-import { EmptyState, ErrorBox, Loading, describeError } from '../components/status';
+import { EmptyState, ErrorBox, Loading } from '../components/status';
 import { formatHlc, t } from '../i18n';
 import { useAsync } from '../use-async';
+import { useSubmit } from '../use-submit';
 
 export function GlossaryView({ channel, me, version }: { channel: Channel; me: Me; version: number }) {
   const glossary = useAsync(() => api.glossary(channel.id), [channel.id, version]);
@@ -102,23 +103,16 @@ function PendingTerm(props: {
   onDone: () => void;
 }) {
   const p = props.proposal;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
   const agree = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const [party, seq] = p.id.split('/').slice(-2);
       await api.postEntry(props.channel.id, {
         kind: 'glossary-agree',
         body: { of: { party, seq: Number(seq), hash: p.hash } },
       });
       props.onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <li class="card pending-term" data-term={p.term}>
@@ -134,11 +128,11 @@ function PendingTerm(props: {
         {p.waitingFor.join(', ')}
       </p>
       {props.canAgree && (
-        <button type="button" class="primary" disabled={busy} onClick={() => void agree()}>
+        <button type="button" class="primary" disabled={action.busy} onClick={() => void agree()}>
           {t('agree')}
         </button>
       )}
-      <FormError message={error} />
+      <FormError message={action.error} />
     </li>
   );
 }
@@ -147,23 +141,16 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: () => void
   const [term, setTerm] = useState('');
   const [renderings, setRenderings] = useState<Record<string, string>>({});
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await api.postEntry(channel.id, {
         kind: 'glossary-term',
         body: { term: term.trim(), renderings, ...(note.trim() ? { note: note.trim() } : {}) },
       });
       onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card" onSubmit={submit} aria-labelledby="propose-title" noValidate>
@@ -181,8 +168,8 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: () => void
         ))}
         <TextField id="term-note" label={t('termNote')} value={note} onInput={setNote} />
       </div>
-      <FormError message={error} />
-      <button type="submit" class="primary" disabled={busy}>
+      <FormError message={action.error} />
+      <button type="submit" class="primary" disabled={action.busy}>
         {t('propose')}
       </button>
     </form>

@@ -8,10 +8,11 @@ import { useState } from 'preact/hooks';
 import { api, type Channel, type Me, type Statement } from '../api';
 import { findBrackets, resolveBracket, splitBrackets } from '../brackets';
 import { FormError, TextArea, TextField } from '../components/field';
-import { EmptyState, ErrorBox, Loading, describeError } from '../components/status';
+import { EmptyState, ErrorBox, Loading } from '../components/status';
 import { formatHlc, t, type MessageKey } from '../i18n';
 import { useAsync } from '../use-async';
 import { wordDiff } from '../word-diff';
+import { useSubmit } from '../use-submit';
 
 type Version = Statement['versions'][number];
 
@@ -92,9 +93,7 @@ function StatementCard(props: { channel: Channel; me: Me; statement: Statement; 
   const { statement: s, me, channel } = props;
   const current = s.versions.find((v) => v.id === s.current) ?? s.versions.at(-1)!;
   const [revising, setRevising] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const action = useSubmit();
   const myParty = me.node.party;
   const parties = Object.keys(channel.parties);
   const approvedBy = new Set(s.approvals.filter((a) => a.textHash === current.textHash).map((a) => a.party));
@@ -118,21 +117,13 @@ function StatementCard(props: { channel: Channel; me: Me; statement: Statement; 
         ? `${t('whyWaiting')} ${s.waitingFor.join(', ')}`
         : '';
 
-  const act = async (kind: 'statement-approve' | 'statement-release'): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
+  const act = (kind: 'statement-approve' | 'statement-release'): Promise<void> =>
+    action.run(async () => {
       const of = await api.refOf(current.id);
       const entry = await api.postEntry(channel.id, { kind, body: { of, textHash: current.textHash } });
-      setDone(`${kind === 'statement-approve' ? t('approved') : t('releasedDone')} ${entry.id}`);
       props.onChanged();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return `${kind === 'statement-approve' ? t('approved') : t('releasedDone')} ${entry.id}`;
+    });
 
   return (
     <article
@@ -202,7 +193,7 @@ function StatementCard(props: { channel: Channel; me: Me; statement: Statement; 
         <button
           type="button"
           class="primary"
-          disabled={busy || !canApprove}
+          disabled={action.busy || !canApprove}
           onClick={() => void act('statement-approve')}
         >
           {t('approve')}
@@ -210,14 +201,14 @@ function StatementCard(props: { channel: Channel; me: Me; statement: Statement; 
         <button
           type="button"
           class="danger"
-          disabled={busy || !canRelease}
+          disabled={action.busy || !canRelease}
           onClick={() => void act('statement-release')}
         >
           {t('release')}
         </button>
-        {done && (
+        {action.done && (
           <span class="ok-text" role="status">
-            {done}
+            {action.done}
           </span>
         )}
       </div>
@@ -235,7 +226,7 @@ function StatementCard(props: { channel: Channel; me: Me; statement: Statement; 
           )}
         </p>
       )}
-      <FormError message={error} />
+      <FormError message={action.error} />
       {revising && (
         <ReviseForm
           channel={channel}
@@ -277,26 +268,19 @@ function StatementCard(props: { channel: Channel; me: Me; statement: Statement; 
 
 function ReviseForm(props: { channel: Channel; statement: Statement; current: Version; onDone: () => void }) {
   const [text, setText] = useState(props.current.text);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
   const brackets = findBrackets(text);
   const id = `revise-${props.statement.statement}`;
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const revises = await api.refOf(props.current.id);
       await api.postEntry(props.channel.id, {
         kind: 'statement-draft',
         body: { statement: props.statement.statement, title: props.statement.title, text, revises },
       });
       props.onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form
@@ -341,9 +325,9 @@ function ReviseForm(props: { channel: Channel; statement: Statement; current: Ve
       />
       <p class="muted small">{t('preview')}:</p>
       <Diff before={props.current.text} after={text} />
-      <FormError message={error} />
+      <FormError message={action.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy || text === props.current.text}>
+        <button type="submit" class="primary" disabled={action.busy || text === props.current.text}>
           {t('sendRevision')}
         </button>
       </div>
@@ -355,23 +339,16 @@ function DraftForm({ channel, onDone }: { channel: Channel; onDone: () => void }
   const [statement, setStatement] = useState('');
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await api.postEntry(channel.id, {
         kind: 'statement-draft',
         body: { statement: statement.trim(), title: title.trim(), text },
       });
       onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card draft-form" onSubmit={submit} aria-labelledby="draft-title" noValidate>
@@ -395,8 +372,8 @@ function DraftForm({ channel, onDone }: { channel: Channel; onDone: () => void }
         hint={t('bracketHint')}
       />
       {text && <BracketedText text={text} />}
-      <FormError message={error} />
-      <button type="submit" class="primary" disabled={busy}>
+      <FormError message={action.error} />
+      <button type="submit" class="primary" disabled={action.busy}>
         {t('sendDraft')}
       </button>
     </form>
