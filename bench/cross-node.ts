@@ -18,7 +18,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/auth/tokens.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { ParleyNode } from '../src/node/parley-node.js';

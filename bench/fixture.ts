@@ -3,7 +3,7 @@
  * channel between them, created through the same ParleyNode calls the CLI uses; optionally API
  * tokens for the principals (as `parley token create` makes them).
  */
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/auth/tokens.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import type { EntryDraft } from '../src/node/appender.js';
 import { ParleyNode } from '../src/node/parley-node.js';

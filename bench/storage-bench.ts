@@ -5,7 +5,7 @@
  * runs) over that data dir.
  */
 import { ParleyNode } from '../src/node/parley-node.js';
-import { verifyStorage } from '../src/node/verify-store.js';
+import { verifyStorage } from '../src/workflows/audit/verify.js';
 import type { Principal } from '../src/storage/storage.js';
 import { NOTE_TEXT, noteDraft, type Fixture } from './fixture.js';
 import { progress, quantile, ticker } from './util.js';

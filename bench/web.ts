@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/auth/tokens.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import { ParleyNode } from '../src/node/parley-node.js';
 import { BENCH_PASSWORD } from './fixture.js';

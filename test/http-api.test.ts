@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyNode } from '../src/node/parley-node.js';
-import { startServer, type RunningServer } from '../src/node/run-server.js';
+import { startServer, type RunningServer } from '../src/server/run-server.js';
 import { PASSWORD, prepareNode, type Fixture } from './support/node-process.js';
 
 let fixture: Fixture;

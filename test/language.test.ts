@@ -6,11 +6,11 @@
  * with nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/auth/tokens.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
-import { verifyStorage } from '../src/node/verify-store.js';
-import type { RunningServer } from '../src/node/run-server.js';
+import { verifyStorage } from '../src/workflows/audit/verify.js';
+import type { RunningServer } from '../src/server/run-server.js';
 import { LocalNode, type Call } from './support/local-node.js';
 import { PASSWORD, type Fixture } from './support/node-process.js';
 

@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyNode } from '../src/node/parley-node.js';
-import { verifyStorage } from '../src/node/verify-store.js';
-import type { RunningServer } from '../src/node/run-server.js';
+import { verifyStorage } from '../src/workflows/audit/verify.js';
+import type { RunningServer } from '../src/server/run-server.js';
 import { LocalNode, type Call } from './support/local-node.js';
 import { tempDir, type Fixture } from './support/node-process.js';
 

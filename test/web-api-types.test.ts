@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../src/core/canonical-json.js';
 import { ParleyNode } from '../src/node/parley-node.js';
-import { startServer, type RunningServer } from '../src/node/run-server.js';
+import { startServer, type RunningServer } from '../src/server/run-server.js';
 import { API_OPERATIONS } from '../web/src/api-operations.js';
 import { canonicalJson, signedContent, verifyEntry, type VerifiableEntry } from '../web/src/verify-entry.js';
 import {

@@ -2,7 +2,7 @@
  * Output for CLI commands: human text by default, one JSON document with --json, errors on
  * stderr with a non-zero exit status, and progress lines on stderr only when it is a terminal.
  */
-import { ParleyError } from '../node/errors.js';
+import { ParleyError } from '../core/errors.js';
 
 export interface OutputOptions {
   json?: boolean;

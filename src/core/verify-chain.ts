@@ -30,8 +30,8 @@ import {
 } from './entry.js';
 import { sha256Hex } from './hash.js';
 import { parseHlc } from './hlc.js';
-import { checkBody, getKind } from './kinds/registry.js';
-import './kinds/all.js';
+import { checkBody, getKind } from './kinds.js';
+import '../workflows/all-kinds.js';
 import { CompactRange, leafHash } from './merkle.js';
 
 /** The stored form the verifier reads: where the entry claims to sit, and its bytes. */

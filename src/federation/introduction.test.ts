@@ -3,7 +3,7 @@ import type { CanonicalValue } from '../core/canonical-json.js';
 import { NODE_AUTHOR, signEntry, type EntryContent } from '../core/entry.js';
 import { formatHlc } from '../core/hlc.js';
 import { generateKeyPair, type KeyPair } from '../core/keys.js';
-import { ParleyError } from '../node/errors.js';
+import { ParleyError } from '../core/errors.js';
 import { checkIntroduction, type Introduction } from './introduction.js';
 import type { WireEntry } from './receive-entries.js';
 

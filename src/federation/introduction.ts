@@ -19,9 +19,9 @@ import {
 import { NODE_AUTHOR, entryId, verifyEntrySignature, type EntryContent } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
 import { parseHlc } from '../core/hlc.js';
-import { checkBody } from '../core/kinds/registry.js';
-import '../core/kinds/all.js';
-import { ParleyError } from '../node/errors.js';
+import { checkBody } from '../core/kinds.js';
+import '../workflows/all-kinds.js';
+import { ParleyError } from '../core/errors.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import type { Channel, StoredEntry } from '../storage/storage.js';
 import type { WireEntry } from './receive-entries.js';

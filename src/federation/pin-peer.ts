@@ -3,7 +3,7 @@
  * fingerprint its operators gave out of band. Never trust on first use.
  */
 import { fingerprint } from '../core/keys.js';
-import { ParleyError } from '../node/errors.js';
+import { ParleyError } from '../core/errors.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import type { Peer } from '../storage/storage.js';
 import { peerRequest } from './peer-transport.js';

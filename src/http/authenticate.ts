@@ -4,8 +4,8 @@
  * session's CSRF token in `x-csrf-token`; with SameSite=Strict cookies this is defence in depth.
  */
 import type { FastifyRequest } from 'fastify';
-import { hashSecret } from '../auth/tokens.js';
-import { ParleyError } from '../node/errors.js';
+import { hashSecret } from '../workflows/directory/tokens.js';
+import { ParleyError } from '../core/errors.js';
 import type { Principal, Storage } from '../storage/storage.js';
 
 export const SESSION_COOKIE = 'parley_session';

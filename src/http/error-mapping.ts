@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ParleyError, type ErrorCode, ERROR_CODES } from '../node/errors.js';
+import { ParleyError, type ErrorCode, ERROR_CODES } from '../core/errors.js';
 import type { Metrics } from './metrics.js';
 
 function describeValidation(error: FastifyError): string {

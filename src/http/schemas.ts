@@ -11,7 +11,7 @@ import {
   PARTY_PATTERN,
   RECEIPT_LEVELS,
   MAX_TEXT,
-} from '../core/kinds/builtin.js';
+} from '../workflows/channels/kinds.js';
 import { ROLES } from '../storage/storage.js';
 
 export const idSchema = z

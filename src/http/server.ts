@@ -12,7 +12,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { LoginLimiter } from '../auth/login-limiter.js';
+import { LoginLimiter } from '../workflows/directory/login-limiter.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import { authenticate, type Authenticated } from './authenticate.js';
 import { registerErrorHandling } from './error-mapping.js';

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { LOCAL_OPERATOR } from '../cli/context.js';
 import { ParleyNode } from './parley-node.js';
-import { verifyStorage } from './verify-store.js';
+import { verifyStorage } from '../workflows/audit/verify.js';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -12,7 +12,7 @@ import { CompactRange, leafHash } from '../core/merkle.js';
 import { signChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ENTRY_VERSION, encodeEntry, type EntryContent, type SignedEntry } from '../core/entry.js';
 import type { HybridLogicalClock } from '../core/hlc.js';
-import { getKind } from '../core/kinds/registry.js';
+import { getKind } from '../core/kinds.js';
 import { SIGNING_DOMAIN, signMessage } from '../core/keys.js';
 import { SigningPool } from './signing-pool.js';
 import { ChainConflictError, type ChainHead, type Storage, type StoredEntry } from '../storage/storage.js';

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import { SQLITE_FILE, sqlitePath, storageConfigPath } from '../storage/open-storage.js';
-import { ParleyError } from './errors.js';
+import { ParleyError } from '../core/errors.js';
 
 export const NODE_KEY_FILE = 'node.key';
 export const DATABASE_FILE = SQLITE_FILE;

@@ -26,10 +26,10 @@ import {
   type KindCheckContext,
   type KindDefinition,
   type LoggedEntry,
-} from '../core/kinds/registry.js';
-import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../core/kinds/builtin.js';
-import '../core/kinds/all.js';
-import { requireAddressed } from '../core/kinds/workflow.js';
+} from '../core/kinds.js';
+import { ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../workflows/channels/kinds.js';
+import '../workflows/all-kinds.js';
+import { requireAddressed } from '../workflows/obligations/kinds.js';
 import type { Objectives } from '../core/objectives.js';
 import { partiesAt, type Joined } from '../core/membership.js';
 import {
@@ -38,7 +38,7 @@ import {
   type CharterState,
   type ProposedChange,
 } from '../core/charter-changes.js';
-import { hashPassword, passwordProblem } from '../auth/password.js';
+import { hashPassword, passwordProblem } from '../workflows/directory/password.js';
 import {
   StorageConfigError,
   chooseStorage,
@@ -61,8 +61,8 @@ import {
 } from '../storage/storage.js';
 import { Appender, sealNewChain, type EntryDraft } from './appender.js';
 import { ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
-import { ParleyError } from './errors.js';
-import { canManage, canRead, canWrite } from './policy.js';
+import { ParleyError } from '../core/errors.js';
+import { canManage, canRead, canWrite } from '../core/policy.js';
 
 /** An entry as clients see it: the signed content plus where and when it was stored. */
 export interface EntryView extends EntryContent {

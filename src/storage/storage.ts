@@ -8,60 +8,17 @@
 import type { Precedence } from '../core/entry.js';
 import type { EntryRecord } from '../core/verify-chain.js';
 
-export const ROLES = ['admin', 'head', 'member', 'duty-officer', 'translator', 'observer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface NodeInfo {
-  party: string;
-  partyName: string;
-  /** Node's Ed25519 public key (raw, base64). The private key lives in a 0600 file, not here. */
-  nodePublicKey: string;
-  createdAt: number;
-}
-
-export interface Office {
-  id: string;
-  name: string;
-}
-
-export interface Principal {
-  id: string;
-  /** null for node-wide administrators who belong to no office. */
-  office: string | null;
-  role: Role;
-  title: string;
-  /** scrypt hash in the PHC-like form produced by auth/password.ts. */
-  passwordHash: string;
-  publicKey: string;
-  /** PKCS#8 DER, base64. The node signs entries on the principal's behalf with it. */
-  privateKey: string;
-  createdAt: number;
-  disabled: boolean;
-}
-
-export type ChannelState = 'proposed' | 'active' | 'suspended' | 'closed';
-
-/** What an agreed charter amendment can change in a channel's record. */
-export interface ChannelCharter {
-  languages: string[];
-  observers: Record<string, string[]>;
-  parties: Record<string, string[]>;
-}
-
-export interface Channel {
-  id: string;
-  name: string;
-  /** Every member office, of every party. */
-  offices: string[];
-  languages: string[];
-  /** Member offices per party (party id → office ids). */
-  parties: Record<string, string[]>;
-  /** Offices admitted read-only, per party. */
-  observers: Record<string, string[]>;
-  /** `proposed` until every party has accepted the charter with a signed entry. */
-  state: ChannelState;
-  createdAt: number;
-}
+export { ROLES } from '../core/model.js';
+export type {
+  Role,
+  NodeInfo,
+  Office,
+  Principal,
+  ChannelState,
+  ChannelCharter,
+  Channel,
+} from '../core/model.js';
+import type { Channel, ChannelCharter, ChannelState, NodeInfo, Office, Principal } from '../core/model.js';
 
 /** A peer node, pinned by its node key. */
 export interface Peer {

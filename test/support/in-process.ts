@@ -4,7 +4,7 @@
  * by hand.
  */
 import { ParleyNode } from '../../src/node/parley-node.js';
-import { startServer, type RunningServer } from '../../src/node/run-server.js';
+import { startServer, type RunningServer } from '../../src/server/run-server.js';
 import { initParty, runCliAsync } from './node-process.js';
 
 export interface VirtualClock {

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { ParleyNode } from '../../src/node/parley-node.js';
-import { startServer, type RunningServer } from '../../src/node/run-server.js';
+import { startServer, type RunningServer } from '../../src/server/run-server.js';
 import { prepareNode, runCliAsync, type Fixture } from './node-process.js';
 
 export interface Call<T = Record<string, unknown>> {

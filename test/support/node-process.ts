@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../src/auth/tokens.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../../src/cli/context.js';
 import { ParleyNode } from '../../src/node/parley-node.js';
 import type { Role } from '../../src/storage/storage.js';

@@ -1,8 +1,8 @@
 /**
  * Disputed passages of a joint statement draft: `[agree to begin talks | agree to prepare talks]`
- * with two or more alternatives, found by the node's own function (src/core/brackets.ts).
+ * with two or more alternatives, found by the node's own function (src/workflows/statements/brackets.ts).
  */
-import { findBrackets, type Bracket } from '../../src/core/brackets.js';
+import { findBrackets, type Bracket } from '../../src/workflows/statements/brackets.js';
 
 export { findBrackets, type Bracket };
 

@@ -1,7 +1,7 @@
 /** `parley office add|list`, `parley user add|list` and `parley token create`: run on the node's machine. */
 import type { Command } from 'commander';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../auth/tokens.js';
-import { ParleyError } from '../../node/errors.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../workflows/directory/tokens.js';
+import { ParleyError } from '../../core/errors.js';
 import { ROLES, type Role } from '../../storage/storage.js';
 import { LOCAL_OPERATOR, dataDirOption, withNode } from '../context.js';
 import { fail, print } from '../output.js';

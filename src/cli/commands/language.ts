@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PRECEDENCES } from '../../core/entry.js';
-import type { GlossaryState } from '../../core/glossary.js';
-import type { TranslationsView } from '../../node/language.js';
+import type { GlossaryState } from '../../workflows/language/glossary.js';
+import type { TranslationsView } from '../../workflows/language/queries.js';
 import type { EntryView } from '../../node/parley-node.js';
-import type { TemplatesView } from '../../node/templates.js';
+import type { TemplatesView } from '../../workflows/templates/queries.js';
 import type { ApiClient } from '../api-client.js';
 import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyNode } from '../../node/parley-node.js';
-import { startServer } from '../../node/run-server.js';
+import { startServer } from '../../server/run-server.js';
 import { DEFAULT_PORT, checkDatabaseUrlFlag, dataDirOption, databaseUrlOption } from '../context.js';
 import { CliError, fail } from '../output.js';
 

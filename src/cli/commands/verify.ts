@@ -1,9 +1,9 @@
 /** `parley verify` and `parley export`: offline checks of everything a node or an export holds. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { exportChannel } from '../../node/export-channel.js';
-import { verifyExportFile, verifyStorage, type VerifyReport } from '../../node/verify-store.js';
-import { ParleyError } from '../../node/errors.js';
+import { exportChannel } from '../../workflows/audit/export.js';
+import { verifyExportFile, verifyStorage, type VerifyReport } from '../../workflows/audit/verify.js';
+import { ParleyError } from '../../core/errors.js';
 import { dataDirOption, withNode } from '../context.js';
 import { fail, print, Progress } from '../output.js';
 

@@ -9,10 +9,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../auth/tokens.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../workflows/directory/tokens.js';
 import { isInitialised } from '../../node/data-dir.js';
 import { ParleyNode } from '../../node/parley-node.js';
-import { verifyStorage } from '../../node/verify-store.js';
+import { verifyStorage } from '../../workflows/audit/verify.js';
 import type { Role } from '../../storage/storage.js';
 import { LOCAL_OPERATOR } from '../context.js';
 import { CliError } from '../output.js';

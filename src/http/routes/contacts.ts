@@ -5,7 +5,7 @@
  * `invitation-answer`, `commitment`) are posted like any other.
  */
 import { z } from 'zod';
-import { briefings, commitments, invitations } from '../../node/contacts.js';
+import { briefings, commitments, invitations } from '../../workflows/contacts/queries.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, errorSchema, idSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';

@@ -17,14 +17,14 @@ import {
   FEDERATION_HEADERS,
 } from '../../federation/request-signing.js';
 import { toWire, type Replicator } from '../../federation/replicator.js';
-import { ParleyError } from '../../node/errors.js';
+import { ParleyError } from '../../core/errors.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import type { Peer } from '../../storage/storage.js';
 import { errorSchema, idSchema, partySchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 import { MAX_INTRODUCTION_ENTRIES } from '../../federation/introduction.js';
 import { pinPeer } from '../../federation/pin-peer.js';
-import { canManage } from '../../node/policy.js';
+import { canManage } from '../../core/policy.js';
 
 const wireEntry = z.strictObject({
   channel: idSchema,

@@ -5,9 +5,9 @@
  * appended as entries (POST /api/v1/channels/{channel}/entries) under the kind rules.
  */
 import { z } from 'zod';
-import { entryTranslations, channelGlossary } from '../../node/language.js';
+import { entryTranslations, channelGlossary } from '../../workflows/language/queries.js';
 import type { ParleyNode } from '../../node/parley-node.js';
-import { channelTemplates } from '../../node/templates.js';
+import { channelTemplates } from '../../workflows/templates/queries.js';
 import { channelParams, errorSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 

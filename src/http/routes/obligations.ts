@@ -6,8 +6,14 @@
  */
 import { z } from 'zod';
 import { PRECEDENCES } from '../../core/entry.js';
-import { OBLIGATIONS, ESCALATION_STEPS } from '../../core/kinds/workflow.js';
-import { clarifications, itemStatus, objectivesFor, owed, owing } from '../../node/obligations.js';
+import { OBLIGATIONS, ESCALATION_STEPS } from '../../workflows/obligations/kinds.js';
+import {
+  clarifications,
+  itemStatus,
+  objectivesFor,
+  owed,
+  owing,
+} from '../../workflows/obligations/queries.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, deliverySchema, entryParams, errorSchema, idSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { fingerprint } from '../../core/keys.js';
-import { ParleyError } from '../../node/errors.js';
+import { ParleyError } from '../../core/errors.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, partySchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';

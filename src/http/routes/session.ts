@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { verifyPassword } from '../../auth/password.js';
-import type { LoginLimiter } from '../../auth/login-limiter.js';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../auth/tokens.js';
-import { ParleyError } from '../../node/errors.js';
+import { verifyPassword } from '../../workflows/directory/password.js';
+import type { LoginLimiter } from '../../workflows/directory/login-limiter.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../workflows/directory/tokens.js';
+import { ParleyError } from '../../core/errors.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { SESSION_COOKIE } from '../authenticate.js';
 import {

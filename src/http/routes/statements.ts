@@ -5,7 +5,7 @@
  * `statement-release`) posted like any other.
  */
 import { z } from 'zod';
-import { listStatements } from '../../node/statements.js';
+import { listStatements } from '../../workflows/statements/queries.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, errorSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';

@@ -4,8 +4,8 @@
  * their answers, and the node's signed record of every escalation step.
  */
 import { z } from 'zod';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from './registry.js';
-import { PARTY_PATTERN, MAX_TEXT } from './builtin.js';
+import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
+import { PARTY_PATTERN, MAX_TEXT } from '../channels/kinds.js';
 
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;

@@ -5,9 +5,9 @@
  * other party's signed agreement to that exact proposal). Importing this module registers them.
  */
 import { z } from 'zod';
-import { ID_PATTERN, LANGUAGE_PATTERN, MAX_TEXT } from './builtin.js';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from './registry.js';
-import { entryRef } from './workflow.js';
+import { ID_PATTERN, LANGUAGE_PATTERN, MAX_TEXT } from '../channels/kinds.js';
+import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
+import { entryRef } from '../obligations/kinds.js';
 
 /** Who produced the text: a person, or a machine tool named with its version. */
 export const translatorSchema = z.discriminatedUnion('type', [

@@ -1,14 +1,14 @@
 /**
  * Briefings, readouts, invitations and commitments as the app shows them, read from the log.
  */
-import { joinedTimes, partiesAt } from '../core/membership.js';
-import { cadence, type Cadence } from '../core/cadence.js';
-import type { LoggedEntry } from '../core/kinds/registry.js';
-import type { EntryRef } from '../core/kinds/workflow.js';
-import { timeOf } from '../core/obligations.js';
-import type { Channel, Principal } from '../storage/storage.js';
-import { toLogged, type ParleyNode } from './parley-node.js';
-import { canRead } from './policy.js';
+import { joinedTimes, partiesAt } from '../../core/membership.js';
+import { cadence, type Cadence } from './cadence.js';
+import type { LoggedEntry } from '../../core/kinds.js';
+import type { EntryRef } from '../obligations/kinds.js';
+import { timeOf } from '../obligations/fold.js';
+import type { Channel, Principal } from '../../storage/storage.js';
+import { toLogged, type ParleyNode } from '../../node/parley-node.js';
+import { canRead } from '../../core/policy.js';
 
 const byClock = (a: LoggedEntry, b: LoggedEntry) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
 

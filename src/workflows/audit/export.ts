@@ -6,8 +6,8 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import type { EntryRecord } from '../core/verify-chain.js';
-import type { Channel, Storage } from '../storage/storage.js';
+import type { EntryRecord } from '../../core/verify-chain.js';
+import type { Channel, Storage } from '../../storage/storage.js';
 
 export const EXPORT_FORMAT = 'parley-export/1';
 

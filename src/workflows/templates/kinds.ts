@@ -8,9 +8,9 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { z } from 'zod';
-import { CanonicalJsonError, canonicalize } from '../canonical-json.js';
-import { ID_PATTERN, MAX_TEXT } from './builtin.js';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from './registry.js';
+import { CanonicalJsonError, canonicalize } from '../../core/canonical-json.js';
+import { ID_PATTERN, MAX_TEXT } from '../channels/kinds.js';
+import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
 
 const name = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
 const version = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

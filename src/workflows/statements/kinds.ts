@@ -5,11 +5,11 @@
  * that some party did not approve word for word.
  */
 import { z } from 'zod';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from './registry.js';
-import { ID_PATTERN, MAX_TEXT } from './builtin.js';
-import { entryRef, type EntryRef } from './workflow.js';
-import { sha256Hex } from '../hash.js';
-import { findBrackets, type Bracket } from '../brackets.js';
+import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
+import { ID_PATTERN, MAX_TEXT } from '../channels/kinds.js';
+import { entryRef, type EntryRef } from '../obligations/kinds.js';
+import { sha256Hex } from '../../core/hash.js';
+import { findBrackets, type Bracket } from './brackets.js';
 
 const HEX_HASH = /^[0-9a-f]{64}$/;
 

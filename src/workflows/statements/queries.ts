@@ -1,9 +1,9 @@
 /** Joint statements as the app shows them: versions, brackets, approvals, release. */
-import { brackets, textHash, type Bracket } from '../core/kinds/statements.js';
-import type { EntryRef } from '../core/kinds/workflow.js';
-import { partiesAt } from '../core/membership.js';
-import type { Principal } from '../storage/storage.js';
-import { toLogged, type ParleyNode } from './parley-node.js';
+import { brackets, textHash, type Bracket } from './kinds.js';
+import type { EntryRef } from '../obligations/kinds.js';
+import { partiesAt } from '../../core/membership.js';
+import type { Principal } from '../../storage/storage.js';
+import { toLogged, type ParleyNode } from '../../node/parley-node.js';
 
 export interface StatementVersion {
   id: string;

@@ -2,11 +2,11 @@
  * What a node answers about a channel's notification templates: the newest version of each
  * template and every version ever published (old versions stay valid for the notifications that
  * used them). Publishing and notifying go through ParleyNode.postEntry, so the kind rules in
- * core/kinds/templates.ts apply.
+ * workflows/templates/kinds.ts apply.
  */
-import type { LoggedEntry } from '../core/kinds/registry.js';
-import type { Principal } from '../storage/storage.js';
-import type { ParleyNode } from './parley-node.js';
+import type { LoggedEntry } from '../../core/kinds.js';
+import type { Principal } from '../../storage/storage.js';
+import type { ParleyNode } from '../../node/parley-node.js';
 
 export interface TemplateView {
   /** The template entry. */

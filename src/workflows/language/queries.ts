@@ -2,7 +2,7 @@
  * What a node answers about language: the translations of one entry next to its authoritative
  * original (each checked against the agreed glossary), and the glossary itself (terms in force
  * and proposals waiting for parties). Reads only; writing goes through ParleyNode.postEntry so
- * the kind rules in core/kinds/language.ts apply.
+ * the kind rules in workflows/language/kinds.ts apply.
  */
 import {
   checkGlossary,
@@ -11,12 +11,12 @@ import {
   type GlossaryProposal,
   type GlossaryState,
   type GlossaryWarning,
-} from '../core/glossary.js';
-import type { LoggedEntry } from '../core/kinds/registry.js';
-import type { Channel, Principal } from '../storage/storage.js';
-import { ParleyError } from './errors.js';
-import type { EntryRef } from '../core/kinds/workflow.js';
-import type { ParleyNode } from './parley-node.js';
+} from './glossary.js';
+import type { LoggedEntry } from '../../core/kinds.js';
+import type { Channel, Principal } from '../../storage/storage.js';
+import { ParleyError } from '../../core/errors.js';
+import type { EntryRef } from '../obligations/kinds.js';
+import type { ParleyNode } from '../../node/parley-node.js';
 
 /** The original of a translated entry: the text that counts. */
 export interface OriginalView {

@@ -3,7 +3,7 @@
  * of the database does not grant access.
  */
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../core/hash.js';
+import { sha256Hex } from '../../core/hash.js';
 
 export const API_TOKEN_PREFIX = 'pat_';
 

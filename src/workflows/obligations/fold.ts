@@ -10,11 +10,11 @@
  * item, `corrected` reopens B's response. A clarification request by B on an item of A is owed
  * an answer by A. Observers owe nothing.
  */
-import { parseHlc } from './hlc.js';
-import type { Precedence } from './entry.js';
-import type { LoggedEntry } from './kinds/registry.js';
-import type { ObligationType, EscalationStep } from './kinds/workflow.js';
-import type { Objectives } from './objectives.js';
+import { parseHlc } from '../../core/hlc.js';
+import type { Precedence } from '../../core/entry.js';
+import type { LoggedEntry } from '../../core/kinds.js';
+import type { ObligationType, EscalationStep } from './kinds.js';
+import type { Objectives } from '../../core/objectives.js';
 
 export interface ChannelFacts {
   id: string;

@@ -3,7 +3,7 @@
  * those, observers only read; administrators manage users, offices and channels but read no
  * channel unless they also belong to a member office.
  */
-import type { Channel, Principal } from '../storage/storage.js';
+import type { Channel, Principal } from './model.js';
 
 export function canManage(actor: Principal): boolean {
   return actor.role === 'admin' && !actor.disabled;

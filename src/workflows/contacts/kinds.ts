@@ -4,10 +4,10 @@
  * briefing every month", "contact at least every 14 days") whose keeping is read from the log.
  */
 import { z } from 'zod';
-import { ID_PATTERN, MAX_TEXT } from './builtin.js';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from './registry.js';
-import { entryRef, type EntryRef } from './workflow.js';
-import { DURATION } from '../cadence.js';
+import { ID_PATTERN, MAX_TEXT } from '../channels/kinds.js';
+import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
+import { entryRef, type EntryRef } from '../obligations/kinds.js';
+import { DURATION } from './cadence.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/;
 const time = z

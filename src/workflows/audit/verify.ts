@@ -4,12 +4,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ChainVerifier, type VerifyFailure } from '../core/verify-chain.js';
-import { fingerprint } from '../core/keys.js';
-import { parseCheckpoint } from '../core/checkpoint.js';
-import { openNote } from '../core/signed-note.js';
-import type { Storage } from '../storage/storage.js';
-import { EXPORT_FORMAT, type ExportLine } from './export-channel.js';
+import { ChainVerifier, type VerifyFailure } from '../../core/verify-chain.js';
+import { fingerprint } from '../../core/keys.js';
+import { parseCheckpoint } from '../../core/checkpoint.js';
+import { openNote } from '../../core/signed-note.js';
+import type { Storage } from '../../storage/storage.js';
+import { EXPORT_FORMAT, type ExportLine } from './export.js';
 
 export interface VerifyReport {
   ok: boolean;

@@ -4,8 +4,8 @@
  */
 import type { Federation } from '../federation/federation.js';
 import type { ReplicatorOptions } from '../federation/replicator.js';
-import { EscalationScheduler } from './obligations.js';
-import type { ParleyNode } from './parley-node.js';
+import { EscalationScheduler } from '../workflows/obligations/queries.js';
+import type { ParleyNode } from '../node/parley-node.js';
 
 export interface RunningServer {
   url: string;

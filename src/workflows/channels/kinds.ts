@@ -3,8 +3,8 @@
  * `receipt` (signed by people). Importing this module registers them.
  */
 import { z } from 'zod';
-import { registerKind } from './registry.js';
-import { objectivesSchema } from '../objectives.js';
+import { registerKind } from '../../core/kinds.js';
+import { objectivesSchema } from '../../core/objectives.js';
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const PARTY_PATTERN = /^[A-Z][A-Z0-9]{1,15}$/;

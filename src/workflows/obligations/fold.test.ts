@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalValue } from './canonical-json.js';
-import { formatHlc } from './hlc.js';
-import type { LoggedEntry } from './kinds/registry.js';
-import { DEFAULT_OBJECTIVES } from './objectives.js';
-import { ChannelLedger, compareFields, stepsDue } from './obligations.js';
+import type { CanonicalValue } from '../../core/canonical-json.js';
+import { formatHlc } from '../../core/hlc.js';
+import type { LoggedEntry } from '../../core/kinds.js';
+import { DEFAULT_OBJECTIVES } from '../../core/objectives.js';
+import { ChannelLedger, compareFields, stepsDue } from './fold.js';
 
 const T0 = Date.parse('2026-02-20T08:00:00.000Z');
 const MIN = 60_000;

@@ -7,7 +7,7 @@
  * original is not noticed, and an inflected rendering in the translation is flagged. The
  * warnings are advice to the translator and the reader, never a refusal.
  */
-import { partiesAt, type Joined } from './membership.js';
+import { partiesAt, type Joined } from '../../core/membership.js';
 
 /** A term as the check sees it: its id and its rendering per language. */
 export interface GlossaryTerm {

@@ -5,16 +5,16 @@
  * the log and appends a node-signed `escalation` entry for every step not yet recorded, so a
  * restart loses nothing and never records a step twice.
  */
-import type { Marking, Precedence } from '../core/entry.js';
-import { getKind } from '../core/kinds/registry.js';
-import type { EscalationStep } from '../core/kinds/workflow.js';
-import { joinedTimes } from '../core/membership.js';
-import { objectivesOf, type Objectives } from '../core/objectives.js';
-import { ChannelLedger, stepsDue, timeOf, type Obligation } from '../core/obligations.js';
-import type { Channel, Principal } from '../storage/storage.js';
-import { ParleyError } from './errors.js';
-import { toLogged, type ParleyNode } from './parley-node.js';
-import { canRead } from './policy.js';
+import type { Marking, Precedence } from '../../core/entry.js';
+import { getKind } from '../../core/kinds.js';
+import type { EscalationStep } from './kinds.js';
+import { joinedTimes } from '../../core/membership.js';
+import { objectivesOf, type Objectives } from '../../core/objectives.js';
+import { ChannelLedger, stepsDue, timeOf, type Obligation } from './fold.js';
+import type { Channel, Principal } from '../../storage/storage.js';
+import { ParleyError } from '../../core/errors.js';
+import { toLogged, type ParleyNode } from '../../node/parley-node.js';
+import { canRead } from '../../core/policy.js';
 
 /** The kinds a ledger reads besides the items themselves. */
 const LEDGER_KINDS = [

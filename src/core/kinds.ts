@@ -4,7 +4,7 @@
  * zod schema; the verifier, the API and the CLI all read this registry.
  */
 import type { z } from 'zod';
-import type { CanonicalValue } from '../canonical-json.js';
+import type { CanonicalValue } from './canonical-json.js';
 
 export interface KindDefinition<Body = unknown> {
   name: string;
