@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import { databasePath } from '../src/node/data-dir.js';
-import { ParleyNode } from '../src/node/parley-node.js';
+import { initNode } from '../src/workflows/open-node.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { BENCH_PASSWORD, NOTE_TEXT } from './fixture.js';
 import { call, spawnUntilReady, type Spawned } from './http-bench.js';
@@ -34,6 +34,7 @@ import {
   sleep,
   ticker,
 } from './util.js';
+import { addOffice, addPrincipal } from '../src/workflows/directory/commands.js';
 
 const HOST = '127.0.0.1';
 const CHANNEL = 'xnode';
@@ -99,7 +100,7 @@ interface Side {
 }
 
 async function prepare(dataDir: string, side: typeof A, users: string[]): Promise<Side> {
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir,
     party: side.party,
     partyName: `Bench party ${side.party}`,
@@ -107,10 +108,10 @@ async function prepare(dataDir: string, side: typeof A, users: string[]): Promis
     adminPassword: BENCH_PASSWORD,
   });
   try {
-    await node.addOffice(LOCAL_OPERATOR, { id: side.office, name: 'Operations' });
+    await addOffice(node, LOCAL_OPERATOR, { id: side.office, name: 'Operations' });
     await Promise.all(
       users.map((id) =>
-        node.addPrincipal(LOCAL_OPERATOR, {
+        addPrincipal(node, LOCAL_OPERATOR, {
           id,
           office: side.office,
           role: 'member',

@@ -6,8 +6,11 @@
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import type { EntryDraft } from '../src/node/appender.js';
-import { ParleyNode } from '../src/node/parley-node.js';
+import type { ParleyNode } from '../src/node/parley-node.js';
+import { initNode } from '../src/workflows/open-node.js';
 import type { Principal } from '../src/storage/storage.js';
+import { createChannel } from '../src/workflows/channels/commands.js';
+import { addOffice, addPrincipal } from '../src/workflows/directory/commands.js';
 
 /** Fixed, strong enough for the password policy; only ever used in throwaway temp dirs. */
 export const BENCH_PASSWORD = 'bench-only correct horse battery staple';
@@ -26,7 +29,7 @@ export interface Fixture {
 
 /** Initialises `dataDir` (which must not exist yet) with an office, `principals` members and a channel. */
 export async function createFixture(dataDir: string, principals: number): Promise<Fixture> {
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir,
     party: 'BENCH',
     partyName: 'Benchmark party',
@@ -34,11 +37,11 @@ export async function createFixture(dataDir: string, principals: number): Promis
     adminPassword: BENCH_PASSWORD,
   });
   try {
-    await node.addOffice(LOCAL_OPERATOR, { id: BENCH_OFFICE, name: 'Operations' });
+    await addOffice(node, LOCAL_OPERATOR, { id: BENCH_OFFICE, name: 'Operations' });
     // Password hashing (scrypt) dominates set-up; the thread pool runs the hashes side by side.
     const writers = await Promise.all(
       Array.from({ length: principals }, (_, i) =>
-        node.addPrincipal(LOCAL_OPERATOR, {
+        addPrincipal(node, LOCAL_OPERATOR, {
           id: `writer-${i}`,
           office: BENCH_OFFICE,
           role: 'member',
@@ -47,7 +50,7 @@ export async function createFixture(dataDir: string, principals: number): Promis
         }),
       ),
     );
-    await node.createChannel(LOCAL_OPERATOR, {
+    await createChannel(node, LOCAL_OPERATOR, {
       id: BENCH_CHANNEL,
       name: 'Benchmark channel',
       offices: [BENCH_OFFICE],

@@ -1,14 +1,15 @@
 /**
- * In-process figures: durable appends per second through ParleyNode.postEntry with many
+ * In-process figures: durable appends per second through the entries workflow (postEntry) with many
  * concurrent writers (group commit batches them), topping a data dir up to a given size through
  * the appender's bulk path, and the entries per second of verifyStorage (what `parley verify`
  * runs) over that data dir.
  */
-import { ParleyNode } from '../src/node/parley-node.js';
+import { openNode } from '../src/workflows/open-node.js';
 import { verifyStorage } from '../src/workflows/audit/verify.js';
 import type { Principal } from '../src/storage/storage.js';
 import { NOTE_TEXT, noteDraft, type Fixture } from './fixture.js';
 import { progress, quantile, ticker } from './util.js';
+import { postEntry } from '../src/workflows/entries/commands.js';
 
 export interface StorageResult {
   writers: number;
@@ -50,7 +51,7 @@ async function writerLoops(
   const loop = async (author: Principal): Promise<void> => {
     while (performance.now() < end) {
       const started = performance.now();
-      await node.postEntry(author, channel, {
+      await postEntry(node, author, channel, {
         kind: 'note',
         precedence: 'ROUTINE',
         body: { text: NOTE_TEXT },
@@ -124,7 +125,7 @@ export async function fillTo(fixture: Fixture, entries: number): Promise<number>
 
 /** Opens the data dir as `parley verify` does and verifies everything in it on this thread. */
 export async function runVerify(dataDir: string): Promise<VerifyResult> {
-  const node = await ParleyNode.open(dataDir);
+  const node = await openNode(dataDir);
   try {
     let seen = 0;
     const stop = ticker('verify', 'entries', () => seen);

@@ -21,11 +21,12 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
-import { ParleyNode } from '../src/node/parley-node.js';
+import { initNode } from '../src/workflows/open-node.js';
 import { BENCH_PASSWORD } from './fixture.js';
 import { call, spawnUntilReady } from './http-bench.js';
 import { row, type Section } from './report.js';
 import { type Cleanup, median, progress, quantile, sleep } from './util.js';
+import { addOffice, addPrincipal } from '../src/workflows/directory/commands.js';
 
 const HOST = '127.0.0.1';
 const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
@@ -67,7 +68,7 @@ interface Side {
 async function prepare(cleanup: Cleanup, party: string): Promise<Side> {
   const office = `${party.toLowerCase()}-ops`;
   const dataDir = join(cleanup.tempDir(`web-${party.toLowerCase()}`), 'node');
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir,
     party,
     partyName: `Bench party ${party}`,
@@ -75,8 +76,8 @@ async function prepare(cleanup: Cleanup, party: string): Promise<Side> {
     adminPassword: BENCH_PASSWORD,
   });
   try {
-    await node.addOffice(LOCAL_OPERATOR, { id: office, name: 'Operations' });
-    await node.addPrincipal(LOCAL_OPERATOR, {
+    await addOffice(node, LOCAL_OPERATOR, { id: office, name: 'Operations' });
+    await addPrincipal(node, LOCAL_OPERATOR, {
       id: 'duty',
       office,
       role: 'duty-officer',

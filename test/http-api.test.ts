@@ -4,7 +4,8 @@
  * operational endpoints.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ParleyNode } from '../src/node/parley-node.js';
+import type { ParleyNode } from '../src/node/parley-node.js';
+import { openNode } from '../src/workflows/open-node.js';
 import { startServer, type RunningServer } from '../src/server/run-server.js';
 import { PASSWORD, prepareNode, type Fixture } from './support/node-process.js';
 
@@ -14,7 +15,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   fixture = await prepareNode();
-  node = await ParleyNode.open(fixture.dataDir);
+  node = await openNode(fixture.dataDir);
   server = await startServer(node, { host: '127.0.0.1', port: 0, logLevel: 'silent' });
 });
 

@@ -13,6 +13,7 @@ import { verifyStorage } from '../src/workflows/audit/verify.js';
 import type { RunningServer } from '../src/server/run-server.js';
 import { LocalNode, type Call } from './support/local-node.js';
 import { PASSWORD, type Fixture } from './support/node-process.js';
+import { addPrincipal } from '../src/workflows/directory/commands.js';
 
 let local: LocalNode;
 let fixture: Fixture;
@@ -21,7 +22,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   local = await LocalNode.start(async (node, fixture) => {
-    await node.addPrincipal(LOCAL_OPERATOR, {
+    await addPrincipal(node, LOCAL_OPERATOR, {
       id: 'svr-translator',
       office: 'svr',
       role: 'translator',

@@ -7,19 +7,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ParleyNode } from '../src/node/parley-node.js';
+import { openNode } from '../src/workflows/open-node.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { prepareNode, runCli, tempDir } from './support/node-process.js';
+import { postEntry } from '../src/workflows/entries/commands.js';
 
 let dataDir: string;
 let lastSeq: number;
 
 beforeEach(async () => {
   ({ dataDir } = await prepareNode());
-  const node = await ParleyNode.open(dataDir);
+  const node = await openNode(dataDir);
   const head = (await node.storage.getPrincipal('svr-head'))!;
   for (let i = 0; i < 20; i += 1) {
-    const entry = await node.postEntry(head, 'intel', {
+    const entry = await postEntry(node, head, 'intel', {
       kind: 'note',
       lang: 'en',
       body: { text: `message number ${i}` },

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../src/core/canonical-json.js';
-import { ParleyNode } from '../src/node/parley-node.js';
+import type { ParleyNode } from '../src/node/parley-node.js';
+import { openNode } from '../src/workflows/open-node.js';
 import { startServer, type RunningServer } from '../src/server/run-server.js';
 import { API_OPERATIONS } from '../web/src/api-operations.js';
 import { canonicalJson, signedContent, verifyEntry, type VerifiableEntry } from '../web/src/verify-entry.js';
@@ -55,7 +56,7 @@ describe('entry verification used by the browser (WebCrypto Ed25519)', () => {
 
   beforeAll(async () => {
     fixture = await prepareNode();
-    node = await ParleyNode.open(fixture.dataDir);
+    node = await openNode(fixture.dataDir);
     server = await startServer(node, { host: '127.0.0.1', port: 0, logLevel: 'silent' });
     const post = async (body: unknown): Promise<void> => {
       const response = await fetch(`${server.url}/api/v1/channels/intel/entries`, {

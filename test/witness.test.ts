@@ -8,7 +8,8 @@ import { signChainCheckpoint } from '../src/core/chain-checkpoint.js';
 import { CompactRange, leafHash } from '../src/core/merkle.js';
 import { Witness } from '../src/federation/witness.js';
 import { readNodeKey } from '../src/node/data-dir.js';
-import { ParleyNode } from '../src/node/parley-node.js';
+import type { ParleyNode } from '../src/node/parley-node.js';
+import { openNode } from '../src/workflows/open-node.js';
 import { prepareNode } from './support/node-process.js';
 
 let node: ParleyNode;
@@ -16,7 +17,7 @@ let nodeKey: string;
 
 beforeAll(async () => {
   const fixture = await prepareNode();
-  node = await ParleyNode.open(fixture.dataDir);
+  node = await openNode(fixture.dataDir);
   nodeKey = readNodeKey(fixture.dataDir);
   const channel = (await node.storage.getChannel('intel'))!;
   for (let i = 0; i < 40; i += 1)

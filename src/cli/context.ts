@@ -5,7 +5,8 @@
 import { ApiClient } from './api-client.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ParleyNode } from '../node/parley-node.js';
+import type { ParleyNode } from '../node/parley-node.js';
+import { openNode } from '../workflows/open-node.js';
 import { hasPassword } from '../storage/postgres/database-url.js';
 import type { Principal } from '../storage/storage.js';
 import { CliError } from './output.js';
@@ -90,7 +91,7 @@ export const LOCAL_OPERATOR: Principal = {
 };
 
 export async function withNode<T>(dataDir: string, work: (node: ParleyNode) => Promise<T>): Promise<T> {
-  const node = await ParleyNode.open(resolve(dataDir));
+  const node = await openNode(resolve(dataDir));
   try {
     return await work(node);
   } finally {

@@ -1,7 +1,7 @@
 /**
  * The kind registry: what an entry's `body` may contain, who may author it, and which single
- * entry (if any) it points at. A later kind plugs in by adding one definition with its own
- * zod schema; the verifier, the API and the CLI all read this registry.
+ * entry (if any) it points at. A workflow adds a kind by defining it (its own zod schema and
+ * rules) and listing it; the node, the receiver and the verifier are handed the list.
  */
 import type { z } from 'zod';
 import type { CanonicalValue } from './canonical-json.js';
@@ -74,33 +74,45 @@ export class KindRuleError extends Error {
   }
 }
 
-const kinds = new Map<string, KindDefinition>();
-
-/** Adds a kind; names are unique. */
-export function registerKind<Body>(definition: KindDefinition<Body>): void {
-  if (kinds.has(definition.name)) throw new Error(`kind '${definition.name}' is already registered`);
-  kinds.set(definition.name, definition as KindDefinition);
-}
-
-export function getKind(name: string): KindDefinition | undefined {
-  return kinds.get(name);
-}
-
-export function listKinds(): KindDefinition[] {
-  return [...kinds.values()];
+/** Types one kind's definition; a workflow lists its kinds in an array of these. */
+export function defineKind<Body>(definition: KindDefinition<Body>): KindDefinition {
+  return definition as KindDefinition;
 }
 
 export type BodyCheck = { ok: true; body: Record<string, CanonicalValue> } | { ok: false; message: string };
 
-/** Validates a body against its kind's schema; the message names the first bad field. */
-export function checkBody(kind: string, body: unknown): BodyCheck {
-  const definition = kinds.get(kind);
-  if (!definition) return { ok: false, message: `unknown kind '${kind}'` };
-  const result = definition.schema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
-    return { ok: false, message: `${where}: ${issue.message}` };
+/**
+ * The kinds one node knows, given explicitly (workflows/all-kinds.ts lists them) to the node,
+ * the receiver and the verifier, so that every entrance checks entries against the same list.
+ */
+export class KindRegistry {
+  private readonly kinds = new Map<string, KindDefinition>();
+
+  constructor(definitions: readonly KindDefinition[]) {
+    for (const definition of definitions) {
+      if (this.kinds.has(definition.name)) throw new Error(`kind '${definition.name}' is listed twice`);
+      this.kinds.set(definition.name, definition);
+    }
   }
-  return { ok: true, body: result.data as Record<string, CanonicalValue> };
+
+  get(name: string): KindDefinition | undefined {
+    return this.kinds.get(name);
+  }
+
+  list(): KindDefinition[] {
+    return [...this.kinds.values()];
+  }
+
+  /** Validates a body against its kind's schema; the message names the first bad field. */
+  checkBody(kind: string, body: unknown): BodyCheck {
+    const definition = this.kinds.get(kind);
+    if (!definition) return { ok: false, message: `unknown kind '${kind}'` };
+    const result = definition.schema.safeParse(body);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+      return { ok: false, message: `${where}: ${issue.message}` };
+    }
+    return { ok: true, body: result.data as Record<string, CanonicalValue> };
+  }
 }

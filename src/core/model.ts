@@ -3,6 +3,15 @@
  * and channels (DESIGN.md, Concepts). Plain data; the rules that act on it live in core/policy.ts
  * and the workflows.
  */
+/** Ids of offices, principals and channels. */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const PARTY_PATTERN = /^[A-Z][A-Z0-9]{1,15}$/;
+/** A pragmatic BCP 47 check: primary language subtag plus optional subtags. */
+export const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+export const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;
+export const HEX_HASH = /^[0-9a-f]{64}$/;
+export const MAX_TEXT = 100_000;
+
 export const ROLES = ['admin', 'head', 'member', 'duty-officer', 'translator', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -3,6 +3,7 @@
  * those, observers only read; administrators manage users, offices and channels but read no
  * channel unless they also belong to a member office.
  */
+import { ParleyError } from './errors.js';
 import type { Channel, Principal } from './model.js';
 
 export function canManage(actor: Principal): boolean {
@@ -23,4 +24,10 @@ export function canWrite(actor: Principal, channel: Channel): boolean {
     channel.offices.includes(actor.office) &&
     actor.role !== 'observer'
   );
+}
+
+/** Refuses anyone but an enabled administrator. */
+export function requireAdmin(actor: Principal): void {
+  if (!canManage(actor))
+    throw new ParleyError('forbidden', 'only administrators manage users, offices and channels');
 }

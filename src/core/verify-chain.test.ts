@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ALL_KINDS } from '../workflows/all-kinds.js';
 import { canonicalize } from './canonical-json.js';
 import { signChainCheckpoint } from './chain-checkpoint.js';
 import { NODE_AUTHOR, signEntry, type EntryContent } from './entry.js';
@@ -85,7 +86,7 @@ function buildChain(notes: number): { records: EntryRecord[]; checkpoint: string
 }
 
 function run(records: EntryRecord[], checkpoint: string | null) {
-  const verifier = new ChainVerifier('intel', 'RU', nodeKeys.publicKey);
+  const verifier = new ChainVerifier(ALL_KINDS, 'intel', 'RU', nodeKeys.publicKey);
   for (const record of records) verifier.push(record);
   return verifier.finish(checkpoint);
 }
@@ -237,7 +238,7 @@ describe('ChainVerifier', () => {
     const tree = CompactRange.empty();
     for (const r of records.slice(0, 4)) tree.append(leafHash(r.canonical));
     const old = signChainCheckpoint('intel', 'RU', 4, tree.root(), nodeKeys.privateKey);
-    const verifier = new ChainVerifier('intel', 'RU', nodeKeys.publicKey, 4);
+    const verifier = new ChainVerifier(ALL_KINDS, 'intel', 'RU', nodeKeys.publicKey, 4);
     for (const r of records) verifier.push(r);
     expect(verifier.finish(old)).toEqual([]);
   });

@@ -30,7 +30,7 @@ import {
 } from './entry.js';
 import { sha256Hex } from './hash.js';
 import { parseHlc } from './hlc.js';
-import { checkBody, getKind } from './kinds.js';
+import type { KindRegistry } from './kinds.js';
 import '../workflows/all-kinds.js';
 import { CompactRange, leafHash } from './merkle.js';
 
@@ -84,6 +84,8 @@ export class ChainVerifier {
    *   at the end, pass it so the root at that size is captured on the way.
    */
   constructor(
+    /** The kinds the verifying node knows (workflows/all-kinds.ts). */
+    private readonly kinds: KindRegistry,
     readonly channel: string,
     readonly party: string,
     private readonly nodePublicKey: string,
@@ -98,6 +100,7 @@ export class ChainVerifier {
    * tree continues from `tree`.
    */
   static resume(
+    kinds: KindRegistry,
     channel: string,
     party: string,
     nodePublicKey: string,
@@ -110,7 +113,7 @@ export class ChainVerifier {
       seen?: Record<string, number>;
     },
   ): ChainVerifier {
-    const verifier = new ChainVerifier(channel, party, nodePublicKey);
+    const verifier = new ChainVerifier(kinds, channel, party, nodePublicKey);
     verifier.expectedSeq = state.size;
     verifier.previousHash = state.hash;
     verifier.lastSeen = { ...(state.seen ?? {}) };
@@ -236,8 +239,8 @@ export class ChainVerifier {
       this.fail(id, 'canonical_form', 'hlc, precedence, lang, marking or seen is malformed');
     }
     this.checkSeen(id, content.seen);
-    const kind = typeof content.kind === 'string' ? getKind(content.kind) : undefined;
-    const bodyCheck = kind ? checkBody(kind.name, content.body) : null;
+    const kind = typeof content.kind === 'string' ? this.kinds.get(content.kind) : undefined;
+    const bodyCheck = kind ? this.kinds.checkBody(kind.name, content.body) : null;
     if (!kind || !bodyCheck?.ok) {
       this.fail(
         id,

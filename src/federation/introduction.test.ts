@@ -1,3 +1,4 @@
+import { ALL_KINDS } from '../workflows/all-kinds.js';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalValue } from '../core/canonical-json.js';
 import { NODE_AUTHOR, signEntry, type EntryContent } from '../core/entry.js';
@@ -87,7 +88,7 @@ const proof = [charter, keyOf('RU', 1), keyOf('US', 1), amendment, agreement];
 
 const pinned = (party: string) => nodes[party]?.publicKey ?? null;
 const introduce = (entries: WireEntry[], keys = pinned): ReturnType<typeof checkIntroduction> =>
-  checkIntroduction('intel', { channel: 'intel', entries } satisfies Introduction, 'FR', keys);
+  checkIntroduction(ALL_KINDS, 'intel', { channel: 'intel', entries } satisfies Introduction, 'FR', keys);
 const refusal = (entries: WireEntry[], keys = pinned): string => {
   try {
     introduce(entries, keys);

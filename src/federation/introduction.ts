@@ -19,12 +19,13 @@ import {
 import { NODE_AUTHOR, entryId, verifyEntrySignature, type EntryContent } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
 import { parseHlc } from '../core/hlc.js';
-import { checkBody } from '../core/kinds.js';
 import '../workflows/all-kinds.js';
 import { ParleyError } from '../core/errors.js';
+import type { KindRegistry } from '../core/kinds.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import type { Channel, StoredEntry } from '../storage/storage.js';
 import type { WireEntry } from './receive-entries.js';
+import { channelChanges, findCharter } from '../workflows/channels/queries.js';
 
 export interface Introduction {
   channel: string;
@@ -43,11 +44,11 @@ export async function buildIntroduction(
   channel: Channel,
   party: string,
 ): Promise<Introduction | null> {
-  const charter = await node.findCharter(channel);
+  const charter = await findCharter(node, channel);
   if (!charter) return null;
   const founded = toContent(charter).body as unknown as Partial<CharterState>;
   if (founded.parties?.[party] || founded.observers?.[party]) return null;
-  const { list } = await node.changes(channel);
+  const { list } = await channelChanges(node, channel);
   const proofs: StoredEntry[] = [charter];
   for (const change of list) {
     if (change.change !== 'amend' || change.waitingFor.length > 0) continue;
@@ -92,6 +93,7 @@ export interface IntroducedChannel {
  * wrong; `nodeKey` gives a party's pinned node key (null when it is not pinned here).
  */
 export function checkIntroduction(
+  kinds: KindRegistry,
   channelId: string,
   introduction: Introduction,
   own: string,
@@ -119,7 +121,7 @@ export function checkIntroduction(
         `${id}: field_mismatch: not an entry of '${channelId}' at that place`,
       );
     }
-    const body = checkBody(String(content.kind), content.body);
+    const body = kinds.checkBody(String(content.kind), content.body);
     if (!body.ok) throw new ParleyError('entry_invalid', `${id}: kind_invalid: ${body.message}`);
     contents.push({ wire, content });
   }

@@ -14,7 +14,7 @@ import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { entryId, verifyEntrySignature, type EntryContent } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
 import { parseHlc } from '../core/hlc.js';
-import { getKind } from '../core/kinds.js';
+import type { KindRegistry } from '../core/kinds.js';
 import { CompactRange } from '../core/merkle.js';
 import { ChainVerifier } from '../core/verify-chain.js';
 import { ParleyError } from '../core/errors.js';
@@ -23,6 +23,8 @@ import type { CharterState } from '../core/charter-changes.js';
 import { checkIntroduction, type Introduction } from './introduction.js';
 import type { Witness } from './witness.js';
 import type { Channel, ChainHead, Peer, StoredEntry } from '../storage/storage.js';
+import { refreshChannelState } from '../workflows/channels/commands.js';
+import { channelChanges } from '../workflows/channels/queries.js';
 
 export interface WireEntry {
   channel: string;
@@ -166,7 +168,7 @@ export class EntryReceiver {
         continue;
       }
       if (wire.seq > size) break; // a gap: the answer tells the sender to resume at `size`
-      const record = toStored(wire);
+      const record = toStored(wire, this.node.kinds);
       try {
         checkTimestamp(record, this.node.now());
       } catch (error) {
@@ -214,7 +216,7 @@ export class EntryReceiver {
       this.onStored(channelId, from.party, accepted.length);
       this.node.events.emit(`channel:${channelId}`);
       if (channel.state === 'proposed' || accepted.some((e) => e.kind.startsWith('channel-change'))) {
-        channel = await this.node.refreshChannelState(channelId);
+        channel = await refreshChannelState(this.node, channelId);
       }
       // Delivery receipts are not themselves acknowledged, or two nodes would trade them forever.
       if (accepted.some((e) => e.kind !== 'received')) await this.acknowledge(channel, from, last);
@@ -262,7 +264,7 @@ export class EntryReceiver {
   }
 
   private async joining(channel: Channel, party: string): Promise<boolean> {
-    return (await this.node.changes(channel)).list.some((change) => change.charter?.parties?.[party]);
+    return (await channelChanges(this.node, channel)).list.some((change) => change.charter?.parties?.[party]);
   }
 
   /**
@@ -283,8 +285,8 @@ export class EntryReceiver {
         `channel '${channelId}' is unknown here; send its charter first`,
       );
     }
-    const verifier = new ChainVerifier(channelId, from.party, from.nodePublicKey);
-    const record = toStored(first);
+    const verifier = new ChainVerifier(this.node.kinds, channelId, from.party, from.nodePublicKey);
+    const record = toStored(first, this.node.kinds);
     checkTimestamp(record, this.node.now());
     verifier.push(record);
     if (verifier.failures[0]) {
@@ -302,7 +304,13 @@ export class EntryReceiver {
       charter = founding;
     } else if (introduction) {
       const peers = new Map((await this.node.storage.listPeers()).map((p) => [p.party, p.nodePublicKey]));
-      const introduced = checkIntroduction(channelId, introduction, own, (party) => peers.get(party) ?? null);
+      const introduced = checkIntroduction(
+        this.node.kinds,
+        channelId,
+        introduction,
+        own,
+        (party) => peers.get(party) ?? null,
+      );
       name = introduced.name;
       charter = introduced.charter;
     } else if (founding) {
@@ -434,7 +442,7 @@ export class EntryReceiver {
         seq = last.seq + 1;
       }
     }
-    return ChainVerifier.resume(channelId, from.party, from.nodePublicKey, {
+    return ChainVerifier.resume(this.node.kinds, channelId, from.party, from.nodePublicKey, {
       size: head?.size ?? 0,
       hash: head?.hash ?? null,
       tree: head ? CompactRange.fromHex(head.size, head.frontier) : CompactRange.empty(),
@@ -459,7 +467,7 @@ function checkTimestamp(record: StoredEntry, now: number): void {
  * The stored form of a received entry. Fields are read with a plain parse; whether the text is
  * canonical and agrees with them is the verifier's job, which runs before anything is stored.
  */
-function toStored(wire: WireEntry): StoredEntry {
+function toStored(wire: WireEntry, kinds: KindRegistry): StoredEntry {
   let content: Partial<EntryContent> = {};
   try {
     const parsed: unknown = JSON.parse(wire.canonical);
@@ -471,7 +479,7 @@ function toStored(wire: WireEntry): StoredEntry {
   const kind = typeof content.kind === 'string' ? content.kind : '';
   let ref: string | null = null;
   try {
-    ref = getKind(kind)?.ref(content.body) ?? null;
+    ref = kinds.get(kind)?.ref(content.body) ?? null;
   } catch {
     ref = null;
   }

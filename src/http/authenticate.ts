@@ -6,7 +6,9 @@
 import type { FastifyRequest } from 'fastify';
 import { hashSecret } from '../workflows/directory/tokens.js';
 import { ParleyError } from '../core/errors.js';
-import type { Principal, Storage } from '../storage/storage.js';
+import type { Principal } from '../core/model.js';
+import type { NodeContext } from '../workflows/context.js';
+import { findSession, principalForToken } from '../workflows/directory/sessions.js';
 
 export const SESSION_COOKIE = 'parley_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -27,42 +29,17 @@ export interface Authenticated {
   sessionHash?: string;
 }
 
-/**
- * Bearer tokens resolved in the last few seconds, keyed by token hash. Scripts send thousands of
- * requests a second with one token; a disabled account or revoked token stops working within
- * TOKEN_CACHE_MS.
- */
-const TOKEN_CACHE_MS = 5000;
-const tokenCache = new WeakMap<Storage, Map<string, { principal: Principal; until: number }>>();
-
-async function principalForToken(storage: Storage, token: string, now: number): Promise<Principal | null> {
-  let cache = tokenCache.get(storage);
-  if (!cache) tokenCache.set(storage, (cache = new Map()));
-  const tokenHash = hashSecret(token);
-  const cached = cache.get(tokenHash);
-  if (cached && cached.until > now) return cached.principal;
-  const record = await storage.getApiToken(tokenHash);
-  const principal = record ? await storage.getPrincipal(record.principal) : null;
-  if (!principal || principal.disabled) {
-    cache.delete(tokenHash);
-    return null;
-  }
-  if (cache.size > 10_000) cache.clear();
-  cache.set(tokenHash, { principal, until: now + TOKEN_CACHE_MS });
-  return principal;
-}
-
 /** Resolves the acting principal or throws `unauthenticated` / `csrf_failed`. */
 export async function authenticate(
   request: FastifyRequest,
-  storage: Storage,
+  node: NodeContext,
   now: number,
 ): Promise<Authenticated> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(authorization);
     if (!match) throw new ParleyError('unauthenticated', 'Authorization header must be `Bearer <token>`');
-    const principal = await principalForToken(storage, match[1]!, now);
+    const principal = await principalForToken(node, match[1]!, now);
     if (!principal) throw new ParleyError('unauthenticated', 'API token is not valid');
     return { principal, via: 'token' };
   }
@@ -70,13 +47,12 @@ export async function authenticate(
   if (cookie === null)
     throw new ParleyError('unauthenticated', 'log in first, or send `Authorization: Bearer <token>`');
   const sessionHash = hashSecret(cookie);
-  const session = await storage.getSession(sessionHash);
-  if (!session || session.expiresAt <= now)
-    throw new ParleyError('unauthenticated', 'session expired; log in again');
+  const found = await findSession(node, sessionHash, now);
+  if (!found) throw new ParleyError('unauthenticated', 'session expired; log in again');
+  const { session, principal } = found;
   if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
     throw new ParleyError('csrf_failed', 'x-csrf-token header is missing or does not match the session');
   }
-  const principal = await storage.getPrincipal(session.principal);
   if (!principal || principal.disabled) throw new ParleyError('unauthenticated', 'account is disabled');
   return { principal, via: 'session', sessionHash };
 }

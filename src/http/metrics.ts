@@ -1,6 +1,7 @@
 /** Prometheus metrics served at /metrics (prom-client). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ParleyNode } from '../node/parley-node.js';
+import { evidenceCounts } from '../workflows/oversight/queries.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -54,7 +55,7 @@ export class Metrics {
       help: 'Equivocation evidence records (a node signed two histories of one chain)',
       registers: [this.registry],
       async collect() {
-        this.set((await node.storage.listEquivocations()).length);
+        this.set((await evidenceCounts(node)).equivocations);
       },
     });
     new Gauge({
@@ -62,7 +63,7 @@ export class Metrics {
       help: 'Fork evidence records (a node signed two entries at one chain position)',
       registers: [this.registry],
       async collect() {
-        this.set((await node.storage.listForks()).length);
+        this.set((await evidenceCounts(node)).forks);
       },
     });
   }

@@ -113,7 +113,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   // Every route is authenticated unless it says it is public, and before its body is parsed.
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public) return;
-    request.auth = await authenticate(request, node.storage, Date.now());
+    request.auth = await authenticate(request, node, Date.now());
   });
   const limiter = new LoginLimiter(options.loginLimit ?? { maxFailures: 5, windowMs: 15 * 60_000 });
   const typed = app.withTypeProvider<ZodTypeProvider>();

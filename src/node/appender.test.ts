@@ -3,29 +3,33 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { LOCAL_OPERATOR } from '../cli/context.js';
-import { ParleyNode } from './parley-node.js';
+import type { ParleyNode } from './parley-node.js';
+import { initNode, openNode } from '../workflows/open-node.js';
 import { verifyStorage } from '../workflows/audit/verify.js';
+import { createChannel } from '../workflows/channels/commands.js';
+import { addOffice, addPrincipal } from '../workflows/directory/commands.js';
+import { postEntry } from '../workflows/entries/commands.js';
 
 const PASSWORD = 'correct horse battery staple';
 
 async function freshNode(): Promise<ParleyNode> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'parley-appender-')), 'node');
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir,
     party: 'RU',
     partyName: 'RU',
     adminId: 'admin',
     adminPassword: PASSWORD,
   });
-  await node.addOffice(LOCAL_OPERATOR, { id: 'svr', name: 'SVR' });
-  await node.addPrincipal(LOCAL_OPERATOR, {
+  await addOffice(node, LOCAL_OPERATOR, { id: 'svr', name: 'SVR' });
+  await addPrincipal(node, LOCAL_OPERATOR, {
     id: 'head',
     office: 'svr',
     role: 'head',
     title: '',
     password: PASSWORD,
   });
-  await node.createChannel(LOCAL_OPERATOR, {
+  await createChannel(node, LOCAL_OPERATOR, {
     id: 'intel',
     name: 'Intel',
     offices: ['svr'],
@@ -41,7 +45,7 @@ describe('group commit', () => {
     const batchesBefore = node.appender.batches;
     const results = await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
-        node.postEntry(head, 'intel', { kind: 'note', body: { text: `n${i}` } }),
+        postEntry(node, head, 'intel', { kind: 'note', body: { text: `n${i}` } }),
       ),
     );
     const seqs = results.map((r) => r.seq).sort((a, b) => a - b);
@@ -55,12 +59,12 @@ describe('group commit', () => {
   it('recovers when another writer appended to the same chain behind its back', async () => {
     const node = await freshNode();
     const head = (await node.storage.getPrincipal('head'))!;
-    await node.postEntry(head, 'intel', { kind: 'note', body: { text: 'first' } });
+    await postEntry(node, head, 'intel', { kind: 'note', body: { text: 'first' } });
     // A second process on the same database (e.g. the CLI) appends to the same chain.
-    const other = await ParleyNode.open(node.dataDir);
-    await other.postEntry(head, 'intel', { kind: 'note', body: { text: 'from elsewhere' } });
+    const other = await openNode(node.dataDir);
+    await postEntry(other, head, 'intel', { kind: 'note', body: { text: 'from elsewhere' } });
     await other.close();
-    const after = await node.postEntry(head, 'intel', { kind: 'note', body: { text: 'after' } });
+    const after = await postEntry(node, head, 'intel', { kind: 'note', body: { text: 'after' } });
     const chain = await node.storage.readChain('intel', 'RU', 0, 100);
     expect(chain.map((e) => e.seq)).toEqual(chain.map((_, i) => i));
     expect(after.seq).toBe(chain.length - 1);

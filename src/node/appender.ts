@@ -12,7 +12,7 @@ import { CompactRange, leafHash } from '../core/merkle.js';
 import { signChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ENTRY_VERSION, encodeEntry, type EntryContent, type SignedEntry } from '../core/entry.js';
 import type { HybridLogicalClock } from '../core/hlc.js';
-import { getKind } from '../core/kinds.js';
+import type { KindRegistry } from '../core/kinds.js';
 import { SIGNING_DOMAIN, signMessage } from '../core/keys.js';
 import { SigningPool } from './signing-pool.js';
 import { ChainConflictError, type ChainHead, type Storage, type StoredEntry } from '../storage/storage.js';
@@ -61,6 +61,8 @@ const MAX_IN_FLIGHT = 2;
 
 export interface AppenderOptions {
   storage: Storage;
+  /** The kinds this node knows: a stored entry records the entry its kind says it names. */
+  kinds: KindRegistry;
   party: string;
   nodePrivateKey: string;
   clock: HybridLogicalClock;
@@ -245,6 +247,7 @@ export class Appender {
           touched.set(key, head);
         }
         const appended = sealDraft(
+          this.options.kinds,
           head,
           draft,
           party,
@@ -276,6 +279,7 @@ export class Appender {
 
 /** Seals one draft at the end of `head` and advances `head` past it. */
 function sealDraft(
+  kinds: KindRegistry,
   head: HeadState,
   draft: EntryDraft,
   party: string,
@@ -314,7 +318,7 @@ function sealDraft(
     author: content.author,
     precedence: content.precedence,
     hlc: content.hlc,
-    ref: getKind(content.kind)?.ref(content.body) ?? null,
+    ref: kinds.get(content.kind)?.ref(content.body) ?? null,
     storedAt,
   };
   return { stored, signed };
@@ -333,6 +337,7 @@ function headRecord(channel: string, party: string, head: HeadState, nodePrivate
 
 /** Seals the first entries of a new chain (a channel's charter and key publications). */
 export function sealNewChain(
+  kinds: KindRegistry,
   channel: string,
   party: string,
   drafts: EntryDraft[],
@@ -342,7 +347,7 @@ export function sealNewChain(
 ): { entries: StoredEntry[]; head: ChainHead } {
   const head: HeadState = { size: 0, hash: null, tree: CompactRange.empty() };
   const entries = drafts.map((draft) => {
-    const { stored } = sealDraft(head, draft, party, {}, clock.now(), storedAt);
+    const { stored } = sealDraft(kinds, head, draft, party, {}, clock.now(), storedAt);
     stored.sig = signMessage(draft.signingKey, SIGNING_DOMAIN.entry, stored.canonical);
     return stored;
   });

@@ -1,7 +1,24 @@
-/** Registers every kind the node knows; import this (not a single kind module) to get them all. */
-import './channels/kinds.js';
-import './obligations/kinds.js';
-import './language/kinds.js';
-import './templates/kinds.js';
-import './statements/kinds.js';
-import './contacts/kinds.js';
+/**
+ * Every kind this node knows, listed explicitly: the node, the federation receiver and the
+ * verifier are all given this one registry (no kind is registered by importing a module).
+ */
+import { KindRegistry } from '../core/kinds.js';
+import { channelsKinds } from './channels/kinds.js';
+import { contactsKinds } from './contacts/kinds.js';
+import { directoryKinds } from './directory/kinds.js';
+import { entriesKinds } from './entries/kinds.js';
+import { languageKinds } from './language/kinds.js';
+import { obligationsKinds } from './obligations/kinds.js';
+import { statementsKinds } from './statements/kinds.js';
+import { templatesKinds } from './templates/kinds.js';
+
+export const ALL_KINDS = new KindRegistry([
+  ...channelsKinds,
+  ...directoryKinds,
+  ...entriesKinds,
+  ...obligationsKinds,
+  ...languageKinds,
+  ...templatesKinds,
+  ...statementsKinds,
+  ...contactsKinds,
+]);

@@ -3,7 +3,8 @@
  * clock: tests move time forward by hours without waiting, and drive the escalation scheduler
  * by hand.
  */
-import { ParleyNode } from '../../src/node/parley-node.js';
+import type { ParleyNode } from '../../src/node/parley-node.js';
+import { openNode } from '../../src/workflows/open-node.js';
 import { startServer, type RunningServer } from '../../src/server/run-server.js';
 import { initParty, runCliAsync } from './node-process.js';
 
@@ -37,7 +38,7 @@ export interface InProcessParty {
 export async function startInProcessParty(party: string, clock: VirtualClock): Promise<InProcessParty> {
   const { dataDir, tokens } = await initParty(party);
   const launch = async (port: number) => {
-    const node = await ParleyNode.open(dataDir, { now: clock.now });
+    const node = await openNode(dataDir, { now: clock.now });
     // The scheduler's own timer is slowed right down: tests call tick() with virtual time.
     const server = await startServer(node, {
       host: '127.0.0.1',

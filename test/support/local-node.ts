@@ -4,7 +4,8 @@
  * without blocking the process that serves it.
  */
 import { expect } from 'vitest';
-import { ParleyNode } from '../../src/node/parley-node.js';
+import type { ParleyNode } from '../../src/node/parley-node.js';
+import { openNode } from '../../src/workflows/open-node.js';
 import { startServer, type RunningServer } from '../../src/server/run-server.js';
 import { prepareNode, runCliAsync, type Fixture } from './node-process.js';
 
@@ -23,7 +24,7 @@ export class LocalNode {
   /** Prepares, opens and serves a node; `setup` runs on the open node before it serves. */
   static async start(setup?: (node: ParleyNode, fixture: Fixture) => Promise<void>): Promise<LocalNode> {
     const fixture = await prepareNode();
-    const node = await ParleyNode.open(fixture.dataDir);
+    const node = await openNode(fixture.dataDir);
     await setup?.(node, fixture);
     const server = await startServer(node, { host: '127.0.0.1', port: 0, logLevel: 'silent' });
     return new LocalNode(fixture, node, server);

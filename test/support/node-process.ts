@@ -9,8 +9,10 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../../src/cli/context.js';
-import { ParleyNode } from '../../src/node/parley-node.js';
+import { initNode } from '../../src/workflows/open-node.js';
 import type { Role } from '../../src/storage/storage.js';
+import { createChannel } from '../../src/workflows/channels/commands.js';
+import { addOffice, addPrincipal } from '../../src/workflows/directory/commands.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(PROJECT_ROOT, 'bin/parley.js');
@@ -116,7 +118,7 @@ export interface Fixture {
  * channel `intel` (svr; ru, en) and `leaders` (president). An API token per user.
  */
 export async function prepareNode(dataDir = tempDir()): Promise<Fixture> {
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir,
     party: 'RU',
     partyName: 'Russian Federation',
@@ -124,21 +126,21 @@ export async function prepareNode(dataDir = tempDir()): Promise<Fixture> {
     adminPassword: PASSWORD,
   });
   try {
-    await node.addOffice(LOCAL_OPERATOR, { id: 'svr', name: 'Foreign Intelligence Service' });
-    await node.addOffice(LOCAL_OPERATOR, { id: 'president', name: 'Office of the President' });
+    await addOffice(node, LOCAL_OPERATOR, { id: 'svr', name: 'Foreign Intelligence Service' });
+    await addOffice(node, LOCAL_OPERATOR, { id: 'president', name: 'Office of the President' });
     const users: Array<[string, string, Role]> = [
       ['svr-head', 'svr', 'head'],
       ['svr-duty', 'svr', 'duty-officer'],
       ['svr-observer', 'svr', 'observer'],
       ['pres-head', 'president', 'head'],
     ];
-    await node.createChannel(LOCAL_OPERATOR, {
+    await createChannel(node, LOCAL_OPERATOR, {
       id: 'intel',
       name: 'Intelligence',
       offices: ['svr'],
       languages: ['ru', 'en'],
     });
-    await node.createChannel(LOCAL_OPERATOR, {
+    await createChannel(node, LOCAL_OPERATOR, {
       id: 'leaders',
       name: 'Leaders',
       offices: ['president'],
@@ -146,7 +148,7 @@ export async function prepareNode(dataDir = tempDir()): Promise<Fixture> {
     });
     const tokens: Record<string, string> = {};
     for (const [id, office, role] of users) {
-      await node.addPrincipal(LOCAL_OPERATOR, { id, office, role, title: id, password: PASSWORD });
+      await addPrincipal(node, LOCAL_OPERATOR, { id, office, role, title: id, password: PASSWORD });
     }
     for (const id of ['admin', ...users.map((u) => u[0])]) {
       const token = newSecret(API_TOKEN_PREFIX);
@@ -187,7 +189,7 @@ export interface PartyNode {
 export async function initParty(party: string): Promise<{ dataDir: string; tokens: Record<string, string> }> {
   const lower = party.toLowerCase();
   const dataDir = join(tempDir(`parley-${lower}-`), 'node');
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir,
     party,
     partyName: `Party ${party}`,
@@ -196,12 +198,12 @@ export async function initParty(party: string): Promise<{ dataDir: string; token
   });
   const tokens: Record<string, string> = {};
   try {
-    await node.addOffice(LOCAL_OPERATOR, { id: `${lower}-ops`, name: `${party} operations` });
+    await addOffice(node, LOCAL_OPERATOR, { id: `${lower}-ops`, name: `${party} operations` });
     for (const [id, role] of [
       [`${lower}-head`, 'head'],
       [`${lower}-duty`, 'duty-officer'],
     ] as const) {
-      await node.addPrincipal(LOCAL_OPERATOR, {
+      await addPrincipal(node, LOCAL_OPERATOR, {
         id,
         office: `${lower}-ops`,
         role,

@@ -15,7 +15,7 @@ import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import * as prettier from 'prettier';
 import { createFederation } from '../../src/federation/federation.js';
 import { buildServer } from '../../src/http/server.js';
-import { ParleyNode } from '../../src/node/parley-node.js';
+import { initNode } from '../../src/workflows/open-node.js';
 import { API_OPERATIONS } from '../src/api-operations.js';
 
 export const GENERATED_PATH = resolve(fileURLToPath(import.meta.url), '../../src/api-types.generated.ts');
@@ -58,7 +58,7 @@ export interface OpenApiDocument {
 /** Starts a throw-away node in-process (never listening) and reads its OpenAPI document. */
 export async function readOpenApiDocument(): Promise<OpenApiDocument> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-openapi-'));
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir: join(dir, 'node'),
     party: 'XX',
     partyName: 'OpenAPI',

@@ -1,10 +1,11 @@
 /** `parley channel create|list` (on the node's machine) and `parley log` (over the API). */
 import type { Command } from 'commander';
 import type { Channel } from '../../storage/storage.js';
-import type { EntryView } from '../../node/parley-node.js';
+import type { EntryView } from '../../workflows/entries/present.js';
 import { LOCAL_OPERATOR, dataDirOption, client, remoteOptions, type Remote, withNode } from '../context.js';
 import { CliError, fail, print } from '../output.js';
 import { formatEntry } from './entries.js';
+import { acceptChannel, createChannel } from '../../workflows/channels/commands.js';
 
 interface Common {
   dataDir: string;
@@ -83,7 +84,7 @@ export function registerChannel(program: Command): void {
       ) => {
         try {
           const created = await withNode(options.dataDir, (node) =>
-            node.createChannel(LOCAL_OPERATOR, {
+            createChannel(node, LOCAL_OPERATOR, {
               id,
               name: options.name,
               offices: list(options.offices),
@@ -108,7 +109,7 @@ export function registerChannel(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, options: Common) => {
       try {
-        const accepted = await withNode(options.dataDir, (node) => node.acceptChannel(LOCAL_OPERATOR, id));
+        const accepted = await withNode(options.dataDir, (node) => acceptChannel(node, LOCAL_OPERATOR, id));
         print(
           options,
           accepted,

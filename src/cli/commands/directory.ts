@@ -6,6 +6,7 @@ import { ROLES, type Role } from '../../storage/storage.js';
 import { LOCAL_OPERATOR, dataDirOption, withNode } from '../context.js';
 import { fail, print } from '../output.js';
 import { choosePassword } from '../secrets.js';
+import { addOffice, addPrincipal } from '../../workflows/directory/commands.js';
 
 interface Common {
   dataDir: string;
@@ -19,7 +20,9 @@ export function registerDirectory(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, name: string, options: Common) => {
       try {
-        const added = await withNode(options.dataDir, (node) => node.addOffice(LOCAL_OPERATOR, { id, name }));
+        const added = await withNode(options.dataDir, (node) =>
+          addOffice(node, LOCAL_OPERATOR, { id, name }),
+        );
         print(options, added, () => `office ${added.id} added: ${added.name}`);
       } catch (error) {
         fail(options, error);
@@ -61,7 +64,7 @@ export function registerDirectory(program: Command): void {
           }
           const { password, generated } = await choosePassword(options.passwordStdin, 'PARLEY_PASSWORD');
           const added = await withNode(options.dataDir, (node) =>
-            node.addPrincipal(LOCAL_OPERATOR, {
+            addPrincipal(node, LOCAL_OPERATOR, {
               id,
               office: options.office ?? null,
               role: options.role as Role,

@@ -1,7 +1,7 @@
 /** `parley send`, `parley inbox` and `parley ack`: a principal's everyday commands, over the API. */
 import type { Command } from 'commander';
 import { PRECEDENCES } from '../../core/entry.js';
-import type { EntryView } from '../../node/parley-node.js';
+import type { EntryView } from '../../workflows/entries/present.js';
 import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';
 import { formatObligation } from './workflow.js';

@@ -1,7 +1,7 @@
 /** `parley init`: creates a node's key, database and first administrator. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ParleyNode } from '../../node/parley-node.js';
+import { initNode } from '../../workflows/open-node.js';
 import { checkDatabaseUrlFlag, dataDirOption, databaseUrlOption } from '../context.js';
 import { fail, print } from '../output.js';
 import { choosePassword } from '../secrets.js';
@@ -36,7 +36,7 @@ export function registerInit(program: Command): void {
             options.passwordStdin,
             'PARLEY_ADMIN_PASSWORD',
           );
-          const node = await ParleyNode.init({
+          const node = await initNode({
             dataDir: resolve(options.dataDir),
             party: options.party,
             partyName: options.name,

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { PRECEDENCES } from '../../core/entry.js';
 import type { GlossaryState } from '../../workflows/language/glossary.js';
 import type { TranslationsView } from '../../workflows/language/queries.js';
-import type { EntryView } from '../../node/parley-node.js';
+import type { EntryView } from '../../workflows/entries/present.js';
 import type { TemplatesView } from '../../workflows/templates/queries.js';
 import type { ApiClient } from '../api-client.js';
 import { client, remoteOptions, type Remote } from '../context.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ParleyNode } from '../../node/parley-node.js';
+import { openNode } from '../../workflows/open-node.js';
 import { startServer } from '../../server/run-server.js';
 import { DEFAULT_PORT, checkDatabaseUrlFlag, dataDirOption, databaseUrlOption } from '../context.js';
 import { CliError, fail } from '../output.js';
@@ -98,7 +98,7 @@ export function registerServe(program: Command): void {
         escalationSeconds: string;
       }) => {
         try {
-          const node = await ParleyNode.open(resolve(options.dataDir), {
+          const node = await openNode(resolve(options.dataDir), {
             databaseUrl: checkDatabaseUrlFlag(options.databaseUrl),
           });
           const server = await startServer(node, {

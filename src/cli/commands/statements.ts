@@ -1,6 +1,6 @@
 /** `parley statement …`: draft, revise, approve and release joint statements, over the API. */
 import type { Command } from 'commander';
-import type { EntryView } from '../../node/parley-node.js';
+import type { EntryView } from '../../workflows/entries/present.js';
 import type { Statement } from '../../workflows/statements/queries.js';
 import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';

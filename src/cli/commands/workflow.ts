@@ -4,7 +4,7 @@
  * full status. All over the API, as the person whose token is used.
  */
 import type { Command } from 'commander';
-import type { EntryView } from '../../node/parley-node.js';
+import type { EntryView } from '../../workflows/entries/present.js';
 import { client, remoteOptions, type Remote } from '../context.js';
 import { CliError, fail, print } from '../output.js';
 

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../workflows/directory/tokens.js';
 import { isInitialised } from '../../node/data-dir.js';
-import { ParleyNode } from '../../node/parley-node.js';
+import type { ParleyNode } from '../../node/parley-node.js';
+import { initNode, openNode } from '../../workflows/open-node.js';
 import { verifyStorage } from '../../workflows/audit/verify.js';
 import type { Role } from '../../storage/storage.js';
 import { LOCAL_OPERATOR } from '../context.js';
@@ -28,6 +29,7 @@ import {
 } from './processes.js';
 import { loadScenario, projectRoot, ScenarioIndex, type ScenarioChannel } from './scenario.js';
 import { playTimeline, type Posted } from './timeline.js';
+import { addOffice, addPrincipal } from '../../workflows/directory/commands.js';
 
 export const DEMO_PASSWORD = 'parley-demo-password';
 export const DEMO_PORTS = [7410, 7411, 7412];
@@ -84,7 +86,7 @@ async function createTokens(node: ParleyNode): Promise<Record<string, string>> {
 /** A new node for one party with its offices and people (channels come later, over the API). */
 async function initParty(index: ScenarioIndex, party: string, dataDir: string): Promise<PartySetup> {
   const { name } = index.party(party);
-  const node = await ParleyNode.init({
+  const node = await initNode({
     dataDir,
     party,
     partyName: name,
@@ -93,14 +95,14 @@ async function initParty(index: ScenarioIndex, party: string, dataDir: string): 
   });
   try {
     const offices = index.scenario.offices.filter((o) => o.party === party);
-    for (const office of offices) await node.addOffice(LOCAL_OPERATOR, { id: office.id, name: office.name });
+    for (const office of offices) await addOffice(node, LOCAL_OPERATOR, { id: office.id, name: office.name });
     const officeIds = new Set(offices.map((o) => o.id));
     // Password hashing dominates; the thread pool hashes side by side.
     await Promise.all(
       index.scenario.principals
         .filter((p) => officeIds.has(p.office))
         .map((p) =>
-          node.addPrincipal(LOCAL_OPERATOR, {
+          addPrincipal(node, LOCAL_OPERATOR, {
             id: p.id,
             office: p.office,
             role: p.role as Role,
@@ -117,7 +119,7 @@ async function initParty(index: ScenarioIndex, party: string, dataDir: string): 
 
 /** An existing demo node: fresh API tokens for its users. */
 async function reopenParty(party: string, dataDir: string): Promise<PartySetup> {
-  const node = await ParleyNode.open(dataDir);
+  const node = await openNode(dataDir);
   try {
     if (node.party !== party)
       throw new CliError('validation_failed', `${dataDir} holds the node of ${node.party}`);
@@ -452,7 +454,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       let total = 0;
       const problems: string[] = [];
       for (const party of parties) {
-        const node = await ParleyNode.open(dirs[party]!);
+        const node = await openNode(dirs[party]!);
         try {
           const report = await verifyStorage(node.storage);
           total += report.entries;

@@ -5,12 +5,17 @@
  */
 import { z } from 'zod';
 import type { ParleyNode } from '../../node/parley-node.js';
+import { acceptChannel, createChannel } from '../../workflows/channels/commands.js';
+import { channelStatus, getChannel, listChannels } from '../../workflows/channels/queries.js';
+import { acknowledge, postEntry } from '../../workflows/entries/commands.js';
+import { deliveryState, getEntry, inbox, listEntries } from '../../workflows/entries/queries.js';
 import {
   ackBody,
   deliverySchema,
   channelBody,
   channelParams,
   channelSchema,
+  channelStatusSchema,
   entryParams,
   entrySchema,
   errorSchema,
@@ -23,30 +28,6 @@ import { authOf, type TypedApp } from '../typed-app.js';
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 const HEARTBEAT_MS = 15_000;
 
-const changeSchema = z
-  .object({
-    id: z.string(),
-    hash: z.string(),
-    change: z.enum(['suspend', 'resume', 'amend']),
-    reason: z.string(),
-    charter: z
-      .object({
-        languages: z.array(z.string()).optional(),
-        objectives: z
-          .record(z.string(), z.object({ deliveryMinutes: z.number(), responseMinutes: z.number() }))
-          .optional(),
-        observers: z.record(z.string(), z.array(z.string())).optional(),
-        parties: z.record(z.string(), z.array(z.string())).optional(),
-      })
-      .optional(),
-    by: z.string(),
-    party: z.string(),
-    at: z.string(),
-    agreedBy: z.array(z.string()),
-    waitingFor: z.array(z.string()),
-  })
-  .meta({ id: 'ChannelChange' });
-
 export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
   app.get(
     '/api/v1/channels',
@@ -57,7 +38,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
         response: { 200: z.array(channelSchema) },
       },
     },
-    async (request) => node.listChannels(authOf(request).principal),
+    async (request) => listChannels(node, authOf(request).principal),
   );
 
   app.post(
@@ -71,7 +52,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await node.createChannel(authOf(request).principal, request.body)),
+      reply.status(201).send(await createChannel(node, authOf(request).principal, request.body)),
   );
 
   app.get(
@@ -84,7 +65,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
         response: { 200: channelSchema, ...errors },
       },
     },
-    async (request) => node.getChannel(authOf(request).principal, request.params.channel),
+    async (request) => getChannel(node, authOf(request).principal, request.params.channel),
   );
 
   app.get(
@@ -100,7 +81,13 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request) => {
       const { after, limit } = request.query;
-      const entries = await node.listEntries(authOf(request).principal, request.params.channel, after, limit);
+      const entries = await listEntries(
+        node,
+        authOf(request).principal,
+        request.params.channel,
+        after,
+        limit,
+      );
       return { entries, next: entries.at(-1)?.cursor ?? after };
     },
   );
@@ -117,7 +104,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
       },
     },
     async (request, reply) => {
-      const entry = await node.postEntry(authOf(request).principal, request.params.channel, request.body);
+      const entry = await postEntry(node, authOf(request).principal, request.params.channel, request.body);
       return reply.status(201).send(entry);
     },
   );
@@ -134,7 +121,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request) => {
       const { channel, party, seq } = request.params;
-      return node.getEntry(authOf(request).principal, channel, party, seq);
+      return getEntry(node, authOf(request).principal, channel, party, seq);
     },
   );
 
@@ -151,17 +138,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request, reply) => {
       const { channel, party, seq } = request.params;
-      const { level, readBack, lang, readBackFields } = request.body;
-      const receipt = await node.acknowledge(
-        authOf(request).principal,
-        channel,
-        party,
-        seq,
-        level,
-        readBack,
-        lang,
-        readBackFields,
-      );
+      const receipt = await acknowledge(node, authOf(request).principal, channel, party, seq, request.body);
       return reply.status(201).send(receipt);
     },
   );
@@ -181,7 +158,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request) => {
       const { channel, party, seq } = request.params;
-      return { parties: await node.deliveryState(authOf(request).principal, channel, party, seq) };
+      return { parties: await deliveryState(node, authOf(request).principal, channel, party, seq) };
     },
   );
 
@@ -194,16 +171,12 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
         tags: ['channels'],
         params: channelParams,
         response: {
-          200: z.object({
-            state: z.enum(['proposed', 'active', 'suspended', 'closed']),
-            change: changeSchema.nullable(),
-            amendments: z.array(changeSchema),
-          }),
+          200: channelStatusSchema,
           ...errors,
         },
       },
     },
-    async (request) => node.channelStatus(authOf(request).principal, request.params.channel),
+    async (request) => channelStatus(node, authOf(request).principal, request.params.channel),
   );
 
   app.post(
@@ -216,7 +189,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
         response: { 200: channelSchema, ...errors },
       },
     },
-    async (request) => node.acceptChannel(authOf(request).principal, request.params.channel),
+    async (request) => acceptChannel(node, authOf(request).principal, request.params.channel),
   );
 
   app.get(
@@ -230,7 +203,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
       },
     },
     async (request) => ({
-      entries: await node.inbox(authOf(request).principal, request.query.limit, request.query.channel),
+      entries: await inbox(node, authOf(request).principal, request.query.limit, request.query.channel),
     }),
   );
 
@@ -247,9 +220,9 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request, reply) => {
       const actor = authOf(request).principal;
-      const channel = await node.getChannel(actor, request.params.channel);
+      const channel = await getChannel(node, actor, request.params.channel);
       // Reading once checks the caller may read the channel before the stream opens.
-      await node.listEntries(actor, channel.id, 0, 1);
+      await listEntries(node, actor, channel.id, 0, 1);
       const lastEventId = Number(request.headers['last-event-id']);
       let cursor = request.query.after ?? (Number.isSafeInteger(lastEventId) ? lastEventId : 0);
       reply.hijack();
@@ -273,7 +246,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
           do {
             again = false;
             for (;;) {
-              const entries = await node.listEntries(actor, channel.id, cursor, 500);
+              const entries = await listEntries(node, actor, channel.id, cursor, 500);
               if (entries.length === 0) break;
               for (const entry of entries) {
                 raw.write(`id: ${entry.cursor}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);

@@ -1,27 +1,16 @@
 /** Offices and users of this node. Listing is open to any signed-in principal; changes to admins. */
 import { z } from 'zod';
 import type { ParleyNode } from '../../node/parley-node.js';
-import type { Principal } from '../../storage/storage.js';
+import { addOffice, addPrincipal } from '../../workflows/directory/commands.js';
+import { listOffices, listPrincipals, presentPrincipal } from '../../workflows/directory/queries.js';
 import { errorSchema, officeBody, officeSchema, principalBody, principalSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
-
-/** What clients see of a principal: never the password hash or the private key. */
-export function presentPrincipal(p: Principal): z.infer<typeof principalSchema> {
-  return {
-    id: p.id,
-    office: p.office,
-    role: p.role,
-    title: p.title,
-    publicKey: p.publicKey,
-    disabled: p.disabled,
-  };
-}
 
 export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
   app.get(
     '/api/v1/offices',
     { schema: { summary: 'List offices', tags: ['directory'], response: { 200: z.array(officeSchema) } } },
-    async () => node.storage.listOffices(),
+    async () => listOffices(node),
   );
   app.post(
     '/api/v1/offices',
@@ -34,12 +23,12 @@ export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await node.addOffice(authOf(request).principal, request.body)),
+      reply.status(201).send(await addOffice(node, authOf(request).principal, request.body)),
   );
   app.get(
     '/api/v1/users',
     { schema: { summary: 'List users', tags: ['directory'], response: { 200: z.array(principalSchema) } } },
-    async () => (await node.storage.listPrincipals()).map(presentPrincipal),
+    async () => listPrincipals(node),
   );
   app.post(
     '/api/v1/users',
@@ -52,7 +41,7 @@ export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
       },
     },
     async (request, reply) => {
-      const created = await node.addPrincipal(authOf(request).principal, request.body);
+      const created = await addPrincipal(node, authOf(request).principal, request.body);
       return reply.status(201).send(presentPrincipal(created));
     },
   );

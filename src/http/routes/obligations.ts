@@ -17,6 +17,7 @@ import {
 import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, deliverySchema, entryParams, errorSchema, idSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
+import { getChannel } from '../../workflows/channels/queries.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
 
@@ -114,7 +115,7 @@ export function registerObligationRoutes(app: TypedApp, node: ParleyNode): void 
       },
     },
     async (request) => {
-      const channel = await node.getChannel(authOf(request).principal, request.params.channel);
+      const channel = await getChannel(node, authOf(request).principal, request.params.channel);
       return objectivesFor(node, channel);
     },
   );

@@ -3,9 +3,8 @@
  * cosignatures of the other parties' witnesses, and alerts (equivocation and fork evidence).
  */
 import { z } from 'zod';
-import { fingerprint } from '../../core/keys.js';
-import { ParleyError } from '../../core/errors.js';
 import type { ParleyNode } from '../../node/parley-node.js';
+import { alerts, channelCheckpoints, linkTests } from '../../workflows/oversight/queries.js';
 import { channelParams, partySchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 
@@ -35,10 +34,7 @@ export function registerOversightRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request) => {
       const { party } = request.params;
-      if (!(await node.storage.getPeer(party)))
-        throw new ParleyError('peer_not_found', `${party} is not a peer of this node`);
-      const tests = await node.storage.listLinkTests(party, request.query.limit);
-      return { party, tests: tests.map(({ at, ok, rttMs, error }) => ({ at, ok, rttMs, error })) };
+      return { party, tests: await linkTests(node, party, request.query.limit) };
     },
   );
 
@@ -63,20 +59,9 @@ export function registerOversightRoutes(app: TypedApp, node: ParleyNode): void {
         },
       },
     },
-    async (request) => {
-      const channel = await node.getChannel(authOf(request).principal, request.params.channel);
-      const heads = await node.storage.listChainHeads(channel.id);
-      const chains = [];
-      for (const head of heads) {
-        chains.push({
-          party: head.party,
-          size: head.size,
-          checkpoint: head.checkpoint,
-          cosignatures: await node.storage.latestCosignatures(channel.id, head.party),
-        });
-      }
-      return { chains };
-    },
+    async (request) => ({
+      chains: await channelCheckpoints(node, authOf(request).principal, request.params.channel),
+    }),
   );
 
   app.get(
@@ -112,16 +97,6 @@ export function registerOversightRoutes(app: TypedApp, node: ParleyNode): void {
         },
       },
     },
-    async () => ({
-      equivocations: await node.storage.listEquivocations(),
-      forks: (await node.storage.listForks()).map(({ channel, party, seq, reportedBy, at }) => ({
-        channel,
-        party,
-        seq,
-        reportedBy,
-        at,
-      })),
-      nodeFingerprint: fingerprint(node.nodePublicKey),
-    }),
+    async () => alerts(node),
   );
 }

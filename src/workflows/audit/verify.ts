@@ -9,6 +9,7 @@ import { fingerprint } from '../../core/keys.js';
 import { parseCheckpoint } from '../../core/checkpoint.js';
 import { openNote } from '../../core/signed-note.js';
 import type { Storage } from '../../storage/storage.js';
+import { ALL_KINDS } from '../all-kinds.js';
 import { EXPORT_FORMAT, type ExportLine } from './export.js';
 
 export interface VerifyReport {
@@ -61,7 +62,13 @@ export async function verifyStorage(
         continue;
       }
       chains += 1;
-      const verifier = new ChainVerifier(channel.id, head.party, nodeKey, checkpointSize(head.checkpoint));
+      const verifier = new ChainVerifier(
+        ALL_KINDS,
+        channel.id,
+        head.party,
+        nodeKey,
+        checkpointSize(head.checkpoint),
+      );
       for (let from = 0; ;) {
         const page = await storage.readChain(channel.id, head.party, from, PAGE);
         for (const record of page) verifier.push(record);
@@ -152,7 +159,7 @@ export async function verifyExportFile(
       if (!key) throw new Error(`${path}:${lineNumber}: no node key for party ${line.party}`);
       chains += 1;
       checkpoint = line.checkpoint === '' ? null : line.checkpoint;
-      verifier = new ChainVerifier(channelId, line.party, key, checkpointSize(line.checkpoint));
+      verifier = new ChainVerifier(ALL_KINDS, channelId, line.party, key, checkpointSize(line.checkpoint));
     } else if (line.type === 'entry') {
       if (!verifier) throw new Error(`${path}:${lineNumber}: entry before its chain line`);
       const v: ChainVerifier = verifier;

@@ -1,18 +1,12 @@
 /**
- * The kinds of the foundation: `charter` and `principal-key` (signed by the node), `note` and
- * `receipt` (signed by people). Importing this module registers them.
+ * The kinds that found and change a channel (DESIGN.md "Concepts": Channel, Channel state):
+ * `charter` and `charter-accept` (signed by the nodes), `channel-change` and
+ * `channel-change-agree` (signed by heads of member offices).
  */
 import { z } from 'zod';
-import { registerKind } from '../../core/kinds.js';
+import { defineKind, type KindDefinition } from '../../core/kinds.js';
+import { BASE64_KEY, HEX_HASH, ID_PATTERN, LANGUAGE_PATTERN, PARTY_PATTERN } from '../../core/model.js';
 import { objectivesSchema } from '../../core/objectives.js';
-
-export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const PARTY_PATTERN = /^[A-Z][A-Z0-9]{1,15}$/;
-/** A pragmatic BCP 47 check: primary language subtag plus optional subtags. */
-export const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;
-const HEX_HASH = /^[0-9a-f]{64}$/;
-export const MAX_TEXT = 100_000;
 
 const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
 const party = z.string().regex(PARTY_PATTERN, 'must be an upper-case party id such as RU');
@@ -37,46 +31,7 @@ export const charterAcceptBody = z.strictObject({
   nodeKey: z.string().regex(BASE64_KEY),
 });
 
-/** A node's signed statement that it durably holds another party's chain up to and including `of`. */
-export const receivedBody = z.strictObject({
-  of: z.strictObject({
-    party,
-    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    hash: z.string().regex(HEX_HASH, 'must be a SHA-256 hex hash'),
-  }),
-});
-
-export const principalKeyBody = z.strictObject({
-  principal: id,
-  office: id.nullable(),
-  role: z.enum(['admin', 'head', 'member', 'duty-officer', 'translator', 'observer']),
-  title: z.string().max(200),
-  publicKey: z.string().regex(BASE64_KEY),
-});
-
-export const noteBody = z.strictObject({
-  subject: z.string().min(1).max(300).optional(),
-  text: z.string().min(1).max(MAX_TEXT),
-});
-
-export const RECEIPT_LEVELS = ['read', 'understood'] as const;
-
-export const receiptBody = z.strictObject({
-  of: z.strictObject({
-    party,
-    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-    hash: z.string().regex(HEX_HASH, 'must be a SHA-256 hex hash'),
-  }),
-  level: z.enum(RECEIPT_LEVELS),
-  /** The reader's restatement of the key terms, in their own words. */
-  readBack: z.string().min(1).max(MAX_TEXT).optional(),
-  /** For a notification with structured fields: each field as the reader understood it. */
-  readBackFields: z
-    .record(z.string().min(1).max(200), z.union([z.string().max(10_000), z.number().int(), z.boolean()]))
-    .optional(),
-});
-
-registerKind({
+export const charterKind = defineKind({
   name: 'charter',
   authoredBy: 'node',
   schema: charterBody,
@@ -124,7 +79,7 @@ export const channelChangeAgreeBody = z.strictObject({
   }),
 });
 
-registerKind({
+export const channelChangeKind = defineKind({
   name: 'channel-change',
   authoredBy: 'principal',
   schema: channelChangeBody,
@@ -136,7 +91,7 @@ registerKind({
       : `proposes to ${body.change} the channel: ${body.reason}`,
 });
 
-registerKind({
+export const channelChangeAgreeKind = defineKind({
   name: 'channel-change-agree',
   authoredBy: 'principal',
   schema: channelChangeAgreeBody,
@@ -145,7 +100,7 @@ registerKind({
   summary: (body) => `agrees to the change ${body.of.party}/${body.of.seq}`,
 });
 
-registerKind({
+export const charterAcceptKind = defineKind({
   name: 'charter-accept',
   authoredBy: 'node',
   schema: charterAcceptBody,
@@ -154,39 +109,10 @@ registerKind({
   summary: (body) => `accepts the charter of ${body.charter.party}`,
 });
 
-registerKind({
-  name: 'received',
-  authoredBy: 'node',
-  schema: receivedBody,
-  expectsReceipt: false,
-  ref: (body) => `${body.of.party}/${body.of.seq}`,
-  summary: (body) => `received ${body.of.party} up to ${body.of.seq}`,
-});
-
-registerKind({
-  name: 'principal-key',
-  authoredBy: 'node',
-  schema: principalKeyBody,
-  expectsReceipt: false,
-  ref: () => null,
-  summary: (body) => `key of ${body.principal} (${body.role})`,
-});
-
-registerKind({
-  name: 'note',
-  authoredBy: 'principal',
-  schema: noteBody,
-  expectsReceipt: true,
-  ref: () => null,
-  summary: (body) => body.subject ?? body.text.slice(0, 80),
-});
-
-registerKind({
-  name: 'receipt',
-  authoredBy: 'principal',
-  schema: receiptBody,
-  expectsReceipt: false,
-  ref: (body) => `${body.of.party}/${body.of.seq}`,
-  summary: (body) =>
-    `${body.level} ${body.of.party}/${body.of.seq}${body.readBack ? ' (with read-back)' : ''}`,
-});
+/** The kinds of this workflow. */
+export const channelsKinds: KindDefinition[] = [
+  charterKind,
+  channelChangeKind,
+  channelChangeAgreeKind,
+  charterAcceptKind,
+];

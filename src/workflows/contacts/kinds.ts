@@ -4,8 +4,14 @@
  * briefing every month", "contact at least every 14 days") whose keeping is read from the log.
  */
 import { z } from 'zod';
-import { ID_PATTERN, MAX_TEXT } from '../channels/kinds.js';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
+import { ID_PATTERN, MAX_TEXT } from '../../core/model.js';
+import {
+  KindRuleError,
+  defineKind,
+  type KindDefinition,
+  type KindCheckContext,
+  type LoggedEntry,
+} from '../../core/kinds.js';
 import { entryRef, type EntryRef } from '../obligations/kinds.js';
 import { DURATION } from './cadence.js';
 
@@ -74,7 +80,7 @@ async function referenced(context: KindCheckContext, of: EntryRef, kind: string)
   return entry;
 }
 
-registerKind({
+export const briefingKind = defineKind({
   name: 'briefing',
   authoredBy: 'principal',
   schema: briefingBody,
@@ -83,7 +89,7 @@ registerKind({
   summary: (body) => `proposes a briefing: ${body.title}`,
 });
 
-registerKind({
+export const briefingAcceptKind = defineKind({
   name: 'briefing-accept',
   authoredBy: 'principal',
   schema: briefingAcceptBody,
@@ -103,7 +109,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const briefingMinutesKind = defineKind({
   name: 'briefing-minutes',
   authoredBy: 'principal',
   schema: briefingMinutesBody,
@@ -121,7 +127,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const readoutKind = defineKind({
   name: 'readout',
   authoredBy: 'principal',
   schema: readoutBody,
@@ -133,7 +139,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const invitationKind = defineKind({
   name: 'invitation',
   authoredBy: 'principal',
   schema: invitationBody,
@@ -142,7 +148,7 @@ registerKind({
   summary: (body) => `invitation: ${body.what} (${body.where}), answer by ${body.respondBy}`,
 });
 
-registerKind({
+export const invitationAnswerKind = defineKind({
   name: 'invitation-answer',
   authoredBy: 'principal',
   schema: invitationAnswerBody,
@@ -156,7 +162,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const commitmentKind = defineKind({
   name: 'commitment',
   authoredBy: 'principal',
   schema: commitmentBody,
@@ -168,3 +174,14 @@ registerKind({
       throw new KindRuleError('forbidden', 'only the head of a member office records a commitment');
   },
 });
+
+/** The kinds of this workflow, in the order they are listed to clients. */
+export const contactsKinds: KindDefinition[] = [
+  briefingKind,
+  briefingAcceptKind,
+  briefingMinutesKind,
+  readoutKind,
+  invitationKind,
+  invitationAnswerKind,
+  commitmentKind,
+];

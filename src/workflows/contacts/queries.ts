@@ -7,12 +7,14 @@ import type { LoggedEntry } from '../../core/kinds.js';
 import type { EntryRef } from '../obligations/kinds.js';
 import { timeOf } from '../obligations/fold.js';
 import type { Channel, Principal } from '../../storage/storage.js';
-import { toLogged, type ParleyNode } from '../../node/parley-node.js';
 import { canRead } from '../../core/policy.js';
+import { joinedAt, readableChannel } from '../channels/queries.js';
+import { type NodeContext } from '../context.js';
+import { toLogged } from '../entries/present.js';
 
 const byClock = (a: LoggedEntry, b: LoggedEntry) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
 
-async function read(node: ParleyNode, channel: string, kind: string): Promise<LoggedEntry[]> {
+async function read(node: NodeContext, channel: string, kind: string): Promise<LoggedEntry[]> {
   return (await node.storage.listByKind(channel, kind, 100_000)).map(toLogged).sort(byClock);
 }
 
@@ -27,12 +29,12 @@ export interface ReadoutView {
   text: string;
 }
 
-export async function briefings(node: ParleyNode, actor: Principal, channelId: string) {
-  const channel = await node.readableChannel(actor, channelId);
+export async function briefings(node: NodeContext, actor: Principal, channelId: string) {
+  const channel = await readableChannel(node, actor, channelId);
   const [proposals, accepts, minutes, readouts] = await Promise.all(
     ['briefing', 'briefing-accept', 'briefing-minutes', 'readout'].map((k) => read(node, channel.id, k)),
   );
-  const joined = await node.joined(channel);
+  const joined = await joinedAt(node, channel);
   const readoutView = (r: LoggedEntry): ReadoutView => ({
     id: r.id,
     party: r.party,
@@ -74,8 +76,8 @@ export async function briefings(node: ParleyNode, actor: Principal, channelId: s
   return { briefings: list, readouts: readouts!.filter((r) => !r.body.of).map(readoutView) };
 }
 
-export async function invitations(node: ParleyNode, actor: Principal, channelId: string) {
-  const channel = await node.readableChannel(actor, channelId);
+export async function invitations(node: NodeContext, actor: Principal, channelId: string) {
+  const channel = await readableChannel(node, actor, channelId);
   const [sent, answers] = await Promise.all([
     read(node, channel.id, 'invitation'),
     read(node, channel.id, 'invitation-answer'),
@@ -122,14 +124,14 @@ export interface CommitmentView {
 }
 
 async function channelCommitments(
-  node: ParleyNode,
+  node: NodeContext,
   channel: Channel,
   now: number,
 ): Promise<CommitmentView[]> {
   const commitments = await read(node, channel.id, 'commitment');
   if (commitments.length === 0) return [];
   const minutes = await read(node, channel.id, 'briefing-minutes');
-  const joinedMs = joinedTimes(await node.joined(channel));
+  const joinedMs = joinedTimes(await joinedAt(node, channel));
   // Contact: anything a person of a party signed in the channel, but receipts.
   const contacts = (await node.storage.readChannel(channel.id, 0, 100_000))
     .filter((e) => e.author !== 'node' && e.kind !== 'receipt')
@@ -174,12 +176,12 @@ function boundBy(commitment: LoggedEntry, joined: Record<string, number>): Recor
 
 /** Commitments of every channel the caller reads (or of one), with how each is kept. */
 export async function commitments(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   channelId?: string,
 ): Promise<CommitmentView[]> {
   const channels = channelId
-    ? [await node.readableChannel(actor, channelId)]
+    ? [await readableChannel(node, actor, channelId)]
     : (await node.storage.listChannels()).filter((c) => canRead(actor, c));
   const now = node.now();
   return (await Promise.all(channels.map((c) => channelCommitments(node, c, now)))).flat();

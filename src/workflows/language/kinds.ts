@@ -5,8 +5,14 @@
  * other party's signed agreement to that exact proposal). Importing this module registers them.
  */
 import { z } from 'zod';
-import { ID_PATTERN, LANGUAGE_PATTERN, MAX_TEXT } from '../channels/kinds.js';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
+import { ID_PATTERN, LANGUAGE_PATTERN, MAX_TEXT } from '../../core/model.js';
+import {
+  KindRuleError,
+  defineKind,
+  type KindDefinition,
+  type KindCheckContext,
+  type LoggedEntry,
+} from '../../core/kinds.js';
 import { entryRef } from '../obligations/kinds.js';
 
 /** Who produced the text: a person, or a machine tool named with its version. */
@@ -65,7 +71,7 @@ async function referencedEntry(
   return target;
 }
 
-registerKind({
+export const translationKind = defineKind({
   name: 'translation',
   authoredBy: 'principal',
   schema: translationBody,
@@ -116,7 +122,7 @@ function requireGlossaryRole(context: KindCheckContext, what: string): void {
   }
 }
 
-registerKind({
+export const glossaryTermKind = defineKind({
   name: 'glossary-term',
   authoredBy: 'principal',
   schema: glossaryTermBody,
@@ -143,7 +149,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const glossaryAgreeKind = defineKind({
   name: 'glossary-agree',
   authoredBy: 'principal',
   schema: glossaryAgreeBody,
@@ -171,3 +177,6 @@ registerKind({
     }
   },
 });
+
+/** The kinds of this workflow, in the order they are listed to clients. */
+export const languageKinds: KindDefinition[] = [translationKind, glossaryTermKind, glossaryAgreeKind];

@@ -1,7 +1,7 @@
 /**
  * What a node answers about language: the translations of one entry next to its authoritative
  * original (each checked against the agreed glossary), and the glossary itself (terms in force
- * and proposals waiting for parties). Reads only; writing goes through ParleyNode.postEntry so
+ * and proposals waiting for parties). Reads only; writing goes through NodeContext.postEntry so
  * the kind rules in workflows/language/kinds.ts apply.
  */
 import {
@@ -16,7 +16,9 @@ import type { LoggedEntry } from '../../core/kinds.js';
 import type { Channel, Principal } from '../../storage/storage.js';
 import { ParleyError } from '../../core/errors.js';
 import type { EntryRef } from '../obligations/kinds.js';
-import type { ParleyNode } from '../../node/parley-node.js';
+import { joinedAt, readableChannel } from '../channels/queries.js';
+import { type NodeContext } from '../context.js';
+import { kindContext } from '../entries/kind-context.js';
 
 /** The original of a translated entry: the text that counts. */
 export interface OriginalView {
@@ -83,22 +85,26 @@ function agreementOf(entry: LoggedEntry): GlossaryAgreement {
   };
 }
 
-async function glossaryOf(node: ParleyNode, actor: Principal, channel: Channel): Promise<GlossaryState> {
-  const log = node.kindContext(actor, channel);
+async function glossaryOf(node: NodeContext, actor: Principal, channel: Channel): Promise<GlossaryState> {
+  const log = kindContext(node, actor, channel);
   const [proposals, agreements] = await Promise.all([
     log.listByKind('glossary-term'),
     log.listByKind('glossary-agree'),
   ]);
-  return resolveGlossary(proposals.map(proposalOf), agreements.map(agreementOf), await node.joined(channel));
+  return resolveGlossary(
+    proposals.map(proposalOf),
+    agreements.map(agreementOf),
+    await joinedAt(node, channel),
+  );
 }
 
 /** The channel's glossary: terms every party has agreed (the latest of each) and pending proposals. */
 export async function channelGlossary(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   channelId: string,
 ): Promise<GlossaryState> {
-  const channel = await node.readableChannel(actor, channelId);
+  const channel = await readableChannel(node, actor, channelId);
   return glossaryOf(node, actor, channel);
 }
 
@@ -107,14 +113,14 @@ export async function channelGlossary(
  * force now, and the original they translate.
  */
 export async function entryTranslations(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   channelId: string,
   party: string,
   seq: number,
 ): Promise<TranslationsView> {
-  const channel = await node.readableChannel(actor, channelId);
-  const log = node.kindContext(actor, channel);
+  const channel = await readableChannel(node, actor, channelId);
+  const log = kindContext(node, actor, channel);
   const entry = await log.getEntry(party, seq);
   if (!entry) throw new ParleyError('entry_not_found', `entry ${channel.id}/${party}/${seq} does not exist`);
   if (entry.kind === 'translation' || typeof entry.body.text !== 'string') {

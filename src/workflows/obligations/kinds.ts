@@ -4,8 +4,14 @@
  * their answers, and the node's signed record of every escalation step.
  */
 import { z } from 'zod';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
-import { PARTY_PATTERN, MAX_TEXT } from '../channels/kinds.js';
+import {
+  KindRuleError,
+  defineKind,
+  type KindDefinition,
+  type KindCheckContext,
+  type LoggedEntry,
+} from '../../core/kinds.js';
+import { PARTY_PATTERN, MAX_TEXT } from '../../core/model.js';
 
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
@@ -123,7 +129,7 @@ export function requireAddressed(context: KindCheckContext, entry: LoggedEntry):
 
 const ANSWERABLE = new Set(['note', 'notification']);
 
-registerKind({
+export const responseKind = defineKind({
   name: 'response',
   authoredBy: 'principal',
   schema: responseBody,
@@ -141,7 +147,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const readbackReviewKind = defineKind({
   name: 'readback-review',
   authoredBy: 'principal',
   schema: readBackReviewBody,
@@ -170,7 +176,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const clarificationRequestKind = defineKind({
   name: 'clarification-request',
   authoredBy: 'principal',
   schema: clarificationRequestBody,
@@ -198,7 +204,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const clarificationKind = defineKind({
   name: 'clarification',
   authoredBy: 'principal',
   schema: clarificationBody,
@@ -222,7 +228,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const escalationKind = defineKind({
   name: 'escalation',
   authoredBy: 'node',
   schema: escalationBody,
@@ -231,3 +237,12 @@ registerKind({
   summary: (body) =>
     `${body.obligation} owed by ${body.owedBy} on ${refText(body.of)}: ${body.step} (due ${body.due})`,
 });
+
+/** The kinds of this workflow, in the order they are listed to clients. */
+export const obligationsKinds: KindDefinition[] = [
+  responseKind,
+  readbackReviewKind,
+  clarificationRequestKind,
+  clarificationKind,
+  escalationKind,
+];

@@ -6,15 +6,17 @@
  * restart loses nothing and never records a step twice.
  */
 import type { Marking, Precedence } from '../../core/entry.js';
-import { getKind } from '../../core/kinds.js';
 import type { EscalationStep } from './kinds.js';
 import { joinedTimes } from '../../core/membership.js';
 import { objectivesOf, type Objectives } from '../../core/objectives.js';
 import { ChannelLedger, stepsDue, timeOf, type Obligation } from './fold.js';
 import type { Channel, Principal } from '../../storage/storage.js';
 import { ParleyError } from '../../core/errors.js';
-import { toLogged, type ParleyNode } from '../../node/parley-node.js';
 import { canRead } from '../../core/policy.js';
+import { effectiveCharter, joinedAt, readableChannel } from '../channels/queries.js';
+import { type NodeContext } from '../context.js';
+import { toLogged } from '../entries/present.js';
+import { deliveryState, getEntry } from '../entries/queries.js';
 
 /** The kinds a ledger reads besides the items themselves. */
 const LEDGER_KINDS = [
@@ -45,22 +47,22 @@ export interface EscalationRecord {
   at: string;
 }
 
-function itemKinds(): string[] {
-  return ['note', 'notification'].filter((name) => getKind(name)?.expectsReceipt);
+function itemKinds(node: NodeContext): string[] {
+  return ['note', 'notification'].filter((name) => node.kinds.get(name)?.expectsReceipt);
 }
 
-export async function objectivesFor(node: ParleyNode, channel: Channel): Promise<Objectives> {
-  return objectivesOf((await node.effectiveCharter(channel)).objectives);
+export async function objectivesFor(node: NodeContext, channel: Channel): Promise<Objectives> {
+  return objectivesOf((await effectiveCharter(node, channel)).objectives);
 }
 
 /**
  * Ledgers by channel, kept while the channel's chains do not grow: a ledger depends only on the
  * log (time is a parameter of its questions), so the chain heads are a complete cache key.
  */
-const ledgers = new WeakMap<ParleyNode, Map<string, { key: string; ledger: ChannelLedger }>>();
+const ledgers = new WeakMap<NodeContext, Map<string, { key: string; ledger: ChannelLedger }>>();
 
 /** Reads the parts of a channel's log that deadlines depend on (cached until the log grows). */
-export async function loadLedger(node: ParleyNode, channel: Channel): Promise<ChannelLedger> {
+export async function loadLedger(node: NodeContext, channel: Channel): Promise<ChannelLedger> {
   const heads = await node.storage.listChainHeads(channel.id);
   const key = heads.map((h) => `${h.party}:${h.size}`).join(',');
   let cache = ledgers.get(node);
@@ -72,11 +74,11 @@ export async function loadLedger(node: ParleyNode, channel: Channel): Promise<Ch
   return ledger;
 }
 
-async function readLedger(node: ParleyNode, channel: Channel): Promise<ChannelLedger> {
-  const kinds = [...itemKinds(), ...LEDGER_KINDS];
+async function readLedger(node: NodeContext, channel: Channel): Promise<ChannelLedger> {
+  const kinds = [...itemKinds(node), ...LEDGER_KINDS];
   const lists = await Promise.all(kinds.map((kind) => node.storage.listByKind(channel.id, kind, READ_LIMIT)));
-  const items = new Set(itemKinds());
-  const joined = joinedTimes(await node.joined(channel));
+  const items = new Set(itemKinds(node));
+  const joined = joinedTimes(await joinedAt(node, channel));
   return new ChannelLedger(
     {
       id: channel.id,
@@ -91,7 +93,7 @@ async function readLedger(node: ParleyNode, channel: Channel): Promise<ChannelLe
 
 /** Channels the caller (or the office asked about) is a member of, on this party's side. */
 async function memberChannels(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   query: ObligationQuery,
 ): Promise<Channel[]> {
@@ -120,7 +122,7 @@ async function memberChannels(
 
 /** What the caller's party owes in the caller's channels (or the office's), soonest deadline first. */
 export async function owing(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   query: ObligationQuery,
 ): Promise<Obligation[]> {
@@ -138,7 +140,7 @@ export async function owing(
  * answered, read-backs of theirs awaiting review, their questions awaiting an answer.
  */
 export async function owed(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   query: ObligationQuery,
 ): Promise<Obligation[]> {
@@ -157,7 +159,7 @@ export async function owed(
   return result.sort((a, b) => a.due - b.due).slice(0, query.limit ?? 1000);
 }
 
-export async function escalationsOf(node: ParleyNode, channel: Channel): Promise<EscalationRecord[]> {
+export async function escalationsOf(node: NodeContext, channel: Channel): Promise<EscalationRecord[]> {
   return (await node.storage.listByKind(channel.id, 'escalation', READ_LIMIT)).map((entry) => {
     const view = toLogged(entry);
     const body = view.body as {
@@ -183,14 +185,14 @@ export async function escalationsOf(node: ParleyNode, channel: Channel): Promise
 
 /** Everything known about one item: delivery, each party's answer, read-back, questions, deadlines. */
 export async function itemStatus(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   channelId: string,
   party: string,
   seq: number,
 ) {
-  const channel = await node.readableChannel(actor, channelId);
-  const entry = await node.getEntry(actor, channel.id, party, seq);
+  const channel = await readableChannel(node, actor, channelId);
+  const entry = await getEntry(node, actor, channel.id, party, seq);
   const ledger = await loadLedger(node, channel);
   const item = ledger.get(`${party}/${seq}`);
   const now = node.now();
@@ -207,7 +209,7 @@ export async function itemStatus(
     precedence: entry.precedence,
     ...(entry.marking ? { marking: entry.marking } : {}),
     objectives: (await objectivesFor(node, channel))[entry.precedence],
-    delivery: await node.deliveryState(actor, channel.id, party, seq),
+    delivery: await deliveryState(node, actor, channel.id, party, seq),
     responses: item ? others.map((p) => ledger.response(item, p)) : [],
     clarifications: item
       ? ledger.requestsOn(item).map(({ request, answer }) => ({
@@ -232,8 +234,8 @@ export async function itemStatus(
 }
 
 /** Open clarification requests of a channel (and answered ones when `all`). */
-export async function clarifications(node: ParleyNode, actor: Principal, channelId: string, all: boolean) {
-  const channel = await node.readableChannel(actor, channelId);
+export async function clarifications(node: NodeContext, actor: Principal, channelId: string, all: boolean) {
+  const channel = await readableChannel(node, actor, channelId);
   const ledger = await loadLedger(node, channel);
   const objectives = await objectivesFor(node, channel);
   const out = [];
@@ -270,7 +272,7 @@ export class EscalationScheduler {
   log: (message: string, detail: Record<string, unknown>) => void = () => {};
 
   constructor(
-    private readonly node: ParleyNode,
+    private readonly node: NodeContext,
     private readonly intervalMs: number,
   ) {}
 

@@ -5,8 +5,14 @@
  * that some party did not approve word for word.
  */
 import { z } from 'zod';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
-import { ID_PATTERN, MAX_TEXT } from '../channels/kinds.js';
+import {
+  KindRuleError,
+  defineKind,
+  type KindDefinition,
+  type KindCheckContext,
+  type LoggedEntry,
+} from '../../core/kinds.js';
+import { ID_PATTERN, MAX_TEXT } from '../../core/model.js';
 import { entryRef, type EntryRef } from '../obligations/kinds.js';
 import { sha256Hex } from '../../core/hash.js';
 import { findBrackets, type Bracket } from './brackets.js';
@@ -62,7 +68,7 @@ function requireHead(context: KindCheckContext, what: string): void {
     throw new KindRuleError('forbidden', `only the head of a member office ${what}`);
 }
 
-registerKind({
+export const statementDraftKind = defineKind({
   name: 'statement-draft',
   authoredBy: 'principal',
   schema: statementDraftBody,
@@ -101,7 +107,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const statementApproveKind = defineKind({
   name: 'statement-approve',
   authoredBy: 'principal',
   schema: statementApproveBody,
@@ -128,7 +134,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const statementReleaseKind = defineKind({
   name: 'statement-release',
   authoredBy: 'principal',
   schema: statementReleaseBody,
@@ -155,3 +161,10 @@ registerKind({
       throw new KindRuleError('already_exists', `${draft.id} is already released`);
   },
 });
+
+/** The kinds of this workflow, in the order they are listed to clients. */
+export const statementsKinds: KindDefinition[] = [
+  statementDraftKind,
+  statementApproveKind,
+  statementReleaseKind,
+];

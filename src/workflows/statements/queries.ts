@@ -3,7 +3,9 @@ import { brackets, textHash, type Bracket } from './kinds.js';
 import type { EntryRef } from '../obligations/kinds.js';
 import { partiesAt } from '../../core/membership.js';
 import type { Principal } from '../../storage/storage.js';
-import { toLogged, type ParleyNode } from '../../node/parley-node.js';
+import { joinedAt, readableChannel } from '../channels/queries.js';
+import { type NodeContext } from '../context.js';
+import { toLogged } from '../entries/present.js';
 
 export interface StatementVersion {
   id: string;
@@ -33,18 +35,18 @@ export interface Statement {
 const byClock = <T extends { hlc: string }>(a: T, b: T) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
 
 export async function listStatements(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   channelId: string,
 ): Promise<Statement[]> {
-  const channel = await node.readableChannel(actor, channelId);
+  const channel = await readableChannel(node, actor, channelId);
   const read = async (kind: string) =>
     (await node.storage.listByKind(channel.id, kind, 100_000)).map(toLogged).sort(byClock);
   const [drafts, approvals, releases, joined] = await Promise.all([
     read('statement-draft'),
     read('statement-approve'),
     read('statement-release'),
-    node.joined(channel),
+    joinedAt(node, channel),
   ]);
   const refId = (of: EntryRef) => `${channel.id}/${of.party}/${of.seq}`;
   const statements = new Map<string, Statement>();

@@ -9,8 +9,14 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { CanonicalJsonError, canonicalize } from '../../core/canonical-json.js';
-import { ID_PATTERN, MAX_TEXT } from '../channels/kinds.js';
-import { KindRuleError, registerKind, type KindCheckContext, type LoggedEntry } from '../../core/kinds.js';
+import { ID_PATTERN, MAX_TEXT } from '../../core/model.js';
+import {
+  KindRuleError,
+  defineKind,
+  type KindDefinition,
+  type KindCheckContext,
+  type LoggedEntry,
+} from '../../core/kinds.js';
 
 const name = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
 const version = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -135,7 +141,7 @@ export async function findTemplate(
   return matching[0] ?? null;
 }
 
-registerKind({
+export const templateKind = defineKind({
   name: 'template',
   authoredBy: 'principal',
   schema: templateBody,
@@ -161,7 +167,7 @@ registerKind({
   },
 });
 
-registerKind({
+export const notificationKind = defineKind({
   name: 'notification',
   authoredBy: 'principal',
   schema: notificationBody,
@@ -187,3 +193,6 @@ registerKind({
       throw new KindRuleError('body_invalid', describeFieldError(validate.errors?.[0]));
   },
 });
+
+/** The kinds of this workflow, in the order they are listed to clients. */
+export const templatesKinds: KindDefinition[] = [templateKind, notificationKind];

@@ -1,12 +1,14 @@
 /**
  * What a node answers about a channel's notification templates: the newest version of each
  * template and every version ever published (old versions stay valid for the notifications that
- * used them). Publishing and notifying go through ParleyNode.postEntry, so the kind rules in
+ * used them). Publishing and notifying go through NodeContext.postEntry, so the kind rules in
  * workflows/templates/kinds.ts apply.
  */
 import type { LoggedEntry } from '../../core/kinds.js';
 import type { Principal } from '../../storage/storage.js';
-import type { ParleyNode } from '../../node/parley-node.js';
+import { readableChannel } from '../channels/queries.js';
+import { type NodeContext } from '../context.js';
+import { kindContext } from '../entries/kind-context.js';
 
 export interface TemplateView {
   /** The template entry. */
@@ -58,12 +60,12 @@ function byNameVersion(a: TemplateView, b: TemplateView): number {
 
 /** The channel's templates. Should two parties publish one version at once, the earliest counts. */
 export async function channelTemplates(
-  node: ParleyNode,
+  node: NodeContext,
   actor: Principal,
   channelId: string,
 ): Promise<TemplatesView> {
-  const channel = await node.readableChannel(actor, channelId);
-  const all = (await node.kindContext(actor, channel).listByKind('template'))
+  const channel = await readableChannel(node, actor, channelId);
+  const all = (await kindContext(node, actor, channel).listByKind('template'))
     .map(templateOf)
     .sort(byNameVersion);
   const versions = all.filter(
