@@ -4,18 +4,19 @@
  * router.ts, a file under screens/ and a case below.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, hasSession, setUnauthenticatedHandler, type Me } from './api';
-import { ErrorBox, Loading } from './components/status';
-import { LOCALES, locale, setLocale, t, type Locale } from './i18n';
-import { currentRoute, onLinkClick, routePath, type Route } from './router';
-import { AdminScreen } from './screens/admin';
-import { ChannelListScreen } from './screens/channel-list';
-import { ChannelTimelineScreen } from './screens/channel-timeline';
-import { ObligationsScreen } from './screens/obligations';
-import { LoginScreen } from './screens/login';
-import { PeersScreen } from './screens/peers';
-import { CadenceScreen } from './screens/cadence';
-import { useSignal } from './signal';
+import { api, hasSession, setUnauthenticatedHandler, type Me } from './lib/api';
+import { ErrorBox, Loading } from './lib/components/status';
+import { t } from './lib/messages';
+import { LOCALES, locale, setLocale, type Locale } from './lib/i18n';
+import { currentRoute, onLinkClick, routePath, type Route } from './lib/router';
+import { AdminScreen } from './features/admin/admin';
+import { ChannelListScreen } from './features/channels/channel-list';
+import { ChannelTimelineScreen } from './features/channels/channel-timeline';
+import { ObligationsScreen } from './features/obligations/obligations';
+import { LoginScreen } from './features/session/login';
+import { PeersScreen } from './features/admin/peers';
+import { CadenceScreen } from './features/contacts/cadence';
+import { useSignal } from './lib/signal';
 
 type Session =
   | { state: 'checking' }
