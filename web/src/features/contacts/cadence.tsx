@@ -19,11 +19,12 @@ import {
 import { contactsApi, type Commitment } from './contacts-api';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { CHART_AXIS, CHART_COLOURS, UPlotChart } from '../../lib/components/uplot-chart';
+import { formatSpan } from '../../lib/clock';
 import { formatTime, locale } from '../../lib/i18n';
 import { t } from './messages';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
-import { DueCountdown, span } from './contacts';
+import { domId, DueCountdown } from './contact-parts';
 import './contacts.css';
 
 const REFRESH_MS = 15_000;
@@ -87,7 +88,7 @@ function CommitmentCard({ commitment: c }: { commitment: Commitment }) {
   const missed = closed.filter((p) => !p.kept).length;
   const shown = periods.slice(-STRIP);
   const hidden = periods.length - shown.length;
-  const titleId = `commitment-${c.id.replace(/[^A-Za-z0-9]/g, '-')}`;
+  const titleId = `commitment-${domId(c.id)}`;
   return (
     <li
       class="card commitment"
@@ -296,7 +297,7 @@ function WeeklyChart({ data }: { data: ChartData }) {
 
 function minutes(ms: number | null): string {
   if (ms === null) return '—';
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : span(ms);
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatSpan(ms);
 }
 
 function ResponseChart({ data }: { data: ChartData }) {

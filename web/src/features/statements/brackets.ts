@@ -1,8 +1,9 @@
 /**
  * Disputed passages of a joint statement draft: `[agree to begin talks | agree to prepare talks]`
- * with two or more alternatives, found by the node's own function (src/workflows/statements/brackets.ts).
+ * with two or more alternatives, found by the node's own function (src/workflows/statements/brackets.ts,
+ * reached through lib/shared.ts).
  */
-import { findBrackets, type Bracket } from '../../../../src/workflows/statements/brackets.js';
+import { findBrackets, type Bracket } from '../../lib/shared';
 
 export { findBrackets, type Bracket };
 

@@ -1,0 +1,89 @@
+/**
+ * Pieces the keeping-contact views share: their props, reloading on live updates, the channel's
+ * languages for a form, a toggled panel, and the countdown to an answer date (on the one shared
+ * clock of lib/clock.ts).
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { Channel, Me } from '../../lib/api';
+import { formatSpan, useNow } from '../../lib/clock';
+import { formatTime, locale } from '../../lib/i18n';
+import { t } from './messages';
+
+export interface ViewProps {
+  channel: Channel;
+  me: Me;
+  /** Changes when live updates brought new entries: the view reloads. */
+  version: number;
+}
+
+/** Reloads `reload` when `version` changes (not on the first render). */
+export function useReloadOn(version: number, reload: () => void): void {
+  const [seen, setSeen] = useState(version);
+  useEffect(() => {
+    if (version !== seen) {
+      setSeen(version);
+      reload();
+    }
+  }, [version, seen, reload]);
+}
+
+/** The channel's languages as choices for a form. */
+export function languageOptions(channel: Channel) {
+  return channel.languages.map((l) => ({ value: l, label: l }));
+}
+
+/** The interface language if the channel uses it, else the channel's first language. */
+export function defaultLang(channel: Channel): string {
+  const ui = locale.get();
+  return channel.languages.includes(ui) ? ui : (channel.languages[0] ?? 'en');
+}
+
+/** A toggled panel: a button with aria-expanded and the region it controls. */
+export function Disclosure(props: {
+  id: string;
+  label: string;
+  open: boolean;
+  onToggle: () => void;
+  children: ComponentChildren;
+  primary?: boolean;
+}) {
+  return (
+    <>
+      <button
+        type="button"
+        class={props.primary ? 'primary' : 'secondary'}
+        aria-expanded={props.open}
+        aria-controls={props.id}
+        onClick={props.onToggle}
+      >
+        {props.label}
+      </button>
+      {props.open && (
+        <div id={props.id} class="disclosure">
+          {props.children}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** An entry or commitment id (`CHANNEL/PARTY/seq`) made safe for element ids. */
+export function domId(id: string): string {
+  return id.replace(/[^A-Za-z0-9]/g, '-');
+}
+
+/** Time left until `due` (ISO), ticking; past it, how long overdue. */
+export function DueCountdown({ due }: { due: string }) {
+  const now = useNow();
+  const left = Date.parse(due) - now;
+  return (
+    <span
+      class={`due-countdown${left < 0 ? ' is-overdue' : ''}`}
+      data-overdue={String(left < 0)}
+      title={formatTime(due)}
+    >
+      {left < 0 ? `${t('overdueBy')} ${formatSpan(left)}` : `${formatSpan(left)} ${t('left')}`}
+    </span>
+  );
+}
