@@ -25,7 +25,6 @@ import { t } from './messages';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
 import { domId, DueCountdown } from './contact-parts';
-import './contacts.css';
 
 const REFRESH_MS = 15_000;
 /** Entries read per channel for the charts (pages of 1000). */

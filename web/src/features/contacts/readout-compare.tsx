@@ -8,7 +8,6 @@ import type { Readout } from './contacts-api';
 import { t } from './messages';
 import { formatHlc } from '../../lib/i18n';
 import { compareReadouts, type ComparedSentence } from './readout-diff';
-import './contacts.css';
 
 /** Each party's newest readout, in order of first appearance. */
 export function latestByParty(readouts: Readout[]): Map<string, Readout> {
