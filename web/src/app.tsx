@@ -1,7 +1,7 @@
 /**
  * The duty officer's console: checks the session, then shows the screen the URL names inside the
  * common frame (navigation, interface language, who is signed in). New screens add a route in
- * router.ts, a file under screens/ and a case below.
+ * lib/router.ts, a feature under features/ (exported from its index.ts) and a case below.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, hasSession, setUnauthenticatedHandler, type Me } from './lib/api';
@@ -9,13 +9,11 @@ import { ErrorBox, Loading } from './lib/components/status';
 import { t } from './lib/messages';
 import { LOCALES, locale, setLocale, type Locale } from './lib/i18n';
 import { currentRoute, onLinkClick, routePath, type Route } from './lib/router';
-import { AdminScreen } from './features/admin/admin';
-import { ChannelListScreen } from './features/channels/channel-list';
-import { ChannelTimelineScreen } from './features/channels/channel-timeline';
-import { ObligationsScreen } from './features/obligations/obligations';
-import { LoginScreen } from './features/session/login';
-import { PeersScreen } from './features/admin/peers';
-import { CadenceScreen } from './features/contacts/cadence';
+import { AdminScreen, PeersScreen } from './features/admin';
+import { ChannelListScreen, ChannelTimelineScreen } from './features/channels';
+import { ObligationsScreen } from './features/obligations';
+import { LoginScreen } from './features/session';
+import { CadenceScreen } from './features/contacts';
 import { useSignal } from './lib/signal';
 
 type Session =

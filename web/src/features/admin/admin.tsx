@@ -10,6 +10,7 @@ import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { t } from './messages';
 import { useAsync } from '../../lib/use-async';
 import { useSubmit, type SubmitState } from '../../lib/use-submit';
+import { parsePartyOffices } from '../../lib/party-offices';
 
 const ROLES: ReadonlyArray<Principal['role']> = [
   'admin',
@@ -19,23 +20,6 @@ const ROLES: ReadonlyArray<Principal['role']> = [
   'translator',
   'observer',
 ];
-
-/** Parses `US=us-ops,us-cia; NATO=nato-sg` into a record of party → offices. */
-export function parsePartyOffices(text: string): Record<string, string[]> | undefined {
-  const result: Record<string, string[]> = {};
-  for (const part of text
-    .split(/[;\n]/)
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const [party, offices = ''] = part.split('=').map((s) => s.trim());
-    if (!party) continue;
-    result[party] = offices
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean);
-  }
-  return Object.keys(result).length > 0 ? result : undefined;
-}
 
 const list = (text: string): string[] =>
   text

@@ -12,7 +12,7 @@ import { t } from './messages';
 import { formatTime } from '../../lib/i18n';
 import { onLinkClick, routePath } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
-import { contactsApi, type Commitment } from '../contacts/contacts-api';
+import { contactsApi, type Commitment } from '../contacts';
 
 const REFRESH_MS = 15_000;
 

@@ -11,7 +11,7 @@ import { ErrorBox, Loading } from '../../lib/components/status';
 import { t } from './messages';
 import { formatHlc } from '../../lib/i18n';
 import { useAsync } from '../../lib/use-async';
-import { parsePartyOffices } from '../admin/admin';
+import { parsePartyOffices } from '../../lib/party-offices';
 import { useSubmit } from '../../lib/use-submit';
 
 type Change = NonNullable<ChannelStatus['change']>;
