@@ -6,14 +6,15 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Channel, Me } from '../../lib/api';
 import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
-import { describeError, EmptyState, ErrorBox, Loading } from '../../lib/components/status';
+import { describeError } from '../../lib/components/status';
 import { formatHlc, formatTime, locale } from '../../lib/i18n';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
+import { useSubmit } from '../../lib/use-submit';
 import { MinutesForm, ReadoutForm, ReadoutList } from './briefing-records';
 import {
   defaultLang,
-  Disclosure,
+  ContactsViewFrame,
   domId,
   languageOptions,
   useReloadOn,
@@ -76,39 +77,20 @@ export function BriefingsView({ channel, me, version }: ViewProps) {
   useSignal(locale);
   const data = useAsync(() => contactsApi.briefings(channel.id), [channel.id]);
   useReloadOn(version, data.reload);
-  const [proposing, setProposing] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
   const days = useMemo(() => byDay(data.data?.briefings ?? []), [data.data, locale.get()]);
 
   return (
-    <section class="contacts-view briefings-view" aria-labelledby="briefings-title">
-      <div class="section-head">
-        <h2 id="briefings-title">{t('briefingsTitle')}</h2>
-        <Disclosure
-          id="propose-briefing"
-          label={t('proposeBriefing')}
-          open={proposing}
-          primary
-          onToggle={() => setProposing((v) => !v)}
-        >
-          <ProposeForm
-            channel={channel}
-            onDone={(id) => {
-              setProposing(false);
-              setNotice(`${t('proposed')}: ${id}`);
-              data.reload();
-            }}
-          />
-        </Disclosure>
-      </div>
-      {notice && (
-        <p class="ok-text contact-notice" role="status">
-          {notice}
-        </p>
-      )}
-      {data.error ? <ErrorBox error={data.error} onRetry={data.reload} /> : null}
-      {!data.data && data.loading && <Loading />}
-      {data.data && data.data.briefings.length === 0 && <EmptyState>{t('briefingsEmpty')}</EmptyState>}
+    <ContactsViewFrame
+      name="briefings"
+      title={t('briefingsTitle')}
+      addId="propose-briefing"
+      addLabel={t('proposeBriefing')}
+      addedLabel={t('proposed')}
+      data={data}
+      empty={data.data?.briefings.length === 0}
+      emptyText={t('briefingsEmpty')}
+      form={(onDone) => <ProposeForm channel={channel} onDone={onDone} />}
+    >
       {days.length > 0 && (
         <ol class="calendar" aria-label={t('briefingsTitle')}>
           {days.map((day) => (
@@ -143,7 +125,7 @@ export function BriefingsView({ channel, me, version }: ViewProps) {
           <ReadoutList readouts={data.data.readouts} />
         </section>
       )}
-    </section>
+    </ContactsViewFrame>
   );
 }
 
@@ -259,25 +241,17 @@ function BriefingCard(props: {
   const state = briefingState(briefing);
   const [panel, setPanel] = useState<'minutes' | 'readout' | 'compare' | null>(null);
   const toggle = (p: typeof panel) => setPanel((current) => (current === p ? null : p));
-  const [accepting, setAccepting] = useState(false);
-  const [acceptError, setAcceptError] = useState<string | null>(null);
+  const accepting = useSubmit();
   const readoutParties = new Set(briefing.readouts.map((r) => r.party));
   const canAccept = briefing.party !== myParty && briefing.waitingFor.includes(myParty);
   const titleId = `briefing-${domId(briefing.id)}`;
 
-  const accept = async () => {
-    setAccepting(true);
-    setAcceptError(null);
-    try {
+  const accept = () =>
+    accepting.run(async () => {
       const of = await contactsApi.ref(briefing.id);
       await contactsApi.post(channel.id, { kind: 'briefing-accept', body: { of } });
       props.onChange();
-    } catch (failure) {
-      setAcceptError(describeError(failure));
-    } finally {
-      setAccepting(false);
-    }
-  };
+    });
 
   return (
     <li
@@ -338,8 +312,8 @@ function BriefingCard(props: {
         </dl>
         <div class="actions card-actions">
           {canAccept && (
-            <button type="button" class="primary" disabled={accepting} onClick={() => void accept()}>
-              {accepting ? t('accepting') : t('accept')}
+            <button type="button" class="primary" disabled={accepting.busy} onClick={() => void accept()}>
+              {accepting.busy ? t('accepting') : t('accept')}
             </button>
           )}
           {!briefing.minutes && (
@@ -374,7 +348,7 @@ function BriefingCard(props: {
             </button>
           )}
         </div>
-        <FormError message={acceptError} />
+        <FormError message={accepting.error} />
         <div id={`${titleId}-panel`}>
           {panel === 'minutes' && (
             <MinutesForm channel={channel} briefing={briefing} onDone={props.onChange} />

@@ -6,13 +6,13 @@
 import { useState } from 'preact/hooks';
 import type { Channel, Me } from '../../lib/api';
 import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
-import { describeError, EmptyState, ErrorBox, Loading } from '../../lib/components/status';
+import { describeError } from '../../lib/components/status';
 import { formatHlc, locale } from '../../lib/i18n';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
 import {
   defaultLang,
-  Disclosure,
+  ContactsViewFrame,
   domId,
   DueCountdown,
   languageOptions,
@@ -34,39 +34,20 @@ export function InvitationsView({ channel, me, version }: ViewProps) {
   useSignal(locale);
   const data = useAsync(() => contactsApi.invitations(channel.id), [channel.id]);
   useReloadOn(version, data.reload);
-  const [inviting, setInviting] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
   const list = [...(data.data?.invitations ?? [])].reverse();
 
   return (
-    <section class="contacts-view invitations-view" aria-labelledby="invitations-title">
-      <div class="section-head">
-        <h2 id="invitations-title">{t('invitationsTitle')}</h2>
-        <Disclosure
-          id="new-invitation"
-          label={t('newInvitation')}
-          open={inviting}
-          primary
-          onToggle={() => setInviting((v) => !v)}
-        >
-          <InvitationForm
-            channel={channel}
-            onDone={(id) => {
-              setInviting(false);
-              setNotice(`${t('invited')}: ${id}`);
-              data.reload();
-            }}
-          />
-        </Disclosure>
-      </div>
-      {notice && (
-        <p class="ok-text contact-notice" role="status">
-          {notice}
-        </p>
-      )}
-      {data.error ? <ErrorBox error={data.error} onRetry={data.reload} /> : null}
-      {!data.data && data.loading && <Loading />}
-      {data.data && list.length === 0 && <EmptyState>{t('invitationsEmpty')}</EmptyState>}
+    <ContactsViewFrame
+      name="invitations"
+      title={t('invitationsTitle')}
+      addId="new-invitation"
+      addLabel={t('newInvitation')}
+      addedLabel={t('invited')}
+      data={data}
+      empty={list.length === 0}
+      emptyText={t('invitationsEmpty')}
+      form={(onDone) => <InvitationForm channel={channel} onDone={onDone} />}
+    >
       {list.length > 0 && (
         <ul class="invitation-list" aria-label={t('invitationsTitle')}>
           {list.map((invitation) => (
@@ -80,7 +61,7 @@ export function InvitationsView({ channel, me, version }: ViewProps) {
           ))}
         </ul>
       )}
-    </section>
+    </ContactsViewFrame>
   );
 }
 
