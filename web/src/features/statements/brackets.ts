@@ -1,9 +1,9 @@
 /**
  * Disputed passages of a joint statement draft: `[agree to begin talks | agree to prepare talks]`
  * with two or more alternatives, found by the node's own function (src/workflows/statements/brackets.ts,
- * reached through lib/shared.ts).
+ * reached through lib/shared.ts; `.js` because node-side tests import this file too).
  */
-import { findBrackets, type Bracket } from '../../lib/shared';
+import { findBrackets, type Bracket } from '../../lib/shared.js';
 
 export { findBrackets, type Bracket };
 
