@@ -12,7 +12,7 @@ import {
   responseTimes,
   weekStart,
   type StatEntry,
-} from '../web/src/cadence-stats.js';
+} from '../web/src/features/contacts/cadence-stats.js';
 
 const at = (iso: string, counter = 0) => `${new Date(iso).toISOString()}/${String(counter).padStart(6, '0')}`;
 

@@ -11,7 +11,7 @@ import {
   normalise,
   similarity,
   splitSentences,
-} from '../web/src/readout-diff.js';
+} from '../web/src/features/contacts/readout-diff.js';
 
 describe('readout comparison', () => {
   it('splits sentences so that they join back into the text as written', () => {

@@ -1,8 +1,8 @@
 /**
  * The web app's API client is checked against the node's own OpenAPI document: every operation
- * the app calls (web/src/api-operations.ts) must exist in /openapi.json, and the client's types
- * (web/src/api-types.generated.ts) must be exactly what the document generates today. Also checks
- * the browser's independent entry verification against real signed entries.
+ * the app calls (web/src/lib/api-operations.ts) must exist in /openapi.json, and the client's
+ * types (web/src/lib/api-types.generated.ts) must be exactly what the document generates today.
+ * Also checks the browser's independent entry verification against real signed entries.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,13 @@ import { canonicalize } from '../src/core/canonical-json.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
 import { openNode } from '../src/workflows/open-node.js';
 import { startServer, type RunningServer } from '../src/server/run-server.js';
-import { API_OPERATIONS } from '../web/src/api-operations.js';
-import { canonicalJson, signedContent, verifyEntry, type VerifiableEntry } from '../web/src/verify-entry.js';
+import { API_OPERATIONS } from '../web/src/lib/api-operations.js';
+import {
+  canonicalJson,
+  signedContent,
+  verifyEntry,
+  type VerifiableEntry,
+} from '../web/src/features/channels/verify-entry.js';
 import {
   GENERATED_PATH,
   generateApiTypes,
@@ -38,7 +43,7 @@ describe('web API client against the OpenAPI document', () => {
   it('has generated types that match the current document (else run `npm run gen:web-api`)', async () => {
     const expected = await generateApiTypes(doc);
     const actual = readFileSync(GENERATED_PATH, 'utf8');
-    expect(actual, 'web/src/api-types.generated.ts is stale: run `npm run gen:web-api`').toBe(expected);
+    expect(actual, 'web/src/lib/api-types.generated.ts is stale: run `npm run gen:web-api`').toBe(expected);
   });
 
   it('refuses to generate types for an operation the document lacks', async () => {

@@ -3,8 +3,8 @@
  * browser: both are plain functions.
  */
 import { describe, expect, it } from 'vitest';
-import { findBrackets, resolveBracket } from '../../web/src/brackets.js';
-import { tokenize, wordDiff, type DiffPart } from '../../web/src/word-diff.js';
+import { findBrackets, resolveBracket } from '../../web/src/features/statements/brackets.js';
+import { tokenize, wordDiff, type DiffPart } from '../../web/src/features/statements/word-diff.js';
 
 const before = (parts: DiffPart[]) =>
   parts

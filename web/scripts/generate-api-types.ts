@@ -1,24 +1,27 @@
 /**
- * Generates `web/src/api-types.generated.ts`, the web app's request and response types, from the
- * node's own OpenAPI 3 document (`GET /openapi.json`), for exactly the operations listed in
- * `web/src/api-operations.ts`. A listed operation missing from the document is an error, so the
+ * Generates `web/src/lib/api-types.generated.ts`, the web app's request and response types, from
+ * the node's own OpenAPI 3 document (`GET /openapi.json`), for exactly the operations listed in
+ * `web/src/lib/api-operations.ts`. A listed operation missing from the document is an error, so the
  * client can never call a route the node does not serve. `test/web-api-types.test.ts` runs the
  * same generation and fails when the checked-in file differs.
  *
- * Run: `npm run gen:web-api` (after changing an API schema or the list of operations).
+ * Run: `npm run gen:web-api` (after changing an API schema or the list of operations);
+ * `--out PATH` writes the same types to another file instead (relative to the working directory).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import * as prettier from 'prettier';
 import { createFederation } from '../../src/federation/federation.js';
 import { buildServer } from '../../src/http/server.js';
 import { initNode } from '../../src/workflows/open-node.js';
-import { API_OPERATIONS } from '../src/api-operations.js';
+import { API_OPERATIONS } from '../src/lib/api-operations.js';
 
-export const GENERATED_PATH = resolve(fileURLToPath(import.meta.url), '../../src/api-types.generated.ts');
+/** Where the web app's generated types live (the default output). */
+export const GENERATED_PATH = resolve(fileURLToPath(import.meta.url), '../../src/lib/api-types.generated.ts');
 
 /** The subset of JSON Schema (OpenAPI 3.0 dialect) that zod schemas produce. */
 interface JsonSchema {
@@ -158,10 +161,14 @@ function jsonContent(content: Record<string, { schema: JsonSchema }> | undefined
   return content?.['application/json']?.schema;
 }
 
-/** Generates the TypeScript source for `operations` from `doc`; throws when one is missing. */
+/**
+ * Generates the TypeScript source for `operations` from `doc`; throws when one is missing.
+ * `outPath` only picks the Prettier configuration that applies to the file it will be written to.
+ */
 export async function generateApiTypes(
   doc: OpenApiDocument,
   operations: readonly string[] = API_OPERATIONS,
+  outPath: string = GENERATED_PATH,
 ): Promise<string> {
   const missing: string[] = [];
   const used = new Set<string>();
@@ -222,12 +229,14 @@ export async function generateApiTypes(
     '}',
     '',
   ].join('\n');
-  const config = (await prettier.resolveConfig(GENERATED_PATH)) ?? {};
-  return prettier.format(source, { ...config, parser: 'typescript', filepath: GENERATED_PATH });
+  const config = (await prettier.resolveConfig(outPath)) ?? {};
+  return prettier.format(source, { ...config, parser: 'typescript', filepath: outPath });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const source = await generateApiTypes(await readOpenApiDocument());
-  writeFileSync(GENERATED_PATH, source);
-  process.stdout.write(`wrote ${GENERATED_PATH}\n`);
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const outPath = values.out === undefined ? GENERATED_PATH : resolve(values.out);
+  const source = await generateApiTypes(await readOpenApiDocument(), API_OPERATIONS, outPath);
+  writeFileSync(outPath, source);
+  process.stdout.write(`wrote ${outPath}\n`);
 }

@@ -1,21 +1,20 @@
 /**
  * The duty officer's console: checks the session, then shows the screen the URL names inside the
  * common frame (navigation, interface language, who is signed in). New screens add a route in
- * router.ts, a file under screens/ and a case below.
+ * lib/router.ts, a feature under features/ (exported from its index.ts) and a case below.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, hasSession, setUnauthenticatedHandler, type Me } from './api';
-import { ErrorBox, Loading } from './components/status';
-import { LOCALES, locale, setLocale, t, type Locale } from './i18n';
-import { currentRoute, onLinkClick, routePath, type Route } from './router';
-import { AdminScreen } from './screens/admin';
-import { ChannelListScreen } from './screens/channel-list';
-import { ChannelTimelineScreen } from './screens/channel-timeline';
-import { ObligationsScreen } from './screens/obligations';
-import { LoginScreen } from './screens/login';
-import { PeersScreen } from './screens/peers';
-import { CadenceScreen } from './screens/cadence';
-import { useSignal } from './signal';
+import { api, hasSession, setUnauthenticatedHandler, type Me } from './lib/api';
+import { ErrorBox, Loading } from './lib/components/status';
+import { t } from './lib/messages';
+import { LOCALES, locale, setLocale, type Locale } from './lib/i18n';
+import { currentRoute, onLinkClick, routePath, type Route } from './lib/router';
+import { AdminScreen, PeersScreen } from './features/admin';
+import { ChannelListScreen, ChannelTimelineScreen } from './features/channels';
+import { ObligationsScreen } from './features/obligations';
+import { LoginScreen } from './features/session';
+import { CadenceScreen } from './features/contacts';
+import { useSignal } from './lib/signal';
 
 type Session =
   | { state: 'checking' }

@@ -1,0 +1,24 @@
+/** Round-trip times of a peer's link tests over time, drawn with uPlot (failed tests as gaps). */
+import { useCallback, useMemo } from 'preact/hooks';
+import type uPlot from 'uplot';
+import type { LinkTest } from '../../lib/api';
+import { CHART_AXIS, UPlotChart } from '../../lib/components/uplot-chart';
+
+export function RttChart({ tests, label }: { tests: LinkTest[]; label: string }) {
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const ordered = [...tests].sort((a, b) => a.at - b.at);
+    return [ordered.map((test) => test.at / 1000), ordered.map((test) => (test.ok ? test.rttMs : null))];
+  }, [tests]);
+  const options = useCallback(
+    (width: number): uPlot.Options => ({
+      width,
+      height: 220,
+      title: label,
+      scales: { x: { time: true } },
+      axes: [{ stroke: CHART_AXIS }, { stroke: CHART_AXIS, label: 'ms' }],
+      series: [{}, { label: 'RTT ms', stroke: '#1d4ed8', width: 2, points: { show: true, size: 5 } }],
+    }),
+    [label],
+  );
+  return <UPlotChart data={data} options={options} label={label} className="rtt-chart" />;
+}

@@ -1,0 +1,142 @@
+/**
+ * Writes a note: subject, text, precedence, language (one of the channel's) and a TEST or
+ * EXERCISE marking. Refusals from the node are shown on the field they concern.
+ */
+import { useState } from 'preact/hooks';
+import {
+  ApiError,
+  MARKINGS,
+  PRECEDENCES,
+  api,
+  type Channel,
+  type Entry,
+  type Marking,
+  type Precedence,
+} from '../../lib/api';
+import { t } from './messages';
+import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
+import { describeError } from '../../lib/components/status';
+
+type FieldName = 'subject' | 'text' | 'precedence' | 'lang' | 'marking';
+
+/** Which field a refusal concerns, from its code and the field path the node names. */
+export function fieldOfError(error: ApiError): FieldName | null {
+  if (error.code === 'language_invalid') return 'lang';
+  if (error.code === 'precedence_invalid') return 'precedence';
+  const match = /^(?:body\.)*(?:body\.)?([a-z]+)\b/.exec(error.message);
+  const field = match?.[1];
+  if (field === 'text' || field === 'subject') return field;
+  if (error.message.startsWith('marking') || error.message.includes('.marking')) return 'marking';
+  if (error.message.includes('.lang')) return 'lang';
+  if (error.message.includes('.precedence')) return 'precedence';
+  return null;
+}
+
+export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (entry: Entry) => void }) {
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [precedence, setPrecedence] = useState<Precedence>('ROUTINE');
+  const [lang, setLang] = useState(channel.languages[0] ?? 'en');
+  const [marking, setMarking] = useState<Marking | ''>('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    setSent(null);
+    try {
+      const body: Record<string, unknown> = { text };
+      if (subject.trim()) body.subject = subject.trim();
+      const entry = await api.postEntry(channel.id, {
+        kind: 'note',
+        precedence,
+        lang,
+        ...(marking ? { marking } : {}),
+        body,
+      });
+      setText('');
+      setSubject('');
+      setSent(`${t('sent')}: ${entry.id}`);
+      onSent?.(entry);
+    } catch (failure) {
+      const field = failure instanceof ApiError ? fieldOfError(failure) : null;
+      const message = describeError(failure);
+      if (field === 'text' && text.trim() === '')
+        setErrors({ text: `${t('composeTextRequired')} ${message}` });
+      else if (field) setErrors({ [field]: message });
+      else setFormError(message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const writable = channel.state === 'active';
+  return (
+    <form class="compose card" onSubmit={submit} aria-labelledby="compose-title" noValidate>
+      <h2 id="compose-title">{t('compose')}</h2>
+      {!writable && <p class="notice">{t('notActive')}</p>}
+      <div class="compose-grid">
+        <SelectField
+          id="compose-precedence"
+          label={t('precedence')}
+          value={precedence}
+          onChange={setPrecedence}
+          options={PRECEDENCES.map((p) => ({ value: p, label: p }))}
+          error={errors.precedence}
+        />
+        <SelectField
+          id="compose-lang"
+          label={t('entryLanguage')}
+          value={lang}
+          onChange={setLang}
+          options={channel.languages.map((l) => ({ value: l, label: l }))}
+          error={errors.lang}
+        />
+        <SelectField<Marking | ''>
+          id="compose-marking"
+          label={t('marking')}
+          value={marking}
+          onChange={setMarking}
+          options={[{ value: '', label: t('markingNone') }, ...MARKINGS.map((m) => ({ value: m, label: m }))]}
+          error={errors.marking}
+        />
+        <TextField
+          id="compose-subject"
+          label={t('subject')}
+          value={subject}
+          onInput={setSubject}
+          error={errors.subject}
+        />
+      </div>
+      <TextArea
+        id="compose-text"
+        label={t('text')}
+        value={text}
+        onInput={setText}
+        lang={lang}
+        rows={3}
+        error={errors.text}
+      />
+      <FormError message={formError} />
+      <div class="actions">
+        <button
+          type="submit"
+          class={precedence === 'FLASH' ? 'danger' : 'primary'}
+          disabled={busy || !writable}
+        >
+          {busy ? t('sending') : `${t('send')} · ${precedence}${marking ? ` · ${marking}` : ''}`}
+        </button>
+        {sent && (
+          <span class="ok-text" role="status">
+            {sent}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,2 @@
+/** Charter: a channel's charter (parties, languages, deadlines by precedence) and its changes. */
+export { CharterView } from './charter';

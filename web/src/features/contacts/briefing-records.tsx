@@ -1,0 +1,234 @@
+/**
+ * What is recorded about a briefing: its minutes (refused by the node until every other party has
+ * accepted the briefing) and each party's readout, listed latest per party.
+ */
+import { useState } from 'preact/hooks';
+import { ApiError, type Channel } from '../../lib/api';
+import { FormError, SelectField, TextArea } from '../../lib/components/field';
+import { describeError } from '../../lib/components/status';
+import { formatHlc } from '../../lib/i18n';
+import { defaultLang, domId, languageOptions } from './contact-parts';
+import { contactsApi, nowLocalInput, utcFromLocalInput, type Briefing, type Readout } from './contacts-api';
+import { t } from './messages';
+import { latestByParty } from './readout-compare';
+
+export function MinutesForm({
+  channel,
+  briefing,
+  onDone,
+}: {
+  channel: Channel;
+  briefing: Briefing;
+  onDone: () => void;
+}) {
+  const base = briefing.at && briefing.at.length > 10 ? briefing.at.slice(0, 16) : nowLocalInput();
+  const [heldAt, setHeldAt] = useState(base);
+  const [duration, setDuration] = useState('30');
+  const [summary, setSummary] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<{ heldAt?: string; duration?: string }>({});
+  const [refusal, setRefusal] = useState<{ lead: string; detail: string | null } | null>(null);
+  const [ok, setOk] = useState(false);
+  const id = domId(briefing.id);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setOk(false);
+    setRefusal(null);
+    const minutes = Number(duration);
+    const next: typeof errors = {};
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(heldAt)) next.heldAt = t('timeInvalid');
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) next.duration = t('durationInvalid');
+    setErrors(next);
+    if (next.heldAt || next.duration) return;
+    setBusy(true);
+    try {
+      const of = await contactsApi.ref(briefing.id);
+      const body: Record<string, unknown> = {
+        of,
+        heldAt: utcFromLocalInput(heldAt),
+        durationMinutes: minutes,
+      };
+      if (summary.trim()) body.summary = summary.trim();
+      await contactsApi.post(channel.id, { kind: 'briefing-minutes', lang: defaultLang(channel), body });
+      setOk(true);
+      onDone();
+    } catch (failure) {
+      setRefusal(
+        failure instanceof ApiError && failure.status === 409
+          ? { lead: t('minutesRefused'), detail: describeError(failure) }
+          : { lead: describeError(failure), detail: null },
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      class="contact-form minutes-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={t('recordMinutes')}
+    >
+      <div class="form-grid">
+        <div class={`field${errors.heldAt ? ' has-error' : ''}`}>
+          <label for={`minutes-at-${id}`}>{t('heldAt')}</label>
+          <input
+            id={`minutes-at-${id}`}
+            type="datetime-local"
+            value={heldAt}
+            aria-invalid={errors.heldAt ? true : undefined}
+            onInput={(e) => setHeldAt(e.currentTarget.value)}
+          />
+          {errors.heldAt && (
+            <span class="field-error" role="alert">
+              {errors.heldAt}
+            </span>
+          )}
+        </div>
+        <div class={`field${errors.duration ? ' has-error' : ''}`}>
+          <label for={`minutes-duration-${id}`}>{t('duration')}</label>
+          <input
+            id={`minutes-duration-${id}`}
+            type="number"
+            min={1}
+            max={1440}
+            step={1}
+            value={duration}
+            aria-invalid={errors.duration ? true : undefined}
+            onInput={(e) => setDuration(e.currentTarget.value)}
+          />
+          {errors.duration && (
+            <span class="field-error" role="alert">
+              {errors.duration}
+            </span>
+          )}
+        </div>
+      </div>
+      <TextArea
+        id={`minutes-summary-${id}`}
+        label={t('summary')}
+        value={summary}
+        onInput={setSummary}
+        rows={2}
+      />
+      {refusal && (
+        <p class="form-error refusal" role="alert">
+          {refusal.lead}
+          {refusal.detail && (
+            <span class="refusal-detail">
+              {t('nodeSays')}: {refusal.detail}
+            </span>
+          )}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('saving') : t('saveMinutes')}
+        </button>
+        {ok && (
+          <span class="ok-text" role="status">
+            {t('minutesSaved')}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export function ReadoutForm({
+  channel,
+  briefing,
+  onDone,
+}: {
+  channel: Channel;
+  briefing: Briefing;
+  onDone: () => void;
+}) {
+  const [text, setText] = useState('');
+  const [lang, setLang] = useState(defaultLang(channel));
+  const [busy, setBusy] = useState(false);
+  const [textError, setTextError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [ok, setOk] = useState(false);
+  const id = domId(briefing.id);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setOk(false);
+    setError(null);
+    if (!text.trim()) {
+      setTextError(t('readoutRequired'));
+      return;
+    }
+    setTextError(null);
+    setBusy(true);
+    try {
+      const of = await contactsApi.ref(briefing.id);
+      await contactsApi.post(channel.id, { kind: 'readout', lang, body: { of, text: text.trim() } });
+      setOk(true);
+      setText('');
+      onDone();
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      class="contact-form readout-form"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={t('recordReadout')}
+    >
+      <SelectField
+        id={`readout-lang-${id}`}
+        label={t('briefingLang')}
+        value={lang}
+        onChange={setLang}
+        options={languageOptions(channel)}
+      />
+      <TextArea
+        id={`readout-text-${id}`}
+        label={t('readoutText')}
+        value={text}
+        onInput={setText}
+        lang={lang}
+        rows={4}
+        error={textError}
+      />
+      <FormError message={error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('saving') : t('saveReadout')}
+        </button>
+        {ok && (
+          <span class="ok-text" role="status">
+            {t('readoutSaved')}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export function ReadoutList({ readouts }: { readouts: Readout[] }) {
+  const latest = latestByParty(readouts);
+  return (
+    <ul class="readout-list">
+      {[...latest.values()].map((r) => (
+        <li key={r.id} data-readout={r.id}>
+          <div class="muted small">
+            <strong>{r.party}</strong> · {r.author} · {formatHlc(r.at)} · <span class="mono">{r.lang}</span>
+          </div>
+          <p class="readout-text" lang={r.lang}>
+            {r.text}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,365 @@
+/**
+ * Briefings in one channel as a calendar-like list by day (proposed time, or the time held once
+ * minutes are recorded): proposing and accepting them, and for each its minutes and readouts
+ * (briefing-records.tsx). Refreshes when the channel's live updates bring anything new.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import type { Channel, Me } from '../../lib/api';
+import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
+import { describeError } from '../../lib/components/status';
+import { formatHlc, formatTime, locale } from '../../lib/i18n';
+import { useSignal } from '../../lib/signal';
+import { useAsync } from '../../lib/use-async';
+import { useSubmit } from '../../lib/use-submit';
+import { MinutesForm, ReadoutForm, ReadoutList } from './briefing-records';
+import {
+  defaultLang,
+  ContactsViewFrame,
+  domId,
+  languageOptions,
+  useReloadOn,
+  type ViewProps,
+} from './contact-parts';
+import { contactsApi, utcFromLocalInput, type Briefing } from './contacts-api';
+import { t, type MessageKey } from './messages';
+import { ReadoutCompare } from './readout-compare';
+
+type Day = {
+  key: string;
+  label: string;
+  today: boolean;
+  items: Array<{ briefing: Briefing; when: string | null }>;
+};
+
+function dayLabel(key: string): string {
+  const date = new Date(`${key}T00:00:00Z`);
+  return date.toLocaleDateString(locale.get() === 'ru' ? 'ru-RU' : 'en-GB', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+}
+
+function timeOfDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(11, 16)} UTC`;
+}
+
+/** Briefings grouped by UTC day of their held (else proposed) time; undated ones last. */
+export function byDay(briefings: Briefing[], now = Date.now()): Day[] {
+  const days = new Map<string, Day>();
+  const today = new Date(now).toISOString().slice(0, 10);
+  for (const briefing of briefings) {
+    const when = briefing.minutes?.heldAt ?? briefing.at;
+    const key = when ? new Date(when).toISOString().slice(0, 10) : '';
+    let day = days.get(key);
+    if (!day) {
+      day = { key, label: key ? dayLabel(key) : t('undated'), today: key === today, items: [] };
+      days.set(key, day);
+    }
+    day.items.push({ briefing, when });
+  }
+  const list = [...days.values()].sort((a, b) =>
+    a.key === '' ? 1 : b.key === '' ? -1 : a.key < b.key ? -1 : 1,
+  );
+  for (const day of list)
+    day.items.sort(
+      (a, b) =>
+        Date.parse(a.when ?? '') - Date.parse(b.when ?? '') || (a.briefing.id < b.briefing.id ? -1 : 1),
+    );
+  return list;
+}
+
+export function BriefingsView({ channel, me, version }: ViewProps) {
+  useSignal(locale);
+  const data = useAsync(() => contactsApi.briefings(channel.id), [channel.id]);
+  useReloadOn(version, data.reload);
+  const days = useMemo(() => byDay(data.data?.briefings ?? []), [data.data, locale.get()]);
+
+  return (
+    <ContactsViewFrame
+      name="briefings"
+      title={t('briefingsTitle')}
+      addId="propose-briefing"
+      addLabel={t('proposeBriefing')}
+      addedLabel={t('proposed')}
+      data={data}
+      empty={data.data?.briefings.length === 0}
+      emptyText={t('briefingsEmpty')}
+      form={(onDone) => <ProposeForm channel={channel} onDone={onDone} />}
+    >
+      {days.length > 0 && (
+        <ol class="calendar" aria-label={t('briefingsTitle')}>
+          {days.map((day) => (
+            <li
+              key={day.key || 'undated'}
+              class={`calendar-day${day.today ? ' is-today' : ''}`}
+              data-day={day.key}
+            >
+              <h3 class="day-head">
+                {day.label}
+                {day.today && <span class="badge today-badge">{t('today')}</span>}
+              </h3>
+              <ul class="day-items">
+                {day.items.map(({ briefing, when }) => (
+                  <BriefingCard
+                    key={briefing.id}
+                    channel={channel}
+                    me={me}
+                    briefing={briefing}
+                    when={when}
+                    onChange={data.reload}
+                  />
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
+      {data.data && data.data.readouts.length > 0 && (
+        <section class="card unlinked-readouts" aria-labelledby="unlinked-title">
+          <h3 id="unlinked-title">{t('unlinkedReadouts')}</h3>
+          <ReadoutList readouts={data.data.readouts} />
+        </section>
+      )}
+    </ContactsViewFrame>
+  );
+}
+
+function ProposeForm({ channel, onDone }: { channel: Channel; onDone: (id: string) => void }) {
+  const [title, setTitle] = useState('');
+  const [agenda, setAgenda] = useState('');
+  const [at, setAt] = useState('');
+  const [lang, setLang] = useState(defaultLang(channel));
+  const [busy, setBusy] = useState(false);
+  const [titleError, setTitleError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    if (!title.trim()) {
+      setTitleError(t('titleRequired'));
+      return;
+    }
+    setTitleError(null);
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = {
+        title: title.trim(),
+        agenda: agenda
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean),
+      };
+      if (at) body.at = utcFromLocalInput(at);
+      const entry = await contactsApi.post(channel.id, { kind: 'briefing', lang, body });
+      setTitle('');
+      setAgenda('');
+      setAt('');
+      onDone(entry.id);
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      class="contact-form card"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={t('proposeBriefing')}
+    >
+      <div class="form-grid">
+        <TextField
+          id="briefing-title"
+          label={t('briefingTitle')}
+          value={title}
+          onInput={setTitle}
+          error={titleError}
+        />
+        <div class="field">
+          <label for="briefing-at">{t('briefingAt')}</label>
+          <input
+            id="briefing-at"
+            type="datetime-local"
+            value={at}
+            onInput={(e) => setAt(e.currentTarget.value)}
+          />
+        </div>
+        <SelectField
+          id="briefing-lang"
+          label={t('briefingLang')}
+          value={lang}
+          onChange={setLang}
+          options={languageOptions(channel)}
+        />
+      </div>
+      <TextArea
+        id="briefing-agenda"
+        label={t('briefingAgenda')}
+        hint={t('briefingAgendaHint')}
+        value={agenda}
+        onInput={setAgenda}
+        lang={lang}
+        rows={3}
+      />
+      <FormError message={error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('proposing') : t('propose')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function briefingState(b: Briefing): 'held' | 'accepted' | 'proposed' {
+  return b.minutes ? 'held' : b.waitingFor.length === 0 ? 'accepted' : 'proposed';
+}
+
+const STATE_LABEL: Record<ReturnType<typeof briefingState>, MessageKey> = {
+  held: 'stateHeld',
+  accepted: 'stateAccepted',
+  proposed: 'stateProposed',
+};
+
+function BriefingCard(props: {
+  channel: Channel;
+  me: Me;
+  briefing: Briefing;
+  when: string | null;
+  onChange: () => void;
+}) {
+  const { channel, me, briefing, when } = props;
+  const myParty = me.node.party;
+  const state = briefingState(briefing);
+  const [panel, setPanel] = useState<'minutes' | 'readout' | 'compare' | null>(null);
+  const toggle = (p: typeof panel) => setPanel((current) => (current === p ? null : p));
+  const accepting = useSubmit();
+  const readoutParties = new Set(briefing.readouts.map((r) => r.party));
+  const canAccept = briefing.party !== myParty && briefing.waitingFor.includes(myParty);
+  const titleId = `briefing-${domId(briefing.id)}`;
+
+  const accept = () =>
+    accepting.run(async () => {
+      const of = await contactsApi.ref(briefing.id);
+      await contactsApi.post(channel.id, { kind: 'briefing-accept', body: { of } });
+      props.onChange();
+    });
+
+  return (
+    <li
+      class={`briefing-card bc-${state}`}
+      data-briefing={briefing.id}
+      data-state={state}
+      aria-labelledby={titleId}
+    >
+      <div class="briefing-time">
+        <span class="time">{when ? timeOfDay(when) : '—'}</span>
+        <span class="muted small">{briefing.minutes ? t('atHeld') : t('atProposed')}</span>
+      </div>
+      <div class="briefing-body">
+        <div class="briefing-head">
+          <h4 id={titleId}>{briefing.title}</h4>
+          <span class={`badge briefing-state bs-${state}`}>{t(STATE_LABEL[state])}</span>
+        </div>
+        {briefing.agenda.length > 0 && (
+          <ol class="agenda" aria-label={t('briefingAgenda')}>
+            {briefing.agenda.map((item, i) => (
+              <li key={i}>{item}</li>
+            ))}
+          </ol>
+        )}
+        <dl class="facts-grid">
+          <dt>{t('proposedByLabel')}</dt>
+          <dd>
+            {briefing.party} · {briefing.proposedBy} <span class="muted mono small">{briefing.id}</span>
+          </dd>
+          <dt>{t('acceptedByLabel')}</dt>
+          <dd>
+            {briefing.acceptedBy.length === 0
+              ? t('nobody')
+              : briefing.acceptedBy.map((a) => `${a.party} · ${a.by} (${formatHlc(a.at)})`).join('; ')}
+          </dd>
+          {briefing.waitingFor.length > 0 && (
+            <>
+              <dt>{t('waitingForLabel')}</dt>
+              <dd class="waiting">{briefing.waitingFor.join(', ')}</dd>
+            </>
+          )}
+          {briefing.minutes && (
+            <>
+              <dt>{t('minutesTitle')}</dt>
+              <dd class="minutes">
+                {t('minutesHeld')} {formatTime(briefing.minutes.heldAt)}, {briefing.minutes.durationMinutes}{' '}
+                {t('minutesFor')}
+                {briefing.minutes.summary && <p class="minutes-summary">{briefing.minutes.summary}</p>}
+              </dd>
+            </>
+          )}
+          <dt>{t('readoutsTitle')}</dt>
+          <dd>
+            {briefing.readouts.length === 0
+              ? t('readoutsNone')
+              : `${briefing.readouts.length} (${[...readoutParties].join(', ')})`}
+          </dd>
+        </dl>
+        <div class="actions card-actions">
+          {canAccept && (
+            <button type="button" class="primary" disabled={accepting.busy} onClick={() => void accept()}>
+              {accepting.busy ? t('accepting') : t('accept')}
+            </button>
+          )}
+          {!briefing.minutes && (
+            <button
+              type="button"
+              class="secondary"
+              aria-expanded={panel === 'minutes'}
+              aria-controls={`${titleId}-panel`}
+              onClick={() => toggle('minutes')}
+            >
+              {t('recordMinutes')}
+            </button>
+          )}
+          <button
+            type="button"
+            class="secondary"
+            aria-expanded={panel === 'readout'}
+            aria-controls={`${titleId}-panel`}
+            onClick={() => toggle('readout')}
+          >
+            {t('recordReadout')}
+          </button>
+          {readoutParties.size >= 2 && (
+            <button
+              type="button"
+              class="secondary"
+              aria-expanded={panel === 'compare'}
+              aria-controls={`${titleId}-panel`}
+              onClick={() => toggle('compare')}
+            >
+              {panel === 'compare' ? t('hideCompare') : t('compareReadouts')}
+            </button>
+          )}
+        </div>
+        <FormError message={accepting.error} />
+        <div id={`${titleId}-panel`}>
+          {panel === 'minutes' && (
+            <MinutesForm channel={channel} briefing={briefing} onDone={props.onChange} />
+          )}
+          {panel === 'readout' && (
+            <ReadoutForm channel={channel} briefing={briefing} onDone={props.onChange} />
+          )}
+          {panel === 'compare' && <ReadoutCompare readouts={briefing.readouts} id={`${titleId}-compare`} />}
+          {panel !== 'compare' && readoutParties.size === 1 && <ReadoutList readouts={briefing.readouts} />}
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,164 @@
+/**
+ * A formatted notification: pick a published template version, fill the form its JSON Schema
+ * describes, add the text; the node checks the fields against that exact version before signing
+ * and its refusal is shown on the field it names.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import {
+  MARKINGS,
+  PRECEDENCES,
+  api,
+  type Channel,
+  type Marking,
+  type Precedence,
+  type Template,
+} from '../../lib/api';
+import { FormError, SelectField, TextArea } from '../../lib/components/field';
+import { SchemaForm, collectFields, fieldError, type JsonSchema, type RawValues } from './schema-form';
+import { EmptyState, ErrorBox, Loading, describeError } from '../../lib/components/status';
+import { t } from './messages';
+import { entryRoute, onLinkClick, routePath } from '../../lib/router';
+import { useAsync } from '../../lib/use-async';
+
+function leafPaths(schema: JsonSchema, prefix = ''): string[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([name, prop]) => [
+    `${prefix}${name}`,
+    ...(prop.properties ? leafPaths(prop, `${prefix}${name}.`) : []),
+  ]);
+}
+
+export function NotifyView({ channel }: { channel: Channel }) {
+  const templates = useAsync(() => api.templates(channel.id), [channel.id]);
+  if (templates.error) return <ErrorBox error={templates.error} onRetry={templates.reload} />;
+  if (!templates.data) return <Loading />;
+  if (templates.data.versions.length === 0) return <EmptyState>{t('templatesNone')}</EmptyState>;
+  return <NotifyForm channel={channel} versions={templates.data.versions} />;
+}
+
+function NotifyForm({ channel, versions }: { channel: Channel; versions: Template[] }) {
+  const sorted = useMemo(
+    () => [...versions].sort((a, b) => a.name.localeCompare(b.name) || b.version - a.version),
+    [versions],
+  );
+  const [chosen, setChosen] = useState(sorted[0]!.id);
+  const template = sorted.find((v) => v.id === chosen) ?? sorted[0]!;
+  const schema = template.schema as JsonSchema;
+  const [values, setValues] = useState<RawValues>({});
+  const [text, setText] = useState('');
+  const [precedence, setPrecedence] = useState<Precedence>('PRIORITY');
+  const [lang, setLang] = useState(channel.languages[0] ?? 'en');
+  const [marking, setMarking] = useState<Marking | ''>('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    setSent(null);
+    try {
+      const entry = await api.postEntry(channel.id, {
+        kind: 'notification',
+        precedence,
+        lang,
+        ...(marking ? { marking } : {}),
+        body: {
+          template: { name: template.name, version: template.version },
+          fields: collectFields(schema, values),
+          text,
+        },
+      });
+      setSent(entry.id);
+      setValues({});
+      setText('');
+    } catch (failure) {
+      const message = describeError(failure);
+      const named = fieldError(failure instanceof Error ? failure.message : message);
+      const known = new Set(leafPaths(schema));
+      if (named && known.has(named.path)) setErrors({ [named.path]: named.message });
+      else if (/(?:^|\.)text\b/.test(message) && !text.trim()) setErrors({ text: message });
+      else setFormError(message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="notify card" onSubmit={submit} aria-labelledby="notify-title" noValidate>
+      <h2 id="notify-title">{t('notifyTitle')}</h2>
+      <SelectField
+        id="notify-template"
+        label={t('template')}
+        value={chosen}
+        onChange={(id) => {
+          setChosen(id);
+          setValues({});
+          setErrors({});
+        }}
+        options={sorted.map((v) => ({ value: v.id, label: `${v.title} — ${v.name}@${v.version}` }))}
+      />
+      <p class="muted small">
+        {t('publishedBy')} {template.author} ({template.party})
+      </p>
+      <SchemaForm
+        schema={schema}
+        values={values}
+        errors={errors}
+        onChange={(path, value) => setValues((v) => ({ ...v, [path]: value }))}
+      />
+      <div class="compose-grid">
+        <SelectField
+          id="notify-precedence"
+          label={t('precedence')}
+          value={precedence}
+          onChange={setPrecedence}
+          options={PRECEDENCES.map((p) => ({ value: p, label: p }))}
+        />
+        <SelectField
+          id="notify-lang"
+          label={t('entryLanguage')}
+          value={lang}
+          onChange={setLang}
+          options={channel.languages.map((l) => ({ value: l, label: l }))}
+        />
+        <SelectField<Marking | ''>
+          id="notify-marking"
+          label={t('marking')}
+          value={marking}
+          onChange={setMarking}
+          options={[{ value: '', label: t('markingNone') }, ...MARKINGS.map((m) => ({ value: m, label: m }))]}
+        />
+      </div>
+      <TextArea
+        id="notify-text"
+        label={t('notifyText')}
+        value={text}
+        onInput={setText}
+        lang={lang}
+        rows={3}
+        error={errors.text}
+      />
+      <FormError message={formError} />
+      <div class="actions">
+        <button
+          type="submit"
+          class={precedence === 'FLASH' ? 'danger' : 'primary'}
+          disabled={busy || channel.state !== 'active'}
+        >
+          {busy ? t('sending') : `${t('sendNotification')} · ${precedence}`}
+        </button>
+        {sent && (
+          <span class="ok-text" role="status">
+            {t('sent')}:{' '}
+            <a href={routePath(entryRoute(sent))} onClick={(e) => onLinkClick(e, entryRoute(sent))}>
+              {sent}
+            </a>
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
