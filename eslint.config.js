@@ -1,6 +1,25 @@
-// Lint configuration: typescript-eslint's recommended rules, zero warnings allowed.
+// Lint configuration: typescript-eslint's recommended rules, zero warnings allowed, and the
+// layer rules of the README's "Architecture": dependencies point inward
+// (core <- storage <- node <- workflows <- federation, http <- server <- cli), the web app
+// reaches the node only through the HTTP API (and web/src/lib/shared.ts, for pure modules shared
+// with the node), and no edge (routes, CLI, federation) touches storage directly.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Imports a folder of src/ may not make: regexes over the import specifier. */
+function layer(files, forbidden, message) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: `(^|/)(${forbidden.join('|')})/`, message }] },
+      ],
+    },
+  };
+}
+
+const OUTER = ['storage', 'node', 'workflows', 'federation', 'http', 'server', 'cli'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'test-artifacts/'] },
@@ -16,5 +35,43 @@ export default tseslint.config(
   {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  // Tests beside the code may build fixtures from any layer; the rules below are for the code.
+  layer(
+    ['src/core/**/*.ts'],
+    OUTER,
+    'core holds the pure rules of the log and imports nothing of ours outside core',
+  ),
+  layer(['src/storage/**/*.ts'], OUTER.slice(1), 'storage depends only on core'),
+  layer(['src/node/**/*.ts'], OUTER.slice(2), 'the node depends only on core and storage'),
+  layer(['src/workflows/**/*.ts'], OUTER.slice(3), 'workflows depend only on core, storage and the node'),
+  layer(
+    ['src/federation/**/*.ts'],
+    ['http', 'server', 'cli'],
+    'federation may not depend on the HTTP edge, the server or the CLI',
+  ),
+  layer(['src/http/**/*.ts'], ['server', 'cli'], 'the HTTP edge may not depend on the server or the CLI'),
+  layer(['src/server/**/*.ts'], ['cli'], 'the server may not depend on the CLI'),
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ignores: ['web/src/lib/shared.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/',
+              message:
+                'the web app reaches the node through the HTTP API; shared pure modules come through web/src/lib/shared.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
 );

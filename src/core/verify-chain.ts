@@ -31,7 +31,6 @@ import {
 import { sha256Hex } from './hash.js';
 import { parseHlc } from './hlc.js';
 import type { KindRegistry } from './kinds.js';
-import '../workflows/all-kinds.js';
 import { CompactRange, leafHash } from './merkle.js';
 
 /** The stored form the verifier reads: where the entry claims to sit, and its bytes. */

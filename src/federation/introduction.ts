@@ -19,7 +19,6 @@ import {
 import { NODE_AUTHOR, entryId, verifyEntrySignature, type EntryContent } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
 import { parseHlc } from '../core/hlc.js';
-import '../workflows/all-kinds.js';
 import { ParleyError } from '../core/errors.js';
 import type { KindRegistry } from '../core/kinds.js';
 import type { ParleyNode } from '../node/parley-node.js';
