@@ -9,44 +9,9 @@ import { briefings, commitments, invitations } from '../../workflows/contacts/qu
 import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, errorSchema, idSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
+import { readoutSchema, commitmentSchema } from '../../workflows/contacts/views.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
-
-const readoutSchema = z.object({
-  id: z.string(),
-  party: z.string(),
-  author: z.string(),
-  at: z.string(),
-  lang: z.string(),
-  text: z.string(),
-});
-
-const periodSchema = z.object({
-  from: z.string(),
-  to: z.string(),
-  kept: z.boolean(),
-  by: z.array(z.string()),
-});
-
-const commitmentSchema = z
-  .object({
-    id: z.string(),
-    channel: z.string(),
-    commitment: z.string(),
-    what: z.enum(['briefing', 'contact']),
-    every: z.string(),
-    owners: z.array(z.string()),
-    source: z.string().nullable(),
-    from: z.string(),
-    cadence: z.object({
-      periods: z.array(periodSchema),
-      current: periodSchema.nullable(),
-      lastContact: z.string().nullable(),
-      nextDue: z.string(),
-      kept: z.boolean(),
-    }),
-  })
-  .meta({ id: 'Commitment' });
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { PRECEDENCES } from '../../core/entry.js';
-import { OBLIGATIONS, ESCALATION_STEPS } from '../../workflows/obligations/kinds.js';
 import {
   clarifications,
   itemStatus,
@@ -18,59 +17,17 @@ import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, deliverySchema, entryParams, errorSchema, idSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 import { getChannel } from '../../workflows/channels/queries.js';
+import {
+  briefSchema,
+  obligationSchema,
+  windowSchema,
+  escalationSchema,
+  answerSchema,
+  passageSchema,
+  requestSchema,
+} from '../../workflows/obligations/views.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
-
-const briefSchema = z.object({
-  id: z.string(),
-  party: z.string(),
-  seq: z.number(),
-  hash: z.string(),
-  kind: z.string(),
-  author: z.string(),
-  precedence: z.enum(PRECEDENCES),
-  marking: z.string().optional(),
-});
-
-export const obligationSchema = z
-  .object({
-    type: z.enum(OBLIGATIONS),
-    channel: z.string(),
-    about: briefSchema,
-    item: briefSchema,
-    owedBy: z.string(),
-    owedTo: z.string(),
-    since: z.string(),
-    due: z.string(),
-    overdue: z.boolean(),
-    note: z.string().nullable(),
-  })
-  .meta({ id: 'Obligation' });
-
-const windowSchema = z.object({ deliveryMinutes: z.number(), responseMinutes: z.number() });
-
-const escalationSchema = z.object({
-  id: z.string(),
-  about: z.string(),
-  obligation: z.string(),
-  owedBy: z.string(),
-  step: z.enum(ESCALATION_STEPS),
-  due: z.string(),
-  notify: z.array(z.string()),
-  at: z.string(),
-});
-
-const answerSchema = z.object({ id: z.string(), author: z.string(), at: z.string(), text: z.string() });
-const passageSchema = z.object({ start: z.number(), end: z.number(), quote: z.string() });
-const requestSchema = z.object({
-  id: z.string(),
-  hash: z.string(),
-  party: z.string(),
-  author: z.string(),
-  at: z.string(),
-  passage: passageSchema,
-  question: z.string(),
-});
 
 function present<T extends { since: number; due: number }>(o: T) {
   return { ...o, since: new Date(o.since).toISOString(), due: new Date(o.due).toISOString() };

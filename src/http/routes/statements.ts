@@ -9,35 +9,7 @@ import { listStatements } from '../../workflows/statements/queries.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { channelParams, errorSchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
-
-const statementSchema = z
-  .object({
-    statement: z.string(),
-    title: z.string(),
-    versions: z.array(
-      z.object({
-        id: z.string(),
-        hash: z.string(),
-        party: z.string(),
-        author: z.string(),
-        at: z.string(),
-        text: z.string(),
-        textHash: z.string(),
-        brackets: z.array(
-          z.object({ start: z.number(), end: z.number(), alternatives: z.array(z.string()) }),
-        ),
-        revises: z.string().nullable(),
-      }),
-    ),
-    current: z.string(),
-    state: z.enum(['bracketed', 'approving', 'released']),
-    approvals: z.array(
-      z.object({ id: z.string(), party: z.string(), by: z.string(), at: z.string(), textHash: z.string() }),
-    ),
-    waitingFor: z.array(z.string()),
-    released: z.object({ id: z.string(), by: z.string(), at: z.string(), textHash: z.string() }).nullable(),
-  })
-  .meta({ id: 'Statement' });
+import { statementSchema } from '../../workflows/statements/views.js';
 
 export function registerStatementRoutes(app: TypedApp, node: ParleyNode): void {
   app.get(
