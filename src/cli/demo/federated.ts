@@ -9,12 +9,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../workflows/directory/tokens.js';
-import { isInitialised } from '../../node/data-dir.js';
-import { ParleyNode } from '../../node/parley-node.js';
-import { verifyStorage } from '../../workflows/audit/verify.js';
-import type { Role } from '../../storage/storage.js';
-import { LOCAL_OPERATOR } from '../context.js';
+import {
+  initDemoParty,
+  isInitialised,
+  reopenDemoParty,
+  verifyDataDir,
+  type DemoParty,
+} from '../local-node.js';
 import { CliError } from '../output.js';
 import { parsePort } from '../commands/serve.js';
 import {
@@ -42,14 +43,8 @@ export interface DemoOptions {
   smoke?: boolean;
 }
 
-interface PartySetup {
-  party: string;
-  name: string;
-  dataDir: string;
-  fingerprint: string;
-  /** API token per user id (admin and every person). */
-  tokens: Record<string, string>;
-}
+/** A demo party's node, with an API token per user id (admin and every person). */
+type PartySetup = DemoParty;
 
 interface EntryRow {
   id: string;
@@ -66,71 +61,18 @@ export function progress(message: string): void {
   process.stderr.write(`demo +${elapsed}s: ${message}\n`);
 }
 
-async function createTokens(node: ParleyNode): Promise<Record<string, string>> {
-  const tokens: Record<string, string> = {};
-  for (const principal of await node.storage.listPrincipals()) {
-    const token = newSecret(API_TOKEN_PREFIX);
-    await node.storage.createApiToken({
-      tokenHash: hashSecret(token),
-      principal: principal.id,
-      label: 'demo',
-      createdAt: Date.now(),
-    });
-    tokens[principal.id] = token;
-  }
-  return tokens;
-}
-
 /** A new node for one party with its offices and people (channels come later, over the API). */
-async function initParty(index: ScenarioIndex, party: string, dataDir: string): Promise<PartySetup> {
-  const { name } = index.party(party);
-  const node = await ParleyNode.init({
+function initParty(index: ScenarioIndex, party: string, dataDir: string): Promise<PartySetup> {
+  const offices = index.scenario.offices.filter((o) => o.party === party);
+  const officeIds = new Set(offices.map((o) => o.id));
+  return initDemoParty({
     dataDir,
     party,
-    partyName: name,
-    adminId: 'admin',
-    adminPassword: DEMO_PASSWORD,
+    name: index.party(party).name,
+    password: DEMO_PASSWORD,
+    offices,
+    principals: index.scenario.principals.filter((p) => officeIds.has(p.office)),
   });
-  try {
-    const offices = index.scenario.offices.filter((o) => o.party === party);
-    for (const office of offices) await node.addOffice(LOCAL_OPERATOR, { id: office.id, name: office.name });
-    const officeIds = new Set(offices.map((o) => o.id));
-    // Password hashing dominates; the thread pool hashes side by side.
-    await Promise.all(
-      index.scenario.principals
-        .filter((p) => officeIds.has(p.office))
-        .map((p) =>
-          node.addPrincipal(LOCAL_OPERATOR, {
-            id: p.id,
-            office: p.office,
-            role: p.role as Role,
-            title: p.title,
-            password: DEMO_PASSWORD,
-          }),
-        ),
-    );
-    return { party, name, dataDir, fingerprint: node.fingerprint, tokens: await createTokens(node) };
-  } finally {
-    await node.close();
-  }
-}
-
-/** An existing demo node: fresh API tokens for its users. */
-async function reopenParty(party: string, dataDir: string): Promise<PartySetup> {
-  const node = await ParleyNode.open(dataDir);
-  try {
-    if (node.party !== party)
-      throw new CliError('validation_failed', `${dataDir} holds the node of ${node.party}`);
-    return {
-      party,
-      name: node.partyName,
-      dataDir,
-      fingerprint: node.fingerprint,
-      tokens: await createTokens(node),
-    };
-  } finally {
-    await node.close();
-  }
 }
 
 /** Every entry of a channel as one node holds it: id, hash and signature, sorted. */
@@ -203,7 +145,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         : `creating nodes for ${parties.join(', ')} in ${demoDir} (offices, people, keys)…`,
     );
     const setups = await Promise.all(
-      parties.map((p) => (resume ? reopenParty(p, dirs[p]!) : initParty(index, p, dirs[p]!))),
+      parties.map((p) => (resume ? reopenDemoParty(p, dirs[p]!) : initParty(index, p, dirs[p]!))),
     );
     const setup = Object.fromEntries(setups.map((s) => [s.party, s]));
 
@@ -452,20 +394,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       let total = 0;
       const problems: string[] = [];
       for (const party of parties) {
-        const node = await ParleyNode.open(dirs[party]!);
-        try {
-          const report = await verifyStorage(node.storage);
-          total += report.entries;
-          if (!report.ok)
-            problems.push(
-              `${party}: ${report.failures.length} failures, first: ${JSON.stringify(report.failures[0])}`,
-            );
-          progress(
-            `verify ${party}: ${report.ok ? 'ok' : 'FAILED'}, ${report.entries} entries in ${report.chains} chains of ${report.channels} channels`,
+        const report = await verifyDataDir(dirs[party]!);
+        total += report.entries;
+        if (!report.ok)
+          problems.push(
+            `${party}: ${report.failures.length} failures, first: ${JSON.stringify(report.failures[0])}`,
           );
-        } finally {
-          await node.close();
-        }
+        progress(
+          `verify ${party}: ${report.ok ? 'ok' : 'FAILED'}, ${report.entries} entries in ${report.chains} chains of ${report.channels} channels`,
+        );
       }
       if (problems.length > 0) throw new Error(`demo smoke check failed: ${problems.join('; ')}`);
       process.stdout.write(
