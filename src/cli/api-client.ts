@@ -40,7 +40,7 @@ type PathOf<M extends string> = CliOperation extends infer O
 type Op<M extends string, P extends string> = Extract<`${M} ${P}`, CliOperation>;
 
 /** Optional arguments when an operation has no path parameters and no body. */
-type ArgList<K extends CliOperation> = object extends Args<K> ? [args?: Args<K>] : [args: Args<K>];
+export type ArgList<K extends CliOperation> = object extends Args<K> ? [args?: Args<K>] : [args: Args<K>];
 
 /** Fills `{name}` placeholders of an OpenAPI path. */
 function fillPath(template: string, params: Record<string, string | number> | undefined): string {
@@ -49,6 +49,21 @@ function fillPath(template: string, params: Record<string, string | number> | un
     if (value === undefined) throw new Error(`missing path parameter ${name}`);
     return encodeURIComponent(String(value));
   });
+}
+
+/** The method, path with query, and body of one call of `op`. */
+export function operationRequest<K extends CliOperation>(
+  op: K,
+  args: Args<K> | undefined,
+): { method: string; path: string; body: unknown } {
+  const [method, template] = op.split(' ') as [string, string];
+  let path = fillPath(template, args?.path as Record<string, string | number> | undefined);
+  const query = Object.entries((args?.query ?? {}) as Record<string, unknown>).filter(
+    ([, value]) => value !== undefined,
+  );
+  if (query.length > 0)
+    path += `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
+  return { method, path, body: args?.body };
 }
 
 export class ApiClient {
@@ -74,14 +89,7 @@ export class ApiClient {
         2,
       );
     }
-    const [method, template] = op.split(' ') as [string, string];
-    let path = fillPath(template, args?.path as Record<string, string | number> | undefined);
-    const query = Object.entries((args?.query ?? {}) as Record<string, unknown>).filter(
-      ([, value]) => value !== undefined,
-    );
-    if (query.length > 0)
-      path += `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
-    const body = args?.body;
+    const { method, path, body } = operationRequest(op, args);
     let response: globalThis.Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {

@@ -6,6 +6,9 @@
  * the web app's) so that each client's types describe exactly the routes it calls.
  */
 export const CLI_OPERATIONS = [
+  'POST /api/v1/channels',
+  'GET /api/v1/channels/{channel}',
+  'POST /api/v1/channels/{channel}/accept',
   'GET /api/v1/channels/{channel}/entries',
   'POST /api/v1/channels/{channel}/entries',
   'GET /api/v1/channels/{channel}/entries/{party}/{seq}',

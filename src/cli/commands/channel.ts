@@ -4,6 +4,7 @@
  * agree to before they take effect.
  */
 import type { Command } from 'commander';
+import { refOf } from '../api-client.js';
 import { client, localCommand, remoteCommand, run, type Local, type Remote } from '../context.js';
 import { acceptChannelLocally, createChannelLocally, listChannelsLocally } from '../local-node.js';
 import { print, printLines } from '../output.js';
@@ -149,7 +150,7 @@ export function registerChannel(program: Command): void {
       const proposal = await api.entry(channel, party, seq);
       const entry = await api.postEntry(channel, {
         kind: 'channel-change-agree',
-        body: { of: { party: proposal.party, seq: proposal.seq, hash: proposal.hash } },
+        body: { of: refOf(proposal) },
       });
       print(options, entry, () => `agreed to ${changeId}: ${entry.id}`);
     },

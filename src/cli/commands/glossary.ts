@@ -1,6 +1,6 @@
 /** `parley glossary list|propose|agree`: the glossary of terms every party has agreed, over the API. */
 import type { Command } from 'commander';
-import type { Response } from '../api-client.js';
+import { refOf, type Response } from '../api-client.js';
 import { client, remoteCommand, run, type Remote } from '../context.js';
 import { print } from '../output.js';
 import { assignments, collect, parseRef, usage } from '../parse.js';
@@ -77,7 +77,7 @@ export function registerGlossary(program: Command): void {
       const target = await api.entry(channel, ref.party, ref.seq);
       const entry = await api.postEntry(channel, {
         kind: 'glossary-agree',
-        body: { of: { party: ref.party, seq: ref.seq, hash: target.hash } },
+        body: { of: refOf(target) },
       });
       print(options, entry, () => `agreed to ${target.id} with ${entry.id}`);
     },

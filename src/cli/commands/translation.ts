@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { PRECEDENCES } from '../../core/entry.js';
-import type { ApiClient, Precedence } from '../api-client.js';
+import { refOf, type ApiClient, type Precedence } from '../api-client.js';
 import { client, remoteCommand, run, type Remote } from '../context.js';
 import { print } from '../output.js';
 import { parseRef } from '../parse.js';
@@ -42,7 +42,7 @@ export function registerTranslation(program: Command): void {
         precedence: (options.precedence as Precedence | undefined) ?? target.precedence,
         lang: options.lang,
         body: {
-          of: { party: ref.party, seq: ref.seq, hash: target.hash },
+          of: refOf(target),
           text: options.text,
           translator: options.machine ? { type: 'machine', tool: options.machine } : { type: 'person' },
         },

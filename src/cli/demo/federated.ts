@@ -46,13 +46,6 @@ export interface DemoOptions {
 /** A demo party's node, with an API token per user id (admin and every person). */
 type PartySetup = DemoParty;
 
-interface EntryRow {
-  id: string;
-  hash: string;
-  sig: string;
-  cursor: number | null;
-}
-
 const startedAt = performance.now();
 
 /** A progress line on stderr, stamped with the time since the demo started. */
@@ -80,12 +73,10 @@ async function channelCopy(node: NodeProcess, token: string, channel: string): P
   const all: string[] = [];
   let after = 0;
   for (;;) {
-    const page = await callApi<{ entries: EntryRow[]; next: number }>(
-      node.url,
-      token,
-      'GET',
-      `/api/v1/channels/${encodeURIComponent(channel)}/entries?after=${after}&limit=1000`,
-    );
+    const page = await callApi(node.url, token, 'GET /api/v1/channels/{channel}/entries', {
+      path: { channel },
+      query: { after, limit: 1000 },
+    });
     for (const e of page.entries) all.push(`${e.id} ${e.hash} ${e.sig}`);
     if (page.entries.length < 1000) break;
     after = page.next;
@@ -203,11 +194,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       parties.map((self) =>
         eventually(
           async () => {
-            const { peers } = await callApi<{ peers: Array<{ party: string; status: string }> }>(
+            const { peers } = await callApi(
               nodes[self]!.url,
               setup[self]!.tokens.admin!,
-              'GET',
-              '/api/v1/peers',
+              'GET /api/v1/peers',
             );
             return parties.every(
               (p) => p === self || peers.some((peer) => peer.party === p && peer.status === 'up'),
@@ -238,23 +228,27 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       await Promise.all(
         channels.map(async ({ channel, members, observers }) => {
           const proposer = index.partyOfOffice(channel.offices[0]!);
-          await callApi(nodes[proposer]!.url, setup[proposer]!.tokens.admin!, 'POST', '/api/v1/channels', {
-            id: channel.id,
-            name: channel.name,
-            offices: members[proposer],
-            languages: channel.languages,
-            peers: Object.fromEntries(Object.entries(members).filter(([p]) => p !== proposer)),
-            ...(Object.keys(observers).length > 0 ? { observers } : {}),
+          await callApi(nodes[proposer]!.url, setup[proposer]!.tokens.admin!, 'POST /api/v1/channels', {
+            body: {
+              id: channel.id,
+              name: channel.name,
+              offices: members[proposer]!,
+              languages: channel.languages,
+              peers: Object.fromEntries(Object.entries(members).filter(([p]) => p !== proposer)),
+              ...(Object.keys(observers).length > 0 ? { observers } : {}),
+            },
           });
           for (const party of Object.keys(members).filter((p) => p !== proposer)) {
             await eventually(
               async () =>
                 (
-                  await tryApi<{ state: string }>(
+                  await tryApi(
                     nodes[party]!.url,
                     setup[party]!.tokens.admin!,
-                    'GET',
-                    `/api/v1/channels/${channel.id}`,
+                    'GET /api/v1/channels/{channel}',
+                    {
+                      path: { channel: channel.id },
+                    },
                   )
                 ).status === 200,
               `the proposal of '${channel.id}' to reach ${party}`,
@@ -262,18 +256,22 @@ export async function runDemo(options: DemoOptions): Promise<void> {
             await callApi(
               nodes[party]!.url,
               setup[party]!.tokens.admin!,
-              'POST',
-              `/api/v1/channels/${channel.id}/accept`,
+              'POST /api/v1/channels/{channel}/accept',
+              {
+                path: { channel: channel.id },
+              },
             );
           }
           await eventually(
             async () =>
               (
-                await callApi<{ state: string }>(
+                await callApi(
                   nodes[proposer]!.url,
                   setup[proposer]!.tokens.admin!,
-                  'GET',
-                  `/api/v1/channels/${channel.id}`,
+                  'GET /api/v1/channels/{channel}',
+                  {
+                    path: { channel: channel.id },
+                  },
                 )
               ).state === 'active',
             `'${channel.id}' to become active at ${proposer}`,
@@ -285,8 +283,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
                   await tryApi(
                     nodes[party]!.url,
                     setup[party]!.tokens.admin!,
-                    'GET',
-                    `/api/v1/channels/${channel.id}`,
+                    'GET /api/v1/channels/{channel}',
+                    {
+                      path: { channel: channel.id },
+                    },
                   )
                 ).status === 200,
               `'${channel.id}' to reach the observer ${party}`,
@@ -303,10 +303,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       posted = await playTimeline({
         index,
         parties,
-        api: (party, user, method, path, body) =>
-          callApi(nodes[party]!.url, setup[party]!.tokens[user]!, method, path, body),
-        tryApi: (party, user, method, path) =>
-          tryApi(nodes[party]!.url, setup[party]!.tokens[user]!, method, path),
+        api: (party, user, op, ...args) =>
+          callApi(nodes[party]!.url, setup[party]!.tokens[user]!, op, ...args),
+        tryApi: (party, user, op, ...args) =>
+          tryApi(nodes[party]!.url, setup[party]!.tokens[user]!, op, ...args),
         progress,
       });
     }
