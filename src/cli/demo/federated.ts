@@ -43,9 +43,6 @@ export interface DemoOptions {
   smoke?: boolean;
 }
 
-/** A demo party's node, with an API token per user id (admin and every person). */
-type PartySetup = DemoParty;
-
 const startedAt = performance.now();
 
 /** A progress line on stderr, stamped with the time since the demo started. */
@@ -55,7 +52,7 @@ export function progress(message: string): void {
 }
 
 /** A new node for one party with its offices and people (channels come later, over the API). */
-function initParty(index: ScenarioIndex, party: string, dataDir: string): Promise<PartySetup> {
+function initParty(index: ScenarioIndex, party: string, dataDir: string): Promise<DemoParty> {
   const offices = index.scenario.offices.filter((o) => o.party === party);
   const officeIds = new Set(offices.map((o) => o.id));
   return initDemoParty({
@@ -190,15 +187,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         }
       }),
     );
+    /** The URL of `party`'s node and its admin's token, to call that node's API as the admin. */
+    const asAdmin = (party: string) => [nodes[party]!.url, setup[party]!.tokens.admin!] as const;
     await Promise.all(
       parties.map((self) =>
         eventually(
           async () => {
-            const { peers } = await callApi(
-              nodes[self]!.url,
-              setup[self]!.tokens.admin!,
-              'GET /api/v1/peers',
-            );
+            const { peers } = await callApi(...asAdmin(self), 'GET /api/v1/peers');
             return parties.every(
               (p) => p === self || peers.some((peer) => peer.party === p && peer.status === 'up'),
             );
@@ -228,7 +223,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       await Promise.all(
         channels.map(async ({ channel, members, observers }) => {
           const proposer = index.partyOfOffice(channel.offices[0]!);
-          await callApi(nodes[proposer]!.url, setup[proposer]!.tokens.admin!, 'POST /api/v1/channels', {
+          await callApi(...asAdmin(proposer), 'POST /api/v1/channels', {
             body: {
               id: channel.id,
               name: channel.name,
@@ -238,59 +233,26 @@ export async function runDemo(options: DemoOptions): Promise<void> {
               ...(Object.keys(observers).length > 0 ? { observers } : {}),
             },
           });
-          for (const party of Object.keys(members).filter((p) => p !== proposer)) {
-            await eventually(
+          const ofChannel = { path: { channel: channel.id } };
+          /** Waits until `party`'s node holds the channel (replicated from the proposer). */
+          const reaches = (party: string, what: string) =>
+            eventually(
               async () =>
-                (
-                  await tryApi(
-                    nodes[party]!.url,
-                    setup[party]!.tokens.admin!,
-                    'GET /api/v1/channels/{channel}',
-                    {
-                      path: { channel: channel.id },
-                    },
-                  )
-                ).status === 200,
-              `the proposal of '${channel.id}' to reach ${party}`,
+                (await tryApi(...asAdmin(party), 'GET /api/v1/channels/{channel}', ofChannel)).status === 200,
+              what,
             );
-            await callApi(
-              nodes[party]!.url,
-              setup[party]!.tokens.admin!,
-              'POST /api/v1/channels/{channel}/accept',
-              {
-                path: { channel: channel.id },
-              },
-            );
+          for (const party of Object.keys(members).filter((p) => p !== proposer)) {
+            await reaches(party, `the proposal of '${channel.id}' to reach ${party}`);
+            await callApi(...asAdmin(party), 'POST /api/v1/channels/{channel}/accept', ofChannel);
           }
           await eventually(
             async () =>
-              (
-                await callApi(
-                  nodes[proposer]!.url,
-                  setup[proposer]!.tokens.admin!,
-                  'GET /api/v1/channels/{channel}',
-                  {
-                    path: { channel: channel.id },
-                  },
-                )
-              ).state === 'active',
+              (await callApi(...asAdmin(proposer), 'GET /api/v1/channels/{channel}', ofChannel)).state ===
+              'active',
             `'${channel.id}' to become active at ${proposer}`,
           );
           for (const party of Object.keys(observers)) {
-            await eventually(
-              async () =>
-                (
-                  await tryApi(
-                    nodes[party]!.url,
-                    setup[party]!.tokens.admin!,
-                    'GET /api/v1/channels/{channel}',
-                    {
-                      path: { channel: channel.id },
-                    },
-                  )
-                ).status === 200,
-              `'${channel.id}' to reach the observer ${party}`,
-            );
+            await reaches(party, `'${channel.id}' to reach the observer ${party}`);
           }
         }),
       );
