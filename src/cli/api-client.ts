@@ -5,7 +5,7 @@
  * answers with the node's own view type and a route the node does not serve fails to compile.
  *
  * What a person types stays a string: path and query values may be strings where the document
- * says number, and the node validates and refuses them with its own error codes (§API errors).
+ * says number, and the node validates them and refuses a bad one with its own error code (DESIGN.md, Interfaces).
  */
 import type { CliOperation } from './api-operations.js';
 import type { ApiOperations, Entry } from './api-types.generated.js';
