@@ -1,21 +1,28 @@
 /**
- * Shared option handling for CLI commands: where the data directory is, how to reach a running
- * node, and the local operator who acts for admin commands run on the node's own machine.
+ * How CLI commands are declared: where the data directory is, how to reach a running node, and
+ * one way to declare a command that acts on this machine's node (`localCommand`) or as a person
+ * over the API (`remoteCommand`), with `--json` and one way of reporting failures (`run`).
  */
-import { ApiClient } from './api-client.js';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ParleyNode } from '../node/parley-node.js';
-import { openNode } from '../workflows/open-node.js';
-import { hasPassword } from '../storage/postgres/database-url.js';
-import type { Principal } from '../storage/storage.js';
-import { CliError } from './output.js';
+import { ApiClient } from './api-client.js';
+import { fail, type OutputOptions } from './output.js';
+
+export { LOCAL_OPERATOR, checkDatabaseUrlFlag, withNode } from './local-node.js';
 
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_PORT = 7410;
 export const DEFAULT_URL = `http://127.0.0.1:${DEFAULT_PORT}`;
 
-export interface GlobalOptions {
+/** The options of a command that works on the data directory of a node on this machine. */
+export interface Local {
+  dataDir: string;
+  json?: boolean;
+}
+
+/** The options of a command that acts as a person through the API. */
+export interface Remote {
+  url: string;
+  token?: string;
   json?: boolean;
 }
 
@@ -36,31 +43,10 @@ export function databaseUrlOption(command: Command): Command {
   );
 }
 
-/** Refuses a password on the command line, where other users can read it (ps). */
-export function checkDatabaseUrlFlag(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  let withPassword: boolean;
-  try {
-    withPassword = hasPassword(url);
-  } catch (error) {
-    throw new CliError('validation_failed', `--database-url: ${(error as Error).message}`, 2);
-  }
-  if (withPassword) {
-    throw new CliError(
-      'validation_failed',
-      '--database-url must not contain a password (command lines are visible to other users); ' +
-        'set PGPASSWORD, or give the whole URL in PARLEY_DATABASE_URL',
-      2,
-    );
-  }
-  return url;
-}
-
-/** The options of a command that acts as a person through the API. */
-export interface Remote {
-  url: string;
-  token?: string;
-  json?: boolean;
+export function remoteOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'node URL (env PARLEY_URL)', process.env.PARLEY_URL ?? DEFAULT_URL)
+    .option('--token <token>', 'API token (env PARLEY_TOKEN; prefer the variable: flags show in ps)');
 }
 
 /** The API client for `--url` and `--token` (or PARLEY_TOKEN). */
@@ -68,33 +54,28 @@ export function client(options: Remote): ApiClient {
   return new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);
 }
 
-export function remoteOptions(command: Command): Command {
-  return command
-    .option('--url <url>', 'node URL (env PARLEY_URL)', process.env.PARLEY_URL ?? DEFAULT_URL)
-    .option('--token <token>', 'API token (env PARLEY_TOKEN; prefer the variable: flags show in ps)');
+/** `parent <spec>` acting on the data directory (`--data-dir`); finish it with `run`. */
+export function localCommand(parent: Command, spec: string, description: string): Command {
+  return dataDirOption(parent.command(spec)).description(description);
+}
+
+/** `parent <spec>` acting as a person over the API (`--url`, `--token`); finish it with `run`. */
+export function remoteCommand(parent: Command, spec: string, description: string): Command {
+  return remoteOptions(parent.command(spec)).description(description);
 }
 
 /**
- * Whoever can run commands on the node's machine with access to its data directory already
- * holds the node key; admin commands run there act as this operator.
+ * Adds `--json` (last, after the command's own options) and the action; a failure is reported
+ * once, the same way for every command (`fail`: stderr, JSON with --json, exit status).
  */
-export const LOCAL_OPERATOR: Principal = {
-  id: 'local-operator',
-  office: null,
-  role: 'admin',
-  title: 'Local operator',
-  passwordHash: '',
-  publicKey: '',
-  privateKey: '',
-  createdAt: 0,
-  disabled: false,
-};
-
-export async function withNode<T>(dataDir: string, work: (node: ParleyNode) => Promise<T>): Promise<T> {
-  const node = await openNode(resolve(dataDir));
-  try {
-    return await work(node);
-  } finally {
-    await node.close();
-  }
+export function run<A extends unknown[]>(command: Command, work: (...args: A) => Promise<void>): Command {
+  return command.option('--json', 'print JSON').action(async (...args: unknown[]) => {
+    // Commander passes the arguments, then the options, then the command itself.
+    const options = (args.at(-2) ?? {}) as OutputOptions;
+    try {
+      await work(...(args as A));
+    } catch (error) {
+      fail(options, error);
+    }
+  });
 }

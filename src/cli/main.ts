@@ -1,20 +1,27 @@
 /**
- * The `parley` command. Admin commands (init, office, user, token, channel, verify, export) work
- * on the data directory of a node on this machine; a principal's everyday commands (send, inbox,
- * ack, log) talk to a running node over its HTTP API with an API token.
+ * The `parley` command. Admin commands (init, office, user, token, channel create/accept/list,
+ * peer self/add/list, verify, export) work on the data directory of a node on this machine
+ * (through local-node.ts); a principal's everyday commands (send, inbox, ack, log, …) talk to a
+ * running node over its HTTP API with an API token (through the typed client in api-client.ts).
  */
 import { Command } from 'commander';
+import { registerAnswer } from './commands/answer.js';
 import { registerChannel } from './commands/channel.js';
+import { registerClarify } from './commands/clarify.js';
 import { registerDemo } from './commands/demo.js';
-import { registerDirectory } from './commands/directory.js';
-import { registerEntries } from './commands/entries.js';
+import { registerEntry } from './commands/entry.js';
+import { registerGlossary } from './commands/glossary.js';
+import { registerInbox } from './commands/inbox.js';
 import { registerInit } from './commands/init.js';
-import { registerLanguage } from './commands/language.js';
+import { registerOffice } from './commands/office.js';
 import { registerPeer } from './commands/peer.js';
 import { registerServe } from './commands/serve.js';
-import { registerStatements } from './commands/statements.js';
+import { registerStatement } from './commands/statement.js';
+import { registerTemplate } from './commands/template.js';
+import { registerToken } from './commands/token.js';
+import { registerTranslation } from './commands/translation.js';
+import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
-import { registerWorkflow } from './commands/workflow.js';
 
 const program = new Command('parley')
   .description('Parley: signed, durable channels between sovereign parties')
@@ -31,16 +38,26 @@ PARLEY_LOG_LEVEL, PARLEY_DATABASE_URL (PostgreSQL instead of SQLite), PARLEY_HEA
 PARLEY_ESCALATION_SECONDS.`,
   );
 
-registerInit(program);
-registerServe(program);
-registerDirectory(program);
-registerChannel(program);
-registerPeer(program);
-registerEntries(program);
-registerWorkflow(program);
-registerStatements(program);
-registerLanguage(program);
-registerVerify(program);
-registerDemo(program);
+// One file per noun under commands/; the order is the order of `parley --help`.
+for (const register of [
+  registerInit,
+  registerServe,
+  registerOffice,
+  registerUser,
+  registerToken,
+  registerChannel,
+  registerPeer,
+  registerEntry,
+  registerInbox,
+  registerAnswer,
+  registerClarify,
+  registerStatement,
+  registerTranslation,
+  registerGlossary,
+  registerTemplate,
+  registerVerify,
+  registerDemo,
+])
+  register(program);
 
 await program.parseAsync(process.argv);

@@ -12,6 +12,11 @@ export function print(options: OutputOptions, data: unknown, text: () => string)
   process.stdout.write(options.json ? `${JSON.stringify(data, null, 2)}\n` : `${text()}\n`);
 }
 
+/** A list: `data` with --json, else one line per item (tab-separated fields), or `empty`. */
+export function printLines(options: OutputOptions, data: unknown, lines: string[], empty = ''): void {
+  print(options, data, () => lines.join('\n') || empty);
+}
+
 /** Reports a failure the way scripts and people both understand, and sets the exit status. */
 export function fail(options: OutputOptions, error: unknown): void {
   const code =

@@ -1,10 +1,9 @@
 /** `parley serve`: runs the node's HTTP API until SIGINT/SIGTERM. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openNode } from '../../workflows/open-node.js';
 import { startServer } from '../../server/run-server.js';
-import { DEFAULT_PORT, checkDatabaseUrlFlag, dataDirOption, databaseUrlOption } from '../context.js';
+import { DEFAULT_PORT, dataDirOption, databaseUrlOption } from '../context.js';
+import { checkDatabaseUrlFlag, openNode } from '../local-node.js';
 import { CliError, fail } from '../output.js';
 
 export function parsePort(value: string): number {
@@ -98,9 +97,7 @@ export function registerServe(program: Command): void {
         escalationSeconds: string;
       }) => {
         try {
-          const node = await openNode(resolve(options.dataDir), {
-            databaseUrl: checkDatabaseUrlFlag(options.databaseUrl),
-          });
+          const node = await openNode(options.dataDir, checkDatabaseUrlFlag(options.databaseUrl));
           const server = await startServer(node, {
             host: options.host,
             port: parsePort(options.port),

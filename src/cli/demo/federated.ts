@@ -9,13 +9,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../workflows/directory/tokens.js';
-import { isInitialised } from '../../node/data-dir.js';
-import type { ParleyNode } from '../../node/parley-node.js';
-import { initNode, openNode } from '../../workflows/open-node.js';
-import { verifyStorage } from '../../workflows/audit/verify.js';
-import type { Role } from '../../storage/storage.js';
-import { LOCAL_OPERATOR } from '../context.js';
+import {
+  initDemoParty,
+  isInitialised,
+  reopenDemoParty,
+  verifyDataDir,
+  type DemoParty,
+} from '../local-node.js';
 import { CliError } from '../output.js';
 import { parsePort } from '../commands/serve.js';
 import {
@@ -29,7 +29,6 @@ import {
 } from './processes.js';
 import { loadScenario, projectRoot, ScenarioIndex, type ScenarioChannel } from './scenario.js';
 import { playTimeline, type Posted } from './timeline.js';
-import { addOffice, addPrincipal } from '../../workflows/directory/commands.js';
 
 export const DEMO_PASSWORD = 'parley-demo-password';
 export const DEMO_PORTS = [7410, 7411, 7412];
@@ -44,22 +43,6 @@ export interface DemoOptions {
   smoke?: boolean;
 }
 
-interface PartySetup {
-  party: string;
-  name: string;
-  dataDir: string;
-  fingerprint: string;
-  /** API token per user id (admin and every person). */
-  tokens: Record<string, string>;
-}
-
-interface EntryRow {
-  id: string;
-  hash: string;
-  sig: string;
-  cursor: number | null;
-}
-
 const startedAt = performance.now();
 
 /** A progress line on stderr, stamped with the time since the demo started. */
@@ -68,71 +51,18 @@ export function progress(message: string): void {
   process.stderr.write(`demo +${elapsed}s: ${message}\n`);
 }
 
-async function createTokens(node: ParleyNode): Promise<Record<string, string>> {
-  const tokens: Record<string, string> = {};
-  for (const principal of await node.storage.listPrincipals()) {
-    const token = newSecret(API_TOKEN_PREFIX);
-    await node.storage.createApiToken({
-      tokenHash: hashSecret(token),
-      principal: principal.id,
-      label: 'demo',
-      createdAt: Date.now(),
-    });
-    tokens[principal.id] = token;
-  }
-  return tokens;
-}
-
 /** A new node for one party with its offices and people (channels come later, over the API). */
-async function initParty(index: ScenarioIndex, party: string, dataDir: string): Promise<PartySetup> {
-  const { name } = index.party(party);
-  const node = await initNode({
+function initParty(index: ScenarioIndex, party: string, dataDir: string): Promise<DemoParty> {
+  const offices = index.scenario.offices.filter((o) => o.party === party);
+  const officeIds = new Set(offices.map((o) => o.id));
+  return initDemoParty({
     dataDir,
     party,
-    partyName: name,
-    adminId: 'admin',
-    adminPassword: DEMO_PASSWORD,
+    name: index.party(party).name,
+    password: DEMO_PASSWORD,
+    offices,
+    principals: index.scenario.principals.filter((p) => officeIds.has(p.office)),
   });
-  try {
-    const offices = index.scenario.offices.filter((o) => o.party === party);
-    for (const office of offices) await addOffice(node, LOCAL_OPERATOR, { id: office.id, name: office.name });
-    const officeIds = new Set(offices.map((o) => o.id));
-    // Password hashing dominates; the thread pool hashes side by side.
-    await Promise.all(
-      index.scenario.principals
-        .filter((p) => officeIds.has(p.office))
-        .map((p) =>
-          addPrincipal(node, LOCAL_OPERATOR, {
-            id: p.id,
-            office: p.office,
-            role: p.role as Role,
-            title: p.title,
-            password: DEMO_PASSWORD,
-          }),
-        ),
-    );
-    return { party, name, dataDir, fingerprint: node.fingerprint, tokens: await createTokens(node) };
-  } finally {
-    await node.close();
-  }
-}
-
-/** An existing demo node: fresh API tokens for its users. */
-async function reopenParty(party: string, dataDir: string): Promise<PartySetup> {
-  const node = await openNode(dataDir);
-  try {
-    if (node.party !== party)
-      throw new CliError('validation_failed', `${dataDir} holds the node of ${node.party}`);
-    return {
-      party,
-      name: node.partyName,
-      dataDir,
-      fingerprint: node.fingerprint,
-      tokens: await createTokens(node),
-    };
-  } finally {
-    await node.close();
-  }
 }
 
 /** Every entry of a channel as one node holds it: id, hash and signature, sorted. */
@@ -140,12 +70,10 @@ async function channelCopy(node: NodeProcess, token: string, channel: string): P
   const all: string[] = [];
   let after = 0;
   for (;;) {
-    const page = await callApi<{ entries: EntryRow[]; next: number }>(
-      node.url,
-      token,
-      'GET',
-      `/api/v1/channels/${encodeURIComponent(channel)}/entries?after=${after}&limit=1000`,
-    );
+    const page = await callApi(node.url, token, 'GET /api/v1/channels/{channel}/entries', {
+      path: { channel },
+      query: { after, limit: 1000 },
+    });
     for (const e of page.entries) all.push(`${e.id} ${e.hash} ${e.sig}`);
     if (page.entries.length < 1000) break;
     after = page.next;
@@ -205,7 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         : `creating nodes for ${parties.join(', ')} in ${demoDir} (offices, people, keys)…`,
     );
     const setups = await Promise.all(
-      parties.map((p) => (resume ? reopenParty(p, dirs[p]!) : initParty(index, p, dirs[p]!))),
+      parties.map((p) => (resume ? reopenDemoParty(p, dirs[p]!) : initParty(index, p, dirs[p]!))),
     );
     const setup = Object.fromEntries(setups.map((s) => [s.party, s]));
 
@@ -259,16 +187,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         }
       }),
     );
+    /** The URL of `party`'s node and its admin's token, to call that node's API as the admin. */
+    const asAdmin = (party: string) => [nodes[party]!.url, setup[party]!.tokens.admin!] as const;
     await Promise.all(
       parties.map((self) =>
         eventually(
           async () => {
-            const { peers } = await callApi<{ peers: Array<{ party: string; status: string }> }>(
-              nodes[self]!.url,
-              setup[self]!.tokens.admin!,
-              'GET',
-              '/api/v1/peers',
-            );
+            const { peers } = await callApi(...asAdmin(self), 'GET /api/v1/peers');
             return parties.every(
               (p) => p === self || peers.some((peer) => peer.party === p && peer.status === 'up'),
             );
@@ -298,59 +223,36 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       await Promise.all(
         channels.map(async ({ channel, members, observers }) => {
           const proposer = index.partyOfOffice(channel.offices[0]!);
-          await callApi(nodes[proposer]!.url, setup[proposer]!.tokens.admin!, 'POST', '/api/v1/channels', {
-            id: channel.id,
-            name: channel.name,
-            offices: members[proposer],
-            languages: channel.languages,
-            peers: Object.fromEntries(Object.entries(members).filter(([p]) => p !== proposer)),
-            ...(Object.keys(observers).length > 0 ? { observers } : {}),
+          await callApi(...asAdmin(proposer), 'POST /api/v1/channels', {
+            body: {
+              id: channel.id,
+              name: channel.name,
+              offices: members[proposer]!,
+              languages: channel.languages,
+              peers: Object.fromEntries(Object.entries(members).filter(([p]) => p !== proposer)),
+              ...(Object.keys(observers).length > 0 ? { observers } : {}),
+            },
           });
-          for (const party of Object.keys(members).filter((p) => p !== proposer)) {
-            await eventually(
+          const ofChannel = { path: { channel: channel.id } };
+          /** Waits until `party`'s node holds the channel (replicated from the proposer). */
+          const reaches = (party: string, what: string) =>
+            eventually(
               async () =>
-                (
-                  await tryApi<{ state: string }>(
-                    nodes[party]!.url,
-                    setup[party]!.tokens.admin!,
-                    'GET',
-                    `/api/v1/channels/${channel.id}`,
-                  )
-                ).status === 200,
-              `the proposal of '${channel.id}' to reach ${party}`,
+                (await tryApi(...asAdmin(party), 'GET /api/v1/channels/{channel}', ofChannel)).status === 200,
+              what,
             );
-            await callApi(
-              nodes[party]!.url,
-              setup[party]!.tokens.admin!,
-              'POST',
-              `/api/v1/channels/${channel.id}/accept`,
-            );
+          for (const party of Object.keys(members).filter((p) => p !== proposer)) {
+            await reaches(party, `the proposal of '${channel.id}' to reach ${party}`);
+            await callApi(...asAdmin(party), 'POST /api/v1/channels/{channel}/accept', ofChannel);
           }
           await eventually(
             async () =>
-              (
-                await callApi<{ state: string }>(
-                  nodes[proposer]!.url,
-                  setup[proposer]!.tokens.admin!,
-                  'GET',
-                  `/api/v1/channels/${channel.id}`,
-                )
-              ).state === 'active',
+              (await callApi(...asAdmin(proposer), 'GET /api/v1/channels/{channel}', ofChannel)).state ===
+              'active',
             `'${channel.id}' to become active at ${proposer}`,
           );
           for (const party of Object.keys(observers)) {
-            await eventually(
-              async () =>
-                (
-                  await tryApi(
-                    nodes[party]!.url,
-                    setup[party]!.tokens.admin!,
-                    'GET',
-                    `/api/v1/channels/${channel.id}`,
-                  )
-                ).status === 200,
-              `'${channel.id}' to reach the observer ${party}`,
-            );
+            await reaches(party, `'${channel.id}' to reach the observer ${party}`);
           }
         }),
       );
@@ -363,10 +265,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       posted = await playTimeline({
         index,
         parties,
-        api: (party, user, method, path, body) =>
-          callApi(nodes[party]!.url, setup[party]!.tokens[user]!, method, path, body),
-        tryApi: (party, user, method, path) =>
-          tryApi(nodes[party]!.url, setup[party]!.tokens[user]!, method, path),
+        api: (party, user, op, ...args) =>
+          callApi(nodes[party]!.url, setup[party]!.tokens[user]!, op, ...args),
+        tryApi: (party, user, op, ...args) =>
+          tryApi(nodes[party]!.url, setup[party]!.tokens[user]!, op, ...args),
         progress,
       });
     }
@@ -454,20 +356,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       let total = 0;
       const problems: string[] = [];
       for (const party of parties) {
-        const node = await openNode(dirs[party]!);
-        try {
-          const report = await verifyStorage(node.storage);
-          total += report.entries;
-          if (!report.ok)
-            problems.push(
-              `${party}: ${report.failures.length} failures, first: ${JSON.stringify(report.failures[0])}`,
-            );
-          progress(
-            `verify ${party}: ${report.ok ? 'ok' : 'FAILED'}, ${report.entries} entries in ${report.chains} chains of ${report.channels} channels`,
+        const report = await verifyDataDir(dirs[party]!);
+        total += report.entries;
+        if (!report.ok)
+          problems.push(
+            `${party}: ${report.failures.length} failures, first: ${JSON.stringify(report.failures[0])}`,
           );
-        } finally {
-          await node.close();
-        }
+        progress(
+          `verify ${party}: ${report.ok ? 'ok' : 'FAILED'}, ${report.entries} entries in ${report.chains} chains of ${report.channels} channels`,
+        );
       }
       if (problems.length > 0) throw new Error(`demo smoke check failed: ${problems.join('; ')}`);
       process.stdout.write(

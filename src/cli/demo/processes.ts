@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { operationRequest, type ArgList, type Response } from '../api-client.js';
+import type { CliOperation } from '../api-operations.js';
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -180,28 +182,29 @@ export function runCli(cli: string, args: string[]): Promise<string> {
 }
 
 /** Calls a node's API with a bearer token; throws on a non-2xx answer with the node's message. */
-export async function callApi<T>(
+export async function callApi<K extends CliOperation>(
   url: string,
   token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const { status, body: answer } = await tryApi<T>(url, token, method, path, body);
+  op: K,
+  ...args: ArgList<K>
+): Promise<Response<K>> {
+  const { status, body: answer } = await tryApi(url, token, op, ...args);
   if (status < 200 || status >= 300) {
+    const { method, path } = operationRequest(op, args[0]);
     const message = (answer as { error?: { message?: string } } | null)?.error?.message;
     throw new Error(`${method} ${url}${path}: HTTP ${status}${message ? `: ${message}` : ''}`);
   }
   return answer;
 }
 
-export async function tryApi<T>(
+/** Calls a node's API and answers with the status, whatever it is (e.g. 404 until replicated). */
+export async function tryApi<K extends CliOperation>(
   url: string,
   token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
+  op: K,
+  ...[args]: ArgList<K>
+): Promise<{ status: number; body: Response<K> }> {
+  const { method, path, body } = operationRequest(op, args);
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -212,7 +215,7 @@ export async function tryApi<T>(
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as Response<K> };
 }
 
 /** Polls `check` until it returns something other than undefined/false, or fails after `timeoutMs`. */

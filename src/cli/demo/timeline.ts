@@ -14,6 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Precedence } from '../../core/entry.js';
+import type { ArgList, Response } from '../api-client.js';
+import type { CliOperation } from '../api-operations.js';
 import { eventually } from './processes.js';
 import type { ScenarioIndex, TimelineItem } from './scenario.js';
 
@@ -31,8 +33,15 @@ export interface TimelineContext {
   index: ScenarioIndex;
   /** Parties whose nodes run. */
   parties: string[];
-  api<T>(party: string, user: string, method: string, path: string, body?: unknown): Promise<T>;
-  tryApi(party: string, user: string, method: string, path: string): Promise<{ status: number }>;
+  /** Calls the API of `party`'s node as `user`; throws unless it answers 2xx. */
+  api<K extends CliOperation>(party: string, user: string, op: K, ...args: ArgList<K>): Promise<Response<K>>;
+  /** Calls the API of `party`'s node as `user`, whatever the status. */
+  tryApi<K extends CliOperation>(
+    party: string,
+    user: string,
+    op: K,
+    ...args: ArgList<K>
+  ): Promise<{ status: number }>;
   progress(message: string): void;
 }
 
@@ -91,8 +100,8 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
               await ctx.tryApi(
                 party,
                 index.readersOf(channel, party)[0]!,
-                'GET',
-                `/api/v1/channels/${entry.channel}/entries/${entry.party}/${entry.seq}`,
+                'GET /api/v1/channels/{channel}/entries/{party}/{seq}',
+                { path: { channel: entry.channel, party: entry.party, seq: entry.seq } },
               )
             ).status === 200,
           `${entry.id} to reach ${party}`,
@@ -105,19 +114,16 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
 
   const post = async (item: TimelineItem, by: string, note: Note): Promise<Posted> => {
     const party = index.partyOf(by);
-    const entry = await ctx.api<{ id: string; party: string; seq: number; hash: string }>(
-      party,
-      by,
-      'POST',
-      `/api/v1/channels/${item.channel}/entries`,
-      {
+    const entry = await ctx.api(party, by, 'POST /api/v1/channels/{channel}/entries', {
+      path: { channel: item.channel },
+      body: {
         kind: 'note',
         precedence: note.precedence ?? 'ROUTINE',
         lang: note.lang ?? 'en',
         body: { subject: note.subject, text: `${note.text}\n\n(Scenario time: ${item.at})` },
       },
-    );
-    const result: Posted = { label: note.label, channel: item.channel, ...entry };
+    });
+    const result: Posted = { ...entry, label: note.label, channel: item.channel };
     posted.push(result);
     await replicated(result);
     return result;
@@ -139,18 +145,15 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
     label: string = kind,
     envelope: { precedence?: Precedence; lang?: string } = {},
   ): Promise<Posted> => {
-    const entry = await ctx.api<Posted>(
-      index.partyOf(by),
-      by,
-      'POST',
-      `/api/v1/channels/${item.channel}/entries`,
-      {
+    const entry = await ctx.api(index.partyOf(by), by, 'POST /api/v1/channels/{channel}/entries', {
+      path: { channel: item.channel },
+      body: {
         kind,
         precedence: envelope.precedence ?? 'ROUTINE',
         ...(envelope.lang ? { lang: envelope.lang } : {}),
         body,
       },
-    );
+    });
     return track(label, item.channel, entry);
   };
 
@@ -295,18 +298,20 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
         const flash = last('flash');
         if (!flash) continue;
         const party = index.partyOf(item.by);
-        const receipt = await ctx.api<Posted>(
+        const receipt = await ctx.api(
           party,
           item.by,
-          'POST',
-          `/api/v1/channels/${flash.channel}/entries/${flash.party}/${flash.seq}/receipts`,
+          'POST /api/v1/channels/{channel}/entries/{party}/{seq}/receipts',
           {
-            level: str(item.level) || 'understood',
-            ...(item.readBack ? { readBack: str(item.readBack) } : {}),
-            // The structured fields read back one by one, compared automatically.
-            readBackFields: { kind: 'exercise', from: '2026-02-21', to: '2026-02-23' },
-            // The read-back is in the reader's own language.
-            lang: 'en',
+            path: { channel: flash.channel, party: flash.party, seq: flash.seq },
+            body: {
+              level: (str(item.level) || 'understood') as 'read' | 'understood',
+              ...(item.readBack ? { readBack: str(item.readBack) } : {}),
+              // The structured fields read back one by one, compared automatically.
+              readBackFields: { kind: 'exercise', from: '2026-02-21', to: '2026-02-23' },
+              // The read-back is in the reader's own language.
+              lang: 'en',
+            },
           },
         );
         entry = await track('receipt', flash.channel, receipt);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { ParleyError } from '../../core/errors.js';
 import type { Principal } from '../../core/model.js';
+import { requireAdmin } from '../../core/policy.js';
 import type { Session } from '../../storage/storage.js';
 import type { NodeContext } from '../context.js';
 import type { LoginLimiter } from './login-limiter.js';
@@ -87,20 +88,54 @@ export async function createApiToken(
   label: string,
   ip: string,
 ): Promise<string> {
+  return issueApiToken(node, actor.id, label, { ip, detail: label });
+}
+
+/**
+ * A bearer token an administrator issues for an existing person (`parley token create` on the
+ * node's machine); recorded in the audit log.
+ */
+export async function createApiTokenFor(
+  node: NodeContext,
+  actor: Principal,
+  principalId: string,
+  label: string,
+): Promise<string> {
+  requireAdmin(actor);
+  if (!(await node.storage.getPrincipal(principalId)))
+    throw new ParleyError('principal_not_found', `user '${principalId}' does not exist`);
+  return issueApiToken(node, principalId, label, { ip: null, detail: `cli: ${label}` });
+}
+
+/** Fresh tokens for every person of this node (the demo hands them to its scripted people). */
+export async function issueTokensForEveryone(
+  node: NodeContext,
+  label: string,
+): Promise<Record<string, string>> {
+  const tokens: Record<string, string> = {};
+  for (const principal of await node.storage.listPrincipals()) {
+    tokens[principal.id] = await issueApiToken(node, principal.id, label, null);
+  }
+  return tokens;
+}
+
+/** Stores a new token's hash; the secret is returned once and never stored. */
+async function issueApiToken(
+  node: NodeContext,
+  principal: string,
+  label: string,
+  audit: { ip: string | null; detail: string } | null,
+): Promise<string> {
   const token = newSecret(API_TOKEN_PREFIX);
   await node.storage.createApiToken({
     tokenHash: hashSecret(token),
-    principal: actor.id,
+    principal,
     label,
     createdAt: Date.now(),
   });
-  await node.storage.recordAudit({
-    at: Date.now(),
-    type: 'token_created',
-    principal: actor.id,
-    ip,
-    detail: label,
-  });
+  if (audit) {
+    await node.storage.recordAudit({ at: Date.now(), type: 'token_created', principal, ...audit });
+  }
   return token;
 }
 

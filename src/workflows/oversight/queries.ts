@@ -79,3 +79,15 @@ export async function evidenceCounts(node: NodeContext): Promise<{ equivocations
 export async function checkStorage(node: NodeContext): Promise<void> {
   await node.storage.getNodeInfo();
 }
+
+/** The peers this node has pinned, with their key fingerprints. */
+export async function listPeers(
+  node: NodeContext,
+): Promise<Array<{ party: string; name: string; url: string; fingerprint: string }>> {
+  return (await node.storage.listPeers()).map((p) => ({
+    party: p.party,
+    name: p.name,
+    url: p.url,
+    fingerprint: fingerprint(p.nodePublicKey),
+  }));
+}

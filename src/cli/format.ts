@@ -1,0 +1,20 @@
+/** One-line renderings of the API's entries and obligations, shared by several commands. */
+import type { Entry, Obligation } from './api-client.js';
+
+/** One line per entry: id, precedence, time, author, kind and a summary. */
+export function formatEntry(entry: Entry): string {
+  const body = entry.body;
+  const summary =
+    entry.kind === 'receipt'
+      ? `${String(body.level)} ${(body.of as { party: string; seq: number }).party}/${(body.of as { seq: number }).seq}${body.readBack ? ` — read-back: ${String(body.readBack)}` : ''}`
+      : String(body.subject ?? body.text ?? body.name ?? body.principal ?? '');
+  const marking = entry.marking ? `[${entry.marking}] ` : '';
+  return `${marking}${entry.id}\t${entry.precedence}\t${entry.hlc.slice(0, 19)}\t${entry.author}\t${entry.kind}\t[${entry.lang}] ${summary}`;
+}
+
+/** One line per obligation: due time, state, what, who owes whom. */
+export function formatObligation(o: Obligation): string {
+  const marking = o.about.marking ? ` [${o.about.marking}]` : '';
+  const state = o.overdue ? 'OVERDUE' : 'due';
+  return `${state} ${o.due.slice(0, 16)}Z\t${o.about.precedence}${marking}\t${o.type}\t${o.about.id}\t${o.owedBy} → ${o.owedTo}${o.note ? `\t(${o.note})` : ''}`;
+}
