@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import * as prettier from 'prettier';
 import { createFederation } from '../../src/federation/federation.js';
+import { federationContextOf } from '../../src/federation/node-context.js';
 import { buildServer } from '../../src/http/server.js';
 import { ParleyNode } from '../../src/node/parley-node.js';
 import { API_OPERATIONS } from '../src/api-operations.js';
@@ -66,7 +67,7 @@ export async function readOpenApiDocument(): Promise<OpenApiDocument> {
     adminPassword: 'openapi-generation-only',
   });
   try {
-    const federation = createFederation(node);
+    const federation = createFederation(federationContextOf(node));
     const app = await buildServer(node, { logger: false, federation });
     try {
       const response = await app.inject({ method: 'GET', url: '/openapi.json' });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { federationContextOf } from '../../federation/node-context.js';
 import { pinPeer } from '../../federation/pin-peer.js';
 import { fingerprint } from '../../core/keys.js';
 import { dataDirOption, client, remoteOptions, type Remote, withNode } from '../context.js';
@@ -68,7 +69,7 @@ export function registerPeer(program: Command): void {
       try {
         const tlsCa = options.tlsCa ? readFileSync(options.tlsCa, 'utf8') : null;
         const added = await withNode(options.dataDir, (node) =>
-          pinPeer(node, {
+          pinPeer(federationContextOf(node), {
             url,
             party: options.party,
             fingerprint: options.fingerprint,
