@@ -1,3 +1,4 @@
+/** Unit tests of checking an introduction (introduction.ts): the proof that a later member was admitted. */
 import { describe, expect, it } from 'vitest';
 import type { CanonicalValue } from '../core/canonical-json.js';
 import { NODE_AUTHOR, signEntry, type EntryContent } from '../core/entry.js';

@@ -127,7 +127,8 @@ export class EntryReceiver {
       const proposed = await acceptProposal(this.context, from, channelId, list, introduction);
       channel = proposed.channel;
       this.verifiers.set(key, proposed.verifier);
-      list = list.filter((e) => e.seq > 0);
+      // The rest follows the first entry, now stored; a second entry for seq 0 is a fork like any other.
+      list = list.slice(1);
     }
     if (!channel.parties[from.party]) {
       throw new ParleyError('wrong_chain', `${from.party} is not a writing party of channel '${channelId}'`);

@@ -1,3 +1,4 @@
+/** Unit tests of signed federation requests (request-signing.ts): binding, keys, clock window, replays. */
 import { describe, expect, it } from 'vitest';
 import { SIGNING_DOMAIN, generateKeyPair, signMessage } from '../core/keys.js';
 import {
