@@ -9,7 +9,8 @@
  * earlier in the same push, is kept as fork evidence and refused (fork-evidence.ts); a gap, or
  * an entry naming a third party's entry not here yet, stops that chain and the answer tells the
  * sender where to resume. Accepted entries are stored durably before the answer, and this node
- * then signs a `received` receipt in its own chain. Any refusal stores nothing of the push.
+ * then signs a `received` receipt in its own chain. A refusal stores nothing of the chain it
+ * concerns (a push carrying several channels keeps the chains checked before it).
  */
 import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ParleyError } from '../core/errors.js';
@@ -203,7 +204,7 @@ export class EntryReceiver {
       checkReferences(record, resolution.targets);
       accepted.push(record);
     }
-    // Timestamps move the clock only once nothing in the push was refused.
+    // Timestamps move the clock only once nothing of this chain was refused.
     for (const record of accepted) this.context.observeClock(record.hlc);
     return accepted;
   }
