@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signChainCheckpoint } from '../src/core/chain-checkpoint.js';
 import { CompactRange, leafHash } from '../src/core/merkle.js';
+import { federationContextOf } from '../src/federation/node-context.js';
 import { Witness } from '../src/federation/witness.js';
 import { readNodeKey } from '../src/node/data-dir.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
@@ -39,7 +40,7 @@ async function checkpoint(size: number, forged = false): Promise<string> {
 
 describe('Witness.check at older sizes', () => {
   it('agrees with a full re-read whether sizes grow, shrink or jump, and catches a forged root', async () => {
-    const witness = new Witness(node);
+    const witness = new Witness(federationContextOf(node));
     const head = (await node.storage.getChainHead('intel', 'RU'))!.size;
     expect(head).toBeGreaterThan(30);
     for (const size of [10, 20, 5, 25, 3, 30]) {

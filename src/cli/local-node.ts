@@ -9,6 +9,7 @@
  * the node key, so these act as the local operator (an admin), not as a person with a token.
  */
 import { resolve } from 'node:path';
+import { federationContextOf } from '../federation/node-context.js';
 import { pinPeer } from '../federation/pin-peer.js';
 import { isInitialised } from '../node/data-dir.js';
 import type { ParleyNode } from '../node/parley-node.js';
@@ -152,7 +153,7 @@ export const nodeIdentityLocally = (dataDir: string) =>
 export const pinPeerLocally = (
   dataDir: string,
   peer: { url: string; party: string; fingerprint: string; tlsCa: string | null },
-) => withNode(dataDir, (node) => pinPeer(node, { ...peer, by: null, ip: null }));
+) => withNode(dataDir, (node) => pinPeer(federationContextOf(node), { ...peer, by: null, ip: null }));
 
 export const listPeersLocally = (dataDir: string) => withNode(dataDir, (node) => listPeers(node));
 

@@ -1,11 +1,16 @@
-/** Federation for a running node: the receiver of peers' pushes and the replicator to peers. */
-import type { ParleyNode } from '../node/parley-node.js';
+/**
+ * Federation for a running node, assembled from one FederationContext (context.ts): the witness
+ * of peers' checkpoints, the receiver of their pushes and the replicator to them, plus the link
+ * monitor when the node runs one.
+ */
+import type { FederationContext } from './context.js';
 import type { LinkMonitor } from './heartbeat.js';
 import { EntryReceiver } from './receive-entries.js';
 import { Replicator, type ReplicatorOptions } from './replicator.js';
 import { Witness } from './witness.js';
 
 export interface Federation {
+  context: FederationContext;
   receiver: EntryReceiver;
   replicator: Replicator;
   witness: Witness;
@@ -14,14 +19,15 @@ export interface Federation {
 }
 
 export function createFederation(
-  node: ParleyNode,
+  context: FederationContext,
   options: ReplicatorOptions = {},
   links: LinkMonitor | null = null,
 ): Federation {
-  const witness = new Witness(node);
-  const receiver = new EntryReceiver(node, witness);
-  const replicator = new Replicator(node, receiver, options);
+  const witness = new Witness(context);
+  const receiver = new EntryReceiver(context, witness);
+  const replicator = new Replicator(context, receiver, options);
   return {
+    context,
     receiver,
     replicator,
     witness,

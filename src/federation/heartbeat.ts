@@ -3,9 +3,10 @@
  * down to seconds), and each result — success with its round-trip time, or the failure — is
  * recorded, so an operator sees not just that a link is up but when it was last proven to be.
  */
-import type { ParleyNode } from '../node/parley-node.js';
 import type { LinkTest, Peer } from '../storage/storage.js';
+import type { LinkMonitorContext } from './context.js';
 import { FederationClient } from './federation-client.js';
+import { FEDERATION_PATHS, type HeartbeatRequest, type HeartbeatResponse } from './wire.js';
 
 export const DEFAULT_HEARTBEAT_SECONDS = 3600;
 
@@ -16,10 +17,10 @@ export class LinkMonitor {
   private peerWatch: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly node: ParleyNode,
+    private readonly context: LinkMonitorContext,
     private readonly intervalMs: number = DEFAULT_HEARTBEAT_SECONDS * 1000,
   ) {
-    this.client = new FederationClient({ party: node.party, sign: node.signAsNode, timeoutMs: 10_000 });
+    this.client = new FederationClient({ party: context.party, sign: context.signAsNode, timeoutMs: 10_000 });
   }
 
   async start(): Promise<void> {
@@ -48,21 +49,22 @@ export class LinkMonitor {
     const at = Date.now();
     let result: LinkTest;
     try {
-      await this.client.request(peer, 'POST', '/federation/v1/heartbeat', { at, text: 'Parley link test' });
+      const ping: HeartbeatRequest = { at, text: 'Parley link test' };
+      await this.client.request<HeartbeatResponse>(peer, 'POST', FEDERATION_PATHS.heartbeat, ping);
       result = { peer: peer.party, at, ok: true, rttMs: performance.now() - started, error: null };
     } catch (error) {
       result = { peer: peer.party, at, ok: false, rttMs: null, error: (error as Error).message };
     }
     this.latest.set(peer.party, result);
-    await this.node.storage.recordLinkTest(result);
+    await this.context.peers.recordLinkTest(result);
     return result;
   }
 
   private async refreshPeers(): Promise<void> {
-    for (const peer of await this.node.storage.listPeers()) {
+    for (const peer of await this.context.peers.listPeers()) {
       if (this.timers.has(peer.party)) continue;
       const timer = setInterval(() => {
-        void this.node.storage
+        void this.context.peers
           .getPeer(peer.party)
           .then((current) => (current ? this.test(current) : undefined))
           .catch(() => {});

@@ -1,3 +1,4 @@
+/** Unit tests of checking an introduction (introduction.ts): the proof that a later member was admitted. */
 import { ALL_KINDS } from '../workflows/all-kinds.js';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalValue } from '../core/canonical-json.js';
@@ -5,8 +6,8 @@ import { NODE_AUTHOR, signEntry, type EntryContent } from '../core/entry.js';
 import { formatHlc } from '../core/hlc.js';
 import { generateKeyPair, type KeyPair } from '../core/keys.js';
 import { ParleyError } from '../core/errors.js';
-import { checkIntroduction, type Introduction } from './introduction.js';
-import type { WireEntry } from './receive-entries.js';
+import { checkIntroduction } from './introduction.js';
+import type { Introduction, WireEntry } from './wire.js';
 
 const T0 = Date.parse('2026-03-01T09:00:00.000Z');
 const nodes: Record<string, KeyPair> = { RU: generateKeyPair(), US: generateKeyPair() };

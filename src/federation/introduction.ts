@@ -19,44 +19,37 @@ import {
 import { NODE_AUTHOR, entryId, verifyEntrySignature, type EntryContent } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
 import { parseHlc } from '../core/hlc.js';
-import { ParleyError } from '../core/errors.js';
 import type { KindRegistry } from '../core/kinds.js';
-import type { ParleyNode } from '../node/parley-node.js';
+import { ParleyError } from '../core/errors.js';
 import type { Channel, StoredEntry } from '../storage/storage.js';
-import type { WireEntry } from './receive-entries.js';
-import { channelChanges, findCharter } from '../workflows/channels/queries.js';
-
-export interface Introduction {
-  channel: string;
-  entries: WireEntry[];
-}
-
-/** Entries of a channel that a proof may need at most (charter, amendments, agreements, keys). */
-export const MAX_INTRODUCTION_ENTRIES = 2000;
+import type { IntroductionContext } from './context.js';
+import { MAX_INTRODUCTION_ENTRIES, type Introduction, type WireEntry } from './wire.js';
 
 /**
  * The entries that prove `party` was added to `channel` by amendments every party signed, or
  * null when the charter itself names it (its node accepts the founder's chain on that alone).
  */
 export async function buildIntroduction(
-  node: ParleyNode,
+  context: IntroductionContext,
   channel: Channel,
   party: string,
 ): Promise<Introduction | null> {
-  const charter = await findCharter(node, channel);
+  const charter = await context.findCharter(channel);
   if (!charter) return null;
   const founded = toContent(charter).body as unknown as Partial<CharterState>;
   if (founded.parties?.[party] || founded.observers?.[party]) return null;
-  const { list } = await channelChanges(node, channel);
+  const { list } = await context.channelChanges(channel);
   const proofs: StoredEntry[] = [charter];
   for (const change of list) {
     if (change.change !== 'amend' || change.waitingFor.length > 0) continue;
     if (!change.charter?.parties && !change.charter?.observers) continue;
     const proposer = change.party;
     const seq = Number(change.id.slice(change.id.lastIndexOf('/') + 1));
-    const proposal = await node.storage.getEntry(channel.id, proposer, seq);
+    const proposal = await context.chains.getEntry(channel.id, proposer, seq);
     if (proposal) proofs.push(proposal);
-    proofs.push(...(await node.storage.listByRef(channel.id, 'channel-change-agree', `${proposer}/${seq}`)));
+    proofs.push(
+      ...(await context.chains.listByRef(channel.id, 'channel-change-agree', `${proposer}/${seq}`)),
+    );
   }
   // The key publications of everyone who signed one of them.
   const signers = new Set(
@@ -65,7 +58,7 @@ export async function buildIntroduction(
       return `${entry.party}\u0000${content.author}\u0000${content.authorKey}`;
     }),
   );
-  for (const key of await node.storage.listByKind(channel.id, 'principal-key', 100_000)) {
+  for (const key of await context.chains.listByKind(channel.id, 'principal-key', 100_000)) {
     const body = toContent(key).body as { principal: string; publicKey: string };
     if (signers.has(`${key.party}\u0000${body.principal}\u0000${body.publicKey}`)) proofs.push(key);
   }

@@ -4,15 +4,10 @@
  */
 import { fingerprint } from '../core/keys.js';
 import { ParleyError } from '../core/errors.js';
-import type { ParleyNode } from '../node/parley-node.js';
 import type { Peer } from '../storage/storage.js';
+import type { PinContext } from './context.js';
 import { peerRequest } from './peer-transport.js';
-
-interface Identity {
-  party: string;
-  partyName: string;
-  nodePublicKey: string;
-}
+import { FEDERATION_PATHS, type Identity } from './wire.js';
 
 export interface PinRequest {
   url: string;
@@ -26,7 +21,7 @@ export interface PinRequest {
 }
 
 export async function pinPeer(
-  node: ParleyNode,
+  context: PinContext,
   request: PinRequest,
 ): Promise<Peer & { fingerprint: string }> {
   const { url, tlsCa } = request;
@@ -40,11 +35,11 @@ export async function pinPeer(
     throw new ParleyError('validation_failed', 'a peer URL starts with http:// or https://');
   if (tlsCa && parsed.protocol !== 'https:')
     throw new ParleyError('validation_failed', 'a TLS certificate only makes sense for an https:// peer URL');
-  if (request.party === node.party)
+  if (request.party === context.party)
     throw new ParleyError('validation_failed', 'a node cannot peer with itself');
   let identity: Identity;
   try {
-    const response = await peerRequest(new URL('/federation/v1/identity', url), {
+    const response = await peerRequest(new URL(FEDERATION_PATHS.identity, url), {
       method: 'GET',
       headers: {},
       timeoutMs: 10_000,
@@ -72,8 +67,8 @@ export async function pinPeer(
     tlsCa,
     addedAt: Date.now(),
   };
-  await node.storage.putPeer(record);
-  await node.storage.recordAudit({
+  await context.peers.putPeer(record);
+  await context.audit.recordAudit({
     at: Date.now(),
     type: 'peer_added',
     principal: request.by,

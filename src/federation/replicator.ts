@@ -5,16 +5,27 @@
  * batches (with this party's latest signed checkpoints), records what the peer answers it holds,
  * pulls the peer's own chains from where this node's copy ends (backfill after either side was
  * down), and retries failures with exponential back-off and jitter. Delivery is idempotent, so a
- * batch that was stored but whose answer was lost is simply sent again.
+ * batch that was stored but whose answer was lost is simply sent again. A push or pull that
+ * moved nothing forward (the peer holds back an entry until what it names has reached it) counts
+ * as idle, so the loop waits for its next poll instead of sending the same batch at once.
  */
 import { witnessKeyName } from '../core/chain-checkpoint.js';
 import { parseCheckpoint } from '../core/checkpoint.js';
 import { SIG_TYPE_COSIGNATURE_V1, openNote } from '../core/signed-note.js';
-import type { ParleyNode } from '../node/parley-node.js';
 import type { Channel, Peer, StoredEntry } from '../storage/storage.js';
+import type { ReplicatorContext } from './context.js';
 import { FederationClient, PeerRequestError } from './federation-client.js';
-import { buildIntroduction, type Introduction } from './introduction.js';
-import type { EntryReceiver, PushResult, WireCheckpoint, WireEntry } from './receive-entries.js';
+import { buildIntroduction } from './introduction.js';
+import type { EntryReceiver } from './receive-entries.js';
+import {
+  FEDERATION_PATHS,
+  type ChainPage,
+  type Introduction,
+  type PushRequest,
+  type PushResult,
+  type WireCheckpoint,
+  type WireEntry,
+} from './wire.js';
 
 export interface ReplicatorOptions {
   batchSize?: number;
@@ -142,15 +153,15 @@ export class Replicator {
   readonly idlePollMs: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
-  private readonly onActivity = (): void => this.kick();
+  private stopListening: (() => void) | null = null;
   log: (level: 'warn' | 'info', message: string) => void = () => {};
 
   constructor(
-    private readonly node: ParleyNode,
+    private readonly context: ReplicatorContext,
     private readonly receiver: EntryReceiver,
     options: ReplicatorOptions = {},
   ) {
-    this.client = new FederationClient({ party: node.party, sign: node.signAsNode });
+    this.client = new FederationClient({ party: context.party, sign: context.signAsNode });
     this.batchSize = options.batchSize ?? 1000;
     this.idlePollMs = options.idlePollMs ?? 5000;
     this.baseDelayMs = options.baseDelayMs ?? 250;
@@ -165,14 +176,13 @@ export class Replicator {
    */
   async start(): Promise<void> {
     await this.refreshPeers();
-    this.node.events.on('committed', this.onActivity);
-    this.node.events.on('channel-created', this.onActivity);
+    this.stopListening ??= this.context.onLogChanged(() => this.kick());
     this.peerWatch = setInterval(() => void this.refreshPeers().catch(() => {}), this.idlePollMs);
     this.peerWatch.unref();
   }
 
   private async refreshPeers(): Promise<void> {
-    for (const peer of await this.node.storage.listPeers()) this.ensureLoop(peer);
+    for (const peer of await this.context.peers.listPeers()) this.ensureLoop(peer);
   }
 
   /** Starts (or restarts with new details) the loop of a peer added while running. */
@@ -188,8 +198,8 @@ export class Replicator {
 
   stop(): void {
     if (this.peerWatch) clearInterval(this.peerWatch);
-    this.node.events.off('committed', this.onActivity);
-    this.node.events.off('channel-created', this.onActivity);
+    this.stopListening?.();
+    this.stopListening = null;
     for (const loop of this.loops.values()) {
       loop.running = false;
       loop.wake();
@@ -216,66 +226,78 @@ export class Replicator {
 
   /** Channels this node shares with a peer: the peer writes or observes, and this party has a chain. */
   private async sharedChannels(peer: Peer): Promise<Channel[]> {
-    return (await this.node.storage.listChannels()).filter(
-      (c) => (c.parties[peer.party] || c.observers[peer.party]) && c.parties[this.node.party],
+    return (await this.context.chains.listChannels()).filter(
+      (c) => (c.parties[peer.party] || c.observers[peer.party]) && c.parties[this.context.party],
     );
   }
 
-  /** Pushes one batch of pending entries; false when nothing was pending. */
+  /** Pushes one batch of pending entries; false when nothing was pending or nothing moved. */
   async pushOnce(peer: Peer, loop: PeerLoop): Promise<boolean> {
-    const own = this.node.party;
-    const acked = await this.node.storage.getReplication(peer.party);
+    const own = this.context.party;
+    const acked = await this.context.peers.getReplication(peer.party);
     const entries: WireEntry[] = [];
     const checkpoints: WireCheckpoint[] = [];
     const introductions: Introduction[] = [];
     for (const channel of await this.sharedChannels(peer)) {
-      const head = await this.node.storage.getChainHead(channel.id, own);
+      const head = await this.context.chains.getChainHead(channel.id, own);
       if (!head) continue;
       const from = acked.get(channel.id) ?? 0;
       const room = this.batchSize - entries.length;
       if (from >= head.size || room <= 0) continue;
-      const page = await this.node.storage.readChain(channel.id, own, from, Math.min(room, head.size - from));
+      const page = await this.context.chains.readChain(
+        channel.id,
+        own,
+        from,
+        Math.min(room, head.size - from),
+      );
       entries.push(...page.map(toWire));
       // A peer that joined the channel later needs the proof of it with the first entries.
       if (from === 0) {
-        const introduction = await buildIntroduction(this.node, channel, peer.party);
+        const introduction = await buildIntroduction(this.context, channel, peer.party);
         if (introduction) introductions.push(introduction);
       }
       // This party's checkpoint, for the peer to witness, and every other chain's checkpoint this
       // node holds, so the peer can compare what each node was shown (equivocation detection).
-      for (const held of await this.node.storage.listChainHeads(channel.id)) {
+      for (const held of await this.context.chains.listChainHeads(channel.id)) {
         if (held.checkpoint !== '' && held.party !== peer.party) {
           checkpoints.push({ channel: channel.id, party: held.party, note: held.checkpoint });
         }
       }
     }
     if (entries.length === 0) return false;
-    const result = await this.client.request<PushResult & { cosigned?: WireCheckpoint[] }>(
+    const batch: PushRequest = {
+      entries,
+      checkpoints,
+      ...(introductions.length > 0 ? { introductions } : {}),
+    };
+    const result = await this.client.request<Partial<PushResult>>(
       peer,
       'POST',
-      '/federation/v1/entries',
-      { entries, checkpoints, ...(introductions.length > 0 ? { introductions } : {}) },
+      FEDERATION_PATHS.entries,
+      batch,
     );
     await this.storeCosignatures(peer, result.cosigned ?? []);
+    let moved = false;
     for (const [channel, held] of Object.entries(result.held ?? {})) {
-      if (Number.isSafeInteger(held) && held >= 0)
-        await this.node.storage.setReplication(peer.party, channel, held);
+      if (!Number.isSafeInteger(held) || held < 0) continue;
+      if (held > (acked.get(channel) ?? 0)) moved = true;
+      await this.context.peers.setReplication(peer.party, channel, held);
     }
     loop.link.pushed += entries.length;
-    return true;
+    return moved;
   }
 
   /** Keeps the peer's witness cosignatures of this party's checkpoints that verify. */
   private async storeCosignatures(peer: Peer, cosigned: WireCheckpoint[]): Promise<void> {
     for (const item of cosigned.slice(0, 1000)) {
-      if (item.party !== this.node.party) continue;
+      if (item.party !== this.context.party) continue;
       try {
         const opened = openNote(item.note, [
           { name: witnessKeyName(peer.party), publicKey: peer.nodePublicKey, type: SIG_TYPE_COSIGNATURE_V1 },
         ]);
         if (!opened.signatures.some((s) => s.name === witnessKeyName(peer.party) && s.verified)) continue;
         const { size } = parseCheckpoint(opened.text);
-        await this.node.storage.putCosignature(
+        await this.context.peers.putCosignature(
           item.channel,
           item.party,
           size,
@@ -292,13 +314,16 @@ export class Replicator {
   /** Pulls the peer's own chains from where this node's copies end; false when nothing was new. */
   async pullOnce(peer: Peer, loop: PeerLoop): Promise<boolean> {
     let received = 0;
-    for (const channel of await this.node.storage.listChannels()) {
+    for (const channel of await this.context.chains.listChannels()) {
       if (!channel.parties[peer.party]) continue;
-      const held = (await this.node.storage.getChainHead(channel.id, peer.party))?.size ?? 0;
-      const path = `/federation/v1/channels/${encodeURIComponent(channel.id)}/chains/${encodeURIComponent(peer.party)}?from=${held}&limit=${this.batchSize}`;
-      let page: { entries: WireEntry[]; checkpoint: string | null };
+      const held = (await this.context.chains.getChainHead(channel.id, peer.party))?.size ?? 0;
+      let page: ChainPage;
       try {
-        page = await this.client.request(peer, 'GET', path);
+        page = await this.client.request(
+          peer,
+          'GET',
+          FEDERATION_PATHS.chain(channel.id, peer.party, held, this.batchSize),
+        );
       } catch (error) {
         // The peer may not have accepted (or may not know) this channel yet.
         if (error instanceof PeerRequestError && error.status === 404) continue;
@@ -308,8 +333,9 @@ export class Replicator {
       const checkpoints = page.checkpoint
         ? [{ channel: channel.id, party: peer.party, note: page.checkpoint }]
         : [];
-      await this.receiver.receive(peer, page.entries, checkpoints, { via: 'pull' });
-      received += page.entries.length;
+      const result = await this.receiver.receive(peer, page.entries, checkpoints, { via: 'pull' });
+      // Only what was stored counts: entries held back until what they name arrives do not.
+      received += Math.max(0, (result.held[channel.id] ?? held) - held);
     }
     loop.link.pulled += received;
     return received > 0;

@@ -4,6 +4,19 @@
  * them plus the method, path and a SHA-256 of the body. The receiver refuses unknown senders,
  * bad signatures, requests meant for another party, requests outside the clock window and
  * nonces it has already seen, so a captured request cannot be replayed or redirected.
+ *
+ * Nonces are remembered in memory only, so a restarted process has forgotten the nonces its
+ * predecessor accepted. Rather than persist them (a write per request, and a storage method the
+ * contract does not have), a process refuses every request signed before it started: whatever
+ * its predecessor could have accepted was signed earlier. The trade-off, and the one allowance:
+ * honest requests signed a moment before a restart (in flight, or from a peer whose clock runs
+ * behind) are refused once and succeed when the sender retries with a fresh signature, which
+ * replication does on its own. No allowance backwards is given, because any would reopen the
+ * replay window it grants. A request stamped ahead of the receiver's clock (a peer whose clock
+ * runs fast, within MAX_CLOCK_SKEW_MS) and accepted just before a restart could still be
+ * replayed just after it, for at most that clock difference; peers run synchronised clocks.
+ * Several processes sharing one database each keep their own cache, so a request accepted by one
+ * is not known to another: run one federation endpoint per party, or persist nonces there.
  */
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../core/hash.js';
@@ -70,9 +83,15 @@ export class RequestRefusedError extends Error {
   }
 }
 
-/** Nonces seen within the clock window; entries older than the window cannot be replayed anyway. */
+/**
+ * Nonces seen within the clock window; entries older than the window cannot be replayed anyway.
+ * It knows nothing from before `since` (when it was created, i.e. when this process started
+ * serving federation), so requests signed before then are refused (see the module comment).
+ */
 export class NonceCache {
   private readonly seen = new Map<string, number>();
+
+  constructor(readonly since: number = Date.now()) {}
 
   /** Records a nonce; false when it was already seen. */
   remember(key: string, now: number): boolean {
@@ -144,6 +163,12 @@ export function verifyRequest(
     throw new RequestRefusedError(
       'request_signature_invalid',
       `signature does not verify against ${from}'s pinned node key`,
+    );
+  }
+  if (Number(time) < nonces.since) {
+    throw new RequestRefusedError(
+      'request_expired',
+      'request was signed before this node started, so it may have been received already; sign it anew',
     );
   }
   // Remembered only after the signature verified, so forged requests cannot fill the cache.

@@ -14,8 +14,8 @@
 import { parseCheckpoint } from '../core/checkpoint.js';
 import { nodeKeyName, verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { CompactRange, leafHash } from '../core/merkle.js';
-import type { ParleyNode } from '../node/parley-node.js';
 import { openNote } from '../core/signed-note.js';
+import type { WitnessContext } from './context.js';
 
 export type CheckpointCheck = 'consistent' | 'ahead' | 'equivocation' | 'unverifiable';
 
@@ -42,7 +42,7 @@ export class Witness {
   /** Called with a description whenever equivocation is found. */
   onEquivocation: (channel: string, party: string, detail: string) => void = () => {};
 
-  constructor(private readonly node: ParleyNode) {}
+  constructor(private readonly context: WitnessContext) {}
 
   /**
    * Checks a checkpoint note of `party`'s chain against this node's copy. Records equivocation
@@ -72,7 +72,7 @@ export class Witness {
     } catch {
       return 'unverifiable';
     }
-    const head = await this.node.storage.getChainHead(channel, party);
+    const head = await this.context.chains.getChainHead(channel, party);
     if (!head || claimed.size > head.size) return 'ahead';
     const root =
       claimed.size === head.size
@@ -83,7 +83,7 @@ export class Witness {
     const detail =
       `${nodeKeyName(party)} signed a checkpoint of ${channel}/${party} at size ${claimed.size} whose root ` +
       `differs from the root of the ${claimed.size} verified entries this node holds (reported by ${reportedBy})`;
-    await this.node.storage.recordEquivocation({
+    await this.context.evidence.recordEquivocation({
       channel,
       party,
       noteA: note,
@@ -102,12 +102,12 @@ export class Witness {
    * size, which is recorded as equivocation).
    */
   async cosign(channel: string, party: string, note: string): Promise<string | null> {
-    if ((await this.check(channel, party, note, this.node.party)) !== 'consistent') return null;
+    if ((await this.check(channel, party, note, this.context.party)) !== 'consistent') return null;
     const text = openNote(note, []).text;
     const { size, rootHash } = parseCheckpoint(text);
-    const head = await this.node.storage.getChainHead(channel, party);
+    const head = await this.context.chains.getChainHead(channel, party);
     if (!head || head.size !== size) return null;
-    const conflicting = await this.node.storage.recordWitnessed(
+    const conflicting = await this.context.evidence.recordWitnessed(
       channel,
       party,
       size,
@@ -116,24 +116,24 @@ export class Witness {
     );
     if (conflicting !== null) {
       const detail = `asked to cosign root ${rootHash.toString('hex')} for ${channel}/${party} at size ${size}, but root ${conflicting} was cosigned at that size before`;
-      await this.node.storage.recordEquivocation({
+      await this.context.evidence.recordEquivocation({
         channel,
         party,
         noteA: note,
         noteB: head.checkpoint,
         detail,
-        reportedBy: this.node.party,
+        reportedBy: this.context.party,
         at: Date.now(),
       });
       this.onEquivocation(channel, party, detail);
       return null;
     }
-    return this.node.cosign(note);
+    return this.context.cosign(note);
   }
 
   private async nodeKeyOf(party: string): Promise<string | null> {
-    if (party === this.node.party) return this.node.nodePublicKey;
-    return (await this.node.storage.getPeer(party))?.nodePublicKey ?? null;
+    if (party === this.context.party) return this.context.nodePublicKey;
+    return (await this.context.peers.getPeer(party))?.nodePublicKey ?? null;
   }
 
   private async rootAt(channel: string, party: string, size: number): Promise<Buffer | null> {
@@ -144,7 +144,7 @@ export class Witness {
     const tree = start ? start.clone() : CompactRange.empty();
     if (size - tree.size > MAX_RECOMPUTE) return null;
     for (let from = tree.size; from < size;) {
-      const page = await this.node.storage.readChain(channel, party, from, Math.min(5000, size - from));
+      const page = await this.context.chains.readChain(channel, party, from, Math.min(5000, size - from));
       if (page.length === 0) return null;
       for (const entry of page) tree.append(leafHash(entry.canonical));
       from = page.at(-1)!.seq + 1;

@@ -130,7 +130,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   registerObligationRoutes(typed, node);
   registerStatementRoutes(typed, node);
   registerContactRoutes(typed, node);
-  if (options.federation) registerFederationRoutes(typed, node, options.federation);
+  if (options.federation) registerFederationRoutes(typed, options.federation);
   registerWebRoutes(typed);
   return app;
 }

@@ -3,6 +3,7 @@
  * closes, queued appends are committed, then the database is closed.
  */
 import type { Federation } from '../federation/federation.js';
+import { federationContextOf } from '../federation/node-context.js';
 import type { ReplicatorOptions } from '../federation/replicator.js';
 import { EscalationScheduler } from '../workflows/obligations/queries.js';
 import type { ParleyNode } from '../node/parley-node.js';
@@ -56,8 +57,9 @@ export async function startServer(
       censor: '[redacted]',
     },
   });
-  const links = new LinkMonitor(node, (options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS) * 1000);
-  const federation = createFederation(node, options.replication, links);
+  const context = federationContextOf(node);
+  const links = new LinkMonitor(context, (options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS) * 1000);
+  const federation = createFederation(context, options.replication, links);
   federation.replicator.log = (level, message) => logger[level](message);
   federation.witness.onEquivocation = (channel, party, detail) =>
     logger.error(

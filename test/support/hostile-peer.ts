@@ -13,7 +13,7 @@ import {
 } from '../../src/core/entry.js';
 import { formatHlc } from '../../src/core/hlc.js';
 import { generateKeyPair, signMessage, type KeyPair } from '../../src/core/keys.js';
-import type { WireEntry } from '../../src/federation/receive-entries.js';
+import type { WireEntry } from '../../src/federation/wire.js';
 import { signRequest } from '../../src/federation/request-signing.js';
 
 export const ENTRIES_PATH = '/federation/v1/entries';

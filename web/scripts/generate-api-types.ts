@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import * as prettier from 'prettier';
 import { createFederation } from '../../src/federation/federation.js';
+import { federationContextOf } from '../../src/federation/node-context.js';
 import { buildServer } from '../../src/http/server.js';
 import { initNode } from '../../src/workflows/open-node.js';
 import { API_OPERATIONS } from '../src/lib/api-operations.js';
@@ -69,7 +70,7 @@ export async function readOpenApiDocument(): Promise<OpenApiDocument> {
     adminPassword: 'openapi-generation-only',
   });
   try {
-    const federation = createFederation(node);
+    const federation = createFederation(federationContextOf(node));
     const app = await buildServer(node, { logger: false, federation });
     try {
       const response = await app.inject({ method: 'GET', url: '/openapi.json' });

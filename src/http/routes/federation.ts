@@ -7,8 +7,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { canManage } from '../../core/policy.js';
 import { fingerprint } from '../../core/keys.js';
-import type { EntryReceiver } from '../../federation/receive-entries.js';
+import { ParleyError } from '../../core/errors.js';
+import type { Federation } from '../../federation/federation.js';
+import { pinPeer } from '../../federation/pin-peer.js';
+import { toWire } from '../../federation/replicator.js';
 import {
   NonceCache,
   precheckRequest,
@@ -16,34 +20,21 @@ import {
   verifyRequest,
   FEDERATION_HEADERS,
 } from '../../federation/request-signing.js';
-import { toWire, type Replicator } from '../../federation/replicator.js';
-import { ParleyError } from '../../core/errors.js';
-import type { ParleyNode } from '../../node/parley-node.js';
+import {
+  FEDERATION_PATHS,
+  chainPageParamsSchema,
+  chainPageQuerySchema,
+  heartbeatRequestSchema,
+  heartbeatResponseSchema,
+  identityResponseSchema,
+  pushRequestSchema,
+  pushResultSchema,
+  type ChainPage,
+} from '../../federation/wire.js';
 import type { Peer } from '../../storage/storage.js';
-import { errorSchema, idSchema, partySchema } from '../schemas.js';
+import { errorSchema, partySchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
-import { MAX_INTRODUCTION_ENTRIES } from '../../federation/introduction.js';
-import { pinPeer } from '../../federation/pin-peer.js';
-import { canManage } from '../../core/policy.js';
 
-const wireEntry = z.strictObject({
-  channel: idSchema,
-  party: partySchema,
-  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  canonical: z.string().min(2).max(300_000),
-  sig: z.string().max(200),
-});
-const pushBody = z.strictObject({
-  entries: z.array(wireEntry).max(2000),
-  checkpoints: z
-    .array(z.strictObject({ channel: idSchema, party: partySchema, note: z.string().max(20_000) }))
-    .max(1000),
-  /** For a channel the receiver joined later: the signed entries that prove it was added. */
-  introductions: z
-    .array(z.strictObject({ channel: idSchema, entries: z.array(wireEntry).max(MAX_INTRODUCTION_ENTRIES) }))
-    .max(100)
-    .optional(),
-});
 const FEDERATION_BODY_LIMIT = 32 * 1024 * 1024;
 /** Requests a peer may make per window before it is told to slow down. */
 const RATE_LIMIT = {
@@ -64,14 +55,13 @@ declare module 'fastify' {
   }
 }
 
-export interface FederationParts {
-  receiver: EntryReceiver;
-  replicator: Replicator;
-}
+/** What the routes use of a node's federation (createFederation). */
+export type FederationParts = Pick<Federation, 'context' | 'receiver' | 'replicator'>;
 
-export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts: FederationParts): void {
+export function registerFederationRoutes(app: TypedApp, parts: FederationParts): void {
+  const { context } = parts;
   app.get(
-    '/federation/v1/identity',
+    FEDERATION_PATHS.identity,
     {
       config: { public: true },
       schema: {
@@ -79,21 +69,14 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
           "This node's party and node key, for peers to compare with the fingerprint given out of band",
         tags: ['federation'],
         security: [],
-        response: {
-          200: z.object({
-            party: z.string(),
-            partyName: z.string(),
-            nodePublicKey: z.string(),
-            fingerprint: z.string(),
-          }),
-        },
+        response: { 200: identityResponseSchema },
       },
     },
     async () => ({
-      party: node.party,
-      partyName: node.partyName,
-      nodePublicKey: node.nodePublicKey,
-      fingerprint: node.fingerprint,
+      party: context.party,
+      partyName: context.partyName,
+      nodePublicKey: context.nodePublicKey,
+      fingerprint: context.fingerprint,
     }),
   );
 
@@ -124,7 +107,7 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
       const actor = authOf(request).principal;
       if (!canManage(actor)) throw new ParleyError('forbidden', 'only administrators pin peers');
       const { url, party, fingerprint: expected, tlsCa } = request.body;
-      const peer = await pinPeer(node, {
+      const peer = await pinPeer(context, {
         url,
         party,
         fingerprint: expected,
@@ -181,9 +164,9 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
         string,
         { at: number; ok: boolean; rttMs: number | null; error: string | null }
       >();
-      const pinned = await node.storage.listPeers();
+      const pinned = await context.peers.listPeers();
       for (const peer of pinned) {
-        const [last] = await node.storage.listLinkTests(peer.party, 1);
+        const [last] = await context.peers.listLinkTests(peer.party, 1);
         if (last)
           lastTests.set(peer.party, { at: last.at, ok: last.ok, rttMs: last.rttMs, error: last.error });
       }
@@ -214,6 +197,8 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
     },
   );
 
+  // Created as this process starts serving federation: requests signed earlier are refused, as a
+  // predecessor process may have accepted them (request-signing.ts).
   const nonces = new NonceCache();
   // Only requests whose signature verified are counted, against the verified sender: counted by
   // the claimed `x-parley-from`, forged requests naming an honest peer would use up its allowance.
@@ -245,8 +230,8 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
     fed.addHook('onRequest', async (request) => {
       let claimed: string;
       try {
-        claimed = precheckRequest(request.headers, node.party);
-        if (!(await node.storage.getPeer(claimed))) {
+        claimed = precheckRequest(request.headers, context.party);
+        if (!(await context.peers.getPeer(claimed))) {
           throw new RequestRefusedError('peer_unknown', `party ${claimed} is not a pinned peer of this node`);
         }
       } catch (error) {
@@ -279,12 +264,12 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
     });
     fed.addHook('preValidation', async (request) => {
       const claimed = request.headers[FEDERATION_HEADERS.from];
-      const peer = typeof claimed === 'string' ? await node.storage.getPeer(claimed) : null;
+      const peer = typeof claimed === 'string' ? await context.peers.getPeer(claimed) : null;
       try {
         verifyRequest(
           request.headers,
           { method: request.method, path: request.url, body: request.rawBody ?? '' },
-          node.party,
+          context.party,
           (party) => (peer && peer.party === party ? peer.nodePublicKey : null),
           nonces,
         );
@@ -313,19 +298,16 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
     });
 
     fed.post(
-      '/federation/v1/entries',
+      FEDERATION_PATHS.entries,
       {
         bodyLimit: FEDERATION_BODY_LIMIT,
         config: { public: true },
         schema: {
           summary: "Push entries of the sender's own chains; answers how much of each chain this node holds",
           tags: ['federation'],
-          body: pushBody,
+          body: pushRequestSchema,
           response: {
-            200: z.object({
-              held: z.record(z.string(), z.number()),
-              cosigned: z.array(z.object({ channel: z.string(), party: z.string(), note: z.string() })),
-            }),
+            200: pushResultSchema,
             400: errorSchema,
             401: errorSchema,
             403: errorSchema,
@@ -353,17 +335,17 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
     );
 
     fed.post(
-      '/federation/v1/heartbeat',
+      FEDERATION_PATHS.heartbeat,
       {
         config: { public: true },
         schema: {
           summary: "Signed link test: answers with this node's clock so the sender can record the round trip",
           tags: ['federation'],
-          body: z.strictObject({ at: z.number().int().min(0), text: z.string().max(200) }),
-          response: { 200: z.object({ party: z.string(), at: z.number() }) },
+          body: heartbeatRequestSchema,
+          response: { 200: heartbeatResponseSchema },
         },
       },
-      async () => ({ party: node.party, at: Date.now() }),
+      async () => ({ party: context.party, at: Date.now() }),
     );
 
     fed.get(
@@ -373,20 +355,17 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
         schema: {
           summary: "Entries of this node's own chain in a channel the requesting peer shares (backfill)",
           tags: ['federation'],
-          params: z.strictObject({ channel: idSchema, party: partySchema }),
-          querystring: z.strictObject({
-            from: z.coerce.number().int().min(0).default(0),
-            limit: z.coerce.number().int().min(1).max(2000).default(500),
-          }),
+          params: chainPageParamsSchema,
+          querystring: chainPageQuerySchema,
         },
       },
       async (request) => {
         const { channel: channelId, party } = request.params;
         const peer = request.peer!;
-        const channel = await node.storage.getChannel(channelId);
+        const channel = await context.chains.getChannel(channelId);
         if (
           !channel ||
-          party !== node.party ||
+          party !== context.party ||
           !(channel.parties[peer.party] || channel.observers[peer.party])
         ) {
           throw new ParleyError(
@@ -394,14 +373,16 @@ export function registerFederationRoutes(app: TypedApp, node: ParleyNode, parts:
             `no chain ${channelId}/${party} shared with ${peer.party}`,
           );
         }
-        const head = await node.storage.getChainHead(channelId, party);
-        if (!head) throw new ParleyError('channel_not_found', `${node.party} has not joined '${channelId}'`);
+        const head = await context.chains.getChainHead(channelId, party);
+        if (!head)
+          throw new ParleyError('channel_not_found', `${context.party} has not joined '${channelId}'`);
         const { from, limit } = request.query;
         const entries =
           from < head.size
-            ? await node.storage.readChain(channelId, party, from, Math.min(limit, head.size - from))
+            ? await context.chains.readChain(channelId, party, from, Math.min(limit, head.size - from))
             : [];
-        return { entries: entries.map(toWire), checkpoint: head.checkpoint };
+        const page: ChainPage = { entries: entries.map(toWire), checkpoint: head.checkpoint };
+        return page;
       },
     );
   });

@@ -1,0 +1,51 @@
+/**
+ * The verifier of a peer's chain, resumed from this node's copy: the next entry must follow the
+ * stored head, authors may use the keys published in the chain so far, and the Merkle tree
+ * continues from the stored frontier (core/verify-chain.ts).
+ */
+import { parseCanonical } from '../core/canonical-json.js';
+import type { EntryContent } from '../core/entry.js';
+import { CompactRange } from '../core/merkle.js';
+import { ChainVerifier } from '../core/verify-chain.js';
+import type { Peer, StoredEntry } from '../storage/storage.js';
+import type { KindRegistry } from '../core/kinds.js';
+import type { ChainReader } from './context.js';
+
+/** Entries read at once while collecting a chain's published keys. */
+const PAGE = 5000;
+
+export async function resumeVerifier(
+  kinds: KindRegistry,
+  chains: ChainReader,
+  channelId: string,
+  from: Peer,
+): Promise<ChainVerifier> {
+  const head = await chains.getChainHead(channelId, from.party);
+  const publishedKeys = new Map<string, Set<string>>();
+  let last: StoredEntry | undefined;
+  if (head) {
+    for (let seq = 0; seq < head.size;) {
+      const page = await chains.readChain(channelId, from.party, seq, PAGE);
+      if (page.length === 0) break;
+      for (const entry of page) {
+        if (entry.kind !== 'principal-key') continue;
+        const body = (parseCanonical(entry.canonical) as unknown as EntryContent).body as {
+          principal: string;
+          publicKey: string;
+        };
+        const keys = publishedKeys.get(body.principal) ?? new Set<string>();
+        keys.add(body.publicKey);
+        publishedKeys.set(body.principal, keys);
+      }
+      last = page.at(-1)!;
+      seq = last.seq + 1;
+    }
+  }
+  return ChainVerifier.resume(kinds, channelId, from.party, from.nodePublicKey, {
+    size: head?.size ?? 0,
+    hash: head?.hash ?? null,
+    tree: head ? CompactRange.fromHex(head.size, head.frontier) : CompactRange.empty(),
+    publishedKeys,
+    seen: last ? (parseCanonical(last.canonical) as unknown as EntryContent).seen : {},
+  });
+}
