@@ -13,7 +13,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkChainWrite } from '../chain-check.js';
+import { checkChainWrite, type StoredTip } from '../chain-check.js';
 import { ENTRY_COLUMNS, channelValues, entryValues, headValues, toCursored, type EntryRow } from '../rows.js';
 import { commitHint } from '../sql/commit-hints.js';
 import { SQL, SqlStorage } from '../sql/sql-storage.js';
