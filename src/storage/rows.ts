@@ -305,7 +305,16 @@ export function toFork(row: ForkRow): ForkEvidence {
 
 /** Fork evidence in the order of FORK_COLUMNS. */
 export function forkValues(f: ForkEvidence): unknown[] {
-  return [f.channel, f.party, f.seq, f.storedHash, f.conflictingCanonical, f.conflictingSig, f.reportedBy, f.at];
+  return [
+    f.channel,
+    f.party,
+    f.seq,
+    f.storedHash,
+    f.conflictingCanonical,
+    f.conflictingSig,
+    f.reportedBy,
+    f.at,
+  ];
 }
 
 export function toEquivocation(row: EquivocationRow): EquivocationEvidence {

@@ -59,7 +59,11 @@ describe.skipIf(skip)('PostgresStorage', () => {
       return PostgresStorage.open(urlWithSchema(contractSchema));
     },
     cleanUp,
-    { reopen: async () => PostgresStorage.open(urlWithSchema(contractSchema)) },
+    {
+      reopen: async () => PostgresStorage.open(urlWithSchema(contractSchema)),
+      openSibling: async () => PostgresStorage.open(urlWithSchema(contractSchema)),
+      whenListening: async (store) => (store as PostgresStorage).listening(),
+    },
   );
 
   describe('postgres-specific', () => {

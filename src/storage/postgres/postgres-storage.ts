@@ -251,7 +251,10 @@ export class PostgresStorage extends SqlStorage {
 
   /** Queues the commit's NOTIFY; PostgreSQL delivers it only if and when the transaction commits. */
   async #notify(db: Queryable, hint: CommitHint): Promise<void> {
-    await db.query('SELECT pg_notify($1, $2)', [this.#notifier.channel, encodeHint(this.#notifier.origin, hint)]);
+    await db.query('SELECT pg_notify($1, $2)', [
+      this.#notifier.channel,
+      encodeHint(this.#notifier.origin, hint),
+    ]);
   }
 
   /** Runs `work` in one transaction on one connection; rolls back on any throw. */

@@ -42,7 +42,9 @@ export function commitHint(cursor: number | null, channels: Iterable<string>): C
 /** The NOTIFY payload: the hint plus the sending instance, so it can skip its own echo. */
 export function encodeHint(origin: string, hint: CommitHint): string {
   const payload = JSON.stringify({ o: origin, c: hint.cursor, ch: hint.channels });
-  return payload.length <= MAX_PAYLOAD_CHARS ? payload : JSON.stringify({ o: origin, c: hint.cursor, ch: null });
+  return payload.length <= MAX_PAYLOAD_CHARS
+    ? payload
+    : JSON.stringify({ o: origin, c: hint.cursor, ch: null });
 }
 
 /** Reads a NOTIFY payload; anything unexpected becomes a hint that names nothing. */
@@ -51,7 +53,9 @@ export function decodeHint(payload: string | undefined): { origin: string | null
     const parsed = JSON.parse(payload ?? '') as { o?: unknown; c?: unknown; ch?: unknown };
     const cursor = typeof parsed.c === 'number' ? parsed.c : null;
     const channels =
-      Array.isArray(parsed.ch) && parsed.ch.every((c) => typeof c === 'string') ? (parsed.ch as string[]) : null;
+      Array.isArray(parsed.ch) && parsed.ch.every((c) => typeof c === 'string')
+        ? (parsed.ch as string[])
+        : null;
     return { origin: typeof parsed.o === 'string' ? parsed.o : null, hint: { cursor, channels } };
   } catch {
     return { origin: null, hint: { cursor: null, channels: null } };

@@ -79,7 +79,8 @@ export const SQL = {
       frontier = excluded.frontier, checkpoint = excluded.checkpoint`,
   getHead: `SELECT ${HEAD_COLUMNS} FROM chain_heads WHERE channel = ? AND party = ?`,
   setChannelState: 'UPDATE channels SET state = ? WHERE id = ?',
-  setChannelCharter: 'UPDATE channels SET languages = ?, observers = ?, parties = ?, offices = ? WHERE id = ?',
+  setChannelCharter:
+    'UPDATE channels SET languages = ?, observers = ?, parties = ?, offices = ? WHERE id = ?',
 } as const;
 
 const Q = {
@@ -134,7 +135,8 @@ const Q = {
     'SELECT peer, at, ok, rtt_ms, error FROM link_tests WHERE peer = ? ORDER BY at DESC, id DESC LIMIT ?',
   createSession:
     'INSERT INTO sessions (token_hash, principal, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-  getSession: 'SELECT token_hash, principal, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = ?',
+  getSession:
+    'SELECT token_hash, principal, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = ?',
   deleteSession: 'DELETE FROM sessions WHERE token_hash = ?',
   createApiToken: 'INSERT INTO api_tokens (token_hash, principal, label, created_at) VALUES (?, ?, ?, ?)',
   getApiToken: 'SELECT token_hash, principal, label, created_at FROM api_tokens WHERE token_hash = ?',
