@@ -6,7 +6,7 @@
 import { canonicalize } from '../core/canonical-json.js';
 import type { Precedence } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
-import type { ChainHead, Channel, Principal, StoredEntry } from './storage.js';
+import type { ChainHead, Channel, Principal, Storage, StoredEntry } from './storage.js';
 
 export interface EntryOptions {
   kind?: string;
@@ -137,4 +137,69 @@ export function principalRecord(id: string, overrides: Partial<Principal> = {}):
 export function withoutCursor(entry: StoredEntry & { cursor?: number }): StoredEntry {
   const { cursor: _cursor, ...rest } = entry;
   return rest;
+}
+
+/** A bare entry for backend-specific tests: canonical text naming `prev`, nothing else realistic. */
+export function plainEntry(
+  channel: string,
+  party: string,
+  seq: number,
+  prev: string | null,
+  text: string,
+): StoredEntry {
+  const canonical = canonicalize({ channel, party, seq, prev, body: { text } });
+  return {
+    channel,
+    party,
+    seq,
+    hash: sha256Hex(canonical),
+    canonical,
+    sig: 'sig',
+    kind: 'message',
+    author: 'alice',
+    precedence: 'ROUTINE',
+    hlc: `hlc-${seq}`,
+    ref: null,
+    storedAt: 1_700_000_000_000 + seq,
+  };
+}
+
+/** The head of a chain whose last entry is `last` (placeholder frontier and checkpoint). */
+export function headAfter(last: StoredEntry): ChainHead {
+  return {
+    channel: last.channel,
+    party: last.party,
+    size: last.seq + 1,
+    hash: last.hash,
+    frontier: [last.hash],
+    checkpoint: `cp ${last.seq + 1}`,
+  };
+}
+
+/** An active channel with no parties, for backend-specific tests. */
+export function bareChannel(id: string): Channel {
+  return {
+    id,
+    name: id,
+    offices: [],
+    languages: ['en'],
+    parties: {},
+    observers: {},
+    state: 'active',
+    createdAt: 1,
+  };
+}
+
+/**
+ * Two stores append one entry each at the same time, both built on the head each store read;
+ * resolves to why the appends failed (exactly one should, with ChainConflictError).
+ */
+export async function raceOneEntry(
+  stores: [Storage, Storage],
+  entries: [StoredEntry, StoredEntry],
+): Promise<unknown[]> {
+  const results = await Promise.allSettled(
+    stores.map((store, i) => store.appendEntries([entries[i]!], [headAfter(entries[i]!)])),
+  );
+  return results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
 }

@@ -6,10 +6,14 @@
  * Needs a server (see test-support/postgres-server.ts): skipped without one, failing in CI.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { canonicalize } from '../../core/canonical-json.js';
-import { sha256Hex } from '../../core/hash.js';
+import {
+  bareChannel as channel,
+  headAfter,
+  plainEntry as entry,
+  raceOneEntry,
+} from '../contract-fixtures.js';
 import { runStorageContract } from '../contract-suite.js';
-import { ChainConflictError, type ChainHead, type Channel, type StoredEntry } from '../storage.js';
+import { ChainConflictError, type StoredEntry } from '../storage.js';
 import { DEFAULT_SCHEMA, parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaTooNewError } from './migrations.js';
 import { PostgresStorage } from './postgres-storage.js';
@@ -185,13 +189,9 @@ describe.skipIf(skip)('PostgresStorage', () => {
         expect(headA).toEqual(headB);
         const fromA = entry('c1', 'P', round, headA!.hash, `from a ${round}`);
         const fromB = entry('c1', 'P', round, headB!.hash, `from b ${round}`);
-        const results = await Promise.allSettled([
-          a.appendEntries([fromA], [headAfter(fromA)]),
-          b.appendEntries([fromB], [headAfter(fromB)]),
-        ]);
-        const rejected = results.filter((r) => r.status === 'rejected');
+        const rejected = await raceOneEntry([a, b], [fromA, fromB]);
         expect(rejected).toHaveLength(1);
-        expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ChainConflictError);
+        expect(rejected[0]).toBeInstanceOf(ChainConflictError);
       }
       const chain = await b.readChain('c1', 'P', 0, 100);
       expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i));
@@ -325,51 +325,3 @@ describe.skipIf(skip)('PostgresStorage', () => {
     });
   });
 });
-
-function channel(id: string): Channel {
-  return {
-    id,
-    name: id,
-    offices: [],
-    languages: ['en'],
-    parties: {},
-    observers: {},
-    state: 'active',
-    createdAt: 1,
-  };
-}
-
-function entry(
-  channelId: string,
-  party: string,
-  seq: number,
-  prev: string | null,
-  text: string,
-): StoredEntry {
-  const canonical = canonicalize({ channel: channelId, party, seq, prev, body: { text } });
-  return {
-    channel: channelId,
-    party,
-    seq,
-    hash: sha256Hex(canonical),
-    canonical,
-    sig: 'sig',
-    kind: 'message',
-    author: 'alice',
-    precedence: 'ROUTINE',
-    hlc: `hlc-${seq}`,
-    ref: null,
-    storedAt: 1_700_000_000_000 + seq,
-  };
-}
-
-function headAfter(last: StoredEntry): ChainHead {
-  return {
-    channel: last.channel,
-    party: last.party,
-    size: last.seq + 1,
-    hash: last.hash,
-    frontier: [last.hash],
-    checkpoint: `cp ${last.seq + 1}`,
-  };
-}

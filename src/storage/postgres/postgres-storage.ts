@@ -25,18 +25,16 @@
  */
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { checkChainWrite, chainKey, type StoredTip } from '../chain-check.js';
-import { ENTRY_COLUMNS, channelValues, toCursored, type EntryRow } from '../rows.js';
+import { checkChainWrite, chainKey, seqAlreadyStored, type StoredTip } from '../chain-check.js';
+import { ENTRY_COLUMNS, channelValues, type EntryRow } from '../rows.js';
 import { commitHint, encodeHint } from '../sql/commit-hints.js';
-import { SQL, SqlStorage } from '../sql/sql-storage.js';
+import { SQL, SqlStorage, type AwaitingReceiptQuery } from '../sql/sql-storage.js';
 import {
   AlreadyExistsError,
-  ChainConflictError,
   type ChainHead,
   type Channel,
   type CommitHint,
   type CommitListener,
-  type CursoredEntry,
   type StoredEntry,
 } from '../storage.js';
 import { CommitNotifier } from './commit-notifier.js';
@@ -358,11 +356,7 @@ export class PostgresStorage extends SqlStorage {
         ]);
         cursor = inserted.rows[0]?.last ?? null;
       } catch (error) {
-        // Only reachable if heads and entries disagree (e.g. tampered data); still a conflict.
-        if (isUniqueViolation(error)) {
-          const first = entries[0]!;
-          throw new ChainConflictError(first.channel, first.party, first.seq, 'seq already stored');
-        }
+        if (isUniqueViolation(error)) throw seqAlreadyStored(entries);
         throw error;
       }
     }
@@ -379,14 +373,8 @@ export class PostgresStorage extends SqlStorage {
     return cursor;
   }
 
-  async listAwaitingReceipt(
-    principal: string,
-    channels: string[],
-    kinds: string[],
-    limit: number,
-  ): Promise<CursoredEntry[]> {
-    if (channels.length === 0 || kinds.length === 0 || limit <= 0) return [];
-    const result = await this.#pool.query<EntryRow>(LIST_AWAITING, [channels, kinds, principal, limit]);
-    return result.rows.map(toCursored);
+  protected async queryAwaitingReceipt(query: AwaitingReceiptQuery): Promise<EntryRow[]> {
+    const { channels, kinds, principal, limit } = query;
+    return (await this.#pool.query<EntryRow>(LIST_AWAITING, [channels, kinds, principal, limit])).rows;
   }
 }

@@ -157,6 +157,14 @@ export interface SqlDialect {
   readonly flag: (value: boolean) => unknown;
 }
 
+/** The arguments of listAwaitingReceipt, once checked to be worth a query. */
+export interface AwaitingReceiptQuery {
+  principal: string;
+  channels: string[];
+  kinds: string[];
+  limit: number;
+}
+
 /** The shared part of both SQL backends. */
 export abstract class SqlStorage implements Storage {
   abstract readonly engine: string;
@@ -183,12 +191,8 @@ export abstract class SqlStorage implements Storage {
   abstract close(): Promise<void>;
   abstract createChannel(channel: Channel, entries: StoredEntry[], head: ChainHead): Promise<void>;
   abstract appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void>;
-  abstract listAwaitingReceipt(
-    principal: string,
-    channels: string[],
-    kinds: string[],
-    limit: number,
-  ): Promise<CursoredEntry[]>;
+  /** listAwaitingReceipt's query (its list binding differs by dialect); arguments are non-empty. */
+  protected abstract queryAwaitingReceipt(query: AwaitingReceiptQuery): Promise<EntryRow[]>;
 
   async #one<R>(sql: string, values: unknown[] = []): Promise<R | null> {
     return (await this.rows<R>(sql, values))[0] ?? null;
@@ -328,6 +332,16 @@ export abstract class SqlStorage implements Storage {
   async readChannel(channel: string, afterCursor: number, limit: number): Promise<CursoredEntry[]> {
     if (limit <= 0) return [];
     return (await this.rows<EntryRow>(Q.readChannel, [channel, afterCursor, limit])).map(toCursored);
+  }
+
+  async listAwaitingReceipt(
+    principal: string,
+    channels: string[],
+    kinds: string[],
+    limit: number,
+  ): Promise<CursoredEntry[]> {
+    if (channels.length === 0 || kinds.length === 0 || limit <= 0) return [];
+    return (await this.queryAwaitingReceipt({ principal, channels, kinds, limit })).map(toCursored);
   }
 
   async countEntries(): Promise<number> {

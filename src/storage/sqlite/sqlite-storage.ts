@@ -13,18 +13,11 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkChainWrite, type StoredTip } from '../chain-check.js';
-import { ENTRY_COLUMNS, channelValues, entryValues, headValues, toCursored, type EntryRow } from '../rows.js';
+import { checkChainWrite, seqAlreadyStored, type StoredTip } from '../chain-check.js';
+import { ENTRY_COLUMNS, channelValues, entryValues, headValues, type EntryRow } from '../rows.js';
 import { commitHint } from '../sql/commit-hints.js';
-import { SQL, SqlStorage } from '../sql/sql-storage.js';
-import {
-  AlreadyExistsError,
-  ChainConflictError,
-  type ChainHead,
-  type Channel,
-  type CursoredEntry,
-  type StoredEntry,
-} from '../storage.js';
+import { SQL, SqlStorage, type AwaitingReceiptQuery } from '../sql/sql-storage.js';
+import { AlreadyExistsError, type ChainHead, type Channel, type StoredEntry } from '../storage.js';
 import { assertSchemaCurrent, migrate } from './migrations.js';
 
 /** Options for {@link SqliteStorage.open}. */
@@ -194,11 +187,7 @@ export class SqliteStorage extends SqlStorage {
     try {
       for (const e of entries) cursor = Number(insert.run(...entryValues(e)).lastInsertRowid);
     } catch (error) {
-      // Only reachable if heads and entries disagree (e.g. tampered data); still a conflict.
-      if (isUniqueViolation(error)) {
-        const first = entries[0]!;
-        throw new ChainConflictError(first.channel, first.party, first.seq, 'seq already stored');
-      }
+      if (isUniqueViolation(error)) throw seqAlreadyStored(entries);
       throw error;
     }
     const upsertHead = this.#statement(SQL.upsertHead);
@@ -206,19 +195,8 @@ export class SqliteStorage extends SqlStorage {
     return cursor;
   }
 
-  async listAwaitingReceipt(
-    principal: string,
-    channels: string[],
-    kinds: string[],
-    limit: number,
-  ): Promise<CursoredEntry[]> {
-    if (channels.length === 0 || kinds.length === 0 || limit <= 0) return [];
-    const rows = this.#statement(LIST_AWAITING).all({
-      channels: JSON.stringify(channels),
-      kinds: JSON.stringify(kinds),
-      principal,
-      limit,
-    }) as EntryRow[];
-    return rows.map(toCursored);
+  protected async queryAwaitingReceipt(query: AwaitingReceiptQuery): Promise<EntryRow[]> {
+    const lists = { channels: JSON.stringify(query.channels), kinds: JSON.stringify(query.kinds) };
+    return this.#statement(LIST_AWAITING).all({ ...query, ...lists }) as EntryRow[];
   }
 }
