@@ -3,7 +3,8 @@
  * NOTIFY in their own transaction (so it is delivered only once they are committed), and one
  * dedicated connection per storage instance LISTENs and turns notifications into hints. A hint
  * is only a nudge; consumers read the feed by cursor. NOTIFY is database-wide, so the channel
- * name carries the node's schema.
+ * name carries the node's schema. The listening connection is one more connection per storage
+ * instance, outside the pool, opened on the first onCommitted.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -12,6 +13,7 @@ import { decodeHint, type CommitListeners } from '../sql/commit-hints.js';
 /** The longest identifier PostgreSQL keeps (NAMEDATALEN - 1). */
 const MAX_IDENTIFIER = 63;
 const RECONNECT_DELAY_MS = 1000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** The NOTIFY channel of a node's schema. */
 export function notifyChannel(schema: string): string {
@@ -56,6 +58,7 @@ export class CommitNotifier {
       connectionString: this.#connection.connectionString,
       options: this.#connection.options,
       application_name: 'parley-feed',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     const lost = (): void => {
       if (this.#client !== client) return;
