@@ -104,3 +104,12 @@ export function checkChainWrite(entries: StoredEntry[], heads: ChainHead[], look
     }
   }
 }
+
+/**
+ * The error for an insert the unique (channel, party, seq) key refused after the checks passed:
+ * only reachable if heads and entries disagree (e.g. tampered data), and still a conflict.
+ */
+export function seqAlreadyStored(entries: StoredEntry[]): ChainConflictError {
+  const first = entries[0]!;
+  return new ChainConflictError(first.channel, first.party, first.seq, 'seq already stored');
+}

@@ -7,157 +7,19 @@
  * verifies them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalize } from '../core/canonical-json.js';
-import type { Precedence } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
-import {
-  AlreadyExistsError,
-  ChainConflictError,
-  type ChainHead,
-  type Channel,
-  type Principal,
-  type Storage,
-  type StoredEntry,
-} from './storage.js';
+import { describeDirectory } from './contract-directory.js';
+import { describeChangeFeed, type ChangeFeedOptions } from './contract-feed.js';
+import { TestChain, channelRecord, makeEntry, principalRecord, withoutCursor } from './contract-fixtures.js';
+import { AlreadyExistsError, ChainConflictError, type Storage, type StoredEntry } from './storage.js';
 
 /** Optional capabilities of a backend under test. */
-export interface StorageContractOptions {
+export interface StorageContractOptions extends ChangeFeedOptions {
   /**
    * Closes nothing itself: called after the suite has closed the current store, it must open a
    * store over the same data. Enables the persistence tests.
    */
   reopen?: () => Promise<Storage>;
-}
-
-interface EntryOptions {
-  kind?: string;
-  author?: string;
-  ref?: string | null;
-  precedence?: Precedence;
-  storedAt?: number;
-}
-
-/** Builds one entry whose canonical text is a realistic signed object naming `prev`. */
-function makeEntry(
-  channel: string,
-  party: string,
-  seq: number,
-  prev: string | null,
-  options: EntryOptions = {},
-): StoredEntry {
-  const kind = options.kind ?? 'message';
-  const author = options.author ?? 'alice';
-  const precedence = options.precedence ?? 'ROUTINE';
-  const ref = options.ref ?? null;
-  const hlc = `${String(1_700_000_000_000 + seq).padStart(15, '0')}-0000-${party}`;
-  const body = ref === null ? { text: `entry ${seq} of ${party}` } : { ref };
-  const canonical = canonicalize({
-    v: 1,
-    channel,
-    party,
-    seq,
-    prev,
-    seen: {},
-    hlc,
-    kind,
-    precedence,
-    lang: 'en',
-    body,
-    author,
-    authorKey: 'A'.repeat(43) + '=',
-  });
-  return {
-    channel,
-    party,
-    seq,
-    hash: sha256Hex(canonical),
-    canonical,
-    sig: 'S'.repeat(86) + '==',
-    kind,
-    author,
-    precedence,
-    hlc,
-    ref,
-    storedAt: options.storedAt ?? 1_700_000_000_000 + seq,
-  };
-}
-
-/** Tracks one chain's tip so tests can build valid continuations (and deliberately bad ones). */
-class TestChain {
-  size = 0;
-  hash: string | null = null;
-
-  constructor(
-    readonly channel: string,
-    readonly party: string,
-  ) {}
-
-  /** The next valid entry; advances the chain. */
-  next(options: EntryOptions = {}): StoredEntry {
-    const entry = makeEntry(this.channel, this.party, this.size, this.hash, options);
-    this.size += 1;
-    this.hash = entry.hash;
-    return entry;
-  }
-
-  /** `count` next entries. */
-  take(count: number, options: EntryOptions = {}): StoredEntry[] {
-    return Array.from({ length: count }, () => this.next(options));
-  }
-
-  /** A copy, to build a continuation without advancing this chain. */
-  clone(): TestChain {
-    const copy = new TestChain(this.channel, this.party);
-    copy.size = this.size;
-    copy.hash = this.hash;
-    return copy;
-  }
-
-  head(): ChainHead {
-    return {
-      channel: this.channel,
-      party: this.party,
-      size: this.size,
-      hash: this.hash,
-      frontier: this.hash === null ? [] : [this.hash, sha256Hex(`range ${this.size}`)],
-      checkpoint: `parley/${this.channel}/${this.party}\n${this.size}\n${this.hash ?? ''}\n`,
-    };
-  }
-}
-
-function channelRecord(id: string, overrides: Partial<Channel> = {}): Channel {
-  return {
-    id,
-    name: `Channel ${id}`,
-    offices: ['ops', 'legal'],
-    languages: ['en', 'fr'],
-    parties: { P: ['ops'], Q: ['legal'] },
-    observers: { O: ['watch'] },
-    state: 'active',
-    createdAt: 1_700_000_000_000,
-    ...overrides,
-  };
-}
-
-function principalRecord(id: string, overrides: Partial<Principal> = {}): Principal {
-  return {
-    id,
-    office: null,
-    role: 'member',
-    title: `Title of ${id}`,
-    passwordHash: `$scrypt$ln=15,r=8,p=1$c2FsdA$${id}`,
-    publicKey: `pub-${id}`,
-    privateKey: `priv-${id}`,
-    createdAt: 1_700_000_000_123,
-    disabled: false,
-    ...overrides,
-  };
-}
-
-/** Strips the cursor so cursored results compare equal to the stored entries. */
-function withoutCursor(entry: StoredEntry & { cursor?: number }): StoredEntry {
-  const { cursor: _cursor, ...rest } = entry;
-  return rest;
 }
 
 /**
@@ -195,52 +57,7 @@ export function runStorageContract(
       expect(store.engine.length).toBeGreaterThan(0);
     });
 
-    describe('node info', () => {
-      it('is null until set, then round-trips and can be replaced', async () => {
-        expect(await store.getNodeInfo()).toBeNull();
-        const info = { party: 'P', partyName: 'Party P', nodePublicKey: 'key1', createdAt: 1 };
-        await store.setNodeInfo(info);
-        expect(await store.getNodeInfo()).toEqual(info);
-        const replaced = { ...info, partyName: 'Party P renamed', nodePublicKey: 'key2' };
-        await store.setNodeInfo(replaced);
-        expect(await store.getNodeInfo()).toEqual(replaced);
-      });
-    });
-
-    describe('offices', () => {
-      it('round-trips, lists by id and rejects duplicates', async () => {
-        expect(await store.getOffice('ops')).toBeNull();
-        await store.addOffice({ id: 'ops', name: 'Operations' });
-        await store.addOffice({ id: 'legal', name: 'Legal' });
-        expect(await store.getOffice('ops')).toEqual({ id: 'ops', name: 'Operations' });
-        expect(await store.listOffices()).toEqual([
-          { id: 'legal', name: 'Legal' },
-          { id: 'ops', name: 'Operations' },
-        ]);
-        const duplicate = store.addOffice({ id: 'ops', name: 'Other' });
-        await expect(duplicate).rejects.toBeInstanceOf(AlreadyExistsError);
-        await expect(duplicate).rejects.toMatchObject({ what: 'office', id: 'ops' });
-        expect(await store.getOffice('ops')).toEqual({ id: 'ops', name: 'Operations' });
-      });
-    });
-
-    describe('principals', () => {
-      it('round-trips every field, lists by id and rejects duplicates', async () => {
-        await store.addOffice({ id: 'ops', name: 'Operations' });
-        const bob = principalRecord('bob', { office: 'ops', role: 'duty-officer', disabled: true });
-        const admin = principalRecord('admin', { role: 'admin' });
-        await store.addPrincipal(bob);
-        await store.addPrincipal(admin);
-        expect(await store.getPrincipal('bob')).toEqual(bob);
-        expect(await store.getPrincipal('admin')).toEqual(admin);
-        expect(await store.getPrincipal('nobody')).toBeNull();
-        expect(await store.listPrincipals()).toEqual([admin, bob]);
-        const duplicate = store.addPrincipal(principalRecord('bob'));
-        await expect(duplicate).rejects.toBeInstanceOf(AlreadyExistsError);
-        await expect(duplicate).rejects.toMatchObject({ what: 'principal', id: 'bob' });
-        expect(await store.getPrincipal('bob')).toEqual(bob);
-      });
-    });
+    describeDirectory(() => store);
 
     describe('channels', () => {
       it('creates a channel with its first entries and head atomically', async () => {
@@ -606,52 +423,7 @@ export function runStorageContract(
       });
     });
 
-    describe('sessions and API tokens', () => {
-      it('creates, reads and deletes sessions', async () => {
-        await store.addPrincipal(principalRecord('alice'));
-        const session = {
-          tokenHash: 'h1',
-          principal: 'alice',
-          csrfToken: 'csrf',
-          createdAt: 10,
-          expiresAt: 20,
-        };
-        await store.createSession(session);
-        expect(await store.getSession('h1')).toEqual(session);
-        expect(await store.getSession('h2')).toBeNull();
-        await expect(store.createSession({ ...session, csrfToken: 'other' })).rejects.toBeInstanceOf(
-          AlreadyExistsError,
-        );
-        await store.deleteSession('h1');
-        expect(await store.getSession('h1')).toBeNull();
-        await store.deleteSession('h1'); // deleting twice is harmless
-      });
-
-      it('creates and reads API tokens', async () => {
-        await store.addPrincipal(principalRecord('alice'));
-        const token = { tokenHash: 't1', principal: 'alice', label: 'ci bot', createdAt: 5 };
-        await store.createApiToken(token);
-        expect(await store.getApiToken('t1')).toEqual(token);
-        expect(await store.getApiToken('t2')).toBeNull();
-        await expect(store.createApiToken({ ...token, label: 'again' })).rejects.toBeInstanceOf(
-          AlreadyExistsError,
-        );
-      });
-    });
-
-    describe('audit', () => {
-      it('records events and lists the newest first', async () => {
-        expect(await store.listAudit(10)).toEqual([]);
-        const events = [
-          { at: 1, type: 'login', principal: 'alice', ip: '192.0.2.1', detail: '' },
-          { at: 2, type: 'login-failed', principal: null, ip: '192.0.2.2', detail: 'bad password' },
-          { at: 3, type: 'node-start', principal: null, ip: null, detail: '{"version":"0.1.0"}' },
-        ];
-        for (const event of events) await store.recordAudit(event);
-        expect(await store.listAudit(10)).toEqual([...events].reverse());
-        expect(await store.listAudit(2)).toEqual([events[2], events[1]]);
-      });
-    });
+    describeChangeFeed(() => store, options);
 
     describe.skipIf(!options.reopen)('persistence', () => {
       it('keeps everything across close and reopen', async () => {

@@ -1,16 +1,25 @@
 /**
- * The rows both backends store and how they become the contract's objects: the same columns in
- * SQLite and PostgreSQL, lists and maps kept as JSON text.
+ * The rows both backends store and how they become the contract's objects, and back: the same
+ * columns in SQLite and PostgreSQL, lists and maps kept as JSON text. Every mapper lives here so
+ * that the backends hold only their dialect.
  */
 import type { Precedence } from '../core/entry.js';
 import type {
+  ApiToken,
+  AuditEvent,
   ChainHead,
   Channel,
+  ChannelCharter,
   ChannelState,
   CursoredEntry,
+  EquivocationEvidence,
+  ForkEvidence,
+  LinkTest,
+  NodeInfo,
   Peer,
   Principal,
   Role,
+  Session,
   StoredEntry,
 } from './storage.js';
 
@@ -79,8 +88,61 @@ export interface HeadRow {
   checkpoint: string;
 }
 
+export interface ForkRow {
+  channel: string;
+  party: string;
+  seq: number;
+  stored_hash: string;
+  conflicting_canonical: string;
+  conflicting_sig: string;
+  reported_by: string;
+  at: number;
+}
+
+export interface EquivocationRow {
+  channel: string;
+  party: string;
+  note_a: string;
+  note_b: string;
+  detail: string;
+  reported_by: string;
+  at: number;
+}
+
+export interface LinkTestRow {
+  peer: string;
+  at: number;
+  /** A boolean in PostgreSQL, 0 or 1 in SQLite. */
+  ok: boolean | number;
+  rtt_ms: number | null;
+  error: string | null;
+}
+
+export interface SessionRow {
+  token_hash: string;
+  principal: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiTokenRow {
+  token_hash: string;
+  principal: string;
+  label: string;
+  created_at: number;
+}
+
 export const ENTRY_COLUMNS =
   'cursor, channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at';
+export const HEAD_COLUMNS = 'channel, party, size, hash, frontier, checkpoint';
+export const CHANNEL_COLUMNS = 'id, name, offices, languages, parties, observers, state, created_at';
+export const PRINCIPAL_COLUMNS =
+  'id, office, role, title, password_hash, public_key, private_key, created_at, disabled';
+export const PEER_COLUMNS = 'party, name, url, node_public_key, tls_ca, added_at';
+export const FORK_COLUMNS =
+  'channel, party, seq, stored_hash, conflicting_canonical, conflicting_sig, reported_by, at';
+export const EQUIVOCATION_COLUMNS = 'channel, party, note_a, note_b, detail, reported_by, at';
 
 export function toEntry(row: EntryRow): StoredEntry {
   return {
@@ -103,6 +165,24 @@ export function toCursored(row: EntryRow): CursoredEntry {
   return { ...toEntry(row), cursor: row.cursor };
 }
 
+/** An entry's values in the order of the insert columns (ENTRY_COLUMNS without the cursor). */
+export function entryValues(e: StoredEntry): unknown[] {
+  return [
+    e.channel,
+    e.party,
+    e.seq,
+    e.hash,
+    e.canonical,
+    e.sig,
+    e.kind,
+    e.author,
+    e.precedence,
+    e.hlc,
+    e.ref,
+    e.storedAt,
+  ];
+}
+
 export function toHead(row: HeadRow): ChainHead {
   return {
     channel: row.channel,
@@ -111,6 +191,20 @@ export function toHead(row: HeadRow): ChainHead {
     hash: row.hash,
     frontier: JSON.parse(row.frontier) as string[],
     checkpoint: row.checkpoint,
+  };
+}
+
+/** A head's values in the order of HEAD_COLUMNS. */
+export function headValues(h: ChainHead): [string, string, number, string | null, string, string] {
+  return [h.channel, h.party, h.size, h.hash, JSON.stringify(h.frontier), h.checkpoint];
+}
+
+export function toNodeInfo(row: NodeInfoRow): NodeInfo {
+  return {
+    party: row.party,
+    partyName: row.party_name,
+    nodePublicKey: row.node_public_key,
+    createdAt: row.created_at,
   };
 }
 
@@ -128,6 +222,21 @@ export function toPrincipal(row: PrincipalRow): Principal {
   };
 }
 
+/** A principal's values in the order of PRINCIPAL_COLUMNS; `flag` encodes the boolean. */
+export function principalValues(p: Principal, flag: (value: boolean) => unknown): unknown[] {
+  return [
+    p.id,
+    p.office,
+    p.role,
+    p.title,
+    p.passwordHash,
+    p.publicKey,
+    p.privateKey,
+    p.createdAt,
+    flag(p.disabled),
+  ];
+}
+
 export function toChannel(row: ChannelRow): Channel {
   return {
     id: row.id,
@@ -141,6 +250,30 @@ export function toChannel(row: ChannelRow): Channel {
   };
 }
 
+/** A channel's values in the order of CHANNEL_COLUMNS. */
+export function channelValues(c: Channel): unknown[] {
+  return [
+    c.id,
+    c.name,
+    JSON.stringify(c.offices),
+    JSON.stringify(c.languages),
+    JSON.stringify(c.parties),
+    JSON.stringify(c.observers),
+    c.state,
+    c.createdAt,
+  ];
+}
+
+/** languages, observers, parties, offices: the columns an agreed amendment replaces. */
+export function charterValues(charter: ChannelCharter): unknown[] {
+  return [
+    JSON.stringify(charter.languages),
+    JSON.stringify(charter.observers),
+    JSON.stringify(charter.parties),
+    JSON.stringify(Object.values(charter.parties).flat()),
+  ];
+}
+
 export function toPeer(row: PeerRow): Peer {
   return {
     party: row.party,
@@ -150,4 +283,80 @@ export function toPeer(row: PeerRow): Peer {
     tlsCa: row.tls_ca,
     addedAt: row.added_at,
   };
+}
+
+/** A peer's values in the order of PEER_COLUMNS. */
+export function peerValues(p: Peer): unknown[] {
+  return [p.party, p.name, p.url, p.nodePublicKey, p.tlsCa ?? null, p.addedAt];
+}
+
+export function toFork(row: ForkRow): ForkEvidence {
+  return {
+    channel: row.channel,
+    party: row.party,
+    seq: row.seq,
+    storedHash: row.stored_hash,
+    conflictingCanonical: row.conflicting_canonical,
+    conflictingSig: row.conflicting_sig,
+    reportedBy: row.reported_by,
+    at: row.at,
+  };
+}
+
+/** Fork evidence in the order of FORK_COLUMNS. */
+export function forkValues(f: ForkEvidence): unknown[] {
+  return [
+    f.channel,
+    f.party,
+    f.seq,
+    f.storedHash,
+    f.conflictingCanonical,
+    f.conflictingSig,
+    f.reportedBy,
+    f.at,
+  ];
+}
+
+export function toEquivocation(row: EquivocationRow): EquivocationEvidence {
+  return {
+    channel: row.channel,
+    party: row.party,
+    noteA: row.note_a,
+    noteB: row.note_b,
+    detail: row.detail,
+    reportedBy: row.reported_by,
+    at: row.at,
+  };
+}
+
+/** Equivocation evidence in the order of EQUIVOCATION_COLUMNS. */
+export function equivocationValues(e: EquivocationEvidence): unknown[] {
+  return [e.channel, e.party, e.noteA, e.noteB, e.detail, e.reportedBy, e.at];
+}
+
+export function toLinkTest(row: LinkTestRow): LinkTest {
+  return { peer: row.peer, at: row.at, ok: Boolean(row.ok), rttMs: row.rtt_ms, error: row.error };
+}
+
+export function toSession(row: SessionRow): Session {
+  return {
+    tokenHash: row.token_hash,
+    principal: row.principal,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export function toApiToken(row: ApiTokenRow): ApiToken {
+  return {
+    tokenHash: row.token_hash,
+    principal: row.principal,
+    label: row.label,
+    createdAt: row.created_at,
+  };
+}
+
+export function toAuditEvent(row: AuditEvent): AuditEvent {
+  return { at: row.at, type: row.type, principal: row.principal, ip: row.ip, detail: row.detail };
 }

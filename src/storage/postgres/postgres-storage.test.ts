@@ -6,10 +6,14 @@
  * Needs a server (see test-support/postgres-server.ts): skipped without one, failing in CI.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { canonicalize } from '../../core/canonical-json.js';
-import { sha256Hex } from '../../core/hash.js';
+import {
+  bareChannel as channel,
+  headAfter,
+  plainEntry as entry,
+  raceOneEntry,
+} from '../contract-fixtures.js';
 import { runStorageContract } from '../contract-suite.js';
-import { ChainConflictError, type ChainHead, type Channel, type StoredEntry } from '../storage.js';
+import { ChainConflictError, type StoredEntry } from '../storage.js';
 import { DEFAULT_SCHEMA, parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaTooNewError } from './migrations.js';
 import { PostgresStorage } from './postgres-storage.js';
@@ -59,7 +63,11 @@ describe.skipIf(skip)('PostgresStorage', () => {
       return PostgresStorage.open(urlWithSchema(contractSchema));
     },
     cleanUp,
-    { reopen: async () => PostgresStorage.open(urlWithSchema(contractSchema)) },
+    {
+      reopen: async () => PostgresStorage.open(urlWithSchema(contractSchema)),
+      openSibling: async () => PostgresStorage.open(urlWithSchema(contractSchema)),
+      whenListening: async (store) => (store as PostgresStorage).listening(),
+    },
   );
 
   describe('postgres-specific', () => {
@@ -181,13 +189,9 @@ describe.skipIf(skip)('PostgresStorage', () => {
         expect(headA).toEqual(headB);
         const fromA = entry('c1', 'P', round, headA!.hash, `from a ${round}`);
         const fromB = entry('c1', 'P', round, headB!.hash, `from b ${round}`);
-        const results = await Promise.allSettled([
-          a.appendEntries([fromA], [headAfter(fromA)]),
-          b.appendEntries([fromB], [headAfter(fromB)]),
-        ]);
-        const rejected = results.filter((r) => r.status === 'rejected');
+        const rejected = await raceOneEntry([a, b], [fromA, fromB]);
         expect(rejected).toHaveLength(1);
-        expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ChainConflictError);
+        expect(rejected[0]).toBeInstanceOf(ChainConflictError);
       }
       const chain = await b.readChain('c1', 'P', 0, 100);
       expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i));
@@ -281,53 +285,43 @@ describe.skipIf(skip)('PostgresStorage', () => {
       // A reader that follows the cursor misses nothing.
       expect(seen.length + rest.length).toBe(61);
     });
+
+    it('keeps the node-wide change feed in commit order while other channels append concurrently', async () => {
+      const schema = uniqueSchema();
+      const setup = await openFresh(schema);
+      const ids = ['c1', 'c2', 'c3'];
+      for (const id of ids) {
+        const genesis = entry(id, 'P', 0, null, 'genesis');
+        await setup.createChannel(channel(id), [genesis], headAfter(genesis));
+      }
+      const writers = await Promise.all(ids.map(() => openFresh(schema)));
+      const seen: number[] = [];
+      let after = 0;
+      let done = false;
+      const reader = (async () => {
+        while (!done) {
+          const batch = await setup.changes(after, 1000);
+          seen.push(...batch.entries.map((e) => e.cursor));
+          after = batch.cursor;
+        }
+      })();
+      await Promise.all(
+        writers.map(async (storage, w) => {
+          let prev = (await storage.getChainHead(ids[w]!, 'P'))!.hash;
+          for (let seq = 1; seq <= 20; seq += 1) {
+            const next = entry(ids[w]!, 'P', seq, prev, `${w}-${seq}`);
+            await storage.appendEntries([next], [headAfter(next)]);
+            prev = next.hash;
+          }
+        }),
+      );
+      done = true;
+      await reader;
+      const rest = await setup.changes(after, 1000);
+      seen.push(...rest.entries.map((e) => e.cursor));
+      // A reader that follows the feed's cursor misses nothing and sees no duplicate.
+      expect(seen).toHaveLength(63);
+      expect(new Set(seen).size).toBe(63);
+    });
   });
 });
-
-function channel(id: string): Channel {
-  return {
-    id,
-    name: id,
-    offices: [],
-    languages: ['en'],
-    parties: {},
-    observers: {},
-    state: 'active',
-    createdAt: 1,
-  };
-}
-
-function entry(
-  channelId: string,
-  party: string,
-  seq: number,
-  prev: string | null,
-  text: string,
-): StoredEntry {
-  const canonical = canonicalize({ channel: channelId, party, seq, prev, body: { text } });
-  return {
-    channel: channelId,
-    party,
-    seq,
-    hash: sha256Hex(canonical),
-    canonical,
-    sig: 'sig',
-    kind: 'message',
-    author: 'alice',
-    precedence: 'ROUTINE',
-    hlc: `hlc-${seq}`,
-    ref: null,
-    storedAt: 1_700_000_000_000 + seq,
-  };
-}
-
-function headAfter(last: StoredEntry): ChainHead {
-  return {
-    channel: last.channel,
-    party: last.party,
-    size: last.seq + 1,
-    hash: last.hash,
-    frontier: [last.hash],
-    checkpoint: `cp ${last.seq + 1}`,
-  };
-}

@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalize } from '../../core/canonical-json.js';
-import { sha256Hex } from '../../core/hash.js';
+import { bareChannel, headAfter, plainEntry as entry, raceOneEntry } from '../contract-fixtures.js';
 import { runStorageContract } from '../contract-suite.js';
-import { ChainConflictError, type ChainHead, type StoredEntry } from '../storage.js';
+import { ChainConflictError } from '../storage.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaTooNewError } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
 
@@ -37,35 +36,6 @@ runStorageContract(
   removeTempDirs,
   { reopen: async () => SqliteStorage.open(contractPath) },
 );
-
-function entry(channel: string, party: string, seq: number, prev: string | null, text: string): StoredEntry {
-  const canonical = canonicalize({ channel, party, seq, prev, body: { text } });
-  return {
-    channel,
-    party,
-    seq,
-    hash: sha256Hex(canonical),
-    canonical,
-    sig: 'sig',
-    kind: 'message',
-    author: 'alice',
-    precedence: 'ROUTINE',
-    hlc: `hlc-${seq}`,
-    ref: null,
-    storedAt: 1,
-  };
-}
-
-function headAfter(last: StoredEntry): ChainHead {
-  return {
-    channel: last.channel,
-    party: last.party,
-    size: last.seq + 1,
-    hash: last.hash,
-    frontier: [last.hash],
-    checkpoint: `cp ${last.seq + 1}`,
-  };
-}
 
 const STORAGE_MODULE = fileURLToPath(new URL('./sqlite-storage.ts', import.meta.url));
 
@@ -214,20 +184,7 @@ describe('SqliteStorage (sqlite-specific)', () => {
     const a = track(SqliteStorage.open(path));
     const b = track(SqliteStorage.open(path));
     const genesis = entry('c1', 'P', 0, null, 'genesis');
-    await a.createChannel(
-      {
-        id: 'c1',
-        name: 'c1',
-        offices: [],
-        languages: ['en'],
-        parties: {},
-        observers: {},
-        state: 'active',
-        createdAt: 1,
-      },
-      [genesis],
-      headAfter(genesis),
-    );
+    await a.createChannel(bareChannel('c1'), [genesis], headAfter(genesis));
 
     // Both writers read the same head, then race to extend it with different entries.
     const headA = await a.getChainHead('c1', 'P');
@@ -235,13 +192,9 @@ describe('SqliteStorage (sqlite-specific)', () => {
     expect(headA).toEqual(headB);
     const fromA = entry('c1', 'P', 1, headA!.hash, 'from a');
     const fromB = entry('c1', 'P', 1, headB!.hash, 'from b');
-    const results = await Promise.allSettled([
-      a.appendEntries([fromA], [headAfter(fromA)]),
-      b.appendEntries([fromB], [headAfter(fromB)]),
-    ]);
-    const rejected = results.filter((r) => r.status === 'rejected');
+    const rejected = await raceOneEntry([a, b], [fromA, fromB]);
     expect(rejected).toHaveLength(1);
-    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ChainConflictError);
+    expect(rejected[0]).toBeInstanceOf(ChainConflictError);
 
     const chain = await b.readChain('c1', 'P', 0, 10);
     expect(chain).toHaveLength(2);
@@ -253,20 +206,7 @@ describe('SqliteStorage (sqlite-specific)', () => {
     const path = tempDbPath();
     const setup = track(SqliteStorage.open(path));
     const genesis = entry('c1', 'P', 0, null, 'genesis');
-    await setup.createChannel(
-      {
-        id: 'c1',
-        name: 'c1',
-        offices: [],
-        languages: ['en'],
-        parties: {},
-        observers: {},
-        state: 'active',
-        createdAt: 1,
-      },
-      [genesis],
-      headAfter(genesis),
-    );
+    await setup.createChannel(bareChannel('c1'), [genesis], headAfter(genesis));
     const perWriter = 30;
     const startAt = Date.now() + 2500;
     const results = await Promise.all(
@@ -300,20 +240,7 @@ describe('SqliteStorage (sqlite-specific)', () => {
   it('exposes the raw database so tests can tamper with stored entries', async () => {
     const storage = track(SqliteStorage.open(tempDbPath()));
     const genesis = entry('c1', 'P', 0, null, 'genesis');
-    await storage.createChannel(
-      {
-        id: 'c1',
-        name: 'c1',
-        offices: [],
-        languages: ['en'],
-        parties: {},
-        observers: {},
-        state: 'active',
-        createdAt: 1,
-      },
-      [genesis],
-      headAfter(genesis),
-    );
+    await storage.createChannel(bareChannel('c1'), [genesis], headAfter(genesis));
     storage
       .rawDatabase()
       .prepare("UPDATE entries SET canonical = replace(canonical, 'genesis', 'genesiS') WHERE seq = 0")

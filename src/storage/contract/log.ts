@@ -1,0 +1,154 @@
+/**
+ * The log part of the storage contract: channels, their hash chains (entries and chain heads),
+ * the witness records around checkpoints (cosignatures, witnessed roots), fork evidence and the
+ * replication watermarks that make the durable outbox (DESIGN.md, log and federation sections).
+ */
+import type { Precedence } from '../../core/entry.js';
+import type { Channel, ChannelCharter, ChannelState } from '../../core/model.js';
+import type { EntryRecord } from '../../core/verify-chain.js';
+
+/** A peer's signed entry that conflicts with one already stored at its position. */
+export interface ForkEvidence {
+  channel: string;
+  party: string;
+  seq: number;
+  storedHash: string;
+  conflictingCanonical: string;
+  conflictingSig: string;
+  reportedBy: string;
+  at: number;
+}
+
+/** One stored entry: what the verifier reads, plus fields derived for queries. */
+export interface StoredEntry extends EntryRecord {
+  precedence: Precedence;
+  hlc: string;
+  /** For receipts and other entries that point at one entry: `<party>/<seq>`; otherwise null. */
+  ref: string | null;
+  /** Milliseconds since the epoch when this node stored the entry. */
+  storedAt: number;
+}
+
+/**
+ * A stored entry with its position in this node's store, used as a paging/live-update cursor.
+ * Cursors are node-wide: unique, strictly increasing in commit order across all channels, never
+ * reused (gaps are possible), so one cursor pages one channel or the whole change feed.
+ */
+export interface CursoredEntry extends StoredEntry {
+  cursor: number;
+}
+
+/** The state of one party's chain in one channel after the last commit. */
+export interface ChainHead {
+  channel: string;
+  party: string;
+  /** Number of entries (the next seq). */
+  size: number;
+  /** Hash of the last entry, null when empty. */
+  hash: string | null;
+  /** RFC 9162 compact range of the chain's Merkle tree (hex hashes), see core/merkle.ts. */
+  frontier: string[];
+  /** The latest signed checkpoint (C2SP signed note) covering `size` entries. */
+  checkpoint: string;
+}
+
+/** The newest cosigned note of one witness for one chain. */
+export interface LatestCosignature {
+  witness: string;
+  size: number;
+  note: string;
+}
+
+/** Channels and their records. */
+export interface ChannelStore {
+  /**
+   * Creates a channel together with the first entries of the local party's chain, atomically.
+   * Throws AlreadyExistsError when the id is taken.
+   */
+  createChannel(channel: Channel, entries: StoredEntry[], head: ChainHead): Promise<void>;
+  getChannel(id: string): Promise<Channel | null>;
+  listChannels(): Promise<Channel[]>;
+  setChannelState(id: string, state: ChannelState): Promise<void>;
+  /**
+   * Replaces the channel's languages, observers and parties (after an agreed charter amendment);
+   * the channel's offices become those of the parties.
+   */
+  setChannelCharter(id: string, charter: ChannelCharter): Promise<void>;
+}
+
+/** Entries and chain heads. */
+export interface ChainStore {
+  /**
+   * Appends entries to one or more chains in one durable transaction and replaces those chains'
+   * heads. All or nothing: throws ChainConflictError (and writes nothing) when an entry's seq is
+   * already taken or does not continue the stored head, or when `prev` does not match.
+   */
+  appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void>;
+  getChainHead(channel: string, party: string): Promise<ChainHead | null>;
+  listChainHeads(channel: string): Promise<ChainHead[]>;
+  getEntry(channel: string, party: string, seq: number): Promise<StoredEntry | null>;
+  /** Entries of one chain with seq >= fromSeq, ascending, at most `limit`. */
+  readChain(channel: string, party: string, fromSeq: number, limit: number): Promise<StoredEntry[]>;
+  /** Entries of a channel stored after `afterCursor`, in storage order, at most `limit`. */
+  readChannel(channel: string, afterCursor: number, limit: number): Promise<CursoredEntry[]>;
+  /**
+   * Entries in the given channels that await a receipt from `principal`: kind in `kinds`, not
+   * authored by the principal, and with no entry of kind 'receipt' by the principal whose ref
+   * names them. Oldest first.
+   */
+  listAwaitingReceipt(
+    principal: string,
+    channels: string[],
+    kinds: string[],
+    limit: number,
+  ): Promise<CursoredEntry[]>;
+  countEntries(): Promise<number>;
+  /** Entries of a kind in a channel, oldest first, at most `limit`. */
+  listByKind(channel: string, kind: string, limit: number): Promise<StoredEntry[]>;
+  /** Entries of a kind in a channel whose ref is exactly `ref` (e.g. receipts of one entry). */
+  listByRef(channel: string, kind: string, ref: string): Promise<StoredEntry[]>;
+  /**
+   * The newest entry of `kind` in `party`'s chain whose ref names an entry of `refParty`'s chain
+   * (e.g. the latest `received` receipt a party signed for another party's chain).
+   */
+  latestByRefParty(
+    channel: string,
+    party: string,
+    kind: string,
+    refParty: string,
+  ): Promise<StoredEntry | null>;
+}
+
+/** What witnesses and replication remember about chains. */
+export interface WitnessStore {
+  /** Per channel, how many entries of the local chain the peer has confirmed holding. */
+  getReplication(peer: string): Promise<Map<string, number>>;
+  /** Records a confirmation; never moves a watermark backwards. */
+  setReplication(peer: string, channel: string, ackedSize: number): Promise<void>;
+  recordFork(evidence: ForkEvidence): Promise<void>;
+  listForks(): Promise<ForkEvidence[]>;
+  /**
+   * Remembers that this node cosigned `root` for a chain at `size`. Returns the root already
+   * cosigned at that size if it differs (and records nothing), else null.
+   */
+  recordWitnessed(
+    channel: string,
+    party: string,
+    size: number,
+    root: string,
+    at: number,
+  ): Promise<string | null>;
+  putCosignature(
+    channel: string,
+    party: string,
+    size: number,
+    witness: string,
+    note: string,
+    at: number,
+  ): Promise<void>;
+  /** The newest cosigned note per witness for a chain. */
+  latestCosignatures(channel: string, party: string): Promise<LatestCosignature[]>;
+}
+
+/** The whole log module. */
+export interface LogStore extends ChannelStore, ChainStore, WitnessStore {}

@@ -1,0 +1,468 @@
+/**
+ * What the SQLite and PostgreSQL backends share: every query whose SQL is the same in both
+ * dialects, with `?` placeholders (the PostgreSQL backend numbers them), the row mapping
+ * (rows.ts) and the commit wake-ups. A backend supplies only its dialect: how a statement runs,
+ * what a unique violation looks like, how booleans are bound, its transactions (channel creation
+ * and appends) and the few queries that need engine-specific SQL.
+ */
+import { CommitListeners } from './commit-hints.js';
+import {
+  CHANNEL_COLUMNS,
+  ENTRY_COLUMNS,
+  EQUIVOCATION_COLUMNS,
+  FORK_COLUMNS,
+  HEAD_COLUMNS,
+  PEER_COLUMNS,
+  PRINCIPAL_COLUMNS,
+  charterValues,
+  equivocationValues,
+  forkValues,
+  peerValues,
+  principalValues,
+  toApiToken,
+  toAuditEvent,
+  toChannel,
+  toCursored,
+  toEntry,
+  toEquivocation,
+  toFork,
+  toHead,
+  toLinkTest,
+  toNodeInfo,
+  toPeer,
+  toPrincipal,
+  toSession,
+  type ApiTokenRow,
+  type ChannelRow,
+  type EntryRow,
+  type EquivocationRow,
+  type ForkRow,
+  type HeadRow,
+  type LinkTestRow,
+  type NodeInfoRow,
+  type PeerRow,
+  type PrincipalRow,
+  type SessionRow,
+} from '../rows.js';
+import {
+  AlreadyExistsError,
+  type ApiToken,
+  type AuditEvent,
+  type ChainHead,
+  type ChangeBatch,
+  type Channel,
+  type ChannelCharter,
+  type ChannelState,
+  type CommitListener,
+  type CursoredEntry,
+  type EquivocationEvidence,
+  type ForkEvidence,
+  type LatestCosignature,
+  type LinkTest,
+  type NodeInfo,
+  type Office,
+  type Peer,
+  type Principal,
+  type Session,
+  type Storage,
+  type StoredEntry,
+} from '../storage.js';
+
+/** Statements both backends also use inside their own transactions. */
+export const SQL = {
+  insertChannel: `INSERT INTO channels (${CHANNEL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertEntry: `INSERT INTO entries
+      (channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  upsertHead: `INSERT INTO chain_heads (${HEAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (channel, party) DO UPDATE SET size = excluded.size, hash = excluded.hash,
+      frontier = excluded.frontier, checkpoint = excluded.checkpoint`,
+  getHead: `SELECT ${HEAD_COLUMNS} FROM chain_heads WHERE channel = ? AND party = ?`,
+  setChannelState: 'UPDATE channels SET state = ? WHERE id = ?',
+  setChannelCharter:
+    'UPDATE channels SET languages = ?, observers = ?, parties = ?, offices = ? WHERE id = ?',
+} as const;
+
+const Q = {
+  getNodeInfo: 'SELECT party, party_name, node_public_key, created_at FROM node_info WHERE id = 1',
+  setNodeInfo: `INSERT INTO node_info (id, party, party_name, node_public_key, created_at) VALUES (1, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET party = excluded.party, party_name = excluded.party_name,
+      node_public_key = excluded.node_public_key, created_at = excluded.created_at`,
+  addOffice: 'INSERT INTO offices (id, name) VALUES (?, ?)',
+  getOffice: 'SELECT id, name FROM offices WHERE id = ?',
+  listOffices: 'SELECT id, name FROM offices ORDER BY id',
+  addPrincipal: `INSERT INTO principals (${PRINCIPAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  getPrincipal: `SELECT ${PRINCIPAL_COLUMNS} FROM principals WHERE id = ?`,
+  listPrincipals: `SELECT ${PRINCIPAL_COLUMNS} FROM principals ORDER BY id`,
+  getChannel: `SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = ?`,
+  listChannels: `SELECT ${CHANNEL_COLUMNS} FROM channels ORDER BY id`,
+  listHeads: `SELECT ${HEAD_COLUMNS} FROM chain_heads WHERE channel = ? ORDER BY party`,
+  getEntry: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE channel = ? AND party = ? AND seq = ?`,
+  readChain: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE channel = ? AND party = ? AND seq >= ?
+    ORDER BY seq LIMIT ?`,
+  readChannel: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE channel = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
+  changes: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE cursor > ? ORDER BY cursor LIMIT ?`,
+  latestCursor: 'SELECT coalesce(max(cursor), 0) AS n FROM entries',
+  countEntries: 'SELECT count(*) AS n FROM entries',
+  listByKind: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE channel = ? AND kind = ? ORDER BY cursor LIMIT ?`,
+  listByRef: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE channel = ? AND kind = ? AND ref = ? ORDER BY cursor`,
+  putPeer: `INSERT INTO peers (${PEER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (party) DO UPDATE SET name = excluded.name, url = excluded.url,
+      node_public_key = excluded.node_public_key, tls_ca = excluded.tls_ca, added_at = excluded.added_at`,
+  getPeer: `SELECT ${PEER_COLUMNS} FROM peers WHERE party = ?`,
+  listPeers: `SELECT ${PEER_COLUMNS} FROM peers ORDER BY party`,
+  getReplication: 'SELECT channel, acked_size FROM replication WHERE peer = ?',
+  // CASE rather than max()/GREATEST(), which the two dialects spell differently.
+  setReplication: `INSERT INTO replication (peer, channel, acked_size) VALUES (?, ?, ?)
+    ON CONFLICT (peer, channel) DO UPDATE SET acked_size = CASE
+      WHEN excluded.acked_size > replication.acked_size THEN excluded.acked_size
+      ELSE replication.acked_size END`,
+  recordFork: `INSERT INTO forks (${FORK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  listForks: `SELECT ${FORK_COLUMNS} FROM forks ORDER BY id`,
+  insertWitnessed: `INSERT INTO witnessed (channel, party, size, root, at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (channel, party, size) DO NOTHING`,
+  getWitnessed: 'SELECT root FROM witnessed WHERE channel = ? AND party = ? AND size = ?',
+  putCosignature: `INSERT INTO cosignatures (channel, party, size, witness, note, at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (channel, party, witness, size) DO NOTHING`,
+  latestCosignatures: `SELECT witness, size, note FROM cosignatures c WHERE channel = ? AND party = ?
+      AND size = (SELECT max(size) FROM cosignatures d
+                  WHERE d.channel = c.channel AND d.party = c.party AND d.witness = c.witness)
+    ORDER BY witness`,
+  recordEquivocation: `INSERT INTO equivocations (${EQUIVOCATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  listEquivocations: `SELECT ${EQUIVOCATION_COLUMNS} FROM equivocations ORDER BY id`,
+  recordLinkTest: 'INSERT INTO link_tests (peer, at, ok, rtt_ms, error) VALUES (?, ?, ?, ?, ?)',
+  listLinkTests:
+    'SELECT peer, at, ok, rtt_ms, error FROM link_tests WHERE peer = ? ORDER BY at DESC, id DESC LIMIT ?',
+  createSession:
+    'INSERT INTO sessions (token_hash, principal, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+  getSession:
+    'SELECT token_hash, principal, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = ?',
+  deleteSession: 'DELETE FROM sessions WHERE token_hash = ?',
+  createApiToken: 'INSERT INTO api_tokens (token_hash, principal, label, created_at) VALUES (?, ?, ?, ?)',
+  getApiToken: 'SELECT token_hash, principal, label, created_at FROM api_tokens WHERE token_hash = ?',
+  recordAudit: 'INSERT INTO audit_events (at, type, principal, ip, detail) VALUES (?, ?, ?, ?, ?)',
+  listAudit: 'SELECT at, type, principal, ip, detail FROM audit_events ORDER BY id DESC LIMIT ?',
+} as const;
+
+/** The `LIKE` pattern matching refs into `party`'s chain (`<party>/<seq>`). */
+export function refPartyPattern(party: string): string {
+  return `${party.replace(/[\\%_]/g, '\\$&')}/%`;
+}
+
+/** What differs between the dialects in the shared queries. */
+export interface SqlDialect {
+  /** Appended after `FROM entries` where the (channel, kind, cursor) index must be used. */
+  readonly kindIndexHint: string;
+  /** How a boolean is bound (SQLite has no boolean type). */
+  readonly flag: (value: boolean) => unknown;
+}
+
+/** The arguments of listAwaitingReceipt, once checked to be worth a query. */
+export interface AwaitingReceiptQuery {
+  principal: string;
+  channels: string[];
+  kinds: string[];
+  limit: number;
+}
+
+/** The shared part of both SQL backends. */
+export abstract class SqlStorage implements Storage {
+  abstract readonly engine: string;
+  /** Listeners of the change feed's wake-up; backends emit after their commits. */
+  protected readonly commitListeners = new CommitListeners();
+  readonly #flag: (value: boolean) => unknown;
+  readonly #latestByRefParty: string;
+
+  protected constructor(dialect: SqlDialect) {
+    this.#flag = dialect.flag;
+    this.#latestByRefParty = `SELECT ${ENTRY_COLUMNS} FROM entries ${dialect.kindIndexHint}
+      WHERE channel = ? AND party = ? AND kind = ? AND ref LIKE ? ESCAPE '\\'
+      ORDER BY cursor DESC LIMIT 1`;
+  }
+
+  /** Runs a query outside any explicit transaction; `?` placeholders. */
+  protected abstract rows<R>(sql: string, values?: unknown[]): Promise<R[]>;
+  /** Runs a write outside any explicit transaction; resolves to the number of rows changed. */
+  protected abstract run(sql: string, values?: unknown[]): Promise<number>;
+  protected abstract isUniqueViolation(error: unknown): boolean;
+  /** Runs an update of one channel's record and wakes the change feed's listeners. */
+  protected abstract writeChannelRecord(id: string, sql: string, values: unknown[]): Promise<void>;
+
+  abstract close(): Promise<void>;
+  abstract createChannel(channel: Channel, entries: StoredEntry[], head: ChainHead): Promise<void>;
+  abstract appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void>;
+  /** listAwaitingReceipt's query (its list binding differs by dialect); arguments are non-empty. */
+  protected abstract queryAwaitingReceipt(query: AwaitingReceiptQuery): Promise<EntryRow[]>;
+
+  async #one<R>(sql: string, values: unknown[] = []): Promise<R | null> {
+    return (await this.rows<R>(sql, values))[0] ?? null;
+  }
+
+  /** Runs an insert, turning a key collision into AlreadyExistsError. */
+  protected async insertUnique(what: string, id: string, sql: string, values: unknown[]): Promise<void> {
+    try {
+      await this.run(sql, values);
+    } catch (error) {
+      if (this.isUniqueViolation(error)) throw new AlreadyExistsError(what, id);
+      throw error;
+    }
+  }
+
+  // Directory.
+
+  async getNodeInfo(): Promise<NodeInfo | null> {
+    const row = await this.#one<NodeInfoRow>(Q.getNodeInfo);
+    return row ? toNodeInfo(row) : null;
+  }
+
+  async setNodeInfo(info: NodeInfo): Promise<void> {
+    await this.run(Q.setNodeInfo, [info.party, info.partyName, info.nodePublicKey, info.createdAt]);
+  }
+
+  async addOffice(office: Office): Promise<void> {
+    await this.insertUnique('office', office.id, Q.addOffice, [office.id, office.name]);
+  }
+
+  async getOffice(id: string): Promise<Office | null> {
+    return this.#one<Office>(Q.getOffice, [id]);
+  }
+
+  async listOffices(): Promise<Office[]> {
+    return this.rows<Office>(Q.listOffices);
+  }
+
+  async addPrincipal(p: Principal): Promise<void> {
+    await this.insertUnique('principal', p.id, Q.addPrincipal, principalValues(p, this.#flag));
+  }
+
+  async getPrincipal(id: string): Promise<Principal | null> {
+    const row = await this.#one<PrincipalRow>(Q.getPrincipal, [id]);
+    return row ? toPrincipal(row) : null;
+  }
+
+  async listPrincipals(): Promise<Principal[]> {
+    return (await this.rows<PrincipalRow>(Q.listPrincipals)).map(toPrincipal);
+  }
+
+  async createApiToken(t: ApiToken): Promise<void> {
+    await this.insertUnique('API token', t.tokenHash, Q.createApiToken, [
+      t.tokenHash,
+      t.principal,
+      t.label,
+      t.createdAt,
+    ]);
+  }
+
+  async getApiToken(tokenHash: string): Promise<ApiToken | null> {
+    const row = await this.#one<ApiTokenRow>(Q.getApiToken, [tokenHash]);
+    return row ? toApiToken(row) : null;
+  }
+
+  async recordAudit(event: AuditEvent): Promise<void> {
+    await this.run(Q.recordAudit, [event.at, event.type, event.principal, event.ip, event.detail]);
+  }
+
+  /** Newest first. */
+  async listAudit(limit: number): Promise<AuditEvent[]> {
+    if (limit <= 0) return [];
+    return (await this.rows<AuditEvent>(Q.listAudit, [limit])).map(toAuditEvent);
+  }
+
+  // Sessions.
+
+  async createSession(s: Session): Promise<void> {
+    await this.insertUnique('session', s.tokenHash, Q.createSession, [
+      s.tokenHash,
+      s.principal,
+      s.csrfToken,
+      s.createdAt,
+      s.expiresAt,
+    ]);
+  }
+
+  async getSession(tokenHash: string): Promise<Session | null> {
+    const row = await this.#one<SessionRow>(Q.getSession, [tokenHash]);
+    return row ? toSession(row) : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.run(Q.deleteSession, [tokenHash]);
+  }
+
+  // Channels.
+
+  async getChannel(id: string): Promise<Channel | null> {
+    const row = await this.#one<ChannelRow>(Q.getChannel, [id]);
+    return row ? toChannel(row) : null;
+  }
+
+  async listChannels(): Promise<Channel[]> {
+    return (await this.rows<ChannelRow>(Q.listChannels)).map(toChannel);
+  }
+
+  async setChannelState(id: string, state: ChannelState): Promise<void> {
+    await this.writeChannelRecord(id, SQL.setChannelState, [state, id]);
+  }
+
+  async setChannelCharter(id: string, charter: ChannelCharter): Promise<void> {
+    await this.writeChannelRecord(id, SQL.setChannelCharter, [...charterValues(charter), id]);
+  }
+
+  // Chains.
+
+  async getChainHead(channel: string, party: string): Promise<ChainHead | null> {
+    const row = await this.#one<HeadRow>(SQL.getHead, [channel, party]);
+    return row ? toHead(row) : null;
+  }
+
+  async listChainHeads(channel: string): Promise<ChainHead[]> {
+    return (await this.rows<HeadRow>(Q.listHeads, [channel])).map(toHead);
+  }
+
+  async getEntry(channel: string, party: string, seq: number): Promise<StoredEntry | null> {
+    const row = await this.#one<EntryRow>(Q.getEntry, [channel, party, seq]);
+    return row ? toEntry(row) : null;
+  }
+
+  async readChain(channel: string, party: string, fromSeq: number, limit: number): Promise<StoredEntry[]> {
+    if (limit <= 0) return [];
+    return (await this.rows<EntryRow>(Q.readChain, [channel, party, fromSeq, limit])).map(toEntry);
+  }
+
+  async readChannel(channel: string, afterCursor: number, limit: number): Promise<CursoredEntry[]> {
+    if (limit <= 0) return [];
+    return (await this.rows<EntryRow>(Q.readChannel, [channel, afterCursor, limit])).map(toCursored);
+  }
+
+  async listAwaitingReceipt(
+    principal: string,
+    channels: string[],
+    kinds: string[],
+    limit: number,
+  ): Promise<CursoredEntry[]> {
+    if (channels.length === 0 || kinds.length === 0 || limit <= 0) return [];
+    return (await this.queryAwaitingReceipt({ principal, channels, kinds, limit })).map(toCursored);
+  }
+
+  async countEntries(): Promise<number> {
+    return (await this.#one<{ n: number }>(Q.countEntries))?.n ?? 0;
+  }
+
+  async listByKind(channel: string, kind: string, limit: number): Promise<StoredEntry[]> {
+    if (limit <= 0) return [];
+    return (await this.rows<EntryRow>(Q.listByKind, [channel, kind, limit])).map(toEntry);
+  }
+
+  async listByRef(channel: string, kind: string, ref: string): Promise<StoredEntry[]> {
+    return (await this.rows<EntryRow>(Q.listByRef, [channel, kind, ref])).map(toEntry);
+  }
+
+  async latestByRefParty(
+    channel: string,
+    party: string,
+    kind: string,
+    refParty: string,
+  ): Promise<StoredEntry | null> {
+    const values = [channel, party, kind, refPartyPattern(refParty)];
+    const row = await this.#one<EntryRow>(this.#latestByRefParty, values);
+    return row ? toEntry(row) : null;
+  }
+
+  // Change feed (contract/changes.ts). Cursors are commit-ordered node-wide: SQLite has one
+  // writer at a time, and PostgreSQL appends hold the feed lock until commit (postgres-storage.ts).
+
+  async changes(afterCursor: number, limit: number): Promise<ChangeBatch> {
+    if (limit <= 0) return { entries: [], cursor: afterCursor, hasMore: false };
+    // One row more than asked tells whether the page was cut.
+    const rows = await this.rows<EntryRow>(Q.changes, [afterCursor, limit + 1]);
+    const entries = rows.slice(0, limit).map(toCursored);
+    return { entries, cursor: entries.at(-1)?.cursor ?? afterCursor, hasMore: rows.length > limit };
+  }
+
+  async latestCursor(): Promise<number> {
+    return (await this.#one<{ n: number }>(Q.latestCursor))?.n ?? 0;
+  }
+
+  onCommitted(listener: CommitListener): () => void {
+    return this.commitListeners.add(listener);
+  }
+
+  // Witnesses and replication.
+
+  async getReplication(peer: string): Promise<Map<string, number>> {
+    const rows = await this.rows<{ channel: string; acked_size: number }>(Q.getReplication, [peer]);
+    return new Map(rows.map((r) => [r.channel, r.acked_size]));
+  }
+
+  async setReplication(peer: string, channel: string, ackedSize: number): Promise<void> {
+    await this.run(Q.setReplication, [peer, channel, ackedSize]);
+  }
+
+  async recordFork(evidence: ForkEvidence): Promise<void> {
+    await this.run(Q.recordFork, forkValues(evidence));
+  }
+
+  async listForks(): Promise<ForkEvidence[]> {
+    return (await this.rows<ForkRow>(Q.listForks)).map(toFork);
+  }
+
+  async recordWitnessed(
+    channel: string,
+    party: string,
+    size: number,
+    root: string,
+    at: number,
+  ): Promise<string | null> {
+    // Rows are never deleted, so insert-or-read is race-free without an explicit lock.
+    if ((await this.run(Q.insertWitnessed, [channel, party, size, root, at])) === 1) return null;
+    const existing = await this.#one<{ root: string }>(Q.getWitnessed, [channel, party, size]);
+    return existing && existing.root !== root ? existing.root : null;
+  }
+
+  async putCosignature(
+    channel: string,
+    party: string,
+    size: number,
+    witness: string,
+    note: string,
+    at: number,
+  ): Promise<void> {
+    await this.run(Q.putCosignature, [channel, party, size, witness, note, at]);
+  }
+
+  async latestCosignatures(channel: string, party: string): Promise<LatestCosignature[]> {
+    return this.rows<LatestCosignature>(Q.latestCosignatures, [channel, party]);
+  }
+
+  // Peers.
+
+  async putPeer(peer: Peer): Promise<void> {
+    await this.run(Q.putPeer, peerValues(peer));
+  }
+
+  async getPeer(party: string): Promise<Peer | null> {
+    const row = await this.#one<PeerRow>(Q.getPeer, [party]);
+    return row ? toPeer(row) : null;
+  }
+
+  async listPeers(): Promise<Peer[]> {
+    return (await this.rows<PeerRow>(Q.listPeers)).map(toPeer);
+  }
+
+  async recordEquivocation(evidence: EquivocationEvidence): Promise<void> {
+    await this.run(Q.recordEquivocation, equivocationValues(evidence));
+  }
+
+  async listEquivocations(): Promise<EquivocationEvidence[]> {
+    return (await this.rows<EquivocationRow>(Q.listEquivocations)).map(toEquivocation);
+  }
+
+  async recordLinkTest(t: LinkTest): Promise<void> {
+    await this.run(Q.recordLinkTest, [t.peer, t.at, this.#flag(t.ok), t.rttMs, t.error]);
+  }
+
+  async listLinkTests(peer: string, limit: number): Promise<LinkTest[]> {
+    if (limit <= 0) return [];
+    return (await this.rows<LinkTestRow>(Q.listLinkTests, [peer, limit])).map(toLinkTest);
+  }
+}
