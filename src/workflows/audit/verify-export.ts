@@ -18,13 +18,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { z } from 'zod';
 import { checkpointOrigin, nodeKeyName, witnessKeyName } from '../../core/chain-checkpoint.js';
-import { foldCharter, type CharterAmendment, type ProposedChange } from '../../core/charter-changes.js';
 import { parseCheckpoint } from '../../core/checkpoint.js';
 import { entryId } from '../../core/entry.js';
-import { fingerprint } from '../../core/keys.js';
 import { CompactRange, emptyRoot, leafHash, verifyConsistency } from '../../core/merkle.js';
-import { SIG_TYPE_COSIGNATURE_V1, type NoteVerifier } from '../../core/signed-note.js';
+import { SIG_TYPE_COSIGNATURE_V1, type NoteVerifier, type OpenedNote } from '../../core/signed-note.js';
 import { ChainVerifier } from '../../core/verify-chain.js';
 import {
   EXPORT_FORMAT,
@@ -41,7 +40,17 @@ import {
   unknownEnvelopeFields,
   type EntryReference,
 } from './entry-rules.js';
+import {
+  HashColumn,
+  checkCharter,
+  checkPins,
+  checkReferences,
+  collectCharterEvidence,
+  emptyEvidence,
+  safeFingerprint,
+} from './export-checks.js';
 import type { Pins } from './pins.js';
+import { noteSize } from './proofs.js';
 import type { AuditFailure, AuditWarning, VerifyReport } from './report.js';
 
 export interface VerifyExportOptions {
@@ -49,24 +58,6 @@ export interface VerifyExportOptions {
   /** Unpinned parties fail (`key_not_pinned`) instead of being only warned about. */
   requirePins?: boolean;
   onProgress?: (entries: number) => void;
-}
-
-/** Entry hashes of one chain, 32 bytes each, in one growing buffer. */
-class HashColumn {
-  private bytes = Buffer.alloc(32 * 1024);
-  length = 0;
-  push(hex: string): void {
-    if ((this.length + 1) * 32 > this.bytes.length) {
-      const grown = Buffer.alloc(this.bytes.length * 2);
-      this.bytes.copy(grown);
-      this.bytes = grown;
-    }
-    this.bytes.write(/^[0-9a-f]{64}$/.test(hex) ? hex : '0'.repeat(64), this.length * 32, 'hex');
-    this.length += 1;
-  }
-  hex(seq: number): string {
-    return this.bytes.subarray(seq * 32, seq * 32 + 32).toString('hex');
-  }
 }
 
 interface ChainState {
@@ -79,18 +70,30 @@ interface ChainState {
   wanted: Set<number>;
 }
 
-interface Proposal extends ProposedChange {
-  seq: number;
-  hash: string;
-}
+/** The shapes `verify --file` relies on; extra fields are reported, not refused. */
+const headerShape = z.object({
+  format: z.string(),
+  channel: z.looseObject({ id: z.string() }),
+  nodeKeys: z.record(z.string(), z.string()),
+});
+const size = z.number().int().min(0);
+const chainShape = z.object({
+  party: z.string(),
+  size,
+  checkpoint: z.string(),
+  cosignatures: z.array(z.object({ witness: z.string(), size, note: z.string() })).optional(),
+  checkpoints: z.array(z.object({ size, note: z.string() })).optional(),
+  consistency: z.array(z.object({ from: size, to: size, proof: z.array(z.string()) })).optional(),
+});
 
-/** What the charter fold needs from the signed entries. */
-interface CharterEvidence {
-  charter: { party: string; body: Record<string, unknown> } | null;
-  proposals: Proposal[];
-  agreements: Array<{ party: string; of: { party: string; seq: number; hash: string } }>;
-  /** Node key named by each party's first entry (charter or charter-accept). */
-  firstNodeKeys: Map<string, { key: string; entry: string }>;
+function checkShape(shape: z.ZodType, line: unknown, where: string): void {
+  const result = shape.safeParse(line);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(
+      `${where}: malformed line: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+    );
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -112,12 +115,7 @@ export async function verifyExportFile(
   const chains = new Map<string, ChainState>();
   let current: ChainState | null = null;
   const references: Array<EntryReference & { from: string }> = [];
-  const evidence: CharterEvidence = {
-    charter: null,
-    proposals: [],
-    agreements: [],
-    firstNodeKeys: new Map(),
-  };
+  const evidence = emptyEvidence();
   let entries = 0;
   let lineNumber = 0;
 
@@ -149,17 +147,13 @@ export async function verifyExportFile(
       if (line.format !== EXPORT_FORMAT && line.format !== EXPORT_FORMAT_V1) {
         throw new Error(`${path}: format '${String(line.format)}' is not ${EXPORT_FORMAT}`);
       }
-      if (!isObject(line.channel) || typeof line.channel.id !== 'string' || !isObject(line.nodeKeys)) {
-        throw new Error(`${path}:${lineNumber}: header lacks channel or nodeKeys`);
-      }
+      checkShape(headerShape, line, `${path}:${lineNumber}`);
       header = line as unknown as ExportHeader;
       checkFields(line, header.channel.id);
       verifiers = noteVerifiers(header.nodeKeys);
     } else if (line.type === 'chain') {
       if (!header) throw new Error(`${path}:${lineNumber}: chain before header`);
-      if (typeof line.party !== 'string' || typeof line.checkpoint !== 'string') {
-        throw new Error(`${path}:${lineNumber}: chain line lacks party or checkpoint`);
-      }
+      checkShape(chainShape, line, `${path}:${lineNumber}`);
       if (current) finishChain(current);
       const chain = line as unknown as ExportChain;
       if (chains.has(chain.party))
@@ -216,7 +210,7 @@ export async function verifyExportFile(
       ...(chain.checkpoints ?? []).map((c) => c.note),
     ];
     for (const note of notes) {
-      const size = readSize(note);
+      const size = noteSize(note);
       if (size !== null) wanted.add(size);
     }
     if (!key)
@@ -225,7 +219,7 @@ export async function verifyExportFile(
         'author_key_unknown',
         `the file names no node key for ${chain.party}; its chain cannot be verified`,
       );
-    const verifier = key ? new ChainVerifier(channel, chain.party, key, readSize(chain.checkpoint)) : null;
+    const verifier = key ? new ChainVerifier(channel, chain.party, key, noteSize(chain.checkpoint)) : null;
     const roots = new Map<number, Buffer>();
     if (wanted.has(0)) roots.set(0, emptyRoot());
     return { line: chain, verifier, hashes: new HashColumn(), tree: CompactRange.empty(), roots, wanted };
@@ -361,7 +355,7 @@ export async function verifyExportFile(
   }
 
   /** Opens a note with every known key; names each failing known-key line. */
-  function checkNoteLines(note: string, chainId: string, what: string): ReturnType<typeof openedOrNull> {
+  function checkNoteLines(note: string, chainId: string, what: string): OpenedNote | null {
     const result = openWithKnownKeys(note, verifiers);
     if ('error' in result) {
       fail(chainId, 'checkpoint_invalid', `${what}: ${result.error}`);
@@ -373,11 +367,11 @@ export async function verifyExportFile(
         'signature_line_invalid',
         `${what} carries a failing signature line by known key ${name}`,
       );
-    return openedOrNull(result);
+    return result.opened;
   }
 
   function signedCheckpoint(
-    opened: NonNullable<ReturnType<typeof openedOrNull>>,
+    opened: OpenedNote,
     party: string,
     chainId: string,
     what: string,
@@ -400,195 +394,6 @@ export async function verifyExportFile(
     } catch (error) {
       fail(chainId, 'checkpoint_invalid', `${what}: ${(error as Error).message}`);
       return null;
-    }
-  }
-}
-
-function openedOrNull(result: ReturnType<typeof openWithKnownKeys>) {
-  return 'opened' in result ? result.opened : null;
-}
-
-function readSize(note: string): number | null {
-  if (note === '') return null;
-  const result = openWithKnownKeys(note, []);
-  if (!('opened' in result)) return null;
-  try {
-    return parseCheckpoint(result.opened.text).size;
-  } catch {
-    return null;
-  }
-}
-
-function safeFingerprint(key: string): string {
-  try {
-    return fingerprint(key);
-  } catch {
-    return '(malformed key)';
-  }
-}
-
-function checkPins(
-  header: ExportHeader,
-  options: VerifyExportOptions,
-  fail: (entry: string, rule: AuditFailure['rule'], message: string) => void,
-  warnings: AuditWarning[],
-): { pinned: string[]; unpinned: string[] } {
-  const pins = options.pins ?? new Map<string, string>();
-  const pinned: string[] = [];
-  const unpinned: string[] = [];
-  for (const [party, key] of Object.entries(header.nodeKeys)) {
-    const pin = pins.get(party);
-    const actual = safeFingerprint(key);
-    if (pin === undefined) unpinned.push(party);
-    else if (pin !== actual) {
-      fail(
-        `${header.channel.id}/${party}`,
-        'pin_mismatch',
-        `node key of ${party} in the file is ${actual}, but ${party} is pinned to ${pin}`,
-      );
-    } else pinned.push(party);
-  }
-  for (const party of pins.keys()) {
-    if (!(party in header.nodeKeys))
-      warnings.push({
-        code: 'pin_unused',
-        message: `${party} is pinned but the file names no node key for it`,
-      });
-  }
-  if (unpinned.length > 0) {
-    const message = `node keys NOT PINNED for ${unpinned.join(', ')}: the file vouches for its own keys, so whoever could write it could have re-signed it; pin them with --pin PARTY=FINGERPRINT or --trust FILE`;
-    if (options.requirePins) {
-      for (const party of unpinned)
-        fail(`${header.channel.id}/${party}`, 'key_not_pinned', `node key of ${party} is not pinned`);
-    }
-    warnings.push({ code: 'keys_not_pinned', message });
-  }
-  return { pinned, unpinned };
-}
-
-function collectCharterEvidence(
-  party: string,
-  seq: number,
-  hash: string,
-  content: Record<string, unknown>,
-  evidence: CharterEvidence,
-): void {
-  const body = isObject(content.body) ? content.body : {};
-  const id = `${party}/${seq}`;
-  if (seq === 0 && typeof body.nodeKey === 'string')
-    evidence.firstNodeKeys.set(party, { key: body.nodeKey, entry: id });
-  if (content.kind === 'charter' && seq === 0 && !evidence.charter) evidence.charter = { party, body };
-  if (
-    content.kind === 'channel-change' &&
-    typeof content.hlc === 'string' &&
-    typeof body.change === 'string'
-  ) {
-    evidence.proposals.push({
-      change: body.change as Proposal['change'],
-      ...(isObject(body.charter) ? { charter: body.charter as CharterAmendment } : {}),
-      party,
-      hlc: content.hlc,
-      signedBy: [party],
-      seq,
-      hash,
-    });
-  }
-  if (content.kind === 'channel-change-agree' && isObject(body.of)) {
-    const of = body.of as { party: string; seq: number; hash: string };
-    evidence.agreements.push({ party, of });
-  }
-}
-
-function checkReferences(
-  channel: string,
-  chains: Map<string, ChainState>,
-  references: ReadonlyArray<EntryReference & { from: string }>,
-  fail: (entry: string, rule: AuditFailure['rule'], message: string) => void,
-): void {
-  for (const ref of references) {
-    const target = chains.get(ref.party);
-    const id = entryId(channel, ref.party, ref.seq);
-    if (!target || ref.seq >= target.hashes.length) {
-      fail(ref.from, 'reference_missing', `${ref.via} names ${id}, which is not in the export`);
-    } else if (ref.hash !== undefined && target.hashes.hex(ref.seq) !== ref.hash) {
-      fail(
-        ref.from,
-        'reference_hash_mismatch',
-        `${ref.via} names ${id} by a hash that differs from that entry's`,
-      );
-    }
-  }
-}
-
-/** Every party of the charter folded from the signed entries must have its chain. */
-function checkCharter(
-  channel: string,
-  chains: Map<string, ChainState>,
-  references: ReadonlyArray<EntryReference>,
-  evidence: CharterEvidence,
-  nodeKeys: Record<string, string>,
-  fail: (entry: string, rule: AuditFailure['rule'], message: string) => void,
-  warnings: AuditWarning[],
-): void {
-  for (const [party, first] of evidence.firstNodeKeys) {
-    const listed = nodeKeys[party];
-    if (listed !== undefined && listed !== first.key) {
-      fail(
-        `${channel}/${first.entry}`,
-        'node_key_mismatch',
-        `the first entry of ${party} names node key ${safeFingerprint(first.key)}, the file lists ${safeFingerprint(listed)}`,
-      );
-    }
-  }
-  if (!evidence.charter) {
-    fail(
-      channel,
-      'charter_missing',
-      'no chain begins with the channel charter, so the parties cannot be established',
-    );
-    return;
-  }
-  const body = evidence.charter.body;
-  for (const agreement of evidence.agreements) {
-    const proposal = evidence.proposals.find(
-      (p) => p.party === agreement.of.party && p.seq === agreement.of.seq && p.hash === agreement.of.hash,
-    );
-    if (proposal && !proposal.signedBy.includes(agreement.party)) proposal.signedBy.push(agreement.party);
-  }
-  const record = (v: unknown): Record<string, string[]> =>
-    isObject(v) ? (v as Record<string, string[]>) : {};
-  const { charter } = foldCharter(
-    {
-      languages: Array.isArray(body.languages) ? (body.languages as string[]) : [],
-      objectives: {},
-      observers: record(body.observers),
-      parties: record(body.parties),
-    },
-    evidence.proposals,
-  );
-  const referenced = new Set(references.map((r) => r.party));
-  for (const party of Object.keys(charter.parties)) {
-    const chain = chains.get(party);
-    if (chain && chain.hashes.length > 0) continue;
-    if (party === evidence.charter.party || referenced.has(party)) {
-      fail(
-        `${channel}/${party}`,
-        'chain_missing',
-        `${party} is a party of the signed charter and the export shows it wrote, but its chain is not in the export`,
-      );
-    } else {
-      warnings.push({
-        code: 'chain_absent',
-        message: `${party} is a party of the signed charter but has no chain in the export, and nothing in the export names an entry of it: a party that has not accepted yet, or a withheld chain (the two cannot be told apart)`,
-      });
-    }
-  }
-  for (const party of chains.keys()) {
-    if (!charter.parties[party]) {
-      warnings.push({
-        code: 'chain_outside_charter',
-        message: `the export holds a chain of ${party}, which the signed charter does not make a party`,
-      });
     }
   }
 }
