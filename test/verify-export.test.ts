@@ -284,6 +284,28 @@ describe('verify --file on a two-party export', () => {
   });
 });
 
+describe('verify --file on a channel a party has not accepted yet', () => {
+  it('warns that the party has no chain, and cannot tell it from a withheld one', async () => {
+    const created = await api(ru, 'admin', 'POST', '/api/v1/channels', {
+      id: 'pending',
+      name: 'Not accepted yet',
+      offices: ['ru-ops'],
+      peers: { US: ['us-ops'] },
+      languages: ['en'],
+    });
+    expect(created.status).toBe(201);
+    const file = join(tempDir(), 'pending.jsonl');
+    const exported = await runCliAsync(['export', 'pending', '--data-dir', ru.dataDir, '--out', file]);
+    expect(exported.status, exported.stderr).toBe(0);
+    const { status, report } = await verify(file);
+    expect(report.failures).toEqual([]);
+    expect(report.warnings).toEqual([
+      expect.objectContaining({ code: 'chain_absent', message: expect.stringContaining('US') }),
+    ]);
+    expect(status).toBe(0);
+  });
+});
+
 describe('parley prove and the proof routes', () => {
   it('proves an entry is in its chain at the latest checkpoint, by CLI and by API alike', async () => {
     const cli = await runCliAsync(['prove', 'intel/RU/2', '--data-dir', ru.dataDir, '--json']);

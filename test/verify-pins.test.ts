@@ -238,6 +238,14 @@ describe('verify --file and pinned keys', () => {
     ]);
   });
 
+  it('refuses a chain line of the wrong shape, naming the line', () => {
+    const lines = readLines(exported);
+    lines.find((l) => l.type === 'chain')!.cosignatures = 'none';
+    const result = runCli(['verify', '--file', writeLines(lines)]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/:2: malformed line: cosignatures/);
+  });
+
   it('reads a format 1 export and says what it lacks', () => {
     const lines = readLines(exported).map((line) => {
       if (line.type === 'header') {

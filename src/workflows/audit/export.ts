@@ -96,6 +96,12 @@ export async function exportChannel(
     if (key) nodeKeys[h.party] = key;
     return key !== undefined;
   });
+  // And the keys of the channel's other parties, which witness these chains even before (or
+  // without) writing a chain of their own.
+  for (const party of Object.keys(channel.parties)) {
+    const key = peers.get(party);
+    if (key && !nodeKeys[party]) nodeKeys[party] = key;
+  }
   try {
     await write({
       type: 'header',
