@@ -67,13 +67,22 @@ export async function verifyStorage(
         if (page.length < PAGE) break;
         from = page.at(-1)!.seq + 1;
       }
-      if (head.checkpoint !== '') {
-        const opened = openWithKnownKeys(head.checkpoint, verifiers);
+      // A known key's failing line rejects a note (c2sp.org/signed-note), whoever else signed it.
+      const notes = [
+        { what: 'checkpoint', note: head.checkpoint },
+        ...(await storage.latestCosignatures(channel.id, head.party)).map((c) => ({
+          what: `cosignature by ${c.witness} at size ${c.size}`,
+          note: c.note,
+        })),
+      ];
+      for (const { what, note } of notes) {
+        if (note === '') continue;
+        const opened = openWithKnownKeys(note, verifiers);
         for (const name of 'failing' in opened ? opened.failing : []) {
           failures.push({
             entry: `${channel.id}/${head.party}`,
             rule: 'signature_line_invalid',
-            message: `checkpoint carries a failing signature line by known key ${name}`,
+            message: `${what} carries a failing signature line by known key ${name}`,
           });
         }
       }
