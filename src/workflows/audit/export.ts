@@ -10,7 +10,8 @@
  *   checkpointed size (canonical text, hash, signature).
  *
  * The storage contract gives the latest checkpoint and the newest cosigned note per witness, so
- * the history holds those (see the report of this change for the methods a fuller history needs).
+ * the history holds those; every checkpoint this node signed, and every cosignature rather than
+ * the newest per witness, would need storage methods that list them.
  * Written to a temporary file and renamed, so an interrupted export never leaves a half-written
  * file under the name.
  */
