@@ -71,6 +71,21 @@ export default tseslint.config(
     },
   },
   {
+    // Routes, CLI commands and federation reach storage only through workflows' commands and
+    // queries, which check policy themselves (federation through its narrow context).
+    files: ['src/http/**/*.ts', 'src/cli/**/*.ts', 'src/federation/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/federation/node-context.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.property.name='storage']",
+          message: 'go through a workflow command or query (src/workflows), not storage directly',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.test.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

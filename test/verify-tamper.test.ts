@@ -120,6 +120,25 @@ describe('parley verify on a node', () => {
     );
   });
 
+  it('names a second, failing signature line by the node key on the stored checkpoint', () => {
+    const db = new Database(databasePath(dataDir));
+    const { checkpoint } = db
+      .prepare("SELECT checkpoint FROM chain_heads WHERE channel = 'intel' AND party = 'RU'")
+      .get() as { checkpoint: string };
+    const genuine = checkpoint.split('\n').find((l) => l.startsWith('— parley-node-RU '))!;
+    const keyId = Buffer.from(genuine.split(' ')[2]!, 'base64').subarray(0, 4);
+    const forged = `— parley-node-RU ${Buffer.concat([keyId, Buffer.alloc(64, 9)]).toString('base64')}\n`;
+    db.prepare("UPDATE chain_heads SET checkpoint = ? WHERE channel = 'intel' AND party = 'RU'").run(
+      checkpoint + forged,
+    );
+    db.close();
+    const { status, report } = verify();
+    expect(status).toBe(1);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ entry: 'intel/RU', rule: 'signature_line_invalid' }),
+    ]);
+  });
+
   it('detects the deletion of the newest entries through the signed checkpoint', () => {
     tamper("DELETE FROM entries WHERE channel = 'intel' AND seq >= ?", lastSeq - 1);
     const { status, report } = verify();

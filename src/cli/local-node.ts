@@ -15,7 +15,8 @@ import { isInitialised } from '../node/data-dir.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import { hasPassword } from '../storage/postgres/database-url.js';
 import { ROLES, type Principal, type Role } from '../core/model.js';
-import { verifyStorage, type VerifyReport } from '../workflows/audit/verify.js';
+import { verifyNode } from '../workflows/audit/node-audit.js';
+import type { VerifyReport } from '../workflows/audit/report.js';
 import { acceptChannel, createChannel, type NewChannel } from '../workflows/channels/commands.js';
 import { listChannels } from '../workflows/channels/queries.js';
 import { addOffice, addPrincipal, type NewPrincipal } from '../workflows/directory/commands.js';
@@ -87,7 +88,7 @@ export async function initNodeLocally(request: InitRequest) {
   try {
     return {
       dataDir,
-      storage: node.storage.engine,
+      storage: node.storageEngine,
       party: node.party,
       fingerprint: node.fingerprint,
       nodePublicKey: node.nodePublicKey,
@@ -232,5 +233,5 @@ export async function reopenDemoParty(party: string, dataDir: string): Promise<D
 
 /** Checks every signature, chain and checkpoint a stopped node holds. */
 export function verifyDataDir(dataDir: string): Promise<VerifyReport> {
-  return withNode(dataDir, (node) => verifyStorage(node.storage));
+  return withNode(dataDir, (node) => verifyNode(node));
 }

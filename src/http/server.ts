@@ -24,6 +24,7 @@ import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerLanguageRoutes } from './routes/language.js';
 import { registerObligationRoutes } from './routes/obligations.js';
 import { registerOversightRoutes } from './routes/oversight.js';
+import { registerProofRoutes } from './routes/proofs.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerStatementRoutes } from './routes/statements.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -126,6 +127,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   registerDirectoryRoutes(typed, node);
   registerChannelRoutes(typed, node);
   registerOversightRoutes(typed, node);
+  registerProofRoutes(typed, node);
   registerLanguageRoutes(typed, node);
   registerObligationRoutes(typed, node);
   registerStatementRoutes(typed, node);

@@ -228,6 +228,11 @@ export class ParleyNode {
     );
   }
 
+  /** Which database engine holds this node (`sqlite` or `postgres`), for reports. */
+  get storageEngine(): string {
+    return this.storage.engine;
+  }
+
   get fingerprint(): string {
     return fingerprint(this.nodePublicKey);
   }

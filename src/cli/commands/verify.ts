@@ -1,20 +1,45 @@
-/** `parley verify` and `parley export`: offline checks of everything a node or an export holds. */
+/**
+ * `parley verify`, `parley export` and `parley prove`: offline checks of everything a node or an
+ * export holds, and Merkle proofs of a chain (docs/FORMAT.md). `verify` exits 1 when anything
+ * fails and 2 when it cannot run; an export checked without pinned keys says so loudly.
+ */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { exportChannel } from '../../workflows/audit/export.js';
-import { verifyExportFile, verifyStorage, type VerifyReport } from '../../workflows/audit/verify.js';
-import { ParleyError } from '../../core/errors.js';
+import {
+  exportNodeChannel,
+  proveChainConsistency,
+  proveEntryInclusion,
+  verifyNode,
+} from '../../workflows/audit/node-audit.js';
+import { parsePinOptions, readTrustFile } from '../../workflows/audit/pins.js';
+import { checkConsistencyView, checkInclusionView } from '../../workflows/audit/proofs.js';
+import { verifyExportFile, type VerifyReport } from '../../workflows/audit/verify.js';
 import { dataDirOption, withNode } from '../context.js';
-import { fail, print, Progress } from '../output.js';
+import { CliError, fail, print, Progress } from '../output.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function describe(report: VerifyReport): string {
   const lines = [
     `${report.ok ? 'OK' : 'FAILED'}: ${report.entries.toLocaleString('en')} entries in ${report.chains} chain(s) of ${report.channels} channel(s) checked in ${report.seconds.toFixed(2)} s`,
-    ...Object.entries(report.nodeKeys).map(([party, fp]) => `trusted node key of ${party}: ${fp}`),
   ];
+  for (const [party, fp] of Object.entries(report.nodeKeys)) {
+    const pinned = report.pins ? (report.pins.pinned.includes(party) ? ' (pinned)' : ' (NOT PINNED)') : '';
+    lines.push(`trusted node key of ${party}: ${fp}${pinned}`);
+  }
+  for (const warning of report.warnings) lines.push(`WARNING: ${warning.code}: ${warning.message}`);
   for (const failure of report.failures)
     lines.push(`  ${failure.entry}: ${failure.rule}: ${failure.message}`);
   return lines.join('\n');
+}
+
+interface VerifyOptions {
+  dataDir: string;
+  file?: string;
+  json?: boolean;
+  pin: string[];
+  trust?: string;
+  requirePins?: boolean;
 }
 
 export function registerVerify(program: Command): void {
@@ -23,18 +48,43 @@ export function registerVerify(program: Command): void {
       'check every signature, chain link, Merkle root and checkpoint; exit status 1 when anything fails',
     )
     .option('--file <path>', 'verify a channel export file instead of the data directory')
+    .option(
+      '--pin <party=fingerprint>',
+      'with --file: the node key fingerprint of a party, obtained out of band (repeatable)',
+      collect,
+      [],
+    )
+    .option('--trust <file>', "with --file: pins from a file of 'PARTY FINGERPRINT' lines")
+    .option('--require-pins', 'with --file: fail unless every node key in the file is pinned')
     .option('--json', 'print JSON')
-    .action(async (options: { dataDir: string; file?: string; json?: boolean }) => {
+    .action(async (options: VerifyOptions) => {
       try {
         let report: VerifyReport;
         if (options.file) {
+          const pins = parsePinOptions(options.pin);
+          if (options.trust) readTrustFile(resolve(options.trust), pins);
           const progress = new Progress('verifying', 0);
-          report = await verifyExportFile(resolve(options.file), (n) => progress.update(n));
+          report = await verifyExportFile(resolve(options.file), {
+            pins,
+            requirePins: options.requirePins === true,
+            onProgress: (n) => progress.update(n),
+          });
           progress.done();
+          // Loud even with --json: an unpinned audit proves only that the file agrees with itself.
+          for (const warning of report.warnings.filter((w) => w.code === 'keys_not_pinned')) {
+            process.stderr.write(`parley: WARNING: ${warning.message}\n`);
+          }
         } else {
+          if (options.pin.length > 0 || options.trust || options.requirePins) {
+            throw new CliError('bad_request', '--pin, --trust and --require-pins apply to --file only');
+          }
           report = await withNode(options.dataDir, async (node) => {
-            const progress = new Progress('verifying', await node.storage.countEntries());
-            const result = await verifyStorage(node.storage, (n) => progress.update(n));
+            let progress: Progress | null = null;
+            const result = await verifyNode(node, (done, total) => {
+              progress ??= new Progress('verifying', total);
+              progress.update(done);
+            });
+            progress ??= new Progress('verifying', 0);
             progress.done();
             return result;
           });
@@ -54,14 +104,12 @@ export function registerVerify(program: Command): void {
     .action(async (channel: string, options: { dataDir: string; out: string; json?: boolean }) => {
       try {
         const result = await withNode(options.dataDir, async (node) => {
-          if (!(await node.storage.getChannel(channel))) {
-            throw new ParleyError('channel_not_found', `channel '${channel}' does not exist`);
-          }
-          const progress = new Progress('exporting', await node.storage.countEntries());
-          const exported = await exportChannel(node.storage, channel, resolve(options.out), (n) =>
-            progress.update(n),
-          );
-          progress.done();
+          let progress: Progress | null = null;
+          const exported = await exportNodeChannel(node, channel, resolve(options.out), (done, total) => {
+            progress ??= new Progress('exporting', total);
+            progress.update(done);
+          });
+          (progress ?? new Progress('exporting', 0)).done();
           return exported;
         });
         print(
@@ -73,4 +121,85 @@ export function registerVerify(program: Command): void {
         fail(options, error);
       }
     });
+
+  registerProve(program);
+}
+
+/** Parses `CHANNEL/PARTY` or `CHANNEL/PARTY/SEQ`; the channel id itself holds no '/'. */
+function parseTarget(target: string, withSeq: boolean): { channel: string; party: string; seq: number } {
+  const parts = target.split('/');
+  const seq = withSeq ? Number(parts[2]) : 0;
+  if (parts.length !== (withSeq ? 3 : 2) || !parts[0] || !parts[1] || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new CliError(
+      'bad_request',
+      withSeq ? `'${target}' is not CHANNEL/PARTY/SEQ` : `'${target}' is not CHANNEL/PARTY`,
+    );
+  }
+  return { channel: parts[0], party: parts[1], seq };
+}
+
+function parseSize(text: string | undefined, name: string): number {
+  const size = Number(text);
+  if (text === undefined || !/^[0-9]+$/.test(text) || !Number.isSafeInteger(size)) {
+    throw new CliError('bad_request', `${name} must be a tree size (a non-negative integer)`);
+  }
+  return size;
+}
+
+function registerProve(program: Command): void {
+  dataDirOption(program.command('prove <target> [sizes...]'))
+    .description(
+      "print the inclusion proof of CHANNEL/PARTY/SEQ at its chain's latest checkpoint, or with --consistency the consistency proof of CHANNEL/PARTY from OLD to NEW entries",
+    )
+    .option('--consistency', 'prove that the chain at NEW entries extends the chain at OLD entries')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        target: string,
+        sizes: string[],
+        options: { dataDir: string; consistency?: boolean; json?: boolean },
+      ) => {
+        try {
+          if (options.consistency) {
+            const { channel, party } = parseTarget(target, false);
+            if (sizes.length !== 2)
+              throw new CliError('bad_request', '--consistency takes OLD and NEW sizes');
+            const oldSize = parseSize(sizes[0], 'OLD');
+            const newSize = parseSize(sizes[1], 'NEW');
+            const proof = await withNode(options.dataDir, (node) =>
+              proveChainConsistency(node, null, channel, party, oldSize, newSize),
+            );
+            if (!checkConsistencyView(proof)) throw new Error('the consistency proof built does not verify');
+            print(options, proof, () =>
+              [
+                `consistency of ${channel}/${party} from ${oldSize} to ${newSize} entries (RFC 9162 §2.1.4)`,
+                `old root: ${proof.oldRoot}`,
+                `new root: ${proof.newRoot}`,
+                ...proof.proof.map((h, i) => `  ${i}: ${h}`),
+              ].join('\n'),
+            );
+          } else {
+            if (sizes.length > 0) throw new CliError('bad_request', 'sizes are for --consistency only');
+            const { channel, party, seq } = parseTarget(target, true);
+            const proof = await withNode(options.dataDir, (node) =>
+              proveEntryInclusion(node, null, channel, party, seq),
+            );
+            if (!checkInclusionView(proof)) throw new Error('the inclusion proof built does not verify');
+            print(options, proof, () =>
+              [
+                `inclusion of ${proof.entry} in a tree of ${proof.size} entries (RFC 9162 §2.1.3)`,
+                `entry hash: ${proof.hash}`,
+                `leaf hash: ${proof.leafHash}`,
+                `root: ${proof.rootHash}`,
+                ...proof.proof.map((h, i) => `  ${i}: ${h}`),
+                'checkpoint:',
+                proof.checkpoint.trimEnd(),
+              ].join('\n'),
+            );
+          }
+        } catch (error) {
+          fail(options, error);
+        }
+      },
+    );
 }

@@ -1,20 +1,78 @@
 /**
  * Exports a channel as a self-contained JSON Lines file that `parley verify --file` checks
- * offline: a header (channel, node keys), then per chain a `chain` line with its latest signed
- * checkpoint followed by every entry's canonical text, hash and signature. Written to a temporary
- * file and renamed, so an interrupted export never leaves a half-written file under the name.
+ * offline (layout and rules: docs/FORMAT.md, "Export file"). Format 2:
+ *
+ * - a `header` line: the channel as this node stores it (informational, unsigned), the exporting
+ *   party and the node keys this node has pinned;
+ * - per chain a `chain` line: its latest signed checkpoint, the witness cosignatures this node
+ *   holds, the checkpoint history (every distinct signed checkpoint known, oldest first) and an
+ *   RFC 9162 consistency proof between each consecutive pair; then every entry up to the
+ *   checkpointed size (canonical text, hash, signature).
+ *
+ * The storage contract gives the latest checkpoint and the newest cosigned note per witness, so
+ * the history holds those; every checkpoint this node signed, and every cosignature rather than
+ * the newest per witness, would need storage methods that list them.
+ * Written to a temporary file and renamed, so an interrupted export never leaves a half-written
+ * file under the name.
  */
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { EntryRecord } from '../../core/verify-chain.js';
-import type { Channel, Storage } from '../../storage/storage.js';
+import type { Channel, ChainHead, Storage } from '../../storage/storage.js';
+import { checkpointHistory, consistencyProofs, readLeafHashes, type ConsistencyStep } from './proofs.js';
 
-export const EXPORT_FORMAT = 'parley-export/1';
+export const EXPORT_FORMAT = 'parley-export/2';
+/** Older formats `verify --file` still reads, reporting what they lack. */
+export const EXPORT_FORMAT_V1 = 'parley-export/1';
 
-export type ExportLine =
-  | { type: 'header'; format: string; exportedAt: number; channel: Channel; nodeKeys: Record<string, string> }
-  | { type: 'chain'; party: string; size: number; checkpoint: string }
-  | ({ type: 'entry' } & Pick<EntryRecord, 'seq' | 'hash' | 'canonical' | 'sig' | 'kind' | 'author'>);
+export interface ExportHeader {
+  type: 'header';
+  format: string;
+  exportedAt: number;
+  /** Party of the node that wrote the file (format 2). */
+  exportedBy?: string;
+  channel: Channel;
+  /** Node public keys (raw Ed25519, base64) per party, as the exporting node pinned them. */
+  nodeKeys: Record<string, string>;
+}
+
+export interface ExportCosignature {
+  /** Party whose node cosigned, as a witness. */
+  witness: string;
+  size: number;
+  /** The checkpoint note with the witness's tlog-cosignature line. */
+  note: string;
+}
+
+export interface ExportChain {
+  type: 'chain';
+  party: string;
+  size: number;
+  /** Latest signed checkpoint (C2SP signed note) covering `size` entries; '' when none. */
+  checkpoint: string;
+  /** Format 2: cosigned checkpoint notes, newest per witness. */
+  cosignatures?: ExportCosignature[];
+  /** Format 2: distinct signed checkpoints known for this chain, by size, oldest first. */
+  checkpoints?: Array<{ size: number; note: string }>;
+  /** Format 2: RFC 9162 consistency proof between each consecutive pair of `checkpoints`. */
+  consistency?: ConsistencyStep[];
+}
+
+export type ExportEntry = { type: 'entry' } & Pick<
+  EntryRecord,
+  'seq' | 'hash' | 'canonical' | 'sig' | 'kind' | 'author'
+>;
+
+export type ExportLine = ExportHeader | ExportChain | ExportEntry;
+
+/** The exact field sets of each line type: anything else is reported (docs/FORMAT.md). */
+export const EXPORT_LINE_FIELDS: Record<ExportLine['type'], readonly string[]> = {
+  header: ['type', 'format', 'exportedAt', 'exportedBy', 'channel', 'nodeKeys'],
+  chain: ['type', 'party', 'size', 'checkpoint', 'cosignatures', 'checkpoints', 'consistency'],
+  entry: ['type', 'seq', 'hash', 'canonical', 'sig', 'kind', 'author'],
+};
+
+const PAGE = 5000;
 
 export async function exportChannel(
   storage: Storage,
@@ -39,19 +97,26 @@ export async function exportChannel(
     if (key) nodeKeys[h.party] = key;
     return key !== undefined;
   });
+  // And the keys of the channel's other parties, which witness these chains even before (or
+  // without) writing a chain of their own.
+  for (const party of Object.keys(channel.parties)) {
+    const key = peers.get(party);
+    if (key && !nodeKeys[party]) nodeKeys[party] = key;
+  }
   try {
     await write({
       type: 'header',
       format: EXPORT_FORMAT,
       exportedAt: Date.now(),
+      exportedBy: info.party,
       channel,
       nodeKeys,
     });
     for (const head of heads) {
-      await write({ type: 'chain', party: head.party, size: head.size, checkpoint: head.checkpoint });
+      await write(await chainLine(storage, channelId, head));
       for (let from = 0; from < head.size;) {
         // Stop at the checkpointed size: entries appended during the export are not covered by it.
-        const page = await storage.readChain(channelId, head.party, from, Math.min(5000, head.size - from));
+        const page = await storage.readChain(channelId, head.party, from, Math.min(PAGE, head.size - from));
         if (page.length === 0) break;
         for (const e of page) {
           await write({
@@ -78,4 +143,22 @@ export async function exportChannel(
     throw error;
   }
   return { entries, chains: heads.length };
+}
+
+/** The chain line: checkpoint, cosignatures, history and the proofs linking the history. */
+async function chainLine(storage: Storage, channelId: string, head: ChainHead): Promise<ExportChain> {
+  const cosignatures = (await storage.latestCosignatures(channelId, head.party))
+    .filter((c) => c.size <= head.size)
+    .map((c) => ({ witness: c.witness, size: c.size, note: c.note }));
+  const checkpoints = checkpointHistory([head.checkpoint, ...cosignatures.map((c) => c.note)]);
+  const leaves = await readLeafHashes(storage, channelId, head.party, head.size);
+  return {
+    type: 'chain',
+    party: head.party,
+    size: head.size,
+    checkpoint: head.checkpoint,
+    cosignatures,
+    checkpoints,
+    consistency: consistencyProofs(leaves, checkpoints),
+  };
 }

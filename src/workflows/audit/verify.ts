@@ -1,27 +1,20 @@
 /**
- * Verifies everything a node stores, or a channel export file, offline: every chain of every
- * channel is streamed through the core ChainVerifier, with the node's latest signed checkpoint.
+ * Verifies everything a node stores offline: every chain of every channel is streamed through
+ * the core ChainVerifier with the node's latest signed checkpoint, plus the envelope rule and
+ * the signature lines of each checkpoint (docs/FORMAT.md, "Verification rules"). Export files
+ * are verified by verify-export.ts.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { ChainVerifier, type VerifyFailure } from '../../core/verify-chain.js';
-import { fingerprint } from '../../core/keys.js';
-import { parseCheckpoint } from '../../core/checkpoint.js';
-import { openNote } from '../../core/signed-note.js';
-import type { Storage } from '../../storage/storage.js';
+import { ChainVerifier } from '../../core/verify-chain.js';
 import { ALL_KINDS } from '../all-kinds.js';
-import { EXPORT_FORMAT, type ExportLine } from './export.js';
+import { fingerprint } from '../../core/keys.js';
+import { entryId } from '../../core/entry.js';
+import type { Storage } from '../../storage/storage.js';
+import { noteVerifiers, openWithKnownKeys, unknownEnvelopeFields } from './entry-rules.js';
+import { noteSize } from './proofs.js';
+import type { AuditFailure, VerifyReport } from './report.js';
 
-export interface VerifyReport {
-  ok: boolean;
-  channels: number;
-  chains: number;
-  entries: number;
-  failures: VerifyFailure[];
-  /** Node keys the verification trusted, so an operator can compare fingerprints out of band. */
-  nodeKeys: Record<string, string>;
-  seconds: number;
-}
+export type { AuditFailure, AuditWarning, VerifyReport } from './report.js';
+export { verifyExportFile, type VerifyExportOptions } from './verify-export.js';
 
 const PAGE = 5000;
 
@@ -33,10 +26,11 @@ export async function verifyStorage(
   const started = performance.now();
   const info = await storage.getNodeInfo();
   if (!info) throw new Error('storage holds no node information');
-  const failures: VerifyFailure[] = [];
+  const failures: AuditFailure[] = [];
   let entries = 0;
   let chains = 0;
   const peerKeys = new Map((await storage.listPeers()).map((p) => [p.party, p.nodePublicKey]));
+  const verifiers = noteVerifiers({ ...Object.fromEntries(peerKeys), [info.party]: info.nodePublicKey });
   const channels = await storage.listChannels();
   for (const channel of channels) {
     const heads = await storage.listChainHeads(channel.id);
@@ -67,15 +61,37 @@ export async function verifyStorage(
         channel.id,
         head.party,
         nodeKey,
-        checkpointSize(head.checkpoint),
+        noteSize(head.checkpoint),
       );
       for (let from = 0; ;) {
         const page = await storage.readChain(channel.id, head.party, from, PAGE);
-        for (const record of page) verifier.push(record);
+        for (const record of page) {
+          verifier.push(record);
+          checkEnvelope(record.canonical, entryId(channel.id, head.party, record.seq), failures);
+        }
         entries += page.length;
         onProgress(entries);
         if (page.length < PAGE) break;
         from = page.at(-1)!.seq + 1;
+      }
+      // A known key's failing line rejects a note (c2sp.org/signed-note), whoever else signed it.
+      const notes = [
+        { what: 'checkpoint', note: head.checkpoint },
+        ...(await storage.latestCosignatures(channel.id, head.party)).map((c) => ({
+          what: `cosignature by ${c.witness} at size ${c.size}`,
+          note: c.note,
+        })),
+      ];
+      for (const { what, note } of notes) {
+        if (note === '') continue;
+        const opened = openWithKnownKeys(note, verifiers);
+        for (const name of 'failing' in opened ? opened.failing : []) {
+          failures.push({
+            entry: `${channel.id}/${head.party}`,
+            rule: 'signature_line_invalid',
+            message: `${what} carries a failing signature line by known key ${name}`,
+          });
+        }
       }
       // A replica may not have received a checkpoint yet (''); its entries are still verified.
       failures.push(...verifier.finish(head.checkpoint === '' ? null : head.checkpoint));
@@ -101,6 +117,7 @@ export async function verifyStorage(
   return {
     ok: failures.length === 0,
     channels: channels.length,
+    warnings: [],
     chains,
     entries,
     failures,
@@ -109,77 +126,21 @@ export async function verifyStorage(
   };
 }
 
-/** The size a signed checkpoint note claims, or null when there is none or it cannot be read. */
-function checkpointSize(note: string): number | null {
-  if (note === '') return null;
+/** The envelope rule: the signed object has only the fields DESIGN.md "The log" lists. */
+function checkEnvelope(canonical: string, id: string, failures: AuditFailure[]): void {
+  let content: unknown;
   try {
-    return parseCheckpoint(openNote(note, []).text).size;
+    content = JSON.parse(canonical);
   } catch {
-    return null;
+    return; // canonical_form, reported by the chain verifier
   }
-}
-
-/** Verifies a channel export file (see export-channel.ts) using only what the file contains. */
-export async function verifyExportFile(
-  path: string,
-  onProgress: (entries: number) => void = () => {},
-): Promise<VerifyReport> {
-  const started = performance.now();
-  const failures: VerifyFailure[] = [];
-  const nodeKeys: Record<string, string> = {};
-  let entries = 0;
-  let chains = 0;
-  let channelId: string | null = null;
-  let verifier: ChainVerifier | null = null;
-  let checkpoint: string | null = null;
-  let lineNumber = 0;
-  const finishChain = (): void => {
-    if (verifier) failures.push(...verifier.finish(checkpoint));
-    verifier = null;
-  };
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  for await (const text of lines) {
-    lineNumber += 1;
-    if (text === '') continue;
-    let line: ExportLine;
-    try {
-      line = JSON.parse(text) as ExportLine;
-    } catch {
-      throw new Error(`${path}:${lineNumber}: not a JSON line`);
-    }
-    if (line.type === 'header') {
-      if (line.format !== EXPORT_FORMAT)
-        throw new Error(`${path}: format '${String(line.format)}' is not ${EXPORT_FORMAT}`);
-      channelId = line.channel.id;
-      for (const [party, key] of Object.entries(line.nodeKeys)) nodeKeys[party] = key;
-    } else if (line.type === 'chain') {
-      finishChain();
-      if (channelId === null) throw new Error(`${path}:${lineNumber}: chain before header`);
-      const key = nodeKeys[line.party];
-      if (!key) throw new Error(`${path}:${lineNumber}: no node key for party ${line.party}`);
-      chains += 1;
-      checkpoint = line.checkpoint === '' ? null : line.checkpoint;
-      verifier = new ChainVerifier(ALL_KINDS, channelId, line.party, key, checkpointSize(line.checkpoint));
-    } else if (line.type === 'entry') {
-      if (!verifier) throw new Error(`${path}:${lineNumber}: entry before its chain line`);
-      const v: ChainVerifier = verifier;
-      v.push({ ...line, channel: v.channel, party: v.party });
-      entries += 1;
-      if (entries % 1000 === 0) onProgress(entries);
-    } else {
-      throw new Error(`${path}:${lineNumber}: unknown line type`);
-    }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) return;
+  const extra = unknownEnvelopeFields(content as Record<string, unknown>);
+  if (extra.length > 0) {
+    failures.push({
+      entry: id,
+      rule: 'envelope_field_unknown',
+      message: `signed entry has fields outside the envelope: ${extra.join(', ')}`,
+    });
   }
-  finishChain();
-  onProgress(entries);
-  if (channelId === null) throw new Error(`${path}: no header line; is this a Parley export?`);
-  return {
-    ok: failures.length === 0,
-    channels: 1,
-    chains,
-    entries,
-    failures,
-    nodeKeys: Object.fromEntries(Object.entries(nodeKeys).map(([p, k]) => [p, fingerprint(k)])),
-    seconds: (performance.now() - started) / 1000,
-  };
 }
