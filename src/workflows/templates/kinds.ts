@@ -96,7 +96,7 @@ export function compileTemplateSchema(schema: Record<string, unknown>): Validate
  * Unicode-aware, so Ajv's "u" flag needs no counterpart.
  */
 const linearRegExp = Object.assign(
-  (pattern: string): { test(value: string): boolean } => {
+  (pattern: string): { test(value: string): boolean; toString(): string } => {
     let compiled: RE2JS;
     try {
       compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
@@ -105,7 +105,8 @@ const linearRegExp = Object.assign(
         `pattern ${JSON.stringify(pattern)} is not supported (${(error as Error).message}); patterns run in linear time, without lookaround or backreferences`,
       );
     }
-    return { test: (value) => compiled.test(value) };
+    // Ajv caches compiled patterns under toString(): it must differ per pattern.
+    return { test: (value) => compiled.test(value), toString: () => `re2:${pattern}` };
   },
   { code: 'linearRegExp' },
 );
