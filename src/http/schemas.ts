@@ -154,7 +154,9 @@ export const pathNumberSchema = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a plain decimal number such as 0 or 42')
   .transform(Number)
-  .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991'));
+  .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991'))
+  // Documented as what it denotes (and as before), an integer: clients send numbers.
+  .meta({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, pattern: undefined });
 
 export const channelParams = z.strictObject({ channel: idSchema });
 export const entryParams = z.strictObject({
