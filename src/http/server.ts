@@ -16,6 +16,7 @@ import { LoginLimiter } from '../workflows/directory/login-limiter.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import { authenticate, type Authenticated } from './authenticate.js';
 import { registerErrorHandling } from './error-mapping.js';
+import { installJsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import { registerContactRoutes } from './routes/contacts.js';
@@ -73,6 +74,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   app.decorateRequest('auth', null);
   // The API speaks JSON only; anything else is refused with 415 rather than parsed as text.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { LOCAL_OPERATOR } from '../cli/context.js';
+import { ParleyError } from '../core/errors.js';
+import type { Principal } from '../core/model.js';
+import type { EntryDraft } from './appender.js';
 import type { ParleyNode } from './parley-node.js';
 import { initNode, openNode } from '../workflows/open-node.js';
 import { verifyStorage } from '../workflows/audit/verify.js';
@@ -68,6 +71,92 @@ describe('group commit', () => {
     const chain = await node.storage.readChain('intel', 'RU', 0, 100);
     expect(chain.map((e) => e.seq)).toEqual(chain.map((_, i) => i));
     expect(after.seq).toBe(chain.length - 1);
+    expect((await verifyStorage(node.storage)).failures).toEqual([]);
+    await node.close();
+  });
+});
+
+describe('one bad draft fails only its own append', () => {
+  it('refuses poisoned drafts alone while 300 concurrent appends across channels succeed', async () => {
+    const node = await freshNode();
+    await addOffice(node, LOCAL_OPERATOR, { id: 'gru', name: 'GRU' });
+    await addPrincipal(node, LOCAL_OPERATOR, {
+      id: 'other',
+      office: 'gru',
+      role: 'duty-officer',
+      title: '',
+      password: PASSWORD,
+    });
+    await createChannel(node, LOCAL_OPERATOR, {
+      id: 'ops',
+      name: 'Ops',
+      offices: ['gru'],
+      languages: ['en'],
+    });
+    const head = (await node.storage.getPrincipal('head'))!;
+    const other = (await node.storage.getPrincipal('other'))!;
+    const draft = (principal: Principal, channel: string, body: EntryDraft['body']): EntryDraft => ({
+      channel,
+      kind: 'note',
+      precedence: 'ROUTINE',
+      lang: 'en',
+      body,
+      author: principal.id,
+      authorKey: principal.publicKey,
+      signingKey: principal.privateKey,
+    });
+    const poisons: Array<EntryDraft['body']> = [
+      { text: 'x\ud800' },
+      { text: 'x', nested: { deeper: { ключ: 1 } } },
+      { text: 'x', count: 1.5 },
+      { text: 'x', count: -0 },
+    ];
+    const before = await node.storage.countEntries();
+    const attempts = Array.from({ length: 300 }, (_, i) => {
+      const [principal, channel] = i % 2 === 0 ? [head, 'intel'] : [other, 'ops'];
+      const poisoned = i % 29 === 7;
+      const body = poisoned ? poisons[i % poisons.length]! : { text: `good ${i}` };
+      // A caller appending several drafts at once fails whole if any of them is bad.
+      const drafts =
+        poisoned && i % 4 === 0
+          ? [draft(principal, channel, { text: `pair ${i}` }), draft(principal, channel, body)]
+          : [draft(principal, channel, body)];
+      return {
+        poisoned,
+        result: node.appender.append(drafts).then(
+          (entries) => ({ ok: true as const, entries }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+      };
+    });
+    // A poisoned append through the node's own API as well (zod lets a lone surrogate through).
+    const viaNode = postEntry(node, head, 'intel', { kind: 'note', body: { text: 'y\udfff' } }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const outcomes = await Promise.all(attempts.map(async (a) => ({ ...a, outcome: await a.result })));
+    const good = outcomes.filter((o) => !o.poisoned);
+    const bad = outcomes.filter((o) => o.poisoned);
+    expect(bad.length).toBeGreaterThanOrEqual(10);
+    expect(good.filter((o) => !o.outcome.ok)).toEqual([]);
+    for (const { outcome } of bad) {
+      expect(outcome.ok).toBe(false);
+      const error = (outcome as { error: unknown }).error;
+      expect(error).toBeInstanceOf(ParleyError);
+      expect((error as ParleyError).code).toBe('body_invalid');
+      expect((error as ParleyError).status).toBe(400);
+      expect((error as ParleyError).message).toMatch(/^body\./);
+    }
+    const refused = await viaNode;
+    expect(refused).toBeInstanceOf(ParleyError);
+    expect((refused as ParleyError).message).toBe('body.text: lone surrogate in string');
+    const written = good.reduce((sum, o) => sum + (o.outcome.ok ? o.outcome.entries.length : 0), 0);
+    expect(await node.storage.countEntries()).toBe(before + written);
+    const texts = [
+      ...(await node.storage.readChain('intel', 'RU', 0, 1000)),
+      ...(await node.storage.readChain('ops', 'RU', 0, 1000)),
+    ].map((e) => e.canonical);
+    expect(texts.filter((t) => /pair|\\ud800|\\udfff|ключ|1\.5/.test(t))).toEqual([]);
     expect((await verifyStorage(node.storage)).failures).toEqual([]);
     await node.close();
   });

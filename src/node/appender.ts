@@ -7,7 +7,13 @@
  * process appended meanwhile (the CLI beside a running server, or a second node process on
  * a shared PostgreSQL), storage refuses the batch, the heads are reloaded and the batch is
  * sealed again. A caller's promise resolves only after its entry is durable.
+ *
+ * One caller's bad draft must never fail anyone else's append: each draft is encoded and checked
+ * against the canonical JSON profile on its own before it joins the queue, and sealing is
+ * isolated per caller as well, so whatever still fails there is that caller's error alone.
  */
+import { CanonicalJsonError, canonicalize } from '../core/canonical-json.js';
+import { ParleyError } from '../core/errors.js';
 import { CompactRange, leafHash } from '../core/merkle.js';
 import { signChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ENTRY_VERSION, encodeEntry, type EntryContent, type SignedEntry } from '../core/entry.js';
@@ -97,6 +103,11 @@ export class Appender {
   /** Queues drafts (appended in order, contiguously per chain) and resolves once they are durable. */
   append(drafts: EntryDraft[]): Promise<AppendedEntry[]> {
     if (this.closed) return Promise.reject(new Error('appender is closed'));
+    try {
+      drafts.forEach(checkDraft);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ drafts, resolve, reject, conflicts: 0 });
       if (!this.flushing) {
@@ -136,7 +147,8 @@ export class Appender {
           const batch = this.takeBatch();
           try {
             await this.loadHeads(batch);
-            this.inFlight.push(this.seal(batch));
+            const sealed = this.seal(batch);
+            if (sealed) this.inFlight.push(sealed);
           } catch (error) {
             batch.forEach((pending) => pending.reject(error));
           }
@@ -230,36 +242,51 @@ export class Appender {
 
   /**
    * Assigns chain positions and hashes in order and hands the signing to the pool. Advances the
-   * in-memory heads, so the next batch can be sealed before this one commits.
+   * in-memory heads, so the next batch can be sealed before this one commits. Each caller's
+   * drafts are sealed on copies of the heads: if one fails, only that caller is refused and the
+   * heads are as if it had never been queued. Returns null when no caller is left.
    */
-  private seal(batch: Pending[]): SealedBatch {
+  private seal(batch: Pending[]): SealedBatch | null {
     const { party, clock } = this.options;
     const touched = new Map<string, HeadState>();
+    const kept: Pending[] = [];
+    const results: AppendedEntry[][] = [];
     const stored: StoredEntry[] = [];
+    const drafts: EntryDraft[] = [];
     const storedAt = this.now();
-    const results = batch.map((pending) =>
-      pending.drafts.map((draft) => {
-        const key = `${draft.channel}\u0000${party}`;
-        let head = touched.get(key);
-        if (!head) {
-          const current = this.heads.get(key)!;
-          head = { size: current.size, hash: current.hash, tree: current.tree.clone() };
-          touched.set(key, head);
-        }
-        const appended = sealDraft(
-          this.options.kinds,
-          head,
-          draft,
-          party,
-          this.seen.get(draft.channel) ?? {},
-          clock.now(),
-          storedAt,
-        );
-        stored.push(appended.stored);
-        return appended;
-      }),
-    );
-    const drafts = batch.flatMap((pending) => pending.drafts);
+    for (const pending of batch) {
+      const working = new Map<string, HeadState>();
+      let appended: AppendedEntry[];
+      try {
+        appended = pending.drafts.map((draft) => {
+          const key = `${draft.channel}\u0000${party}`;
+          let head = working.get(key);
+          if (!head) {
+            const current = touched.get(key) ?? this.heads.get(key)!;
+            head = { size: current.size, hash: current.hash, tree: current.tree.clone() };
+            working.set(key, head);
+          }
+          return sealDraft(
+            this.options.kinds,
+            head,
+            draft,
+            party,
+            this.seen.get(draft.channel) ?? {},
+            clock.now(),
+            storedAt,
+          );
+        });
+      } catch (error) {
+        pending.reject(asDraftError(error));
+        continue;
+      }
+      for (const [key, head] of working) touched.set(key, head);
+      kept.push(pending);
+      results.push(appended);
+      for (const entry of appended) stored.push(entry.stored);
+      drafts.push(...pending.drafts);
+    }
+    if (kept.length === 0) return null;
     const signatures = this.signer.sign(
       stored.map((entry, index) => ({
         privateKey: drafts[index]!.signingKey,
@@ -273,8 +300,29 @@ export class Appender {
     const heads = [...touched.entries()].map(([key, head]) =>
       headRecord(key.slice(0, key.indexOf('\u0000')), party, head, this.options.nodePrivateKey),
     );
-    return { batch, results, stored, heads, signatures };
+    return { batch: kept, results, stored, heads, signatures };
   }
+}
+
+/**
+ * Refuses a draft whose fields cannot be encoded (DESIGN.md "The log": canonical JSON, restricted
+ * profile), before it joins a batch where its failure would be everyone's. The rest of the entry
+ * is the appender's own: integers, hashes and the clock.
+ */
+function checkDraft(draft: EntryDraft): void {
+  const { channel, kind, precedence, lang, marking, body, author, authorKey } = draft;
+  try {
+    canonicalize({ channel, kind, precedence, lang, marking, body, author, authorKey });
+  } catch (error) {
+    throw asDraftError(error);
+  }
+}
+
+/** A draft's own failure as the caller's error: a value outside the profile is a bad body (400). */
+function asDraftError(error: unknown): unknown {
+  if (!(error instanceof CanonicalJsonError)) return error;
+  const where = error.path === '$' ? 'entry' : error.path.slice(2);
+  return new ParleyError('body_invalid', `${where}: ${error.reason}`);
 }
 
 /** Seals one draft at the end of `head` and advances `head` past it. */

@@ -4,7 +4,6 @@
  * federation/request-signing.ts), is rate-limited per peer, and takes JSON only. Every refusal is
  * logged as a warning.
  */
-import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canManage } from '../../core/policy.js';
@@ -34,6 +33,7 @@ import {
 import type { Peer } from '../../storage/storage.js';
 import { errorSchema, partySchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
+import { installJsonBodyParser } from '../json-body.js';
 
 const FEDERATION_BODY_LIMIT = 32 * 1024 * 1024;
 /** Requests a peer may make per window before it is told to slow down. */
@@ -212,19 +212,9 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
 
   void app.register(async (scope) => {
     const fed = scope.withTypeProvider<ZodTypeProvider>();
-    // The signature covers the exact body bytes, so keep them beside the parsed value.
-    fed.removeContentTypeParser('application/json');
-    fed.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      const text = body as string;
-      (request as FastifyRequest).rawBody = text;
-      try {
-        done(null, JSON.parse(text));
-      } catch (error) {
-        const parseError = error as Error & { statusCode?: number };
-        parseError.statusCode = 400;
-        done(parseError, undefined);
-      }
-    });
+    // The signature covers the exact body bytes, so keep them beside the parsed value; the body
+    // rules are the API's, refused as parse errors so that the onError hook below logs them.
+    installJsonBodyParser(fed, { keepRawBody: true, asParseErrors: true });
     // A peer already over its limit is refused before its body is read. Naming another peer here
     // cannot hurt it: that peer's count only grows with requests it signed itself.
     fed.addHook('onRequest', async (request) => {

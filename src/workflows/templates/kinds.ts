@@ -5,8 +5,14 @@
  * text). Schemas are JSON Schema draft 2020-12 as Ajv supports it in strict mode
  * (https://json-schema.org/draft/2020-12, https://ajv.js.org/strict-mode.html). Importing this
  * module registers the kinds.
+ *
+ * A template's `pattern`s run on every notification of it, so they run on RE2 (the re2js port),
+ * whose matching time is linear in the input: with JavaScript's backtracking engine a pattern
+ * such as `^(a+)+$` would take exponential time on a short hostile value and stall the node.
+ * RE2 has no lookaround and no backreferences; a schema using them is refused when published.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { CanonicalJsonError, canonicalize } from '../../core/canonical-json.js';
 import { ID_PATTERN, MAX_TEXT } from '../../core/model.js';
@@ -43,7 +49,7 @@ function canonicalObject() {
       context.addIssue({
         code: 'custom',
         path: pathSegments(error.path),
-        message: `${error.message.replace(/ at \$.*$/, '')} (signed entries carry integers, not fractions: scale the value or send it as a string)`,
+        message: `${error.reason} (signed entries carry integers, not fractions: scale the value or send it as a string)`,
       });
     }
   });
@@ -81,9 +87,35 @@ const FORMATS: Record<string, RegExp> = {
  * another's. Throws Error with Ajv's message when the schema is not acceptable.
  */
 export function compileTemplateSchema(schema: Record<string, unknown>): ValidateFunction {
-  const ajv = new Ajv2020({ strict: true, allErrors: false, formats: FORMATS });
+  const ajv = new Ajv2020({
+    strict: true,
+    allErrors: false,
+    formats: FORMATS,
+    code: { regExp: linearRegExp },
+  });
   return ajv.compile(schema);
 }
+
+/**
+ * Ajv's regular-expression engine for `pattern` and `patternProperties` (ajv.js.org/options.html,
+ * `code.regExp`): JSON Schema patterns are ECMA-262 syntax, translated to RE2's. RE2 is always
+ * Unicode-aware, so Ajv's "u" flag needs no counterpart.
+ */
+const linearRegExp = Object.assign(
+  (pattern: string): { test(value: string): boolean; toString(): string } => {
+    let compiled: RE2JS;
+    try {
+      compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
+    } catch (error) {
+      throw new Error(
+        `pattern ${JSON.stringify(pattern)} is not supported (${(error as Error).message}); patterns run in linear time, without lookaround or backreferences`,
+      );
+    }
+    // Ajv caches compiled patterns under toString(): it must differ per pattern.
+    return { test: (value) => compiled.test(value), toString: () => `re2:${pattern}` };
+  },
+  { code: 'linearRegExp' },
+);
 
 /**
  * Describes the first validation failure with the field's path, e.g.
@@ -113,7 +145,12 @@ function validatorFor(channel: string, template: LoggedEntry): ValidateFunction 
   const key = `${channel}\n${template.hash}`;
   let validate = compiled.get(key);
   if (!validate) {
-    validate = compileTemplateSchema(template.body.schema as Record<string, unknown>);
+    try {
+      validate = compileTemplateSchema(template.body.schema as Record<string, unknown>);
+    } catch (error) {
+      // Published before patterns ran on RE2, with syntax RE2 lacks: it cannot be checked safely.
+      throw new KindRuleError('body_invalid', `template ${template.id}: ${(error as Error).message}`);
+    }
     if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
     compiled.set(key, validate);
   }
