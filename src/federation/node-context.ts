@@ -1,6 +1,6 @@
 /**
  * The one place federation meets the node and its workflows: adapts them to the narrow
- * FederationContext (context.ts). Live wake-ups are the node's in-process events for now.
+ * FederationContext (context.ts). Live wake-ups come from storage's commit hints (node.live).
  */
 import type { ParleyNode } from '../node/parley-node.js';
 import { refreshChannelState } from '../workflows/channels/commands.js';
@@ -8,7 +8,7 @@ import { channelChanges, findCharter } from '../workflows/channels/queries.js';
 import type { FederationContext } from './context.js';
 
 export function federationContextOf(node: ParleyNode): FederationContext {
-  const { storage, events } = node;
+  const { storage } = node;
   return {
     party: node.party,
     partyName: node.partyName,
@@ -33,16 +33,9 @@ export function federationContextOf(node: ParleyNode): FederationContext {
       });
     },
     noteSeen: (channel, party, seq) => node.appender.noteSeen(channel, party, seq),
-    onLogChanged(listener) {
-      const wake = (): void => listener();
-      events.on('committed', wake);
-      events.on('channel-created', wake);
-      return () => {
-        events.off('committed', wake);
-        events.off('channel-created', wake);
-      };
-    },
-    notifyChannelChanged: (channel) => void events.emit(`channel:${channel}`),
-    notifyChannelCreated: (channel) => void events.emit('channel-created', channel),
+    onLogChanged: (listener) => node.live.onAnyCommit(() => listener()),
+    // Storage wakes live consumers after every commit; only this process's cache is left to drop.
+    notifyChannelChanged: (channel) => node.channelChanged(channel),
+    notifyChannelCreated: (channel) => node.channelChanged(channel),
   };
 }

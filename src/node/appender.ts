@@ -75,8 +75,6 @@ export interface AppenderOptions {
   now?: () => number;
   /** Signs batches off the main thread; by default a pool with one thread per spare core. */
   signer?: SigningPool;
-  /** Called after each durable commit with the entries it stored. */
-  onCommit?: (entries: StoredEntry[]) => void;
 }
 
 export class Appender {
@@ -194,7 +192,6 @@ export class Appender {
     this.batches += 1;
     this.committed += sealed.stored.length;
     sealed.batch.forEach((pending, index) => pending.resolve(sealed.results[index]!));
-    this.options.onCommit?.(sealed.stored);
   }
 
   /**

@@ -4,7 +4,6 @@
  * What people do with it (channels, entries, directory, obligations…) lives in src/workflows,
  * which take this node as their context and check policy themselves.
  */
-import { EventEmitter } from 'node:events';
 import { witnessKeyName } from '../core/chain-checkpoint.js';
 import { cosignCheckpoint } from '../core/signed-note.js';
 import { NODE_AUTHOR, type Marking, type Precedence } from '../core/entry.js';
@@ -24,6 +23,7 @@ import {
 import type { ChainHead, Storage, StoredEntry } from '../storage/storage.js';
 import { Appender, sealNewChain, type EntryDraft } from './appender.js';
 import { ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
+import { LiveUpdates } from './live-updates.js';
 
 export interface CreateOptions {
   dataDir: string;
@@ -63,12 +63,8 @@ function chooseNodeStorage(dataDir: string, databaseUrl: string | undefined): St
 const CHANNEL_CACHE_MS = 1000;
 
 export class ParleyNode {
-  /**
-   * Live-update hints inside this process: `channel:<id>` (a channel's log or record changed),
-   * `committed` (this node's appender committed), `channel-created` (a new destination for
-   * replication). Consumers re-read storage on a hint; the hint itself carries no data.
-   */
-  readonly events = new EventEmitter();
+  /** Wake-ups after commits of any of this node's processes (live-updates.ts). */
+  readonly live: LiveUpdates;
   readonly appender: Appender;
   readonly clock: HybridLogicalClock;
   private readonly channelCache = new Map<string, { channel: Channel; until: number }>();
@@ -84,7 +80,7 @@ export class ParleyNode {
     readonly now: () => number,
     readonly kinds: KindRegistry,
   ) {
-    this.events.setMaxListeners(0);
+    this.live = new LiveUpdates(storage);
     this.clock = new HybridLogicalClock(now);
     this.appender = new Appender({
       storage,
@@ -93,11 +89,6 @@ export class ParleyNode {
       nodePrivateKey,
       clock: this.clock,
       now,
-      onCommit: (entries) => {
-        const channels = new Set(entries.map((e) => e.channel));
-        for (const channel of channels) this.events.emit(`channel:${channel}`);
-        this.events.emit('committed', channels);
-      },
     });
   }
 
@@ -238,6 +229,7 @@ export class ParleyNode {
   }
 
   async close(): Promise<void> {
+    this.live.close();
     await this.appender.close();
     await this.storage.close();
   }
@@ -300,14 +292,11 @@ export class ParleyNode {
     return channel;
   }
 
-  /** Drops a cached channel record after this process changed it, and tells live consumers. */
+  /**
+   * Drops a cached channel record after this process changed it. Live consumers are woken by
+   * storage itself (every record change sends a commit hint), whichever process made it.
+   */
   channelChanged(id: string): void {
     this.channelCache.delete(id);
-    this.events.emit(`channel:${id}`);
-  }
-
-  /** A channel gained a destination (created, or a party or observer added): wake replication. */
-  destinationsChanged(id: string): void {
-    this.events.emit('channel-created', id);
   }
 }

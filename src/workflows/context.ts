@@ -17,11 +17,10 @@ export type NodeContext = Pick<
   | 'kinds'
   | 'storage'
   | 'appender'
-  | 'events'
+  | 'live'
   | 'nodeDraft'
   | 'appendNodeEntry'
   | 'sealFirstEntries'
   | 'cachedChannel'
   | 'channelChanged'
-  | 'destinationsChanged'
 >;

@@ -263,10 +263,10 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
       };
       const listener = (): void => void send();
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
-      node.events.on(`channel:${channel.id}`, listener);
+      const stop = node.live.onChannel(channel.id, listener);
       raw.on('close', () => {
         clearInterval(heartbeat);
-        node.events.off(`channel:${channel.id}`, listener);
+        stop();
       });
       await send();
     },

@@ -105,7 +105,6 @@ export async function createChannel(
   const { entries, head } = node.sealFirstEntries(channel.id, drafts);
   await writeUnique(() => node.storage.createChannel(channel, entries, head));
   node.channelChanged(channel.id);
-  node.destinationsChanged(channel.id);
   return channel;
 }
 
@@ -160,9 +159,8 @@ export async function refreshChannelState(node: NodeContext, id: string): Promis
     channel.observers = charter.observers;
     channel.parties = parties;
     channel.offices = Object.values(parties).flat();
+    // A new observer or party is a new destination: storage's commit hint wakes replication.
     node.channelChanged(id);
-    // A new observer or party is a new destination: wake replication.
-    node.destinationsChanged(id);
   }
   if (channel.state === 'active' || channel.state === 'suspended') {
     const change = changes.list.filter((c) => c.change !== 'amend').at(-1) ?? null;

@@ -358,7 +358,6 @@ export class EscalationScheduler {
           };
           recorded.push(record);
           this.log('obligation overdue: escalated', { ...record });
-          node.events.emit('escalation', record);
         }
       }
     }

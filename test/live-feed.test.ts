@@ -1,0 +1,134 @@
+/**
+ * The change feed is the only source of live updates: two `parley serve` processes of one party
+ * on one PostgreSQL schema, entries written through both, and a live stream (SSE) opened on each
+ * sees every entry of both processes, in the same order, with the same cursors.
+ *
+ * Needs a PostgreSQL server (PARLEY_TEST_DATABASE_URL, default 127.0.0.1:5432/test): skipped
+ * without one, failing in CI (CI=true). The run uses its own schema and drops it.
+ */
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  dropSchemas,
+  skipWithoutPostgres,
+  uniqueSchema,
+  urlWithSchema,
+} from '../src/storage/postgres/test-support/postgres-server.js';
+import { PASSWORD, api, runCli, startServe, tempDir, type ServeProcess } from './support/node-process.js';
+
+const skip = await skipWithoutPostgres('the live feed test');
+const ENTRIES = 30;
+
+function cli(args: string[], env: Record<string, string> = {}): string {
+  const result = runCli(args, { PARLEY_DATABASE_URL: '', ...env });
+  if (result.status !== 0) throw new Error(`parley ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+interface Received {
+  cursor: number;
+  id: string;
+}
+
+/** Reads `entry` events of a channel's live stream until `count` arrived or the time is up. */
+async function readStream(url: string, token: string, count: number, ms: number): Promise<Received[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  const received: Received[] = [];
+  try {
+    const response = await fetch(`${url}/api/v1/channels/intel/events`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    while (received.length < count) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const id = /^id: (\d+)$/m.exec(event)?.[1];
+        const data = /^data: (.*)$/m.exec(event)?.[1];
+        if (id && data) received.push({ cursor: Number(id), id: (JSON.parse(data) as { id: string }).id });
+      }
+    }
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') throw error;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return received;
+}
+
+describe.skipIf(skip)('live updates from the change feed', () => {
+  const schema = uniqueSchema('parley_feed');
+  const url = urlWithSchema(schema);
+  const processes: ServeProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await dropSchemas([schema]);
+  });
+
+  it('shows a client of either process every entry written through both', async () => {
+    const dataDir = join(tempDir(), 'node');
+    cli(['init', '--data-dir', dataDir, '--party', 'RU', '--name', 'R', '--database-url', url], {
+      PARLEY_ADMIN_PASSWORD: PASSWORD,
+    });
+    cli(['office', 'add', 'svr', 'Foreign Intelligence Service', '--data-dir', dataDir]);
+    cli(['user', 'add', 'svr-head', '--office', 'svr', '--role', 'head', '--data-dir', dataDir], {
+      PARLEY_PASSWORD: PASSWORD,
+    });
+    cli([
+      'channel',
+      'create',
+      'intel',
+      '--name',
+      'I',
+      '--offices',
+      'svr',
+      '--languages',
+      'en',
+      '--data-dir',
+      dataDir,
+    ]);
+    const { token } = JSON.parse(cli(['token', 'create', 'svr-head', '--data-dir', dataDir, '--json'])) as {
+      token: string;
+    };
+    const a = await startServe(dataDir);
+    const b = await startServe(dataDir);
+    processes.push(a, b);
+    // The first two entries of the channel are the charter and the key publication.
+    const expected = ENTRIES + 2;
+    const streams = Promise.all([
+      readStream(a.url, token, expected, 20_000),
+      readStream(b.url, token, expected, 20_000),
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < ENTRIES; i += 1) {
+      const target = i % 2 === 0 ? a : b;
+      const response = await api(
+        { url: target.url, tokens: { head: token } },
+        'head',
+        'POST',
+        '/api/v1/channels/intel/entries',
+        {
+          kind: 'note',
+          body: { text: `note ${i} through ${target === a ? 'A' : 'B'}` },
+        },
+      );
+      expect(response.status).toBe(201);
+    }
+    const [onA, onB] = await streams;
+    expect(onA).toHaveLength(expected);
+    expect(onB).toEqual(onA);
+    const cursors = onA.map((r) => r.cursor);
+    expect(cursors).toEqual([...cursors].sort((x, y) => x - y));
+    expect(new Set(onA.map((r) => r.id)).size).toBe(expected);
+  });
+});
