@@ -25,14 +25,19 @@ export interface KindDefinition<Body = unknown> {
   check?(context: KindCheckContext, body: Body): Promise<void>;
 }
 
-/** An entry as kind rules see it: decoded, with where it sits. */
-export interface LoggedEntry {
+/** Where an entry sits and who wrote it: what every view naming an entry starts from. */
+export interface EntryPosition {
+  /** `<channel>/<party>/<seq>`. */
   id: string;
   party: string;
   seq: number;
   hash: string;
   kind: string;
   author: string;
+}
+
+/** An entry as kind rules see it: decoded, with where it sits. */
+export interface LoggedEntry extends EntryPosition {
   precedence: string;
   lang: string;
   hlc: string;

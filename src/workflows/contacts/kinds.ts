@@ -5,13 +5,8 @@
  */
 import { z } from 'zod';
 import { ID_PATTERN, MAX_TEXT } from '../../core/model.js';
-import {
-  KindRuleError,
-  defineKind,
-  type KindDefinition,
-  type KindCheckContext,
-  type LoggedEntry,
-} from '../../core/kinds.js';
+import { KindRuleError, defineKind } from '../../core/kinds.js';
+import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../core/kinds.js';
 import { entryRef, type EntryRef } from '../obligations/kinds.js';
 import { DURATION } from './cadence.js';
 

@@ -97,7 +97,8 @@ export interface GlossaryAgreement extends GlossarySignature {
   of: { party: string; seq: number; hash: string };
 }
 
-export interface AgreedTerm {
+/** A proposed term as the glossary shows it, agreed or not. */
+interface TermView {
   term: string;
   renderings: Record<string, string>;
   note?: string;
@@ -106,20 +107,16 @@ export interface AgreedTerm {
   hash: string;
   proposedBy: { party: string; author: string; at: string };
   agreedBy: string[];
+}
+
+export interface AgreedTerm extends TermView {
   /** Clock of the signature that completed the agreement. */
   agreedAt: string;
   /** The earlier agreed proposal of the same term this one replaced, if any. */
   supersedes: string | null;
 }
 
-export interface PendingTerm {
-  term: string;
-  renderings: Record<string, string>;
-  note?: string;
-  id: string;
-  hash: string;
-  proposedBy: { party: string; author: string; at: string };
-  agreedBy: string[];
+export interface PendingTerm extends TermView {
   waitingFor: string[];
 }
 

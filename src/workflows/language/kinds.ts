@@ -6,13 +6,8 @@
  */
 import { z } from 'zod';
 import { ID_PATTERN, LANGUAGE_PATTERN, MAX_TEXT } from '../../core/model.js';
-import {
-  KindRuleError,
-  defineKind,
-  type KindDefinition,
-  type KindCheckContext,
-  type LoggedEntry,
-} from '../../core/kinds.js';
+import { KindRuleError, defineKind } from '../../core/kinds.js';
+import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../core/kinds.js';
 import { entryRef } from '../obligations/kinds.js';
 
 /** Who produced the text: a person, or a machine tool named with its version. */

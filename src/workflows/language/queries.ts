@@ -12,7 +12,7 @@ import {
   type GlossaryState,
   type GlossaryWarning,
 } from './glossary.js';
-import type { LoggedEntry } from '../../core/kinds.js';
+import type { EntryPosition, LoggedEntry } from '../../core/kinds.js';
 import type { Channel, Principal } from '../../storage/storage.js';
 import { ParleyError } from '../../core/errors.js';
 import type { EntryRef } from '../obligations/kinds.js';
@@ -21,13 +21,7 @@ import { type NodeContext } from '../context.js';
 import { kindContext } from '../entries/kind-context.js';
 
 /** The original of a translated entry: the text that counts. */
-export interface OriginalView {
-  id: string;
-  party: string;
-  seq: number;
-  hash: string;
-  kind: string;
-  author: string;
+export interface OriginalView extends EntryPosition {
   hlc: string;
   lang: string;
   text: string;
@@ -58,15 +52,18 @@ export interface TranslationsView {
   translations: TranslationView[];
 }
 
+/** Which entry, signed by whom and when: what a glossary proposal or agreement records of it. */
+function signedBy(
+  entry: LoggedEntry,
+): Pick<GlossaryAgreement, 'id' | 'party' | 'seq' | 'hash' | 'author' | 'hlc'> {
+  const { id, party, seq, hash, author, hlc } = entry;
+  return { id, party, seq, hash, author, hlc };
+}
+
 function proposalOf(entry: LoggedEntry): GlossaryProposal {
   const body = entry.body as { term: string; renderings: Record<string, string>; note?: string };
   return {
-    id: entry.id,
-    party: entry.party,
-    seq: entry.seq,
-    hash: entry.hash,
-    author: entry.author,
-    hlc: entry.hlc,
+    ...signedBy(entry),
     term: body.term,
     renderings: body.renderings,
     ...(body.note !== undefined ? { note: body.note } : {}),
@@ -75,12 +72,7 @@ function proposalOf(entry: LoggedEntry): GlossaryProposal {
 
 function agreementOf(entry: LoggedEntry): GlossaryAgreement {
   return {
-    id: entry.id,
-    party: entry.party,
-    seq: entry.seq,
-    hash: entry.hash,
-    author: entry.author,
-    hlc: entry.hlc,
+    ...signedBy(entry),
     of: entry.body.of as unknown as EntryRef,
   };
 }

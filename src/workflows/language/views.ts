@@ -59,34 +59,24 @@ export const translationsResponse = z.object({
 
 export const proposedBy = z.object({ party: z.string(), author: z.string(), at: z.string() });
 
+/** What an agreed and a pending term share. */
+const termFields = {
+  term: z.string(),
+  renderings: z.record(z.string(), z.string()),
+  note: z.string().optional(),
+  id: z.string(),
+  hash: z.string(),
+  proposedBy,
+  agreedBy: z.array(z.string()),
+};
+
 export const glossaryResponse = z.object({
   agreed: z.array(
     z
-      .object({
-        term: z.string(),
-        renderings: z.record(z.string(), z.string()),
-        note: z.string().optional(),
-        id: z.string(),
-        hash: z.string(),
-        proposedBy,
-        agreedBy: z.array(z.string()),
-        agreedAt: z.string(),
-        supersedes: z.string().nullable(),
-      })
+      .object({ ...termFields, agreedAt: z.string(), supersedes: z.string().nullable() })
       .meta({ id: 'GlossaryTerm' }),
   ),
   pending: z.array(
-    z
-      .object({
-        term: z.string(),
-        renderings: z.record(z.string(), z.string()),
-        note: z.string().optional(),
-        id: z.string(),
-        hash: z.string(),
-        proposedBy,
-        agreedBy: z.array(z.string()),
-        waitingFor: z.array(z.string()),
-      })
-      .meta({ id: 'GlossaryProposal' }),
+    z.object({ ...termFields, waitingFor: z.array(z.string()) }).meta({ id: 'GlossaryProposal' }),
   ),
 });

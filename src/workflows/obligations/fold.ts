@@ -12,7 +12,7 @@
  */
 import { parseHlc } from '../../core/hlc.js';
 import type { Precedence } from '../../core/entry.js';
-import type { LoggedEntry } from '../../core/kinds.js';
+import type { EntryPosition, LoggedEntry } from '../../core/kinds.js';
 import type { ObligationType, EscalationStep } from './kinds.js';
 import type { Objectives } from '../../core/objectives.js';
 
@@ -46,13 +46,7 @@ export interface Obligation {
   note: string | null;
 }
 
-export interface EntryBrief {
-  id: string;
-  party: string;
-  seq: number;
-  hash: string;
-  kind: string;
-  author: string;
+export interface EntryBrief extends EntryPosition {
   precedence: Precedence;
   marking?: string;
 }

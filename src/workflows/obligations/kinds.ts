@@ -4,16 +4,10 @@
  * their answers, and the node's signed record of every escalation step.
  */
 import { z } from 'zod';
-import {
-  KindRuleError,
-  defineKind,
-  type KindDefinition,
-  type KindCheckContext,
-  type LoggedEntry,
-} from '../../core/kinds.js';
-import { PARTY_PATTERN, MAX_TEXT } from '../../core/model.js';
+import { KindRuleError, defineKind } from '../../core/kinds.js';
+import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../core/kinds.js';
+import { HEX_HASH, MAX_TEXT, PARTY_PATTERN } from '../../core/model.js';
 
-const HEX_HASH = /^[0-9a-f]{64}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 
 /** A reference to one entry of the same channel, pinned by its hash. */

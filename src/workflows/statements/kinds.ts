@@ -5,19 +5,12 @@
  * that some party did not approve word for word.
  */
 import { z } from 'zod';
-import {
-  KindRuleError,
-  defineKind,
-  type KindDefinition,
-  type KindCheckContext,
-  type LoggedEntry,
-} from '../../core/kinds.js';
-import { ID_PATTERN, MAX_TEXT } from '../../core/model.js';
+import { KindRuleError, defineKind } from '../../core/kinds.js';
+import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../core/kinds.js';
+import { HEX_HASH, ID_PATTERN, MAX_TEXT } from '../../core/model.js';
 import { entryRef, type EntryRef } from '../obligations/kinds.js';
 import { sha256Hex } from '../../core/hash.js';
 import { findBrackets, type Bracket } from './brackets.js';
-
-const HEX_HASH = /^[0-9a-f]{64}$/;
 
 export const statementDraftBody = z.strictObject({
   /** Stable id of the statement across its versions. */

@@ -16,13 +16,8 @@ import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { CanonicalJsonError, canonicalize } from '../../core/canonical-json.js';
 import { ID_PATTERN, MAX_TEXT } from '../../core/model.js';
-import {
-  KindRuleError,
-  defineKind,
-  type KindDefinition,
-  type KindCheckContext,
-  type LoggedEntry,
-} from '../../core/kinds.js';
+import { KindRuleError, defineKind } from '../../core/kinds.js';
+import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../core/kinds.js';
 
 const name = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
 const version = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
