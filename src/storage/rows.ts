@@ -4,6 +4,7 @@
  * that the backends hold only their dialect.
  */
 import type { Precedence } from '../core/entry.js';
+import type { EntryRecord } from '../core/verify-chain.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -63,16 +64,9 @@ export interface PeerRow {
   added_at: number;
 }
 
-export interface EntryRow {
+/** An entry's row: the verifier's record (core/verify-chain.ts) and what is indexed beside it. */
+export interface EntryRow extends EntryRecord {
   cursor: number;
-  channel: string;
-  party: string;
-  seq: number;
-  hash: string;
-  canonical: string;
-  sig: string;
-  kind: string;
-  author: string;
   precedence: string;
   hlc: string;
   ref: string | null;

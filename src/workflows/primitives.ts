@@ -9,3 +9,13 @@ export const partySchema = z.string().regex(PARTY_PATTERN, 'must be an upper-cas
 export const languageSchema = z
   .string()
   .regex(LANGUAGE_PATTERN, 'must be a BCP 47 language tag such as en or ru');
+
+/** Where an entry sits and who wrote it (core/kinds.ts `EntryPosition`), as view fields. */
+export const entryPositionFields = {
+  id: z.string(),
+  party: z.string(),
+  seq: z.number(),
+  hash: z.string(),
+  kind: z.string(),
+  author: z.string(),
+};

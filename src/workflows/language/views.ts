@@ -3,6 +3,7 @@
  * document is generated from them, and the CLI and the web app use the types generated from it.
  */
 import { z } from 'zod';
+import { entryPositionFields } from '../primitives.js';
 
 export const entryRefSchema = z.object({ party: z.string(), seq: z.number(), hash: z.string() });
 
@@ -43,12 +44,7 @@ export const translationSchema = z
 
 export const translationsResponse = z.object({
   original: z.object({
-    id: z.string(),
-    party: z.string(),
-    seq: z.number(),
-    hash: z.string(),
-    kind: z.string(),
-    author: z.string(),
+    ...entryPositionFields,
     hlc: z.string(),
     lang: z.string(),
     text: z.string(),

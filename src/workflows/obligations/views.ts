@@ -3,16 +3,12 @@
  * document is generated from them, and the CLI and the web app use the types generated from it.
  */
 import { z } from 'zod';
+import { entryPositionFields } from '../primitives.js';
 import { PRECEDENCES } from '../../core/entry.js';
 import { OBLIGATIONS, ESCALATION_STEPS } from './kinds.js';
 
 export const briefSchema = z.object({
-  id: z.string(),
-  party: z.string(),
-  seq: z.number(),
-  hash: z.string(),
-  kind: z.string(),
-  author: z.string(),
+  ...entryPositionFields,
   precedence: z.enum(PRECEDENCES),
   marking: z.string().optional(),
 });
