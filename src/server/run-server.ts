@@ -5,7 +5,7 @@
 import type { Federation } from '../federation/federation.js';
 import { federationContextOf } from '../federation/node-context.js';
 import type { ReplicatorOptions } from '../federation/replicator.js';
-import { EscalationScheduler } from '../workflows/obligations/queries.js';
+import { EscalationScheduler } from '../workflows/obligations/escalation.js';
 import type { ParleyNode } from '../node/parley-node.js';
 
 export interface RunningServer {
