@@ -8,17 +8,19 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ParleyError, type ErrorCode, ERROR_CODES } from '../core/errors.js';
 import type { Metrics } from './metrics.js';
 
+/**
+ * One sentence naming the field: `body.fields.area: Too big…`. The zod provider reports each
+ * issue as `{keyword: code, instancePath: "/a/b", params: {keys…}}`.
+ */
 function describeValidation(error: FastifyError): string {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
-    const issue = first?.params.issue as
-      { path: PropertyKey[]; code: string; message: string; keys?: string[] } | undefined;
-    const path =
-      issue && issue.path.length > 0 ? issue.path.map(String).join('.') : first?.instancePath || '';
+    const path = (first?.instancePath ?? '').split('/').filter(Boolean).join('.');
     const where = `${error.validationContext ?? 'request'}${path ? `.${path}` : ''}`;
-    if (issue?.code === 'unrecognized_keys')
-      return `${where}: unknown field(s) ${(issue.keys ?? []).join(', ')}`;
-    return `${where}: ${issue?.message ?? first?.message ?? 'invalid'}`;
+    const keys = (first?.params as { keys?: unknown } | undefined)?.keys;
+    if (first?.keyword === 'unrecognized_keys' && Array.isArray(keys))
+      return `${where}: unknown field(s) ${keys.map(String).join(', ')}`;
+    return `${where}: ${first?.message ?? 'invalid'}`;
   }
   return error.message;
 }
