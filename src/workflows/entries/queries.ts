@@ -8,6 +8,7 @@ import { ParleyError } from '../../core/errors.js';
 import type { Principal } from '../../core/model.js';
 import { canRead } from '../../core/policy.js';
 import { readableChannel } from '../channels/queries.js';
+import type { StoredEntry } from '../../storage/storage.js';
 import type { NodeContext } from '../context.js';
 import { toView, type EntryView } from './present.js';
 
@@ -94,12 +95,15 @@ export async function deliveryState(
   for (const destination of destinations) {
     const state: DeliveryState = { party: destination, state: 'queued', deliveredAt: null, receipts: [] };
     const received = await node.storage.latestByRefParty(channel.id, destination, 'received', party);
-    if (received && Number(received.ref!.split('/')[1]) >= seq) {
+    if (received && (await namesHeldEntry(node, channel.id, received)) && receivedSeq(received) >= seq) {
       state.state = 'delivered';
       state.deliveredAt = received.hlc;
     }
     for (const receipt of receipts.filter((r) => r.party === destination)) {
-      const level = (toView(receipt, null).body as { level: 'read' | 'understood' }).level;
+      const body = toView(receipt, null).body as { level: 'read' | 'understood'; of: { hash: string } };
+      // A receipt counts only for the exact entry it names (DESIGN.md "Federation").
+      if (body.of.hash !== entry.hash) continue;
+      const level = body.level;
       state.receipts.push({
         by: receipt.author,
         level,
@@ -111,4 +115,14 @@ export async function deliveryState(
     result.push(state);
   }
   return result;
+}
+
+function receivedSeq(received: StoredEntry): number {
+  return Number(received.ref!.split('/')[1]);
+}
+
+/** Whether a `received` receipt names an entry this node holds, by its exact hash. */
+async function namesHeldEntry(node: NodeContext, channel: string, received: StoredEntry): Promise<boolean> {
+  const of = (toView(received, null).body as { of: { party: string; seq: number; hash: string } }).of;
+  return (await node.storage.getEntry(channel, of.party, of.seq))?.hash === of.hash;
 }

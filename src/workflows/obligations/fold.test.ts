@@ -54,6 +54,18 @@ describe('ChannelLedger', () => {
     expect(later.map((o) => [o.type, o.overdue])).toEqual([['response', true]]);
   });
 
+  it('counts receipts only for the exact entry they name: wrong hash or unwritten entry count for nothing', () => {
+    const wrongHash = { ...of(flash), hash: 'f'.repeat(64) };
+    const forged = [
+      entry('US', 'received', T0, { of: wrongHash }),
+      entry('US', 'receipt', T0 + MIN, { of: wrongHash, level: 'understood' }),
+      // A receipt for a seq not written yet must not make every later entry delivered.
+      entry('US', 'received', T0, { of: { party: 'RU', seq: 1_000_000, hash: 'e'.repeat(64) } }),
+    ];
+    const owed = ledger([flash, ...forged]).obligations(T0 + 30_000);
+    expect(owed.map((o) => o.type)).toEqual(['delivery', 'response']);
+  });
+
   it('closes on understood without read-back and on declined; a deferral moves the deadline', () => {
     const understood = entry('US', 'receipt', T0 + MIN, { of: of(flash), level: 'understood' });
     const received = entry('US', 'received', T0, { of: of(flash) });

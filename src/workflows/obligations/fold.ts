@@ -101,25 +101,8 @@ function brief(entry: LoggedEntry): EntryBrief {
   };
 }
 
-function refOf(entry: LoggedEntry): string | null {
-  const of = entry.body.of as { party?: unknown; seq?: unknown } | undefined;
-  return of && typeof of.party === 'string' && typeof of.seq === 'number' ? `${of.party}/${of.seq}` : null;
-}
-
 const key = (entry: LoggedEntry): string => `${entry.party}/${entry.seq}`;
 const byTime = (a: LoggedEntry, b: LoggedEntry): number => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
-
-function groupByRef(entries: LoggedEntry[]): Map<string, LoggedEntry[]> {
-  const groups = new Map<string, LoggedEntry[]>();
-  for (const entry of [...entries].sort(byTime)) {
-    const ref = refOf(entry);
-    if (ref === null) continue;
-    let group = groups.get(ref);
-    if (!group) groups.set(ref, (group = []));
-    group.push(entry);
-  }
-  return groups;
-}
 
 /** The channel's log, indexed for the questions below. */
 export class ChannelLedger {
@@ -139,19 +122,44 @@ export class ChannelLedger {
     for (const entry of entries) this.byId.set(key(entry), entry);
     this.items = entries.filter((e) => isItem(e.kind)).sort(byTime);
     for (const entry of entries) {
-      if (entry.kind !== 'received') continue;
+      if (entry.kind !== 'received' || this.named(entry) === null) continue;
       const of = entry.body.of as { party: string; seq: number };
       const slot = `${entry.party}|${of.party}`;
       this.receivedUpTo.set(slot, Math.max(this.receivedUpTo.get(slot) ?? -1, of.seq));
     }
     const ofKind = (kind: string) => entries.filter((e) => e.kind === kind);
-    this.answers = groupByRef([
+    this.answers = this.groupByRef([
       ...ofKind('receipt').filter((r) => r.body.level === 'understood'),
       ...ofKind('response'),
     ]);
-    this.reviews = groupByRef(ofKind('readback-review'));
-    this.requests = groupByRef(ofKind('clarification-request'));
-    this.clarifications = groupByRef(ofKind('clarification'));
+    this.reviews = this.groupByRef(ofKind('readback-review'));
+    this.requests = this.groupByRef(ofKind('clarification-request'));
+    this.clarifications = this.groupByRef(ofKind('clarification'));
+  }
+
+  /**
+   * `<party>/<seq>` of the entry `entry` names in `body.of`, only if this log holds that entry
+   * with exactly the hash named: a receipt or answer for another history, or for an entry not
+   * written (yet), counts for nothing.
+   */
+  private named(entry: LoggedEntry): string | null {
+    const of = entry.body.of as { party?: unknown; seq?: unknown; hash?: unknown } | undefined;
+    if (!of || typeof of.party !== 'string' || typeof of.seq !== 'number') return null;
+    const ref = `${of.party}/${of.seq}`;
+    return this.byId.get(ref)?.hash === of.hash ? ref : null;
+  }
+
+  /** Answers grouped by the entry they name (exactly, see `named`), oldest first. */
+  private groupByRef(entries: LoggedEntry[]): Map<string, LoggedEntry[]> {
+    const groups = new Map<string, LoggedEntry[]>();
+    for (const entry of [...entries].sort(byTime)) {
+      const ref = this.named(entry);
+      if (ref === null) continue;
+      let group = groups.get(ref);
+      if (!group) groups.set(ref, (group = []));
+      group.push(entry);
+    }
+    return groups;
   }
 
   /** An entry by `<party>/<seq>`. */
