@@ -41,8 +41,17 @@ export const LOCAL_OPERATOR: Principal = {
   disabled: false,
 };
 
-export async function withNode<T>(dataDir: string, work: (node: ParleyNode) => Promise<T>): Promise<T> {
-  const node = await openNodeWithKinds(resolve(dataDir));
+/**
+ * Opens the node for one command and closes it. Pending schema migrations are refused (only
+ * `parley migrate` and `parley serve --migrate` apply them), so an older process still serving the
+ * database is never surprised by a newer schema.
+ */
+export async function withNode<T>(
+  dataDir: string,
+  work: (node: ParleyNode) => Promise<T>,
+  migrations: 'apply' | 'refuse' = 'refuse',
+): Promise<T> {
+  const node = await openNodeWithKinds(resolve(dataDir), { migrations });
   try {
     return await work(node);
   } finally {
@@ -99,9 +108,21 @@ export async function initNodeLocally(request: InitRequest) {
 }
 
 /** Opens the node `parley serve` runs; the caller closes it (through the server). */
-export function openNode(dataDir: string, databaseUrl: string | undefined): Promise<ParleyNode> {
-  return openNodeWithKinds(resolve(dataDir), { databaseUrl });
+export function openNode(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  migrations: 'apply' | 'refuse',
+): Promise<ParleyNode> {
+  return openNodeWithKinds(resolve(dataDir), { databaseUrl, migrations });
 }
+
+/** `parley migrate`: applies the schema migrations a node's database has not had yet. */
+export const migrateLocally = (dataDir: string) =>
+  withNode(
+    dataDir,
+    async (node) => ({ storage: node.storageEngine, applied: [...node.migrationsApplied] }),
+    'apply',
+  );
 
 // --- offices, users, tokens ---
 

@@ -13,6 +13,7 @@ import { registerEntry } from './commands/entry.js';
 import { registerGlossary } from './commands/glossary.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerInit } from './commands/init.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerOffice } from './commands/office.js';
 import { registerPeer } from './commands/peer.js';
 import { registerServe } from './commands/serve.js';
@@ -42,6 +43,7 @@ PARLEY_ESCALATION_SECONDS.`,
 for (const register of [
   registerInit,
   registerServe,
+  registerMigrate,
   registerOffice,
   registerUser,
   registerToken,

@@ -20,6 +20,7 @@ import {
   writeStorageConfig,
   type StorageChoice,
 } from '../storage/open-storage.js';
+import type { MigrationPolicy } from '../storage/sql/schema.js';
 import type { ChainHead, Storage, StoredEntry } from '../storage/storage.js';
 import { Appender, sealNewChain, type EntryDraft } from './appender.js';
 import { ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
@@ -47,6 +48,8 @@ export interface OpenOptions {
   now?: () => number;
   /** A PostgreSQL URL to use instead of the configured one; recorded for later opens. */
   databaseUrl?: string;
+  /** Apply pending schema migrations (default) or refuse to open (`parley serve` without --migrate). */
+  migrations?: MigrationPolicy;
 }
 
 /** Which database a data directory's node uses (see storage/open-storage.ts). */
@@ -155,7 +158,7 @@ export class ParleyNode {
     }
     const nodePrivateKey = readNodeKey(dataDir);
     const choice = chooseNodeStorage(dataDir, options.databaseUrl);
-    const storage = await openChosenStorage(choice);
+    const storage = await openChosenStorage(choice, options.migrations);
     let info: NodeInfo | null;
     try {
       info = await storage.getNodeInfo();
@@ -222,6 +225,11 @@ export class ParleyNode {
   /** Which database engine holds this node (`sqlite` or `postgres`), for reports. */
   get storageEngine(): string {
     return this.storage.engine;
+  }
+
+  /** Schema versions applied when this node was opened (empty when its database was current). */
+  get migrationsApplied(): readonly number[] {
+    return this.storage.migrationsApplied;
   }
 
   get fingerprint(): string {

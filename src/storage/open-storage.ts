@@ -11,6 +11,7 @@ import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { parseDatabaseUrl, redactDatabaseUrl } from './postgres/database-url.js';
 import { SqliteStorage } from './sqlite/sqlite-storage.js';
+import type { MigrationPolicy } from './sql/schema.js';
 import type { Storage } from './storage.js';
 
 export const SQLITE_FILE = 'parley.db';
@@ -125,10 +126,13 @@ export function chooseStorage(dataDir: string, options: OpenStorageOptions = {})
 }
 
 /** Opens the chosen backend; PostgreSQL support (the `pg` driver) is loaded only when used. */
-export async function openChosenStorage(choice: StorageChoice): Promise<Storage> {
-  if (choice.engine === 'sqlite') return SqliteStorage.open(choice.path);
+export async function openChosenStorage(
+  choice: StorageChoice,
+  migrations: MigrationPolicy = 'apply',
+): Promise<Storage> {
+  if (choice.engine === 'sqlite') return SqliteStorage.open(choice.path, { migrations });
   const { PostgresStorage } = await import('./postgres/postgres-storage.js');
-  return PostgresStorage.open(choice.url);
+  return PostgresStorage.open(choice.url, { migrations });
 }
 
 /** Opens a data directory's storage: PostgreSQL when configured (see above), else SQLite. */

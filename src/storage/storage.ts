@@ -45,6 +45,8 @@ export interface StorageLifecycle {
   readonly engine: string;
   /** Conditions the operator should know about, e.g. a server that does not fsync; logged at start. */
   readonly warnings?: readonly string[];
+  /** Schema versions this open applied (empty when the database was current). */
+  readonly migrationsApplied: readonly number[];
   close(): Promise<void>;
 }
 

@@ -82,6 +82,10 @@ export function registerServe(program: Command): void {
       'how often overdue items are checked and escalated (1 to 86400)',
       process.env.PARLEY_ESCALATION_SECONDS ?? '15',
     )
+    .option(
+      '--migrate',
+      'apply pending database migrations first (otherwise serve refuses to start: stop other processes, back up, `parley migrate`)',
+    )
     .option('--tls-cert <pem-file>', 'serve HTTPS with this certificate (with --tls-key)')
     .option('--tls-key <pem-file>', 'private key of the TLS certificate')
     .action(
@@ -95,9 +99,11 @@ export function registerServe(program: Command): void {
         logLevel: string;
         heartbeatSeconds: string;
         escalationSeconds: string;
+        migrate?: boolean;
       }) => {
         try {
-          const node = await openNode(options.dataDir, checkDatabaseUrlFlag(options.databaseUrl));
+          const migrations = options.migrate ? 'apply' : 'refuse';
+          const node = await openNode(options.dataDir, checkDatabaseUrlFlag(options.databaseUrl), migrations);
           const server = await startServer(node, {
             host: options.host,
             port: parsePort(options.port),

@@ -12,15 +12,22 @@
 import type { PoolClient } from 'pg';
 import {
   POSTGRES_DDL,
+  SchemaPendingError,
   SchemaTooNewError,
   initialSchema,
   latestVersion,
   migrationsTable,
   type Migration,
+  type MigrationPolicy,
 } from '../sql/schema.js';
 import { SCHEMA_NAME_PATTERN } from './database-url.js';
 
-export { SchemaTooNewError, type Migration } from '../sql/schema.js';
+export {
+  SchemaPendingError,
+  SchemaTooNewError,
+  type Migration,
+  type MigrationPolicy,
+} from '../sql/schema.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema(POSTGRES_DDL),
@@ -64,6 +71,7 @@ export async function migrate(
   schema: string,
   migrations: readonly Migration[] = MIGRATIONS,
   now: () => number = Date.now,
+  policy: MigrationPolicy = 'apply',
 ): Promise<number[]> {
   if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`invalid schema name '${schema}'`);
   const known = latestVersion(migrations);
@@ -74,6 +82,8 @@ export async function migrate(
   const found = exists.rowCount ? await currentSchemaVersion(client) : 0;
   if (found > known) throw new SchemaTooNewError(found, known);
   if (found === known) return [];
+  // A new schema (version 0) is always created; an older one is migrated only when asked.
+  if (found > 0 && policy === 'refuse') throw new SchemaPendingError(found, known);
 
   for (const migration of [null, ...ordered]) {
     await client.query('BEGIN');

@@ -39,7 +39,7 @@ import {
 } from '../storage.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
-import { SchemaTooNewError, migrate } from './migrations.js';
+import { SchemaPendingError, SchemaTooNewError, migrate, type MigrationPolicy } from './migrations.js';
 
 /** Options for {@link PostgresStorage.open}. */
 export interface PostgresOpenOptions {
@@ -49,6 +49,8 @@ export interface PostgresOpenOptions {
   maxConnections?: number;
   /** How long to wait for a connection before failing (default 10 s). */
   connectionTimeoutMs?: number;
+  /** Whether pending migrations of an existing schema are applied or refused (sql/schema.ts). */
+  migrations?: MigrationPolicy;
 }
 
 const INT8_OID = 20;
@@ -130,6 +132,7 @@ export class PostgresStorage extends SqlStorage {
     pool: pg.Pool,
     target: { schema: string; connectionString: string; options: string },
     warnings: string[],
+    readonly migrationsApplied: readonly number[],
   ) {
     super({ kindIndexHint: '', flag: (value) => value });
     this.#pool = pool;
@@ -158,8 +161,9 @@ export class PostgresStorage extends SqlStorage {
     try {
       const client = await pool.connect();
       let warnings: string[];
+      let applied: number[];
       try {
-        await migrate(client, target.schema);
+        applied = await migrate(client, target.schema, undefined, undefined, options.migrations);
         const settings = await client.query<{ fsync: string; synchronous_commit: string }>(
           "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit",
         );
@@ -176,10 +180,10 @@ export class PostgresStorage extends SqlStorage {
       } finally {
         client.release();
       }
-      return new PostgresStorage(pool, target, warnings);
+      return new PostgresStorage(pool, target, warnings, applied);
     } catch (error) {
       await pool.end().catch(() => undefined);
-      if (error instanceof SchemaTooNewError) throw error;
+      if (error instanceof SchemaTooNewError || error instanceof SchemaPendingError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       const hint = /password/i.test(message)
         ? ' (set PGPASSWORD or put the password in PARLEY_DATABASE_URL)'

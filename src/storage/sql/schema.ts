@@ -262,6 +262,27 @@ export function latestVersion(migrations: readonly Migration[]): number {
 }
 
 /** The database was written by newer code; opening it could corrupt or misread it. */
+/**
+ * What opening does with migrations the database has not had yet: `apply` them (the default, and
+ * always for a new database), or `refuse` to open (`parley serve` without `--migrate`, so that an
+ * upgrade of a running fleet is a deliberate step: stop, back up, `parley migrate`).
+ */
+export type MigrationPolicy = 'apply' | 'refuse';
+
+/** The database is behind this build and the caller did not ask to migrate it; nothing changed. */
+export class SchemaPendingError extends Error {
+  override readonly name = 'SchemaPendingError';
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `database schema version ${found} is older than this build's ${known}: stop every node process ` +
+        'of this data directory, back it up, then run `parley migrate` (or start with `parley serve --migrate`)',
+    );
+  }
+}
+
 export class SchemaTooNewError extends Error {
   override readonly name = 'SchemaTooNewError';
   constructor(

@@ -168,6 +168,7 @@ export interface AwaitingReceiptQuery {
 /** The shared part of both SQL backends. */
 export abstract class SqlStorage implements Storage {
   abstract readonly engine: string;
+  abstract readonly migrationsApplied: readonly number[];
   /** Listeners of the change feed's wake-up; backends emit after their commits. */
   protected readonly commitListeners = new CommitListeners();
   readonly #flag: (value: boolean) => unknown;

@@ -10,14 +10,21 @@
 import type Database from 'better-sqlite3';
 import {
   SQLITE_DDL,
+  SchemaPendingError,
   SchemaTooNewError,
   initialSchema,
   latestVersion,
   migrationsTable,
   type Migration,
+  type MigrationPolicy,
 } from '../sql/schema.js';
 
-export { SchemaTooNewError, type Migration } from '../sql/schema.js';
+export {
+  SchemaPendingError,
+  SchemaTooNewError,
+  type Migration,
+  type MigrationPolicy,
+} from '../sql/schema.js';
 
 /**
  * SQLite needs no migration for the change feed: one writer at a time means rowid cursors already
@@ -51,11 +58,14 @@ export function migrate(
   db: Database.Database,
   migrations: readonly Migration[] = MIGRATIONS,
   now: () => number = Date.now,
+  policy: MigrationPolicy = 'apply',
 ): number[] {
   const known = latestVersion(migrations);
   const found = currentSchemaVersion(db);
   if (found > known) throw new SchemaTooNewError(found, known);
   if (found === known) return [];
+  // A new database (version 0) is always created; an older one is migrated only when asked.
+  if (found > 0 && policy === 'refuse') throw new SchemaPendingError(found, known);
 
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   const applied: number[] = [];

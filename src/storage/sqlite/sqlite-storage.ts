@@ -18,12 +18,14 @@ import { ENTRY_COLUMNS, channelValues, entryValues, headValues, type EntryRow } 
 import { commitHint } from '../sql/commit-hints.js';
 import { SQL, SqlStorage, type AwaitingReceiptQuery } from '../sql/sql-storage.js';
 import { AlreadyExistsError, type ChainHead, type Channel, type StoredEntry } from '../storage.js';
-import { assertSchemaCurrent, migrate } from './migrations.js';
+import { assertSchemaCurrent, migrate, type MigrationPolicy } from './migrations.js';
 
 /** Options for {@link SqliteStorage.open}. */
 export interface SqliteOpenOptions {
   /** Open without writing anything (no migrations, no mode changes); the file must exist. */
   readonly?: boolean;
+  /** Whether pending migrations of an existing database are applied or refused (schema.ts). */
+  migrations?: MigrationPolicy;
 }
 
 /** How long a connection waits for another connection's write lock before failing. */
@@ -65,7 +67,10 @@ export class SqliteStorage extends SqlStorage {
   /** Every statement is prepared once per connection, on first use. */
   readonly #statements = new Map<string, Database.Statement>();
 
-  private constructor(db: Database.Database) {
+  private constructor(
+    db: Database.Database,
+    readonly migrationsApplied: readonly number[],
+  ) {
     super({ kindIndexHint: 'INDEXED BY entries_channel_kind', flag: (value) => (value ? 1 : 0) });
     this.#db = db;
   }
@@ -84,6 +89,7 @@ export class SqliteStorage extends SqlStorage {
       restrictMode(path);
     }
     const db = new Database(path, { readonly, fileMustExist: readonly });
+    let applied: number[] = [];
     try {
       // Set first so that the WAL switch and migrations wait for other writers.
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -94,12 +100,12 @@ export class SqliteStorage extends SqlStorage {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       if (readonly) assertSchemaCurrent(db);
-      else migrate(db);
+      else applied = migrate(db, undefined, undefined, options.migrations);
       if (onDisk && !readonly) {
         restrictMode(`${path}-wal`);
         restrictMode(`${path}-shm`);
       }
-      return new SqliteStorage(db);
+      return new SqliteStorage(db, applied);
     } catch (error) {
       db.close();
       throw error;
