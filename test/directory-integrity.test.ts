@@ -9,7 +9,8 @@
  *   party accepts, so the channel stays acceptable (the acceptance publishes the key);
  * - an office belongs to one party: an office `us-ops` created on RU's node is not the US office
  *   of the charter; its person neither reads nor writes there, and a forged RU push publishing
- *   a key for `us-ops` and writing with it is refused by US with nothing stored.
+ *   a key for `us-ops` and writing with it is refused by US with nothing stored; and `parley
+ *   verify` names such a publication in a node's store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntryContent } from '../src/core/entry.js';
@@ -18,6 +19,7 @@ import { generateKeyPair, type KeyPair } from '../src/core/keys.js';
 import type { Principal } from '../src/core/model.js';
 import { readNodeKey } from '../src/node/data-dir.js';
 import { publicKeyOf } from '../src/core/keys.js';
+import { verifyStorage } from '../src/workflows/audit/verify.js';
 import { addPrincipal } from '../src/workflows/directory/commands.js';
 import { hashPassword } from '../src/workflows/directory/password.js';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
@@ -292,5 +294,21 @@ describe('an office belongs to one party', () => {
     expect(after.size).toBe(head.size);
     expect(after.hash).toBe(head.hash);
     expect(await publishedIn(us, 'intel', 'RU')).not.toContain('ru-mole');
+  });
+
+  it("is reported by parley verify when a chain publishes a key for another party's office", async () => {
+    // Written past the workflows, as a node without these checks would have: RU is stopped, so
+    // nothing is delivered; the audit of US's own store names the entry.
+    const channel = (await us.node.storage.getChannel('intel'))!;
+    const stored = await us.node.appendNodeEntry(channel, 'principal-key', {
+      principal: 'us-spoof',
+      office: 'ru-ops',
+      role: 'head',
+      title: 'Spoof',
+      publicKey: generateKeyPair().publicKey,
+    });
+    const report = await verifyStorage(us.node.storage);
+    const offices = report.failures.filter((f) => f.rule === 'office_not_in_charter');
+    expect(offices.map((f) => f.entry)).toEqual([`intel/US/${stored.seq}`]);
   });
 });
