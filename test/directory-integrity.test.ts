@@ -210,6 +210,31 @@ describe('a proposed channel stays acceptable', () => {
   });
 });
 
+describe('acceptance is detected by the charter or the acceptance, not by any entry', () => {
+  it('accepts a channel whose chain an older node began with a key publication', async () => {
+    await open('legacy', false);
+    const channel = (await us.node.storage.getChannel('legacy'))!;
+    const head = (await us.node.storage.getPrincipal('us-head'))!;
+    // What an older node wrote when a person joined a named office before accepting.
+    await us.node.appendNodeEntry(channel, 'principal-key', {
+      principal: head.id,
+      office: head.office,
+      role: head.role,
+      title: head.title,
+      publicKey: head.publicKey,
+    });
+    expect((await us.node.storage.getEntry('legacy', 'US', 0))?.kind).toBe('principal-key');
+    const accepted = await api(us, 'admin', 'POST', '/api/v1/channels/legacy/accept');
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect((await us.node.storage.getEntry('legacy', 'US', 1))?.kind).toBe('charter-accept');
+    expect((await api(us, 'admin', 'POST', '/api/v1/channels/legacy/accept')).status).toBe(409);
+    await eventually(
+      async () =>
+        (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/legacy')).body.state === 'active',
+    );
+  });
+});
+
 describe('an office belongs to one party', () => {
   it("refuses, on RU's node, a local office named like a US office of the charter", async () => {
     expect(
