@@ -2,8 +2,8 @@
  * Offices and people of this node (DESIGN.md "Concepts": Office, Principal). Only administrators
  * change the directory. An office is this node's party's office. A person's signing key is made
  * here and published, signed by the node, in every channel where the charter lists the person's
- * office as a member office of this party and this party's chain has begun (a proposed channel gets the keys with
- * this party's acceptance), so that peers can verify what the person signs.
+ * office as a member office of this party and this party's chain has begun (a proposed channel
+ * gets the keys with this party's acceptance), so that peers can verify what the person signs.
  *
  * A person exists with their key publications or not at all: the publications are built (and
  * their bodies checked) first, appended next, and the person is stored last. If the append fails,
@@ -16,10 +16,10 @@ import { ParleyError } from '../../core/errors.js';
 import { generateKeyPair } from '../../core/keys.js';
 import { ID_PATTERN, ROLES, type Channel, type Office, type Principal, type Role } from '../../core/model.js';
 import { requireAdmin } from '../../core/policy.js';
-import type { NodeContext } from '../context.js';
-import { writeUnique } from '../unique.js';
 import type { EntryDraft } from '../../node/appender.js';
 import { chainBegun } from '../channels/commands.js';
+import type { NodeContext } from '../context.js';
+import { writeUnique } from '../unique.js';
 import { keyPublication, publicationBody } from './key-publication.js';
 import { hashPassword, passwordProblem } from './password.js';
 
