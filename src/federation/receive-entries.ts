@@ -3,7 +3,8 @@
  * `parley verify` (canonical form, hash, chain link, seq, kind schema, author key published in
  * that party's chain or the pinned node key, signature) before anything is stored, and only
  * entries of the sender's own chain are accepted. On top of the chain rules, what an entry
- * claims to have seen must be possible (seen-check.ts), what it names must exist with that hash
+ * claims to have seen must be possible (seen-check.ts), its author's office must be one of the
+ * sender's party in the charter (office-check.ts), what it names must exist with that hash
  * (entry-references.ts), and it may not be dated too far ahead (incoming-entry.ts). A replayed
  * entry changes nothing; one that conflicts with an entry held at the same position, stored or
  * earlier in the same push, is kept as fork evidence and refused (fork-evidence.ts); a gap, or
@@ -22,6 +23,7 @@ import type { ReceiverContext } from './context.js';
 import { checkReferences, referencesOf, resolveReferences } from './entry-references.js';
 import { checkSamePosition } from './fork-evidence.js';
 import { checkTimestamp, readIncoming } from './incoming-entry.js';
+import { OfficeCheck } from './office-check.js';
 import { resumeVerifier } from './resume-verifier.js';
 import { checkSeen } from './seen-check.js';
 import type { Witness } from './witness.js';
@@ -172,6 +174,7 @@ export class EntryReceiver {
     verifier: ChainVerifier,
   ): Promise<StoredEntry[]> {
     const accepted: StoredEntry[] = [];
+    const offices = new OfficeCheck(this.context, channel, from.party);
     for (const wire of list) {
       const size = verifier.state.size;
       if (wire.seq < size) {
@@ -201,6 +204,7 @@ export class EntryReceiver {
       const failure = verifier.failures[0];
       if (failure)
         throw new ParleyError('entry_invalid', `${failure.entry}: ${failure.rule}: ${failure.message}`);
+      await offices.check(record);
       await checkSeen(this.context, channel, record, seenBefore, verifier.state.seen);
       checkReferences(record, resolution.targets);
       accepted.push(record);

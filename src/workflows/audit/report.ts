@@ -34,7 +34,9 @@ export type AuditRule =
   /** An export line has a field outside the documented layout. */
   | 'export_field_unknown'
   /** The node key a party's first entry names differs from the node key the file lists. */
-  | 'node_key_mismatch';
+  | 'node_key_mismatch'
+  /** A key published for, or an entry signed by a person of, an office the charter does not list for that party. */
+  | 'office_not_in_charter';
 
 export interface AuditFailure {
   /** `<channel>/<party>/<seq>`, `<channel>/<party>` for chain-level failures, `<channel>` else. */

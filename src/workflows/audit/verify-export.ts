@@ -51,6 +51,7 @@ import {
   safeFingerprint,
 } from './export-checks.js';
 import type { Pins } from './pins.js';
+import { OfficeAudit, officesEverListed } from './office-rules.js';
 import { noteSize } from './proofs.js';
 import type { AuditFailure, AuditWarning, VerifyReport } from './report.js';
 
@@ -119,6 +120,7 @@ export async function verifyExportFile(
   /** Per named party, the highest `seen` position of any entry, with the entry naming it. */
   const highestSeen = new Map<string, EntryReference & { from: string }>();
   const evidence = emptyEvidence();
+  let offices = new OfficeAudit('');
   let entries = 0;
   let lineNumber = 0;
 
@@ -154,6 +156,7 @@ export async function verifyExportFile(
       header = line as unknown as ExportHeader;
       checkFields(line, header.channel.id);
       verifiers = noteVerifiers(header.nodeKeys);
+      offices = new OfficeAudit(header.channel.id);
     } else if (line.type === 'chain') {
       if (!header) throw new Error(`${path}:${lineNumber}: chain before header`);
       checkShape(chainShape, line, `${path}:${lineNumber}`);
@@ -189,7 +192,9 @@ export async function verifyExportFile(
   const pins = checkPins(header, options, fail, warnings);
   references.push(...highestSeen.values());
   checkReferences(channelId, chains, references, fail);
+  const charter = officesEverListed(evidence);
   checkCharter(channelId, chains, references, evidence, header.nodeKeys, fail, warnings);
+  if (charter) offices.finish(charter, fail);
 
   // A note checked both as the latest checkpoint and in the history reports a failure once.
   const unique = [...new Map(failures.map((f) => [`${f.entry}\n${f.rule}\n${f.message}`, f])).values()];
@@ -276,6 +281,7 @@ export async function verifyExportFile(
       }
     }
     collectCharterEvidence(chain.line.party, record.seq, record.hash, content, evidence);
+    offices.note(chain.line.party, record.seq, content);
   }
 
   function finishChain(chain: ChainState): void {

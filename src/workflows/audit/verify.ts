@@ -10,6 +10,8 @@ import { fingerprint } from '../../core/keys.js';
 import { entryId } from '../../core/entry.js';
 import type { Storage } from '../../storage/storage.js';
 import { noteVerifiers, openWithKnownKeys, unknownEnvelopeFields } from './entry-rules.js';
+import { collectCharterEvidence, emptyEvidence } from './export-checks.js';
+import { OfficeAudit, officesEverListed } from './office-rules.js';
 import { noteSize } from './proofs.js';
 import type { AuditFailure, VerifyReport } from './report.js';
 
@@ -45,6 +47,8 @@ export async function verifyStorage(
         message: 'chain head is missing',
       });
     }
+    const evidence = emptyEvidence();
+    const offices = new OfficeAudit(channel.id);
     for (const head of heads) {
       const nodeKey = head.party === info.party ? info.nodePublicKey : peerKeys.get(head.party);
       if (!nodeKey) {
@@ -67,7 +71,15 @@ export async function verifyStorage(
         const page = await storage.readChain(channel.id, head.party, from, PAGE);
         for (const record of page) {
           verifier.push(record);
-          checkEnvelope(record.canonical, entryId(channel.id, head.party, record.seq), failures);
+          const content = checkEnvelope(
+            record.canonical,
+            entryId(channel.id, head.party, record.seq),
+            failures,
+          );
+          if (content) {
+            collectCharterEvidence(head.party, record.seq, record.hash, content, evidence);
+            offices.note(head.party, record.seq, content);
+          }
         }
         entries += page.length;
         onProgress(entries);
@@ -96,6 +108,8 @@ export async function verifyStorage(
       // A replica may not have received a checkpoint yet (''); its entries are still verified.
       failures.push(...verifier.finish(head.checkpoint === '' ? null : head.checkpoint));
     }
+    const charter = officesEverListed(evidence);
+    if (charter) offices.finish(charter, (entry, rule, message) => failures.push({ entry, rule, message }));
   }
   // Evidence kept from federation: a peer that signed two histories or two entries at one position.
   for (const evidence of await storage.listEquivocations()) {
@@ -126,15 +140,19 @@ export async function verifyStorage(
   };
 }
 
-/** The envelope rule: the signed object has only the fields DESIGN.md "The log" lists. */
-function checkEnvelope(canonical: string, id: string, failures: AuditFailure[]): void {
+/** The envelope rule: the signed object has only the fields DESIGN.md "The log" lists. Returns the object. */
+function checkEnvelope(
+  canonical: string,
+  id: string,
+  failures: AuditFailure[],
+): Record<string, unknown> | null {
   let content: unknown;
   try {
     content = JSON.parse(canonical);
   } catch {
-    return; // canonical_form, reported by the chain verifier
+    return null; // canonical_form, reported by the chain verifier
   }
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) return;
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) return null;
   const extra = unknownEnvelopeFields(content as Record<string, unknown>);
   if (extra.length > 0) {
     failures.push({
@@ -143,4 +161,5 @@ function checkEnvelope(canonical: string, id: string, failures: AuditFailure[]):
       message: `signed entry has fields outside the envelope: ${extra.join(', ')}`,
     });
   }
+  return content as Record<string, unknown>;
 }

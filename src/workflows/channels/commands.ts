@@ -115,8 +115,9 @@ export async function acceptChannel(node: NodeContext, actor: Principal, id: str
   if (!channel) throw new ParleyError('channel_not_found', `channel '${id}' does not exist`);
   if (!channel.parties[node.party])
     throw new ParleyError('forbidden', `${node.party} is not a party of '${id}'`);
-  const heads = await node.storage.listChainHeads(id);
-  if (heads.some((h) => h.party === node.party && h.size > 0)) {
+  // Begun means a charter or an acceptance, not any entry: an older node could have written a
+  // key publication first, and that must not make the channel impossible to accept.
+  if (await chainBegun(node, id, node.party)) {
     throw new ParleyError('already_exists', `${node.party} has already accepted '${id}'`);
   }
   const charter = await findCharter(node, channel);
@@ -129,6 +130,19 @@ export async function acceptChannel(node: NodeContext, actor: Principal, id: str
     ...(await localMembers(node, channel)).map((p) => keyPublication(node, channel, p)),
   ]);
   return refreshChannelState(node, id);
+}
+
+/**
+ * Whether `party`'s chain in the channel has begun: its seq 0 is the charter, or it holds the
+ * party's signed acceptance (DESIGN.md "Channel state"). Only then does this party publish
+ * keys there; before, its acceptance publishes them.
+ */
+export async function chainBegun(node: NodeContext, channelId: string, party: string): Promise<boolean> {
+  const first = await node.storage.getEntry(channelId, party, 0);
+  if (!first) return false;
+  if (first.kind === 'charter' || first.kind === 'charter-accept') return true;
+  const accepts = await node.storage.listByKind(channelId, 'charter-accept', 10_000);
+  return accepts.some((entry) => entry.party === party);
 }
 
 /**
@@ -174,9 +188,10 @@ export async function refreshChannelState(node: NodeContext, id: string): Promis
     }
   }
   if (channel.state === 'proposed') {
-    const started = new Set(
-      (await node.storage.listChainHeads(id)).filter((h) => h.size > 0).map((h) => h.party),
-    );
+    const started = new Set<string>();
+    for (const party of Object.keys(parties)) {
+      if (await chainBegun(node, id, party)) started.add(party);
+    }
     // A party or observer added by an amendment waits until every agreement to it has arrived
     // here, not just for the parties' chains.
     const named = Boolean(charter.parties[node.party] ?? charter.observers[node.party]);

@@ -52,20 +52,20 @@ export interface ChannelStatus {
 /** A channel's record for its members and for administrators. */
 export async function getChannel(node: NodeContext, actor: Principal, id: string): Promise<Channel> {
   const channel = await node.storage.getChannel(id);
-  if (!channel || !(canRead(actor, channel) || canManage(actor))) {
+  if (!channel || !(canRead(actor, channel, node.party) || canManage(actor))) {
     throw new ParleyError('channel_not_found', `channel '${id}' does not exist or you are not a member`);
   }
   return channel;
 }
 
 export async function listChannels(node: NodeContext, actor: Principal): Promise<Channel[]> {
-  return (await node.storage.listChannels()).filter((c) => canRead(actor, c) || canManage(actor));
+  return (await node.storage.listChannels()).filter((c) => canRead(actor, c, node.party) || canManage(actor));
 }
 
 /** The channel, if `actor` may read its entries (members and observers; not admins as such). */
 export async function readableChannel(node: NodeContext, actor: Principal, id: string): Promise<Channel> {
   const channel = await node.cachedChannel(id);
-  if (!channel || !canRead(actor, channel)) {
+  if (!channel || !canRead(actor, channel, node.party)) {
     throw new ParleyError('channel_not_found', `channel '${id}' does not exist or you are not a member`);
   }
   return channel;

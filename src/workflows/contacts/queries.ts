@@ -182,7 +182,7 @@ export async function commitments(
 ): Promise<CommitmentView[]> {
   const channels = channelId
     ? [await readableChannel(node, actor, channelId)]
-    : (await node.storage.listChannels()).filter((c) => canRead(actor, c));
+    : (await node.storage.listChannels()).filter((c) => canRead(actor, c, node.party));
   const now = node.now();
   return (await Promise.all(channels.map((c) => channelCommitments(node, c, now)))).flat();
 }

@@ -1,15 +1,26 @@
 /**
  * Offices and people of this node (DESIGN.md "Concepts": Office, Principal). Only administrators
- * change the directory. A person's signing key is made here and published, signed by the node,
- * in every channel of the person's office so that peers can verify what the person signs.
+ * change the directory. An office is this node's party's office. A person's signing key is made
+ * here and published, signed by the node, in every channel where the charter lists the person's
+ * office as a member office of this party and this party's chain has begun (a proposed channel
+ * gets the keys with this party's acceptance), so that peers can verify what the person signs.
+ *
+ * A person exists with their key publications or not at all: the publications are built (and
+ * their bodies checked) first, appended next, and the person is stored last. If the append fails,
+ * nothing is stored; if storing fails after it, what is left is a published key whose private
+ * half was never kept, which nobody can sign with. (Storing first would leave a person who could
+ * log in and write entries every peer refuses, `author_key_unknown`.)
  */
+import { canonicalize } from '../../core/canonical-json.js';
 import { ParleyError } from '../../core/errors.js';
 import { generateKeyPair } from '../../core/keys.js';
-import { ID_PATTERN, ROLES, type Office, type Principal, type Role } from '../../core/model.js';
+import { ID_PATTERN, ROLES, type Channel, type Office, type Principal, type Role } from '../../core/model.js';
 import { requireAdmin } from '../../core/policy.js';
+import type { EntryDraft } from '../../node/appender.js';
+import { chainBegun } from '../channels/commands.js';
 import type { NodeContext } from '../context.js';
 import { writeUnique } from '../unique.js';
-import { keyPublication } from './key-publication.js';
+import { keyPublication, publicationBody } from './key-publication.js';
 import { hashPassword, passwordProblem } from './password.js';
 
 export interface NewPrincipal {
@@ -56,6 +67,16 @@ export async function addPrincipalUnchecked(node: NodeContext, input: NewPrincip
     throw new ParleyError('already_exists', `user '${input.id}' already exists`);
   }
   const keys = generateKeyPair();
+  // The key publication's body rules (e.g. the length of a title) hold for every person, with or
+  // without channels today: a person whose key cannot be published blocks every later channel.
+  const publication = publicationBody({ ...input, publicKey: keys.publicKey });
+  const checked = node.kinds.checkBody('principal-key', publication);
+  if (!checked.ok) throw new ParleyError('validation_failed', `user '${input.id}': ${checked.message}`);
+  try {
+    canonicalize(checked.body); // what a signed entry must be (e.g. no lone surrogate in a title)
+  } catch (error) {
+    throw new ParleyError('validation_failed', `user '${input.id}': ${(error as Error).message}`);
+  }
   const principal: Principal = {
     id: input.id,
     office: input.office,
@@ -67,13 +88,30 @@ export async function addPrincipalUnchecked(node: NodeContext, input: NewPrincip
     createdAt: node.now(),
     disabled: false,
   };
-  await writeUnique(() => node.storage.addPrincipal(principal));
-  // Publish the new key in every channel of the principal's office, so peers can verify it.
-  if (principal.office !== null) {
-    const channels = (await node.storage.listChannels()).filter((c) => c.offices.includes(principal.office!));
-    if (channels.length > 0) {
-      await node.appender.append(channels.map((c) => keyPublication(node, c, principal)));
-    }
+  const drafts: EntryDraft[] = [];
+  for (const channel of await publicationChannels(node, principal.office)) {
+    drafts.push(keyPublication(node, channel, principal));
   }
+  if (drafts.length > 0) await node.appender.append(drafts);
+  await writeUnique(() => node.storage.addPrincipal(principal));
   return principal;
+}
+
+/**
+ * The channels a person of `office` gets their key published in now: those whose charter lists
+ * the office for this party (not an office of the same name of another party), where this
+ * party's chain has begun.
+ */
+async function publicationChannels(node: NodeContext, office: string | null): Promise<Channel[]> {
+  if (office === null) return [];
+  const result: Channel[] = [];
+  for (const channel of await node.storage.listChannels()) {
+    // As at creation and acceptance (localMembers): member offices; observers only read.
+    if (
+      (channel.parties[node.party] ?? []).includes(office) &&
+      (await chainBegun(node, channel.id, node.party))
+    )
+      result.push(channel);
+  }
+  return result;
 }

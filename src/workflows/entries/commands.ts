@@ -3,12 +3,15 @@
  * Precedence). Every check runs before anything is signed: the writer's right to write, the
  * channel's state, the kind (known, written by people), precedence, language, body schema,
  * marking and the kind's own rules against the log; then the appender signs and commits it, and
- * the call resolves once it is durable.
+ * the call resolves once it is durable. A node never signs what a peer would refuse: the writer's
+ * office is a member office of this party in the charter (policy.ts), and this party's chain has
+ * published the writer's key with that office (the receiver's `author_key_unknown` and office
+ * rules), besides the kind's rules.
  */
 import { MARKINGS, PRECEDENCES, entryId, type Marking, type Precedence } from '../../core/entry.js';
 import { ParleyError } from '../../core/errors.js';
 import type { Channel, Principal } from '../../core/model.js';
-import { canWrite } from '../../core/policy.js';
+import { authorOfficeProblem, canWrite } from '../../core/policy.js';
 import {
   refreshChannelState,
   checkAgreement,
@@ -37,7 +40,7 @@ export async function postEntry(
   input: PostEntry,
 ): Promise<EntryView> {
   const channel = await readableChannel(node, actor, channelId);
-  if (!canWrite(actor, channel)) {
+  if (!canWrite(actor, channel, node.party)) {
     throw new ParleyError(
       'forbidden',
       `${actor.role} '${actor.id}' may read but not write in '${channel.id}'`,
@@ -89,6 +92,7 @@ export async function postEntry(
     const envelope = { lang, precedence, ...(input.marking ? { marking: input.marking } : {}) };
     await runKindCheck(kind, kindContext(node, actor, channel, envelope), body.body);
   }
+  await requirePublishedKey(node, actor, channel);
   const [appended] = await node.appender.append([
     {
       channel: channel.id,
@@ -112,6 +116,40 @@ export async function postEntry(
     cursor: null,
     storedAt: stored.storedAt,
   };
+}
+
+/**
+ * Keys found published, per storage: a publication is never withdrawn, so once found it need
+ * not be looked up again (`<channel>\0<principal>\0<key>`).
+ */
+const publishedKeys = new WeakMap<object, Set<string>>();
+
+/**
+ * Refuses a writer whose key this party's chain has not published in the channel with a member
+ * office of this party: every peer would refuse the entry, and with it the rest of the chain.
+ */
+async function requirePublishedKey(node: NodeContext, actor: Principal, channel: Channel): Promise<void> {
+  const known = publishedKeys.get(node.storage) ?? new Set<string>();
+  publishedKeys.set(node.storage, known);
+  const key = `${channel.id}\u0000${actor.id}\u0000${actor.publicKey}`;
+  if (known.has(key)) return;
+  const publications = await node.storage.listByKind(channel.id, 'principal-key', 100_000);
+  const published = publications.some((entry) => {
+    if (entry.party !== node.party) return false;
+    const body = toLogged(entry).body as { principal?: string; publicKey?: string; office?: string | null };
+    return (
+      body.principal === actor.id &&
+      body.publicKey === actor.publicKey &&
+      authorOfficeProblem(channel, node.party, body.office ?? null) === null
+    );
+  });
+  if (!published) {
+    throw new ParleyError(
+      'forbidden',
+      `the key of '${actor.id}' is not published in '${channel.id}' by ${node.party}: peers would refuse what they write there`,
+    );
+  }
+  known.add(key);
 }
 
 export interface Acknowledgement {

@@ -56,7 +56,7 @@ export async function inbox(
 ): Promise<EntryView[]> {
   const channels = channelId
     ? [await readableChannel(node, actor, channelId)]
-    : (await node.storage.listChannels()).filter((c) => canRead(actor, c));
+    : (await node.storage.listChannels()).filter((c) => canRead(actor, c, node.party));
   if (channels.length === 0) return [];
   const kinds = node.kinds
     .list()

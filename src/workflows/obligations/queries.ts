@@ -96,7 +96,7 @@ async function memberChannels(
 ): Promise<Channel[]> {
   const office = query.office ?? actor.office;
   const channels = (await node.storage.listChannels()).filter(
-    (c) => canRead(actor, c) && (query.channel === undefined || c.id === query.channel),
+    (c) => canRead(actor, c, node.party) && (query.channel === undefined || c.id === query.channel),
   );
   if (query.channel !== undefined && channels.length === 0)
     throw new ParleyError(
