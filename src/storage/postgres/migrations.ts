@@ -13,6 +13,7 @@ import type { PoolClient } from 'pg';
 import {
   POSTGRES_DDL,
   SchemaTooNewError,
+  idempotencySchema,
   initialSchema,
   latestVersion,
   migrationsTable,
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO feed_lock (id) VALUES (1);
     `,
   },
+  idempotencySchema(POSTGRES_DDL, 3),
 ];
 
 /** The schema version this code writes and understands. */
