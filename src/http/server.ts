@@ -16,6 +16,7 @@ import { LoginLimiter } from '../workflows/directory/login-limiter.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import { authenticate, type Authenticated } from './authenticate.js';
 import { registerErrorHandling } from './error-mapping.js';
+import { documentIdempotencyKey, installIdempotency } from './idempotency.js';
 import { installJsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
@@ -74,14 +75,19 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   app.decorateRequest('auth', null);
   // The API speaks JSON only; anything else is refused with 415 rather than parsed as text.
   app.removeContentTypeParser('text/plain');
-  installJsonBodyParser(app);
+  // The exact body text is kept for the idempotency fingerprint (idempotency.ts).
+  installJsonBodyParser(app, { keepRawBody: true });
 
   await app.register(fastifySwagger, {
     openapi: {
       info: {
         title: 'Parley node API',
         version: '1.0.0',
-        description: 'Signed, durable channel logs of one party. Errors: {"error": {"code", "message"}}.',
+        description:
+          'Signed, durable channel logs of one party. Errors: {"error": {"code", "message"}}. ' +
+          'Every authenticated write accepts an `Idempotency-Key` header (1 to 255 printable ASCII ' +
+          'characters): a retry with the same key and request gets the first answer back, ' +
+          'marked `Idempotent-Replayed: true`, and writes nothing.',
       },
       components: {
         securitySchemes: {
@@ -91,7 +97,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentIdempotencyKey(jsonSchemaTransform),
     transformObject: jsonSchemaTransformObject,
   });
 
@@ -118,6 +124,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
     if (request.routeOptions.config.public) return;
     request.auth = await authenticate(request, node, Date.now());
   });
+  await installIdempotency(app, node);
   const limiter = new LoginLimiter(options.loginLimit ?? { maxFailures: 5, windowMs: 15 * 60_000 });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   registerSystemRoutes(typed, node, metrics);

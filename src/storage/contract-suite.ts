@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../core/hash.js';
 import { describeDirectory } from './contract-directory.js';
 import { describeChangeFeed, type ChangeFeedOptions } from './contract-feed.js';
+import { describeIdempotency } from './contract-idempotency.js';
 import { TestChain, channelRecord, makeEntry, principalRecord, withoutCursor } from './contract-fixtures.js';
 import { AlreadyExistsError, ChainConflictError, type Storage, type StoredEntry } from './storage.js';
 
@@ -58,6 +59,7 @@ export function runStorageContract(
     });
 
     describeDirectory(() => store);
+    describeIdempotency(() => store);
 
     describe('channels', () => {
       it('creates a channel with its first entries and head atomically', async () => {

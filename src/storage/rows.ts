@@ -22,6 +22,7 @@ import type {
   Role,
   Session,
   StoredEntry,
+  IdempotencyRecord,
 } from './storage.js';
 
 export interface NodeInfoRow {
@@ -353,4 +354,28 @@ export function toApiToken(row: ApiTokenRow): ApiToken {
 
 export function toAuditEvent(row: AuditEvent): AuditEvent {
   return { at: row.at, type: row.type, principal: row.principal, ip: row.ip, detail: row.detail };
+}
+
+export interface IdempotencyRow {
+  principal: string;
+  idem_key: string;
+  fingerprint: string;
+  status: number | null;
+  content_type: string | null;
+  body: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export function toIdempotencyRecord(row: IdempotencyRow): IdempotencyRecord {
+  return {
+    principal: row.principal,
+    key: row.idem_key,
+    fingerprint: row.fingerprint,
+    status: row.status === null ? null : Number(row.status),
+    contentType: row.content_type,
+    body: row.body,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+  };
 }

@@ -2,13 +2,14 @@
  * The storage contract. Every backend (SQLite, PostgreSQL) implements it and must pass the shared
  * contract suite in `contract-suite.ts`. Methods are async so that network-backed engines fit
  * without changing callers. The contract is split by concern in `contract/` (log, directory,
- * peers, sessions, change feed); `Storage` is all of them together, and this module re-exports
+ * peers, sessions, change feed, idempotency); `Storage` is all of them together, and this module re-exports
  * every part so callers import from one place.
  *
  * Durability rule: when a write method resolves, the data is on stable storage (fsync'd).
  */
 import type { ChangeFeed } from './contract/changes.js';
 import type { DirectoryStore } from './contract/directory.js';
+import type { IdempotencyStore } from './contract/idempotency.js';
 import type { LogStore } from './contract/log.js';
 import type { PeerStore } from './contract/peers.js';
 import type { SessionStore } from './contract/sessions.js';
@@ -38,6 +39,7 @@ export type {
 export type { ApiToken, AuditEvent, DirectoryStore } from './contract/directory.js';
 export type { EquivocationEvidence, LinkTest, Peer, PeerStore } from './contract/peers.js';
 export type { Session, SessionStore } from './contract/sessions.js';
+export type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore } from './contract/idempotency.js';
 export type { ChangeBatch, ChangeFeed, CommitHint, CommitListener } from './contract/changes.js';
 
 /** Opening and closing a backend. */
@@ -52,4 +54,4 @@ export interface StorageLifecycle {
 
 /** Everything a backend provides. */
 export interface Storage
-  extends StorageLifecycle, LogStore, ChangeFeed, DirectoryStore, PeerStore, SessionStore {}
+  extends StorageLifecycle, LogStore, ChangeFeed, DirectoryStore, PeerStore, SessionStore, IdempotencyStore {}

@@ -14,6 +14,7 @@ import {
   POSTGRES_DDL,
   SchemaPendingError,
   SchemaTooNewError,
+  idempotencySchema,
   initialSchema,
   latestVersion,
   migrationsTable,
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO feed_lock (id) VALUES (1);
     `,
   },
+  idempotencySchema(POSTGRES_DDL, 3),
 ];
 
 /** The schema version this code writes and understands. */

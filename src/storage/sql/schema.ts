@@ -246,6 +246,33 @@ export function initialSchema(d: DdlDialect): Migration {
   };
 }
 
+/**
+ * Remembered answers of requests sent with an `Idempotency-Key` (http/idempotency.ts). A row with
+ * a null status is a claim of a request still running. Kept 24 hours: `expires_at` serves the
+ * purge. Added after the first release, so its version differs by dialect (PostgreSQL has a
+ * migration 2 of its own); the table is the same in both.
+ */
+export function idempotencySchema(d: DdlDialect, version: number): Migration {
+  return {
+    version,
+    name: 'idempotency keys',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        principal TEXT NOT NULL,
+        idem_key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status ${d.int},
+        content_type TEXT,
+        body TEXT,
+        created_at ${d.int} NOT NULL,
+        expires_at ${d.int} NOT NULL,
+        PRIMARY KEY (principal, idem_key)
+      )${d.withoutRowid};
+      CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at);
+    `,
+  };
+}
+
 /** The table that records applied migrations. */
 export function migrationsTable(d: DdlDialect): string {
   return `

@@ -27,6 +27,7 @@ import {
   toEquivocation,
   toFork,
   toHead,
+  toIdempotencyRecord,
   toLinkTest,
   toNodeInfo,
   toPeer,
@@ -38,6 +39,7 @@ import {
   type EquivocationRow,
   type ForkRow,
   type HeadRow,
+  type IdempotencyRow,
   type LinkTestRow,
   type NodeInfoRow,
   type PeerRow,
@@ -57,6 +59,8 @@ import {
   type CursoredEntry,
   type EquivocationEvidence,
   type ForkEvidence,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
   type LatestCosignature,
   type LinkTest,
   type NodeInfo,
@@ -142,6 +146,18 @@ const Q = {
   getApiToken: 'SELECT token_hash, principal, label, created_at FROM api_tokens WHERE token_hash = ?',
   recordAudit: 'INSERT INTO audit_events (at, type, principal, ip, detail) VALUES (?, ?, ?, ?, ?)',
   listAudit: 'SELECT at, type, principal, ip, detail FROM audit_events ORDER BY id DESC LIMIT ?',
+  claimIdempotency: `INSERT INTO idempotency_keys
+      (principal, idem_key, fingerprint, status, content_type, body, created_at, expires_at)
+    VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?) ON CONFLICT (principal, idem_key) DO NOTHING`,
+  getIdempotency: `SELECT principal, idem_key, fingerprint, status, content_type, body, created_at, expires_at
+    FROM idempotency_keys WHERE principal = ? AND idem_key = ?`,
+  dropExpiredIdempotency:
+    'DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ? AND expires_at <= ?',
+  completeIdempotency: `UPDATE idempotency_keys SET status = ?, content_type = ?, body = ?
+    WHERE principal = ? AND idem_key = ? AND status IS NULL`,
+  releaseIdempotency: 'DELETE FROM idempotency_keys WHERE principal = ? AND idem_key = ? AND status IS NULL',
+  purgeIdempotency:
+    'DELETE FROM idempotency_keys WHERE expires_at <= ? OR (status IS NULL AND created_at < ?)',
 } as const;
 
 /** The `LIKE` pattern matching refs into `party`'s chain (`<party>/<seq>`). */
@@ -288,6 +304,39 @@ export abstract class SqlStorage implements Storage {
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.run(Q.deleteSession, [tokenHash]);
+  }
+
+  // Idempotency keys (contract/idempotency.ts). The primary key makes a claim atomic; an expired
+  // record is deleted (only while still expired) before claiming again, so racing claims after
+  // expiry still leave one winner.
+
+  async claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyRecord | null> {
+    const { principal, key } = claim;
+    const values = [principal, key, claim.fingerprint, claim.createdAt, claim.expiresAt];
+    for (;;) {
+      if ((await this.run(Q.claimIdempotency, values)) === 1) return null;
+      const row = await this.#one<IdempotencyRow>(Q.getIdempotency, [principal, key]);
+      if (row === null) continue; // Purged between the two statements: claim again.
+      const record = toIdempotencyRecord(row);
+      if (record.expiresAt > claim.createdAt) return record;
+      await this.run(Q.dropExpiredIdempotency, [principal, key, claim.createdAt]);
+    }
+  }
+
+  async completeIdempotencyKey(
+    principal: string,
+    key: string,
+    answer: { status: number; contentType: string | null; body: string },
+  ): Promise<void> {
+    await this.run(Q.completeIdempotency, [answer.status, answer.contentType, answer.body, principal, key]);
+  }
+
+  async releaseIdempotencyKey(principal: string, key: string): Promise<void> {
+    await this.run(Q.releaseIdempotency, [principal, key]);
+  }
+
+  async purgeIdempotencyKeys(now: number, claimsBefore: number): Promise<number> {
+    return this.run(Q.purgeIdempotency, [now, claimsBefore]);
   }
 
   // Channels.
