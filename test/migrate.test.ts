@@ -17,6 +17,7 @@ import {
   uniqueSchema,
   urlWithSchema,
 } from '../src/storage/postgres/test-support/postgres-server.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/storage/postgres/migrations.js';
 import { SchemaPendingError, migrate, type Migration } from '../src/storage/sqlite/migrations.js';
 import { PASSWORD, runCli, startServe, tempDir } from './support/node-process.js';
 
@@ -50,18 +51,22 @@ describe.skipIf(skip)('parley migrate', () => {
       PARLEY_ADMIN_PASSWORD: PASSWORD,
     });
     expect(init.status).toBe(0);
-    // What a build before the change feed left: version 1, no feed_lock table.
+    // What a build before the change feed left: version 1, without the later migrations' tables.
     await adminQuery(`DROP TABLE ${schema}.feed_lock`);
-    await adminQuery(`DELETE FROM ${schema}.schema_migrations WHERE version = 2`);
+    await adminQuery(`DROP TABLE ${schema}.idempotency_keys`);
+    await adminQuery(`DELETE FROM ${schema}.schema_migrations WHERE version > 1`);
+    const later = MIGRATIONS.map((m) => m.version).filter((v) => v > 1);
 
     const refused = cli(['office', 'list', '--data-dir', dataDir]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/schema version 1 is older than this build's 2.*parley migrate/);
+    expect(refused.stderr).toMatch(
+      new RegExp(`schema version 1 is older than this build's ${LATEST_SCHEMA_VERSION}.*parley migrate`),
+    );
     await expect(startServe(dataDir)).rejects.toThrow(/parley migrate.*parley serve --migrate/);
 
     const migrated = cli(['migrate', '--data-dir', dataDir, '--json']);
     expect(migrated.status).toBe(0);
-    expect(JSON.parse(migrated.stdout)).toEqual({ storage: 'postgres', applied: [2] });
+    expect(JSON.parse(migrated.stdout)).toEqual({ storage: 'postgres', applied: later });
     const again = cli(['migrate', '--data-dir', dataDir]);
     expect(again.stdout).toMatch(/current; nothing to migrate/);
 
