@@ -7,6 +7,7 @@
  *
  * Durability rule: when a write method resolves, the data is on stable storage (fsync'd).
  */
+import type { BackupStore } from './contract/backup.js';
 import type { ChangeFeed } from './contract/changes.js';
 import type { DirectoryStore } from './contract/directory.js';
 import type { LogStore } from './contract/log.js';
@@ -39,6 +40,7 @@ export type { ApiToken, AuditEvent, DirectoryStore } from './contract/directory.
 export type { EquivocationEvidence, LinkTest, Peer, PeerStore } from './contract/peers.js';
 export type { Session, SessionStore } from './contract/sessions.js';
 export type { ChangeBatch, ChangeFeed, CommitHint, CommitListener } from './contract/changes.js';
+export type { BackupResult, BackupStore } from './contract/backup.js';
 
 /** Opening and closing a backend. */
 export interface StorageLifecycle {
@@ -50,4 +52,4 @@ export interface StorageLifecycle {
 
 /** Everything a backend provides. */
 export interface Storage
-  extends StorageLifecycle, LogStore, ChangeFeed, DirectoryStore, PeerStore, SessionStore {}
+  extends StorageLifecycle, LogStore, ChangeFeed, DirectoryStore, PeerStore, SessionStore, BackupStore {}
