@@ -1,7 +1,7 @@
 /**
  * The HTTP side of recovery at start (federation/recovery.ts): while this node is still asking
  * its peers for its own chains, every request that could write is refused with 503 `recovering`
- * and a Retry-After, and `GET /api/v1/alerts` shows what recovery found (entries recovered, peers
+ * and a Retry-After, and `GET /api/v1/recovery` shows what recovery found (entries recovered, peers
  * not reached, entries refused) to any signed-in principal, for as long as the node runs.
  */
 import type { FastifyInstance } from 'fastify';
@@ -34,7 +34,7 @@ export function registerRecoveryGate(app: FastifyInstance, recovery: RecoveryVie
       });
   });
 
-  app.get('/api/v1/alerts', { schema: { hide: true } }, async () => ({
+  app.get('/api/v1/recovery', { schema: { hide: true } }, async () => ({
     recovering: recovery.recovering,
     recovery: recovery.status,
   }));
