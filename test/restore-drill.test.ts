@@ -6,13 +6,14 @@
  * no fork evidence at US, the link stays up, and both nodes verify. Then the window in which a
  * recovering node refuses writes (503 `recovering`), made deterministic with a slow proxy.
  */
-import { statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath } from '../src/node/data-dir.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import type { RecoveryStatus } from '../src/federation/recovery.js';
+import { hammer, type Accepted } from './support/append-load.js';
 import { startChaosProxy, type ChaosProxy } from './support/chaos-proxy.js';
 import {
   api,
@@ -164,6 +165,34 @@ describe('backup, restore and recovery from peers', () => {
       expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
     }
   }, 120_000);
+
+  it('takes a consistent backup while clients append', async () => {
+    const accepted: Accepted[] = [];
+    const stop = new AbortController();
+    const writers = [0, 1].map((c) =>
+      hammer(ru.url, ru.tokens['ru-duty']!, stop.signal, accepted, `load${c}`),
+    );
+    await eventually(async () => accepted.length >= 50, 20_000, 'appends flowing');
+    const dir = tempDir('parley-backup-');
+    const file = join(dir, 'busy.db');
+    // Asynchronously, so that this process's writers keep appending while the copy is made.
+    const during = accepted.length;
+    const backup = await runCliAsync(['backup', '--out', file, '--data-dir', ru.dataDir, '--json']);
+    const written = accepted.length - during;
+    stop.abort();
+    await Promise.all(writers);
+    expect(backup.status, backup.stderr).toBe(0);
+    expect(written).toBeGreaterThan(0);
+    // The copy, with the node's key beside it, is a data directory that verifies.
+    const copy = join(dir, 'node');
+    mkdirSync(copy, { mode: 0o700 });
+    copyFileSync(join(ru.dataDir, 'node.key'), join(copy, 'node.key'));
+    copyFileSync(file, join(copy, 'parley.db'));
+    const verify = runCli(['verify', '--data-dir', copy, '--json']);
+    expect(verify.status, verify.stdout).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+    await replicated();
+  }, 60_000);
 
   it('refuses a backup of another node', async () => {
     const file = join(tempDir('parley-backup-'), 'us.db');
