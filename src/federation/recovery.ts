@@ -11,8 +11,9 @@
  * own node key and the author keys its chain published), stores them, and has the appender
  * reload its heads, so the next entry continues the recovered chain. Entries for this party's
  * chain that do not verify (another key, a different history) are refused and kept in the audit
- * log. Each peer has a bounded time to answer; a peer not reached in time is reported, and the
- * node proceeds: entries only that peer holds stay missing, and a fork with it remains possible.
+ * log. Each peer has a bounded time to answer each request (peers are asked side by side); a
+ * peer not reached in time is reported, and the node proceeds: entries only that peer holds stay
+ * missing, and a fork with it remains possible.
  */
 import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { sha256Hex } from '../core/hash.js';
@@ -42,7 +43,7 @@ export type RecoveryContext = Pick<
 };
 
 export interface RecoveryOptions {
-  /** How long each peer has to answer, in all (default 10 s). */
+  /** How long each peer has to answer each request (default 10 s). */
   peerTimeoutMs?: number;
   /** Entries asked for per request. */
   pageSize?: number;
@@ -73,8 +74,6 @@ export interface RecoveryStatus {
 }
 
 export type RecoveryLog = (level: 'info' | 'warn' | 'error', message: string) => void;
-
-class PeerTimeout extends Error {}
 
 export class ChainRecovery {
   readonly status: RecoveryStatus;
@@ -127,57 +126,38 @@ export class ChainRecovery {
 
   private async askPeer(peer: Peer, channels: Channel[]): Promise<void> {
     const shared = channels.filter((c) => c.parties[peer.party] || c.observers[peer.party]);
+    // Each request has the peer's time: a peer that keeps answering is followed to the end of
+    // its copy, since stopping half-way would leave the rest to fork just the same.
     const client = new FederationClient({
       party: this.context.party,
       sign: this.context.signAsNode,
       timeoutMs: this.timeoutMs,
     });
-    const abandoned = { value: false };
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PeerTimeout()), this.timeoutMs);
-    });
     try {
-      await Promise.race([
-        (async () => {
-          for (const channel of shared) await this.recoverChain(client, peer, channel, abandoned);
-        })(),
-        deadline,
-      ]);
-      this.status.peers[peer.party] ??= 'answered';
+      for (const channel of shared) await this.recoverChain(client, peer, channel);
+      this.status.peers[peer.party] = 'answered';
     } catch (error) {
-      abandoned.value = true;
-      if (error instanceof PeerTimeout) {
+      const missed =
+        `entries of this node's chains that only ${peer.party} holds (written after a backup that was ` +
+        'restored) are not recovered, and the next entries may fork with them';
+      if (error instanceof PeerRequestError && error.status === null && /timed out/.test(error.message)) {
         this.status.peers[peer.party] = 'timed_out';
         this.alert(
           'warn',
-          `peer ${peer.party} did not answer within ${this.timeoutMs} ms at start: entries of this node's chains ` +
-            `that only ${peer.party} holds (written after a backup that was restored) are not recovered, ` +
-            `and the next entries may fork with them`,
+          `peer ${peer.party} did not answer within ${this.timeoutMs} ms at start: ${missed}`,
         );
       } else if (error instanceof PeerRequestError && error.status === null) {
         this.status.peers[peer.party] = 'unreachable';
-        this.alert(
-          'warn',
-          `peer ${peer.party} was unreachable at start (${error.message}): entries of this node's chains ` +
-            `that only ${peer.party} holds are not recovered, and the next entries may fork with them`,
-        );
+        this.alert('warn', `peer ${peer.party} was unreachable at start (${error.message}): ${missed}`);
       } else {
         this.status.peers[peer.party] = 'refused';
-        this.alert('warn', `recovery from peer ${peer.party} failed: ${(error as Error).message}`);
+        this.alert('warn', `recovery from peer ${peer.party} failed: ${(error as Error).message}: ${missed}`);
       }
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   /** Pages through the peer's copy of this party's chain in `channel` from this node's head. */
-  private async recoverChain(
-    client: FederationClient,
-    peer: Peer,
-    channel: Channel,
-    abandoned: { value: boolean },
-  ): Promise<void> {
+  private async recoverChain(client: FederationClient, peer: Peer, channel: Channel): Promise<void> {
     const own = this.context.party;
     for (;;) {
       const head = await this.context.chains.getChainHead(channel.id, own);
@@ -194,7 +174,7 @@ export class ChainRecovery {
         if (error instanceof PeerRequestError && error.status === 404) return;
         throw error;
       }
-      if (!Array.isArray(page?.entries) || page.entries.length === 0 || abandoned.value) return;
+      if (!Array.isArray(page?.entries) || page.entries.length === 0) return;
       const run = this.storing.then(() => this.storePage(peer, channel, page));
       this.storing = run.catch(() => {});
       if ((await run) === 0) return;
