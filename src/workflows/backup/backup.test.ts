@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParleyNode } from '../../node/parley-node.js';
+import type { Storage } from '../../storage/storage.js';
 import { initNode, openNode } from '../open-node.js';
 import { backupNode } from './backup.js';
 import { restoreDataDir } from './restore.js';
@@ -66,5 +67,12 @@ describe('backup and restore', () => {
     await expect(restoreDataDir(ru.dataDir, join(ru.dir, 'missing.db'))).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+
+  it('points a PostgreSQL node to pg_dump', async () => {
+    const storage = { engine: 'postgres' } as unknown as Storage;
+    await expect(
+      backupNode({ party: 'RU', fingerprint: 'x', storage }, '/nonexistent/backup.db'),
+    ).rejects.toThrow(/pg_dump/);
   });
 });
