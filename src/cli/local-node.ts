@@ -16,6 +16,8 @@ import type { ParleyNode } from '../node/parley-node.js';
 import { hasPassword } from '../storage/postgres/database-url.js';
 import { ROLES, type Principal, type Role } from '../core/model.js';
 import { verifyNode } from '../workflows/audit/node-audit.js';
+import { backupNode } from '../workflows/backup/backup.js';
+import { restoreDataDir } from '../workflows/backup/restore.js';
 import type { VerifyReport } from '../workflows/audit/report.js';
 import { acceptChannel, createChannel, type NewChannel } from '../workflows/channels/commands.js';
 import { listChannels } from '../workflows/channels/queries.js';
@@ -256,3 +258,12 @@ export async function reopenDemoParty(party: string, dataDir: string): Promise<D
 export function verifyDataDir(dataDir: string): Promise<VerifyReport> {
   return withNode(dataDir, (node) => verifyNode(node));
 }
+
+// --- backup and restore ---
+
+/** `parley backup`: a consistent copy of the node's database, while the node may be serving. */
+export const backupLocally = (dataDir: string, out: string) =>
+  withNode(dataDir, (node) => backupNode(node, out));
+
+/** `parley restore`: a backup of this node put in place of a stopped node's database. */
+export const restoreLocally = (dataDir: string, from: string) => restoreDataDir(resolve(dataDir), from);

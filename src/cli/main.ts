@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { registerAnswer } from './commands/answer.js';
+import { registerBackup } from './commands/backup.js';
 import { registerChannel } from './commands/channel.js';
 import { registerClarify } from './commands/clarify.js';
 import { registerDemo } from './commands/demo.js';
@@ -36,7 +37,7 @@ const program = new Command('parley')
 Environment: PARLEY_DATA_DIR (default ./data), PARLEY_URL (default http://127.0.0.1:7410),
 PARLEY_TOKEN (API token for the commands that act as a person), PARLEY_HOST, PARLEY_PORT,
 PARLEY_LOG_LEVEL, PARLEY_DATABASE_URL (PostgreSQL instead of SQLite), PARLEY_HEARTBEAT_SECONDS,
-PARLEY_ESCALATION_SECONDS.`,
+PARLEY_ESCALATION_SECONDS, PARLEY_RECOVERY_TIMEOUT_MS (how long each peer has to answer at start).`,
   );
 
 // One file per noun under commands/; the order is the order of `parley --help`.
@@ -58,6 +59,7 @@ for (const register of [
   registerGlossary,
   registerTemplate,
   registerVerify,
+  registerBackup,
   registerDemo,
 ])
   register(program);

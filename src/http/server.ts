@@ -115,7 +115,9 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
       reply.statusCode,
       reply.elapsedTime,
     );
-    if (reply.statusCode >= 500)
+    // A 503 with Retry-After is a deliberate, temporary refusal (recovering at start), not a failure.
+    const refusal = reply.statusCode === 503 && reply.hasHeader('retry-after');
+    if (reply.statusCode >= 500 && !refusal)
       request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
   });
 

@@ -4,6 +4,7 @@
  */
 import type { Federation } from '../federation/federation.js';
 import { federationContextOf } from '../federation/node-context.js';
+import { ChainRecovery, type RecoveryStatus } from '../federation/recovery.js';
 import type { ReplicatorOptions } from '../federation/replicator.js';
 import { EscalationScheduler } from '../workflows/obligations/escalation.js';
 import type { ParleyNode } from '../node/parley-node.js';
@@ -12,6 +13,8 @@ export interface RunningServer {
   url: string;
   federation: Federation;
   escalations: EscalationScheduler;
+  /** What recovery of this node's own chains from its peers found at start (federation/recovery.ts). */
+  recovery: RecoveryStatus;
   close(): Promise<void>;
 }
 
@@ -29,16 +32,24 @@ export async function startServer(
     tls?: { cert: string; key: string };
     /** How often overdue obligations are checked and escalated. */
     escalationSeconds?: number;
+    /** How long each peer has to answer at start when asked for this node's own chains. */
+    recoveryTimeoutMs?: number;
   },
 ): Promise<RunningServer> {
   // Loaded here, not at the top, so CLI commands that serve nothing start quickly.
-  const [{ pino }, { buildServer }, { createFederation }, { LinkMonitor, DEFAULT_HEARTBEAT_SECONDS }] =
-    await Promise.all([
-      import('pino'),
-      import('../http/server.js'),
-      import('../federation/federation.js'),
-      import('../federation/heartbeat.js'),
-    ]);
+  const [
+    { pino },
+    { buildServer },
+    { createFederation },
+    { LinkMonitor, DEFAULT_HEARTBEAT_SECONDS },
+    { registerRecoveryGate },
+  ] = await Promise.all([
+    import('pino'),
+    import('../http/server.js'),
+    import('../federation/federation.js'),
+    import('../federation/heartbeat.js'),
+    import('../http/routes/recovery.js'),
+  ]);
   const logger = pino({
     level: options.logLevel,
     base: { party: node.party },
@@ -72,7 +83,16 @@ export async function startServer(
     federation,
     ...(options.tls ? { tls: options.tls, secureCookies: true } : {}),
   });
+  // Until this node has asked its peers for its own chains, it writes nothing: writes are
+  // refused (503 recovering), and replication, link tests and escalations start afterwards.
+  const recovery = new ChainRecovery(
+    { ...context, reloadOwnChain: (channel) => node.appender.invalidate(channel) },
+    options.recoveryTimeoutMs ? { peerTimeoutMs: options.recoveryTimeoutMs } : {},
+  );
+  recovery.log = (level, message) => logger[level]({ recovery: true }, message);
+  registerRecoveryGate(app, recovery);
   await app.listen({ host: options.host, port: options.port });
+  await recovery.run();
   await federation.replicator.start();
   await links.start();
   const escalations = new EscalationScheduler(node, (options.escalationSeconds ?? 15) * 1000);
@@ -87,6 +107,7 @@ export async function startServer(
     url,
     federation,
     escalations,
+    recovery: recovery.status,
     async close() {
       escalations.stop();
       links.stop();

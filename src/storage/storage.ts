@@ -7,6 +7,7 @@
  *
  * Durability rule: when a write method resolves, the data is on stable storage (fsync'd).
  */
+import type { BackupStore } from './contract/backup.js';
 import type { ChangeFeed } from './contract/changes.js';
 import type { DirectoryStore } from './contract/directory.js';
 import type { IdempotencyStore } from './contract/idempotency.js';
@@ -41,6 +42,7 @@ export type { EquivocationEvidence, LinkTest, Peer, PeerStore } from './contract
 export type { Session, SessionStore } from './contract/sessions.js';
 export type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore } from './contract/idempotency.js';
 export type { ChangeBatch, ChangeFeed, CommitHint, CommitListener } from './contract/changes.js';
+export type { BackupResult, BackupStore } from './contract/backup.js';
 
 /** Opening and closing a backend. */
 export interface StorageLifecycle {
@@ -54,4 +56,12 @@ export interface StorageLifecycle {
 
 /** Everything a backend provides. */
 export interface Storage
-  extends StorageLifecycle, LogStore, ChangeFeed, DirectoryStore, PeerStore, SessionStore, IdempotencyStore {}
+  extends
+    StorageLifecycle,
+    LogStore,
+    ChangeFeed,
+    DirectoryStore,
+    PeerStore,
+    SessionStore,
+    IdempotencyStore,
+    BackupStore {}

@@ -112,6 +112,7 @@ export function registerServe(program: Command): void {
             heartbeatSeconds: parseSeconds(options.heartbeatSeconds, '--heartbeat-seconds'),
             escalationSeconds: parseSeconds(options.escalationSeconds, '--escalation-seconds'),
             tls: readTls(options.tlsCert, options.tlsKey),
+            recoveryTimeoutMs: Number(process.env.PARLEY_RECOVERY_TIMEOUT_MS) || undefined,
           });
           // A machine-readable first line on stdout for scripts and tests that start a node.
           process.stdout.write(`parley: listening on ${server.url}\n`);

@@ -343,7 +343,8 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
       {
         config: { public: true },
         schema: {
-          summary: "Entries of this node's own chain in a channel the requesting peer shares (backfill)",
+          summary:
+            "Entries of this node's own chain in a channel the requesting peer shares (backfill), or of the peer's own chain as held here (recovery)",
           tags: ['federation'],
           params: chainPageParamsSchema,
           querystring: chainPageQuerySchema,
@@ -353,9 +354,11 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
         const { channel: channelId, party } = request.params;
         const peer = request.peer!;
         const channel = await context.chains.getChannel(channelId);
+        // This node's own chain (backfill), or the requesting peer's own chain as this node holds
+        // it: a peer recovering after a restore reads back what it wrote (federation/recovery.ts).
         if (
           !channel ||
-          party !== context.party ||
+          (party !== context.party && party !== peer.party) ||
           !(channel.parties[peer.party] || channel.observers[peer.party])
         ) {
           throw new ParleyError(

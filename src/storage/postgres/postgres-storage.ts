@@ -31,6 +31,7 @@ import { commitHint, encodeHint } from '../sql/commit-hints.js';
 import { SQL, SqlStorage, type AwaitingReceiptQuery } from '../sql/sql-storage.js';
 import {
   AlreadyExistsError,
+  type BackupResult,
   type ChainHead,
   type Channel,
   type CommitHint,
@@ -214,6 +215,14 @@ export class PostgresStorage extends SqlStorage {
    */
   listening(): Promise<void> {
     return this.#notifier.start();
+  }
+
+  /** PostgreSQL is backed up with its own tools, which also cover point-in-time recovery. */
+  async backupTo(_path: string): Promise<BackupResult> {
+    throw new Error(
+      'parley backup copies SQLite databases only; back up PostgreSQL with pg_dump ' +
+        '(pg_dump --format=custom --schema=<schema>) or base backups (pg_basebackup) and WAL archiving',
+    );
   }
 
   async close(): Promise<void> {

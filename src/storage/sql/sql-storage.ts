@@ -54,6 +54,7 @@ import {
   type ChangeBatch,
   type Channel,
   type ChannelCharter,
+  type BackupResult,
   type ChannelState,
   type CommitListener,
   type CursoredEntry,
@@ -206,6 +207,7 @@ export abstract class SqlStorage implements Storage {
   protected abstract writeChannelRecord(id: string, sql: string, values: unknown[]): Promise<void>;
 
   abstract close(): Promise<void>;
+  abstract backupTo(path: string): Promise<BackupResult>;
   abstract createChannel(channel: Channel, entries: StoredEntry[], head: ChainHead): Promise<void>;
   abstract appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void>;
   /** listAwaitingReceipt's query (its list binding differs by dialect); arguments are non-empty. */

@@ -10,14 +10,20 @@
  * means they increase in commit order node-wide, which is what the change feed needs. Every query
  * shared with PostgreSQL lives in ../sql/sql-storage.ts; this file holds the SQLite dialect.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkChainWrite, seqAlreadyStored, type StoredTip } from '../chain-check.js';
 import { ENTRY_COLUMNS, channelValues, entryValues, headValues, type EntryRow } from '../rows.js';
 import { commitHint } from '../sql/commit-hints.js';
 import { SQL, SqlStorage, type AwaitingReceiptQuery } from '../sql/sql-storage.js';
-import { AlreadyExistsError, type ChainHead, type Channel, type StoredEntry } from '../storage.js';
+import {
+  AlreadyExistsError,
+  type BackupResult,
+  type ChainHead,
+  type Channel,
+  type StoredEntry,
+} from '../storage.js';
 import { assertSchemaCurrent, migrate, type MigrationPolicy } from './migrations.js';
 
 /** Options for {@link SqliteStorage.open}. */
@@ -124,6 +130,47 @@ export class SqliteStorage extends SqlStorage {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * SQLite's online backup API: pages are copied in steps while this and other connections keep
+   * writing (a step that sees a change made elsewhere starts over), so the copy is one
+   * consistent state of the database. The file is created first, owner-only.
+   */
+  async backupTo(path: string): Promise<BackupResult> {
+    closeSync(openSync(path, 'wx', FILE_MODE));
+    try {
+      // After the first step, the rest in one: a step holds one read snapshot, so writers elsewhere
+      // (which restart a backup whose source changed between steps) cannot keep it from ending.
+      await this.#db.backup(path, { progress: () => 1_000_000_000 });
+      restrictMode(path);
+      return { path, bytes: statSync(path).size };
+    } catch (error) {
+      rmSync(path, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Not part of the contract: throws unless no other connection (a running node, another
+   * `parley` command) has the database at `path` open. An exclusive lock in WAL mode is granted
+   * only to the one connection that has the file to itself.
+   */
+  static assertUnused(path: string): void {
+    if (!existsSync(path)) return;
+    const db = new Database(path, { fileMustExist: true, timeout: 100 });
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.exec('BEGIN EXCLUSIVE');
+      db.exec('ROLLBACK');
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
+        throw new Error(`${path} is in use (is the node running?); stop it first`);
+      }
+      throw error;
+    } finally {
+      db.close();
+    }
   }
 
   #statement(sql: string): Database.Statement {
