@@ -15,8 +15,7 @@
  *    resident memory of both node processes sampled while B catches up.
  */
 import { execFile } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -25,6 +24,7 @@ import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { initNode } from '../src/workflows/open-node.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
+import { writeLoad, subscribe } from './cross-node-load.js';
 import { BENCH_PASSWORD, NOTE_TEXT } from './fixture.js';
 import { call, spawnUntilReady, type Spawned } from './http-bench.js';
 import {
@@ -215,154 +215,6 @@ class ChainWatch {
   }
 }
 
-/**
- * One keep-alive HTTP/1.1 connection that sends the same request over and over, one at a time.
- * The request bytes are built once and the answer is read by its Content-Length (Fastify always
- * sends one for JSON), so the load generator, which shares the machine's cores with both nodes,
- * spends little CPU per request.
- */
-class RepeatingClient {
-  private readonly socket: Socket;
-  private buffer: Buffer = Buffer.alloc(0);
-  private waiting: ((answer: { status: number; body: string } | Error) => void) | null = null;
-  private failure: Error | null = null;
-
-  constructor(
-    port: number,
-    private readonly request: Buffer,
-  ) {
-    this.socket = connect({ host: HOST, port, noDelay: true });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('error', (error) =>
-      this.fail(new Error(`cross-node: connection to A failed: ${error.message}`)),
-    );
-    this.socket.on('close', () => this.fail(new Error('cross-node: A closed a connection')));
-  }
-
-  send(): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      this.waiting = (answer) => (answer instanceof Error ? reject(answer) : resolve(answer));
-      this.socket.write(this.request);
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const headEnd = this.buffer.indexOf('\r\n\r\n');
-    if (headEnd < 0) return;
-    const head = this.buffer.toString('latin1', 0, headEnd);
-    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-    if (!length) return this.fail(new Error(`answer without content-length: ${head.slice(0, 200)}`));
-    const end = headEnd + 4 + Number(length[1]);
-    if (this.buffer.length < end) return;
-    const status = Number(head.slice(9, 12));
-    const body = status === 201 ? '' : this.buffer.toString('utf8', headEnd + 4, end);
-    this.buffer = this.buffer.subarray(end);
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.({ status, body });
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.(error);
-  }
-}
-
-/**
- * Clients posting notes on A until `stop()` says so; counts accepted posts. A connection that
- * fails ends the load with its error: a client cannot resend on another.
- */
-async function writeLoad(
-  side: Side,
-  users: string[],
-  clients: number,
-  stop: (written: number) => boolean,
-  precedence = 'ROUTINE',
-): Promise<{ written: number; errors: number; firstError: string | null }> {
-  const payload = JSON.stringify({ kind: 'note', precedence, body: { text: NOTE_TEXT } });
-  const requestFor = (token: string): Buffer =>
-    Buffer.from(
-      `POST /api/v1/channels/${CHANNEL}/entries HTTP/1.1\r\nhost: ${HOST}:${side.port}\r\n` +
-        `authorization: Bearer ${token}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
-    );
-  const connections = Array.from(
-    { length: clients },
-    (_, i) => new RepeatingClient(side.port, requestFor(side.tokens[users[i % users.length]!]!)),
-  );
-  let written = 0;
-  let errors = 0;
-  let firstError: string | null = null;
-  try {
-    await Promise.all(
-      connections.map(async (client) => {
-        while (!stop(written)) {
-          const answer = await client.send();
-          if (answer.status === 201) written += 1;
-          else {
-            firstError ??= `HTTP ${answer.status}: ${answer.body.slice(0, 200)}`;
-            errors += 1;
-            if (errors > 100) throw new Error(`cross-node: posts on A keep failing: ${firstError}`);
-          }
-        }
-      }),
-    );
-  } finally {
-    connections.forEach((client) => client.close());
-  }
-  return { written, errors, firstError };
-}
-
-/** A live subscriber of B's channel events: when each entry id arrived (performance.now()). */
-function subscribe(
-  side: Side,
-  user: string,
-  after: number,
-): { arrivals: Map<string, number>; close(): void } {
-  const arrivals = new Map<string, number>();
-  let buffer = '';
-  const req = request(
-    {
-      host: HOST,
-      port: side.port,
-      method: 'GET',
-      path: `/api/v1/channels/${CHANNEL}/events?after=${after}`,
-      headers: { authorization: `Bearer ${side.tokens[user]}`, accept: 'text/event-stream' },
-      agent: false,
-    },
-    (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const now = performance.now();
-        buffer += chunk;
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = event.split('\n').find((line) => line.startsWith('data: '));
-          if (data) {
-            const id = (JSON.parse(data.slice(6)) as { id: string }).id;
-            if (!arrivals.has(id)) arrivals.set(id, now);
-          }
-          end = buffer.indexOf('\n\n');
-        }
-      });
-      res.on('error', () => {});
-    },
-  );
-  req.on('error', () => {});
-  req.end();
-  return { arrivals, close: () => req.destroy() };
-}
-
 export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions): Promise<CrossNodeResult> {
   const base = cleanup.tempDir('xnode');
   const writers = Array.from({ length: options.principals }, (_, i) => `writer-${i}`);
@@ -458,7 +310,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       let heldAtWindowEnd;
       let target;
       try {
-        load = await writeLoad(a, writers, options.clients, () => performance.now() >= end);
+        load = await writeLoad(a, CHANNEL, writers, options.clients, () => performance.now() >= end);
         t1 = performance.now();
         heldAtWindowEnd = await watchB.size();
         target = await watchA.size();
@@ -504,7 +356,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       const lastCursor =
         (db.prepare('SELECT max(cursor) AS c FROM entries').get() as { c: number | null }).c ?? 0;
       db.close();
-      const subscriber = subscribe(b, 'reader', lastCursor);
+      const subscriber = subscribe(b, CHANNEL, 'reader', lastCursor);
       const latencies: number[] = [];
       const posts: number[] = [];
       try {
@@ -570,6 +422,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       const outageEnd = outageStart + options.catchUpWriteSeconds * 1000;
       const outage = await writeLoad(
         a,
+        CHANNEL,
         writers,
         options.clients,
         (written) => written >= options.catchUpEntries || performance.now() >= outageEnd,

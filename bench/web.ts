@@ -350,7 +350,7 @@ export function webSection(result: WebBenchResult): Section {
     heading: 'Web app: headless chromium on loopback',
     notes: [
       `render times: navigation start until the first rows are in the DOM (page clock), median and min–max of ${result.channelListMs.length} loads`,
-      `cross-node: note accepted by A's API (201) until its row is in the DOM of a browser on B (${rounds[0]?.samples ?? 0} samples in each of ${rounds.length} rounds)`,
+      `cross-node: note accepted by A's API (201) until its row is in the DOM of a browser on B (${rounds[0]?.samples ?? 0} samples${rounds.length > 1 ? ` in each of ${rounds.length} rounds` : ''})`,
     ],
     rows: [
       row('web: channel list first render', result.channelListMs, 'ms', { id: 'web.channel.list' }),
