@@ -57,6 +57,8 @@ export interface CrossNodeOptions {
   catchUpWriteSeconds: number;
   /** Rounds of each measurement (throughput, latency, catch-up) on the same pair of nodes. */
   rounds?: number;
+  /** Whether round `round` (from 2 on) of a measurement still fits the run's time budget. */
+  more?: Partial<Record<'throughput' | 'latency' | 'catchUp', (round: number) => boolean>>;
 }
 
 /** One round of each measurement; `rounds` rounds of each, one after the other. */
@@ -290,7 +292,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
 
     const rounds = Math.max(1, options.rounds ?? 1);
     const throughputs: CrossNodeResult['throughput'] = [];
-    for (let round = 1; round <= rounds; round += 1) {
+    for (let round = 1; round <= rounds && (options.more?.throughput?.(round) ?? true); round += 1) {
       const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
       // 1. Sustained throughput, counted where it lands: durable and verified on B.
       progress(
@@ -348,7 +350,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       throughputs.push(throughput);
     }
     const latencyRounds: CrossNodeResult['latency'] = [];
-    for (let round = 1; round <= rounds; round += 1) {
+    for (let round = 1; round <= rounds && (options.more?.latency?.(round) ?? true); round += 1) {
       const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
       // 2. Latency of single FLASH entries, A's API call to the live event on B's subscriber.
       await sleep(500);
@@ -403,7 +405,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       latencyRounds.push(latency);
     }
     const catchUps: CrossNodeResult['catchUp'] = [];
-    for (let round = 1; round <= rounds; round += 1) {
+    for (let round = 1; round <= rounds && (options.more?.catchUp?.(round) ?? true); round += 1) {
       const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
       // 3. Catch-up after an outage of B (kill -9), scaled down to a bounded number of entries.
       await until(async () => (await watchB.size()) >= (await watchA.size()), `${B.party} to settle`);

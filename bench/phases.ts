@@ -50,9 +50,13 @@ export function currentCommit(root: string): { hash: string; dirty: boolean } | 
 }
 
 /** `rounds` runs of `measure`, with the round in the progress line when there are several. */
-export async function rounds<T>(count: number, measure: (of: string) => Promise<T>): Promise<T[]> {
+export async function rounds<T>(
+  count: number,
+  measure: (of: string) => Promise<T>,
+  more: (round: number) => boolean = () => true,
+): Promise<T[]> {
   const results: T[] = [];
-  for (let round = 1; round <= count; round += 1) {
+  for (let round = 1; round <= count && more(round); round += 1) {
     results.push(await measure(count > 1 ? ` (round ${round}/${count})` : ''));
   }
   return results;
@@ -76,21 +80,26 @@ export async function storagePhase(
   settings: BenchSettings,
   dataDir: string,
   label: string,
+  more: (round: number) => boolean,
   databaseUrl?: string,
 ): Promise<StorageResult[]> {
   progress(`${label}: creating a node with ${settings.principals} principals`);
   const fixture = await createFixture(dataDir, settings.principals, databaseUrl);
   try {
-    return await rounds(settings.repeats, async (of) => {
-      progress(
-        `${label}${of}: ${settings.writers} concurrent writers calling postEntry for ${settings.seconds}s`,
-      );
-      const result = await runStorageAppends(fixture, settings.writers, settings.seconds);
-      progress(
-        `${label}${of}: ${result.rate.toFixed(0)} appends/s, ${result.averageBatch.toFixed(1)} per commit, ${result.cpuCores.toFixed(2)} cores`,
-      );
-      return result;
-    });
+    return await rounds(
+      settings.repeats,
+      async (of) => {
+        progress(
+          `${label}${of}: ${settings.writers} concurrent writers calling postEntry for ${settings.seconds}s`,
+        );
+        const result = await runStorageAppends(fixture, settings.writers, settings.seconds);
+        progress(
+          `${label}${of}: ${result.rate.toFixed(0)} appends/s, ${result.averageBatch.toFixed(1)} per commit, ${result.cpuCores.toFixed(2)} cores`,
+        );
+        return result;
+      },
+      more,
+    );
   } finally {
     await fixture.node.close();
   }
@@ -100,12 +109,13 @@ export async function storagePhase(
 export async function postgresStoragePhase(
   settings: BenchSettings,
   dataDir: string,
+  more: (round: number) => boolean,
 ): Promise<StorageResult[]> {
   const schema = `parley_bench_${randomBytes(6).toString('hex')}`;
   const url = new URL(settings.databaseUrl);
   url.searchParams.set('schema', schema);
   try {
-    return await storagePhase(settings, dataDir, 'storage (PostgreSQL)', url.toString());
+    return await storagePhase(settings, dataDir, 'storage (PostgreSQL)', more, url.toString());
   } finally {
     url.searchParams.delete('schema');
     const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
@@ -127,6 +137,7 @@ export async function serverPhase(
   cleanup: Cleanup,
   root: string,
   cores: number,
+  more: (round: number) => boolean,
 ): Promise<ServerFigures> {
   const httpDir = join(cleanup.tempDir('http'), 'data');
   progress(`http: preparing ${httpDir}`);
@@ -171,22 +182,26 @@ export async function serverPhase(
       await sleep(1000);
       figures.idleRssKb = processMemoryKb(server.pid)?.rss ?? null;
       progress(`memory: idle server VmRSS ${((figures.idleRssKb ?? Number.NaN) / 1024).toFixed(1)} MiB`);
-      figures.http = await rounds<HttpLoadResult>(settings.repeats, async (of) => {
-        progress(
-          `http${of}: ${settings.httpClients} keep-alive clients posting notes for ${settings.seconds}s (${cores} cores shared with the server)`,
-        );
-        const http = await runHttpLoad(
-          server,
-          fixture.channel,
-          tokens,
-          settings.httpClients,
-          settings.seconds,
-        );
-        progress(
-          `http${of}: ${http.rate.toFixed(0)} req/s, p50 ${http.latencyP50Ms.toFixed(1)} ms, p99 ${http.latencyP99Ms.toFixed(1)} ms; server ${http.serverCpuCores?.toFixed(2) ?? '?'} cores, load generator ${http.clientCpuCores.toFixed(2)} cores`,
-        );
-        return http;
-      });
+      figures.http = await rounds<HttpLoadResult>(
+        settings.repeats,
+        async (of) => {
+          progress(
+            `http${of}: ${settings.httpClients} keep-alive clients posting notes for ${settings.seconds}s (${cores} cores shared with the server)`,
+          );
+          const http = await runHttpLoad(
+            server,
+            fixture.channel,
+            tokens,
+            settings.httpClients,
+            settings.seconds,
+          );
+          progress(
+            `http${of}: ${http.rate.toFixed(0)} req/s, p50 ${http.latencyP50Ms.toFixed(1)} ms, p99 ${http.latencyP99Ms.toFixed(1)} ms; server ${http.serverCpuCores?.toFixed(2) ?? '?'} cores, load generator ${http.clientCpuCores.toFixed(2)} cores`,
+          );
+          return http;
+        },
+        more,
+      );
       figures.loadedRssKb = processMemoryKb(server.pid)?.rss ?? null;
     } finally {
       await server.stop();

@@ -44,7 +44,15 @@ import {
 import { medianOf, renderSections, writeJson, type Section } from './report.js';
 import { baselineRows, crossNodeRows, serverRows, storageRows, verifyRows, type Baselines } from './rows.js';
 import { fillTo, runVerify } from './storage-bench.js';
-import { Cleanup, elapsedSeconds, progress, projectRoot, readSettings, type BenchSettings } from './util.js';
+import {
+  Budget,
+  Cleanup,
+  elapsedSeconds,
+  progress,
+  projectRoot,
+  readSettings,
+  type BenchSettings,
+} from './util.js';
 import type * as WebModule from './web.js';
 import type { WebBenchResult } from './web.js';
 import { runXmppAnchor, xmppSection, type XmppAnchorResult } from './xmpp-anchor.js';
@@ -105,10 +113,22 @@ async function bench(
   progress(`baseline: Ed25519 sign, verify and 4 KiB write + fsync, ${settings.baselineSeconds}s each`);
   baselineRound(cleanup, settings.baselineSeconds, baselines, 'start');
 
-  const storage = await storagePhase(settings, join(cleanup.tempDir('store'), 'data'), 'storage');
+  // Each phase's rounds end where its share of the budget ends (cumulative shares, see Budget).
+  const budget = new Budget(settings.budgetSeconds);
+  const n = settings.repeats;
+  const storage = await storagePhase(
+    settings,
+    join(cleanup.tempDir('store'), 'data'),
+    'storage',
+    budget.rounds('storage', n, 0.1),
+  );
   const storagePg =
     postgres?.ok === true
-      ? await postgresStoragePhase(settings, join(cleanup.tempDir('store-pg'), 'data'))
+      ? await postgresStoragePhase(
+          settings,
+          join(cleanup.tempDir('store-pg'), 'data'),
+          budget.rounds('storage (PostgreSQL)', n, 0.16),
+        )
       : null;
 
   // verify over a data dir of a fixed size (the storage rounds' data dir grows with the machine's speed).
@@ -119,24 +139,37 @@ async function bench(
   } finally {
     await verifyFixture.node.close();
   }
-  const verify = await rounds(settings.repeats, async (of) => {
-    progress(`verify${of}: verifyStorage over the data dir`);
-    const result = await runVerify(verifyDir);
-    if (!result.ok)
-      throw new Error(`verify reported ${result.failures} failures on a freshly written data dir`);
-    progress(
-      `verify${of}: ${result.entries} entries, ${result.rate.toFixed(0)}/s on ${result.cpuCores.toFixed(2)} cores`,
-    );
-    return result;
-  });
+  const verify = await rounds(
+    settings.repeats,
+    async (of) => {
+      progress(`verify${of}: verifyStorage over the data dir`);
+      const result = await runVerify(verifyDir);
+      if (!result.ok)
+        throw new Error(`verify reported ${result.failures} failures on a freshly written data dir`);
+      progress(
+        `verify${of}: ${result.entries} entries, ${result.rate.toFixed(0)}/s on ${result.cpuCores.toFixed(2)} cores`,
+      );
+      return result;
+    },
+    budget.rounds('verify', n, 0.26),
+  );
 
   if (settings.repeats > 1) baselineRound(cleanup, settings.baselineSeconds, baselines, 'middle');
   progress(`start-up: bare node x${settings.starts}`);
   const bare = await measureBareNode(cleanup, settings.starts);
   baselines.bareStartupMs = bare.startupMs;
   baselines.bareRssMb = bare.rssMb;
-  const server = await serverPhase(settings, cleanup, root, machine.cores);
+  const server = await serverPhase(settings, cleanup, root, machine.cores, budget.rounds('http', n, 0.42));
 
+  // The phases of several processes: a failure there costs its own figures, not the others'.
+  const failed: string[] = [];
+  const failedPhase = (phase: string, error: unknown): null => {
+    const line = `${phase}: failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    progress(line);
+    if (error instanceof Error && error.stack) progress(error.stack);
+    failed.push(line);
+    return null;
+  };
   let crossNode: CrossNodeResult | null = null;
   if (settings.crossNode) {
     crossNode = await runCrossNode(cleanup, {
@@ -148,7 +181,12 @@ async function bench(
       catchUpEntries: settings.catchUpEntries,
       catchUpWriteSeconds: settings.catchUpWriteSeconds,
       rounds: settings.repeats,
-    });
+      more: {
+        throughput: budget.rounds('cross-node throughput', n, 0.5),
+        latency: budget.rounds('cross-node latency', n, 0.56),
+        catchUp: budget.rounds('catch-up', n, 0.62),
+      },
+    }).catch((error: unknown) => failedPhase('cross-node', error));
   } else {
     progress('cross-node: skipped (BENCH_CROSS_NODE=0)');
   }
@@ -156,18 +194,24 @@ async function bench(
   let webResult: WebBenchResult | null = null;
   let webModule: typeof WebModule | null = null;
   if (web?.ok) {
-    armDeadline(150, 'the web phase');
-    progress('web: two nodes and headless chromium (BENCH_WEB=0 skips)');
+    // The phase ends itself (with an error) at its limit; the hard deadline is a guard against a hang.
+    const limitSeconds = Math.max(60, Math.floor(0.8 * settings.budgetSeconds - elapsedSeconds()));
+    armDeadline(limitSeconds + 60, 'the web phase');
+    progress(`web: two nodes and headless chromium, up to ${limitSeconds}s (BENCH_WEB=0 skips)`);
     // Loaded only here: playwright-core is a dev dependency.
     webModule = await import('./web.js');
-    webResult = await webModule.runWebBench(cleanup, {
-      root,
-      chromium: settings.chromium,
-      samples: settings.webSamples,
-      timelineEntries: settings.webTimelineEntries,
-      renders: settings.quick ? 2 : 5,
-      rounds: settings.repeats,
-    });
+    webResult = await webModule
+      .runWebBench(cleanup, {
+        limitSeconds,
+        root,
+        chromium: settings.chromium,
+        samples: settings.webSamples,
+        timelineEntries: settings.webTimelineEntries,
+        renders: settings.quick ? 2 : 5,
+        rounds: settings.repeats,
+        more: budget.rounds('web', n, 0.74),
+      })
+      .catch((error: unknown) => failedPhase('web', error));
   } else if (!settings.web) {
     progress('web: skipped (BENCH_WEB=0)');
   }
@@ -252,10 +296,14 @@ async function bench(
       `1-minute load average: ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end` +
       `${loadBefore > 0.5 || loadAfter > 1.5 ? ' (machine busy with other work: figures are noisy)' : ''}.\n` +
       (skipped.length > 0 ? `Skipped:\n${skipped.map((line) => `  ${line}`).join('\n')}\n` : '') +
+      (failed.length > 0 ? `Failed:\n${failed.map((line) => `  ${line}`).join('\n')}\n` : '') +
+      (budget.cut.length > 0
+        ? `Fewer rounds than asked, to stay within the budget:\n${budget.cut.map((line) => `  ${line}`).join('\n')}\n`
+        : '') +
       `\n${renderSections(sections)}\n`,
   );
-  const failed = figures.filter((r) => r.pass === false).map((r) => r.figure);
-  process.stdout.write(failed.length === 0 ? '\nAll targets met.\n' : `\nMissed: ${failed.join('; ')}\n`);
+  const missed = figures.filter((r) => r.pass === false).map((r) => r.figure);
+  process.stdout.write(missed.length === 0 ? '\nAll targets met.\n' : `\nMissed: ${missed.join('; ')}\n`);
   if (xmpp) printSideBySide(parleyCrossNode, xmpp);
 
   const resultsPath = join(root, 'bench/results/latest.json');
@@ -268,6 +316,8 @@ async function bench(
     settings,
     loadAverage: { start: loadBefore, end: loadAfter },
     skipped,
+    failed,
+    roundsCut: budget.cut,
     figures,
     sections: sections.map((s) => ({
       heading: s.heading ?? null,
@@ -289,6 +339,8 @@ async function bench(
     },
   });
   progress(`results written to ${resultsPath} after ${elapsedSeconds().toFixed(0)}s`);
+  // A phase that failed fails the run, after every other figure was reported and written.
+  if (failed.length > 0) process.exitCode = 1;
   return resultsPath;
 }
 

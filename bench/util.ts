@@ -49,7 +49,7 @@ export interface BenchSettings {
   starts: number;
   /** Where temp dirs go (the disk under test), env BENCH_DIR. */
   baseDir: string;
-  /** Hard limit of Parley's own phases, env BENCH_DEADLINE_SECONDS. */
+  /** Hard limit of Parley's own phases (a guard against a hang), env BENCH_DEADLINE_SECONDS. */
   deadlineSeconds: number;
   /** Run the XMPP reference anchor after Parley's phases, env BENCH_ANCHOR (0 = off). */
   anchor: boolean;
@@ -127,7 +127,7 @@ export function readSettings(argv: readonly string[] = process.argv.slice(2)): B
     verifyEntries: Math.round(envNumber('BENCH_VERIFY_ENTRIES', pick(30_000, 3000), 0, 10_000_000)),
     starts: Math.round(envNumber('BENCH_STARTS', pick(5, 2), 1, 50)),
     baseDir: process.env.BENCH_DIR || tmpdir(),
-    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', pick(240, 90), 10, 3600),
+    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', pick(420, 180), 10, 3600),
     postgres: process.env.BENCH_POSTGRES !== '0',
     databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     web: process.env.BENCH_WEB !== '0',
@@ -148,6 +148,38 @@ export function readSettings(argv: readonly string[] = process.argv.slice(2)): B
 /** Seconds since the bench process started (the budget's clock). */
 export function elapsedSeconds(): number {
   return (performance.now() - startedAt) / 1000;
+}
+
+/**
+ * The run's time budget. Each phase may use the budget up to a share of it (its `until`,
+ * cumulative: 0.3 = until 30% of the budget has passed); its first round always runs, a later
+ * round only while the phase is within its share. On a machine busy with other work the run
+ * then ends with fewer rounds instead of running long, and says which phases were cut.
+ */
+export class Budget {
+  /** One line per phase that ran fewer rounds than asked. */
+  readonly cut: string[] = [];
+
+  constructor(
+    readonly seconds: number,
+    private readonly clock: () => number = elapsedSeconds,
+  ) {}
+
+  /** A `more(round)` for `phase`: whether round `round` (1-based) of `rounds` still fits. */
+  rounds(phase: string, rounds: number, until: number): (round: number) => boolean {
+    return (round: number): boolean => {
+      if (round <= 1) return true;
+      if (this.clock() < until * this.seconds) return true;
+      const line = `${phase}: ${round - 1} of ${rounds} rounds (budget of ${this.seconds}s)`;
+      if (!this.cut.includes(line)) {
+        this.cut.push(line);
+        progress(
+          `${phase}: round ${round} of ${rounds} skipped, to stay within the budget of ${this.seconds}s`,
+        );
+      }
+      return false;
+    };
+  }
 }
 
 const startedAt = performance.now();

@@ -22,7 +22,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import { initNode } from '../src/workflows/open-node.js';
-import { BENCH_PASSWORD } from './fixture.js';
+import { BENCH_PASSWORD, noteDraft } from './fixture.js';
+import type { EntryDraft } from '../src/node/appender.js';
+import type { ParleyNode } from '../src/node/parley-node.js';
+import type { Principal } from '../src/storage/storage.js';
+import { createChannel } from '../src/workflows/channels/commands.js';
 import { call, spawnUntilReady } from './http-bench.js';
 import { row, type Section } from './report.js';
 import { type Cleanup, median, progress, quantile, sleep } from './util.js';
@@ -40,6 +44,10 @@ export interface WebBenchOptions {
   samples?: number;
   /** Rounds of the cross-node appearance measurement (default 1). */
   rounds?: number;
+  /** Whether round `round` (from 2 on) still fits the run's time budget. */
+  more?: (round: number) => boolean;
+  /** The phase ends with an error once this is spent (checked between steps; default 600). */
+  limitSeconds?: number;
   /** Entries in the timeline whose first render is timed (default 10,000). */
   timelineEntries?: number;
   /** Page loads per render figure (default 5). */
@@ -67,9 +75,16 @@ interface Side {
   adminToken: string;
   port: number;
   url: string;
+  /** Stops the side's server (a no-op until it runs). */
+  stop: () => Promise<void>;
 }
 
-async function prepare(cleanup: Cleanup, party: string): Promise<Side> {
+/**
+ * A node with an office, a duty officer and API tokens; with `bulkEntries` > 0 also a channel
+ * of its own office only ('bulk') holding that many notes, appended in-process before the
+ * server starts (through HTTP this set-up took minutes on a busy machine).
+ */
+async function prepare(cleanup: Cleanup, party: string, bulkEntries = 0): Promise<Side> {
   const office = `${party.toLowerCase()}-ops`;
   const dataDir = join(cleanup.tempDir(`web-${party.toLowerCase()}`), 'node');
   const node = await initNode({
@@ -81,13 +96,22 @@ async function prepare(cleanup: Cleanup, party: string): Promise<Side> {
   });
   try {
     await addOffice(node, LOCAL_OPERATOR, { id: office, name: 'Operations' });
-    await addPrincipal(node, LOCAL_OPERATOR, {
+    const duty = await addPrincipal(node, LOCAL_OPERATOR, {
       id: 'duty',
       office,
       role: 'duty-officer',
       title: 'Duty officer',
       password: BENCH_PASSWORD,
     });
+    if (bulkEntries > 0) {
+      await createChannel(node, LOCAL_OPERATOR, {
+        id: 'bulk',
+        name: 'Bulk channel',
+        offices: [office],
+        languages: ['en'],
+      });
+      await fillBulk(node, duty, bulkEntries);
+    }
     const tokens: string[] = [];
     for (const id of ['duty', 'admin']) {
       const secret = newSecret(API_TOKEN_PREFIX);
@@ -108,6 +132,7 @@ async function prepare(cleanup: Cleanup, party: string): Promise<Side> {
       adminToken: tokens[1]!,
       port: 0,
       url: '',
+      stop: async () => {},
     };
   } finally {
     await node.close();
@@ -125,6 +150,7 @@ async function serve(cleanup: Cleanup, root: string, side: Side): Promise<void> 
   );
   side.port = Number(server.captured);
   side.url = `http://${HOST}:${side.port}`;
+  side.stop = server.stop;
 }
 
 async function json<T>(side: Side, token: string, method: string, path: string, body?: unknown) {
@@ -141,21 +167,20 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20
   }
 }
 
-/** Appends `count` notes to `channel` on `side` with 32 concurrent clients. */
-async function fill(side: Side, channel: string, count: number): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const i = (next += 1);
-      const precedence = i % 100 === 0 ? 'FLASH' : i % 10 === 0 ? 'PRIORITY' : 'ROUTINE';
-      await json(side, side.token, 'POST', `/api/v1/channels/${channel}/entries`, {
-        kind: 'note',
-        precedence,
+/** Appends `count` notes by `author` to the 'bulk' channel, 1000 per commit; 1 in 10 PRIORITY, 1 in 100 FLASH. */
+async function fillBulk(node: ParleyNode, author: Principal, count: number): Promise<void> {
+  const BATCH = 1000;
+  for (let start = 1; start <= count; start += BATCH) {
+    const drafts: EntryDraft[] = [];
+    for (let i = start; i < Math.min(start + BATCH, count + 1); i += 1) {
+      drafts.push({
+        ...noteDraft('bulk', author, `Routine situation report number ${i}: nothing to add.`),
+        precedence: i % 100 === 0 ? 'FLASH' : i % 10 === 0 ? 'PRIORITY' : 'ROUTINE',
         body: { subject: `Report ${i}`, text: `Routine situation report number ${i}: nothing to add.` },
       });
     }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
+    await node.appender.append(drafts);
+  }
 }
 
 async function signIn(page: Page, side: Side): Promise<void> {
@@ -197,89 +222,101 @@ export async function runWebBench(cleanup: Cleanup, options: WebBenchOptions): P
     `web: shipped assets ${(sizes.total / 1024).toFixed(1)} KiB gzip (JS ${(sizes.js / 1024).toFixed(1)})`,
   );
 
-  const a = await prepare(cleanup, 'WEBA');
-  const b = await prepare(cleanup, 'WEBB');
-  await Promise.all([serve(cleanup, options.root, a), serve(cleanup, options.root, b)]);
-  for (const [self, other] of [
-    [a, b],
-    [b, a],
-  ] as const) {
-    await execFileAsync(process.execPath, [
-      join(options.root, 'bin/parley.js'),
-      'peer',
-      'add',
-      other.url,
-      '--party',
-      other.party,
-      '--fingerprint',
-      other.fingerprint,
-      '--data-dir',
-      self.dataDir,
-    ]);
-  }
-  await json(a, a.adminToken, 'POST', '/api/v1/channels', {
-    id: 'live',
-    name: 'Live channel',
-    offices: [a.office],
-    peers: { [b.party]: [b.office] },
-    languages: ['en', 'ru'],
-  });
-  await json(a, a.adminToken, 'POST', '/api/v1/channels', {
-    id: 'bulk',
-    name: 'Bulk channel',
-    offices: [a.office],
-    languages: ['en'],
-  });
-  await until(
-    async () => (await call(b.port, 'GET', '/api/v1/channels/live', { token: b.adminToken })).status === 200,
-    'the proposal at B',
-  );
-  await json(b, b.adminToken, 'POST', '/api/v1/channels/live/accept');
-  await until(
-    async () =>
-      (await json<{ state: string }>(a, a.adminToken, 'GET', '/api/v1/channels/live')).state === 'active',
-    'the channel to be active at A',
-  );
-  progress(`web: writing ${entries} notes into a channel of A`);
-  await fill(a, 'bulk', entries);
-
-  let browser: Browser | null = null;
-  try {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const pageA = await context.newPage();
-    await signIn(pageA, a);
-    const listTimes: number[] = [];
-    const firstRows: number[] = [];
-    const allLoaded: number[] = [];
-    for (let i = 0; i < renders; i += 1) {
-      listTimes.push(await timeToSelector(pageA, `${a.url}/app/channels`, '.channel-card'));
-      firstRows.push(await timeToSelector(pageA, `${a.url}/app/channels/bulk`, '.entry-row'));
-      await pageA.locator('.live-indicator.on').waitFor({ timeout: 60_000 });
-      allLoaded.push(await pageA.evaluate<number>('performance.now()'));
+  const limitMs = (options.limitSeconds ?? 600) * 1000;
+  const phaseEnd = performance.now() + limitMs;
+  /** Between steps (each has its own time-out): past the phase's limit, end it with an error. */
+  const inTime = (step: string): void => {
+    if (performance.now() > phaseEnd) {
+      throw new Error(`web: time limit of ${(limitMs / 1000).toFixed(0)}s reached before ${step}`);
     }
-    progress(
-      `web: channel list ${median(listTimes).toFixed(0)} ms; ${entries}-entry timeline first rows ${median(firstRows).toFixed(0)} ms, all loaded ${median(allLoaded).toFixed(0)} ms`,
-    );
+  };
+  progress(`web: preparing two nodes, ${entries} notes in a channel of A`);
+  const a = await prepare(cleanup, 'WEBA', entries);
+  const b = await prepare(cleanup, 'WEBB');
+  try {
+    return await measure(a, b);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
 
-    const contextB = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const pageB = await contextB.newPage();
-    await signIn(pageB, b);
-    await pageB.goto(`${b.url}/app/channels/live`);
-    await pageB.locator('.live-indicator.on').waitFor({ timeout: 20_000 });
-    await pageB.evaluate(`(() => {
+  async function measure(a: Side, b: Side): Promise<WebBenchResult> {
+    inTime('starting the nodes');
+    await Promise.all([serve(cleanup, options.root, a), serve(cleanup, options.root, b)]);
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      await execFileAsync(process.execPath, [
+        join(options.root, 'bin/parley.js'),
+        'peer',
+        'add',
+        other.url,
+        '--party',
+        other.party,
+        '--fingerprint',
+        other.fingerprint,
+        '--data-dir',
+        self.dataDir,
+      ]);
+    }
+    await json(a, a.adminToken, 'POST', '/api/v1/channels', {
+      id: 'live',
+      name: 'Live channel',
+      offices: [a.office],
+      peers: { [b.party]: [b.office] },
+      languages: ['en', 'ru'],
+    });
+    await until(
+      async () =>
+        (await call(b.port, 'GET', '/api/v1/channels/live', { token: b.adminToken })).status === 200,
+      'the proposal at B',
+    );
+    await json(b, b.adminToken, 'POST', '/api/v1/channels/live/accept');
+    await until(
+      async () =>
+        (await json<{ state: string }>(a, a.adminToken, 'GET', '/api/v1/channels/live')).state === 'active',
+      'the channel to be active at A',
+    );
+    inTime('starting chromium');
+
+    let browser: Browser | null = null;
+    try {
+      browser = await chromium.launch({
+        executablePath: chromiumPath,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+      const pageA = await context.newPage();
+      await signIn(pageA, a);
+      const listTimes: number[] = [];
+      const firstRows: number[] = [];
+      const allLoaded: number[] = [];
+      for (let i = 0; i < renders; i += 1) {
+        inTime(`page load ${i + 1} of ${renders}`);
+        listTimes.push(await timeToSelector(pageA, `${a.url}/app/channels`, '.channel-card'));
+        firstRows.push(await timeToSelector(pageA, `${a.url}/app/channels/bulk`, '.entry-row'));
+        await pageA.locator('.live-indicator.on').waitFor({ timeout: 60_000 });
+        allLoaded.push(await pageA.evaluate<number>('performance.now()'));
+      }
+      progress(
+        `web: channel list ${median(listTimes).toFixed(0)} ms; ${entries}-entry timeline first rows ${median(firstRows).toFixed(0)} ms, all loaded ${median(allLoaded).toFixed(0)} ms`,
+      );
+
+      const contextB = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+      const pageB = await contextB.newPage();
+      await signIn(pageB, b);
+      await pageB.goto(`${b.url}/app/channels/live`);
+      await pageB.locator('.live-indicator.on').waitFor({ timeout: 20_000 });
+      await pageB.evaluate(`(() => {
       window.__seen = {};
       new MutationObserver((records) => {
         const at = performance.timeOrigin + performance.now();
@@ -290,56 +327,58 @@ export async function runWebBench(cleanup: Cleanup, options: WebBenchOptions): P
           }
       }).observe(document.body, { childList: true, subtree: true });
     })()`);
-    const crossNode: WebBenchResult['crossNode'] = [];
-    for (let round = 1; round <= rounds; round += 1) {
-      const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
-      progress(`web${of}: ${samples} notes on A, each timed until visible in a browser on B`);
-      const latencies: number[] = [];
-      for (let n = 0; n < samples; n += 1) {
-        const i = (round - 1) * samples + n;
-        const entry = await json<{ id: string }>(a, a.token, 'POST', '/api/v1/channels/live/entries', {
-          kind: 'note',
-          precedence: 'FLASH',
-          body: { text: `Latency probe ${i}` },
-        });
-        const acceptedAt = performance.timeOrigin + performance.now();
-        const key = JSON.stringify(entry.id);
-        // The observer in the page took the time; polling only waits for it (evaluate bypasses the CSP).
-        let seenAt: number | null = null;
-        const deadline = performance.now() + 20_000;
-        while (seenAt === null) {
-          seenAt = await pageB.evaluate<number | null>(`window.__seen[${key}] ?? null`);
-          if (seenAt === null && performance.now() > deadline)
-            throw new Error(`${entry.id} never appeared on B`);
-          if (seenAt === null) await sleep(5);
+      const crossNode: WebBenchResult['crossNode'] = [];
+      for (let round = 1; round <= rounds && (options.more?.(round) ?? true); round += 1) {
+        const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
+        progress(`web${of}: ${samples} notes on A, each timed until visible in a browser on B`);
+        const latencies: number[] = [];
+        for (let n = 0; n < samples; n += 1) {
+          inTime(`cross-node sample ${n + 1} of ${samples}`);
+          const i = (round - 1) * samples + n;
+          const entry = await json<{ id: string }>(a, a.token, 'POST', '/api/v1/channels/live/entries', {
+            kind: 'note',
+            precedence: 'FLASH',
+            body: { text: `Latency probe ${i}` },
+          });
+          const acceptedAt = performance.timeOrigin + performance.now();
+          const key = JSON.stringify(entry.id);
+          // The observer in the page took the time; polling only waits for it (evaluate bypasses the CSP).
+          let seenAt: number | null = null;
+          const deadline = performance.now() + 20_000;
+          while (seenAt === null) {
+            seenAt = await pageB.evaluate<number | null>(`window.__seen[${key}] ?? null`);
+            if (seenAt === null && performance.now() > deadline)
+              throw new Error(`${entry.id} never appeared on B`);
+            if (seenAt === null) await sleep(5);
+          }
+          latencies.push(seenAt - acceptedAt);
+          await sleep(50);
         }
-        latencies.push(seenAt - acceptedAt);
-        await sleep(50);
+        latencies.sort((x, y) => x - y);
+        const figures = {
+          samples: latencies.length,
+          p50: quantile(latencies, 0.5),
+          p95: quantile(latencies, 0.95),
+          max: latencies.at(-1) ?? Number.NaN,
+        };
+        progress(
+          `web${of}: A API -> visible on B p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms`,
+        );
+        crossNode.push(figures);
       }
-      latencies.sort((x, y) => x - y);
-      const figures = {
-        samples: latencies.length,
-        p50: quantile(latencies, 0.5),
-        p95: quantile(latencies, 0.95),
-        max: latencies.at(-1) ?? Number.NaN,
+      return {
+        channelListMs: listTimes,
+        timelineEntries: entries,
+        timelineFirstRowsMs: firstRows,
+        timelineAllLoadedMs: allLoaded,
+        jsGzipBytes: sizes.js,
+        cssGzipBytes: sizes.css,
+        assetsGzipBytes: sizes.total,
+        crossNode,
       };
-      progress(
-        `web${of}: A API -> visible on B p50 ${figures.p50.toFixed(1)} ms, p95 ${figures.p95.toFixed(1)} ms`,
-      );
-      crossNode.push(figures);
+    } finally {
+      await browser?.close();
     }
-    return {
-      channelListMs: listTimes,
-      timelineEntries: entries,
-      timelineFirstRowsMs: firstRows,
-      timelineAllLoadedMs: allLoaded,
-      jsGzipBytes: sizes.js,
-      cssGzipBytes: sizes.css,
-      assetsGzipBytes: sizes.total,
-      crossNode,
-    };
-  } finally {
-    await browser?.close();
   }
 }
 

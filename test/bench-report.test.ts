@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRun, renderComparison } from '../bench/compare-runs.js';
 import { postgresPrerequisite, skipLine, webPrerequisite, xmppPrerequisite } from '../bench/prerequisites.js';
 import { formatSpread, medianOf, renderSections, row, slug } from '../bench/report.js';
-import { parseArgs, readSettings, UsageError } from '../bench/util.js';
+import { Budget, parseArgs, readSettings, UsageError } from '../bench/util.js';
 
 describe('rows measured in rounds', () => {
   it('shows the median and the min–max of the rounds', () => {
@@ -122,6 +122,26 @@ describe('command line', () => {
     expect(quick.repeats).toBe(1);
     expect(quick.seconds).toBeLessThan(full.seconds);
     expect(full.budgetSeconds).toBeLessThan(300);
+  });
+});
+
+describe('the time budget', () => {
+  it('always runs a first round, later ones only within the phase share, and says which were cut', () => {
+    let now = 0;
+    const budget = new Budget(100, () => now);
+    const more = budget.rounds('verify', 3, 0.3);
+    expect(more(1)).toBe(true);
+    now = 29;
+    expect(more(2)).toBe(true);
+    now = 31;
+    expect(more(3)).toBe(false);
+    now = 90;
+    expect(budget.rounds('web', 3, 0.7)(1)).toBe(true);
+    expect(budget.rounds('web', 3, 0.7)(2)).toBe(false);
+    expect(budget.cut).toEqual([
+      'verify: 2 of 3 rounds (budget of 100s)',
+      'web: 1 of 3 rounds (budget of 100s)',
+    ]);
   });
 });
 
