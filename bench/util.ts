@@ -118,7 +118,7 @@ export function readSettings(argv: readonly string[] = process.argv.slice(2)): B
     repeats: Math.round(envNumber('BENCH_REPEATS', pick(3, 1), 1, 20)),
     compare: args.compare,
     compareTo: args.to,
-    budgetSeconds: envNumber('BENCH_BUDGET_SECONDS', pick(285, 120), 30, 7200),
+    budgetSeconds: envNumber('BENCH_BUDGET_SECONDS', pick(260, 120), 30, 7200),
     seconds: envNumber('BENCH_SECONDS', pick(3, 1), 0.5, 60),
     baselineSeconds: envNumber('BENCH_BASELINE_SECONDS', pick(1, 0.3), 0.2, 30),
     writers: Math.round(envNumber('BENCH_WRITERS', 64, 1, 4096)),
