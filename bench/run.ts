@@ -113,6 +113,15 @@ async function bench(
   progress(`baseline: Ed25519 sign, verify and 4 KiB write + fsync, ${settings.baselineSeconds}s each`);
   baselineRound(cleanup, settings.baselineSeconds, baselines, 'start');
 
+  // An optional phase (PostgreSQL, several processes) that fails costs its own figures only.
+  const failed: string[] = [];
+  const failedPhase = (phase: string, error: unknown): null => {
+    const line = `${phase}: failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    progress(line);
+    if (error instanceof Error && error.stack) progress(error.stack);
+    failed.push(line);
+    return null;
+  };
   // Each phase's rounds end where its share of the budget ends (cumulative shares, see Budget).
   const budget = new Budget(settings.budgetSeconds);
   const n = settings.repeats;
@@ -128,7 +137,7 @@ async function bench(
           settings,
           join(cleanup.tempDir('store-pg'), 'data'),
           budget.rounds('storage (PostgreSQL)', n, 0.16),
-        )
+        ).catch((error: unknown) => failedPhase('storage (PostgreSQL)', error))
       : null;
 
   // verify over a data dir of a fixed size (the storage rounds' data dir grows with the machine's speed).
@@ -161,15 +170,6 @@ async function bench(
   baselines.bareRssMb = bare.rssMb;
   const server = await serverPhase(settings, cleanup, root, machine.cores, budget.rounds('http', n, 0.42));
 
-  // The phases of several processes: a failure there costs its own figures, not the others'.
-  const failed: string[] = [];
-  const failedPhase = (phase: string, error: unknown): null => {
-    const line = `${phase}: failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-    progress(line);
-    if (error instanceof Error && error.stack) progress(error.stack);
-    failed.push(line);
-    return null;
-  };
   let crossNode: CrossNodeResult | null = null;
   if (settings.crossNode) {
     crossNode = await runCrossNode(cleanup, {
