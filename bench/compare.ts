@@ -3,9 +3,9 @@
  * the same run on the same machine: a small table with the columns Parley | XMPP default |
  * XMPP durable.
  *
- * Hook for Parley's own cross-node phase (not written yet): measure the figures below, build a
- * `ParleyCrossNodeFigures` and pass it to `printSideBySide` where bench/run.ts now passes
- * `parleyCrossNode` (null until then; missing values print as '—').
+ * bench/run.ts builds the `ParleyCrossNodeFigures` from the medians of its cross-node rounds
+ * (null when that phase was skipped or failed; missing values print as '—'). Comparing a run
+ * with an older run of the bench is bench/compare-runs.ts.
  */
 import type { XmppAnchorResult, XmppFigures, XmppVariantName } from './xmpp-anchor.js';
 

@@ -3,6 +3,8 @@
  * loopback, pinned to each other by fingerprint (`parley peer add`), one channel proposed by A
  * and accepted by B. Then:
  *
+ * Each of the three measurements runs `rounds` times on the same pair of nodes:
+ *
  * 1. Sustained throughput: `clients` keep-alive clients post notes on A's API for `seconds`; an
  *    entry counts once B holds it, i.e. B verified it and committed it durably (B's chain head of
  *    A's chain, read from B's database). Rate = entries / (first post until B holds the last).
@@ -13,8 +15,7 @@
  *    resident memory of both node processes sampled while B catches up.
  */
 import { execFile } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -23,6 +24,7 @@ import { LOCAL_OPERATOR } from '../src/cli/context.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { initNode } from '../src/workflows/open-node.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
+import { writeLoad, subscribe } from './cross-node-load.js';
 import { BENCH_PASSWORD, NOTE_TEXT } from './fixture.js';
 import { call, spawnUntilReady, type Spawned } from './http-bench.js';
 import {
@@ -53,9 +55,14 @@ export interface CrossNodeOptions {
   catchUpEntries: number;
   /** Upper bound of the write phase during B's outage. */
   catchUpWriteSeconds: number;
+  /** Rounds of each measurement (throughput, latency, catch-up) on the same pair of nodes. */
+  rounds?: number;
+  /** Whether round `round` (from 2 on) of a measurement still fits the run's time budget. */
+  more?: Partial<Record<'throughput' | 'latency' | 'catchUp', (round: number) => boolean>>;
 }
 
-export interface CrossNodeResult {
+/** One round of each measurement; `rounds` rounds of each, one after the other. */
+export interface CrossNodeRound {
   throughput: {
     clients: number;
     written: number;
@@ -87,6 +94,12 @@ export interface CrossNodeResult {
     rssMaxMbB: number | null;
     hwmMbB: number | null;
   };
+}
+
+export interface CrossNodeResult {
+  throughput: Array<CrossNodeRound['throughput']>;
+  latency: Array<CrossNodeRound['latency']>;
+  catchUp: Array<CrossNodeRound['catchUp']>;
 }
 
 interface Side {
@@ -204,154 +217,6 @@ class ChainWatch {
   }
 }
 
-/**
- * One keep-alive HTTP/1.1 connection that sends the same request over and over, one at a time.
- * The request bytes are built once and the answer is read by its Content-Length (Fastify always
- * sends one for JSON), so the load generator, which shares the machine's cores with both nodes,
- * spends little CPU per request.
- */
-class RepeatingClient {
-  private readonly socket: Socket;
-  private buffer: Buffer = Buffer.alloc(0);
-  private waiting: ((answer: { status: number; body: string } | Error) => void) | null = null;
-  private failure: Error | null = null;
-
-  constructor(
-    port: number,
-    private readonly request: Buffer,
-  ) {
-    this.socket = connect({ host: HOST, port, noDelay: true });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('error', (error) =>
-      this.fail(new Error(`cross-node: connection to A failed: ${error.message}`)),
-    );
-    this.socket.on('close', () => this.fail(new Error('cross-node: A closed a connection')));
-  }
-
-  send(): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      this.waiting = (answer) => (answer instanceof Error ? reject(answer) : resolve(answer));
-      this.socket.write(this.request);
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const headEnd = this.buffer.indexOf('\r\n\r\n');
-    if (headEnd < 0) return;
-    const head = this.buffer.toString('latin1', 0, headEnd);
-    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-    if (!length) return this.fail(new Error(`answer without content-length: ${head.slice(0, 200)}`));
-    const end = headEnd + 4 + Number(length[1]);
-    if (this.buffer.length < end) return;
-    const status = Number(head.slice(9, 12));
-    const body = status === 201 ? '' : this.buffer.toString('utf8', headEnd + 4, end);
-    this.buffer = this.buffer.subarray(end);
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.({ status, body });
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.(error);
-  }
-}
-
-/**
- * Clients posting notes on A until `stop()` says so; counts accepted posts. A connection that
- * fails ends the load with its error: a client cannot resend on another.
- */
-async function writeLoad(
-  side: Side,
-  users: string[],
-  clients: number,
-  stop: (written: number) => boolean,
-  precedence = 'ROUTINE',
-): Promise<{ written: number; errors: number; firstError: string | null }> {
-  const payload = JSON.stringify({ kind: 'note', precedence, body: { text: NOTE_TEXT } });
-  const requestFor = (token: string): Buffer =>
-    Buffer.from(
-      `POST /api/v1/channels/${CHANNEL}/entries HTTP/1.1\r\nhost: ${HOST}:${side.port}\r\n` +
-        `authorization: Bearer ${token}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
-    );
-  const connections = Array.from(
-    { length: clients },
-    (_, i) => new RepeatingClient(side.port, requestFor(side.tokens[users[i % users.length]!]!)),
-  );
-  let written = 0;
-  let errors = 0;
-  let firstError: string | null = null;
-  try {
-    await Promise.all(
-      connections.map(async (client) => {
-        while (!stop(written)) {
-          const answer = await client.send();
-          if (answer.status === 201) written += 1;
-          else {
-            firstError ??= `HTTP ${answer.status}: ${answer.body.slice(0, 200)}`;
-            errors += 1;
-            if (errors > 100) throw new Error(`cross-node: posts on A keep failing: ${firstError}`);
-          }
-        }
-      }),
-    );
-  } finally {
-    connections.forEach((client) => client.close());
-  }
-  return { written, errors, firstError };
-}
-
-/** A live subscriber of B's channel events: when each entry id arrived (performance.now()). */
-function subscribe(
-  side: Side,
-  user: string,
-  after: number,
-): { arrivals: Map<string, number>; close(): void } {
-  const arrivals = new Map<string, number>();
-  let buffer = '';
-  const req = request(
-    {
-      host: HOST,
-      port: side.port,
-      method: 'GET',
-      path: `/api/v1/channels/${CHANNEL}/events?after=${after}`,
-      headers: { authorization: `Bearer ${side.tokens[user]}`, accept: 'text/event-stream' },
-      agent: false,
-    },
-    (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const now = performance.now();
-        buffer += chunk;
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = event.split('\n').find((line) => line.startsWith('data: '));
-          if (data) {
-            const id = (JSON.parse(data.slice(6)) as { id: string }).id;
-            if (!arrivals.has(id)) arrivals.set(id, now);
-          }
-          end = buffer.indexOf('\n\n');
-        }
-      });
-      res.on('error', () => {});
-    },
-  );
-  req.on('error', () => {});
-  req.end();
-  return { arrivals, close: () => req.destroy() };
-}
-
 export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions): Promise<CrossNodeResult> {
   const base = cleanup.tempDir('xnode');
   const writers = Array.from({ length: options.principals }, (_, i) => `writer-${i}`);
@@ -425,178 +290,197 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       'the channel to be active at A',
     );
 
-    // 1. Sustained throughput, counted where it lands: durable and verified on B.
-    progress(
-      `cross-node: ${options.clients} clients posting on ${A.party} for ${options.seconds}s, counted when ${B.party} holds them`,
-    );
-    const before = await watchB.size();
-    let heldB = before;
-    const stopTicker = ticker('cross-node', `entries held on ${B.party}`, () => heldB - before);
-    const sampler = setInterval(() => void watchB.size().then((n) => (heldB = n)), 100);
-    const cpuA0 = processCpuSeconds(a.server!.pid);
-    const cpuB0 = processCpuSeconds(b.server!.pid);
-    const t0 = performance.now();
-    const end = t0 + options.seconds * 1000;
-    let load;
-    let t1;
-    let t2;
-    let heldAtWindowEnd;
-    let target;
-    try {
-      load = await writeLoad(a, writers, options.clients, () => performance.now() >= end);
-      t1 = performance.now();
-      heldAtWindowEnd = await watchB.size();
-      target = await watchA.size();
-      await until(
-        async () => (heldB = await watchB.size()) >= target!,
-        `${B.party} to hold all entries`,
-        60_000,
-        10,
-      );
-      t2 = performance.now();
-    } finally {
-      clearInterval(sampler);
-      stopTicker();
-    }
-    const cpuA1 = processCpuSeconds(a.server!.pid);
-    const cpuB1 = processCpuSeconds(b.server!.pid);
-    const delivered = target - before;
-    const throughput = {
-      clients: options.clients,
-      written: load.written,
-      errors: load.errors,
-      firstError: load.firstError,
-      seconds: (t2 - t0) / 1000,
-      rate: (delivered * 1000) / (t2 - t0),
-      writeRate: (load.written * 1000) / (t1 - t0),
-      windowRate: ((heldAtWindowEnd - before) * 1000) / (t1 - t0),
-      drainMs: t2 - t1,
-      cpuCoresA: cpuA0 !== null && cpuA1 !== null ? (cpuA1 - cpuA0) / ((t2 - t0) / 1000) : null,
-      cpuCoresB: cpuB0 !== null && cpuB1 !== null ? (cpuB1 - cpuB0) / ((t2 - t0) / 1000) : null,
-    };
-    progress(
-      `cross-node: ${delivered} entries held on ${B.party} in ${throughput.seconds.toFixed(1)}s = ${throughput.rate.toFixed(0)}/s (A accepted ${throughput.writeRate.toFixed(0)}/s; drain ${throughput.drainMs.toFixed(0)} ms)`,
-    );
-
-    // 2. Latency of single FLASH entries, A's API call to the live event on B's subscriber.
-    await sleep(500);
-    const db = new Database(databasePath(b.dataDir), { readonly: true, fileMustExist: true });
-    const lastCursor =
-      (db.prepare('SELECT max(cursor) AS c FROM entries').get() as { c: number | null }).c ?? 0;
-    db.close();
-    const subscriber = subscribe(b, 'reader', lastCursor);
-    const latencies: number[] = [];
-    const posts: number[] = [];
-    try {
-      await sleep(200);
+    const rounds = Math.max(1, options.rounds ?? 1);
+    const throughputs: CrossNodeResult['throughput'] = [];
+    for (let round = 1; round <= rounds && (options.more?.throughput?.(round) ?? true); round += 1) {
+      const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
+      // 1. Sustained throughput, counted where it lands: durable and verified on B.
       progress(
-        `cross-node: ${options.latencySamples} FLASH entries one at a time, ${A.party} API -> ${B.party} live event`,
+        `cross-node${of}: ${options.clients} clients posting on ${A.party} for ${options.seconds}s, counted when ${B.party} holds them`,
       );
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const before = await watchB.size();
+      let heldB = before;
+      const stopTicker = ticker('cross-node', `entries held on ${B.party}`, () => heldB - before);
+      const sampler = setInterval(() => void watchB.size().then((n) => (heldB = n)), 100);
+      const cpuA0 = processCpuSeconds(a.server!.pid);
+      const cpuB0 = processCpuSeconds(b.server!.pid);
+      const t0 = performance.now();
+      const end = t0 + options.seconds * 1000;
+      let load;
+      let t1;
+      let t2;
+      let heldAtWindowEnd;
+      let target;
       try {
-        for (let i = 0; i < options.latencySamples; i += 1) {
-          const sent = performance.now();
-          const answer = await call(a.port, 'POST', `/api/v1/channels/${CHANNEL}/entries`, {
-            token: a.tokens[writers[0]!],
-            agent,
-            body: { kind: 'note', precedence: 'FLASH', body: { text: `FLASH ${i}: ${NOTE_TEXT}` } },
-          });
-          posts.push(performance.now() - sent);
-          if (answer.status !== 201) throw new Error(`cross-node: FLASH post answered ${answer.status}`);
-          const id = (JSON.parse(answer.body) as { id: string }).id;
-          await until(() => subscriber.arrivals.has(id), `${id} at ${B.party}'s subscriber`, 10_000, 0.5);
-          latencies.push(subscriber.arrivals.get(id)! - sent);
-          await sleep(10);
+        load = await writeLoad(a, CHANNEL, writers, options.clients, () => performance.now() >= end);
+        t1 = performance.now();
+        heldAtWindowEnd = await watchB.size();
+        target = await watchA.size();
+        await until(
+          async () => (heldB = await watchB.size()) >= target!,
+          `${B.party} to hold all entries`,
+          60_000,
+          10,
+        );
+        t2 = performance.now();
+      } finally {
+        clearInterval(sampler);
+        stopTicker();
+      }
+      const cpuA1 = processCpuSeconds(a.server!.pid);
+      const cpuB1 = processCpuSeconds(b.server!.pid);
+      const delivered = target - before;
+      const throughput = {
+        clients: options.clients,
+        written: load.written,
+        errors: load.errors,
+        firstError: load.firstError,
+        seconds: (t2 - t0) / 1000,
+        rate: (delivered * 1000) / (t2 - t0),
+        writeRate: (load.written * 1000) / (t1 - t0),
+        windowRate: ((heldAtWindowEnd - before) * 1000) / (t1 - t0),
+        drainMs: t2 - t1,
+        cpuCoresA: cpuA0 !== null && cpuA1 !== null ? (cpuA1 - cpuA0) / ((t2 - t0) / 1000) : null,
+        cpuCoresB: cpuB0 !== null && cpuB1 !== null ? (cpuB1 - cpuB0) / ((t2 - t0) / 1000) : null,
+      };
+      progress(
+        `cross-node${of}: ${delivered} entries held on ${B.party} in ${throughput.seconds.toFixed(1)}s = ${throughput.rate.toFixed(0)}/s (A accepted ${throughput.writeRate.toFixed(0)}/s; drain ${throughput.drainMs.toFixed(0)} ms)`,
+      );
+
+      throughputs.push(throughput);
+    }
+    const latencyRounds: CrossNodeResult['latency'] = [];
+    for (let round = 1; round <= rounds && (options.more?.latency?.(round) ?? true); round += 1) {
+      const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
+      // 2. Latency of single FLASH entries, A's API call to the live event on B's subscriber.
+      await sleep(500);
+      const db = new Database(databasePath(b.dataDir), { readonly: true, fileMustExist: true });
+      const lastCursor =
+        (db.prepare('SELECT max(cursor) AS c FROM entries').get() as { c: number | null }).c ?? 0;
+      db.close();
+      const subscriber = subscribe(b, CHANNEL, 'reader', lastCursor);
+      const latencies: number[] = [];
+      const posts: number[] = [];
+      try {
+        await sleep(200);
+        progress(
+          `cross-node${of}: ${options.latencySamples} FLASH entries one at a time, ${A.party} API -> ${B.party} live event`,
+        );
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        try {
+          for (let i = 0; i < options.latencySamples; i += 1) {
+            const sent = performance.now();
+            const answer = await call(a.port, 'POST', `/api/v1/channels/${CHANNEL}/entries`, {
+              token: a.tokens[writers[0]!],
+              agent,
+              body: { kind: 'note', precedence: 'FLASH', body: { text: `FLASH ${i}: ${NOTE_TEXT}` } },
+            });
+            posts.push(performance.now() - sent);
+            if (answer.status !== 201) throw new Error(`cross-node: FLASH post answered ${answer.status}`);
+            const id = (JSON.parse(answer.body) as { id: string }).id;
+            await until(() => subscriber.arrivals.has(id), `${id} at ${B.party}'s subscriber`, 10_000, 0.5);
+            latencies.push(subscriber.arrivals.get(id)! - sent);
+            await sleep(10);
+          }
+        } finally {
+          agent.destroy();
         }
       } finally {
-        agent.destroy();
+        subscriber.close();
       }
-    } finally {
-      subscriber.close();
-    }
-    latencies.sort((x, y) => x - y);
-    posts.sort((x, y) => x - y);
-    const latency = {
-      samples: latencies.length,
-      p50: quantile(latencies, 0.5),
-      p95: quantile(latencies, 0.95),
-      p99: quantile(latencies, 0.99),
-      max: latencies.at(-1) ?? Number.NaN,
-      postP50: quantile(posts, 0.5),
-    };
-    progress(
-      `cross-node: FLASH end to end p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (A's API alone p50 ${latency.postP50.toFixed(2)} ms)`,
-    );
-
-    // 3. Catch-up after an outage of B (kill -9), scaled down to a bounded number of entries.
-    await until(async () => (await watchB.size()) >= (await watchA.size()), `${B.party} to settle`);
-    await watchB.close();
-    const portB = b.port;
-    progress(`cross-node: kill -9 ${B.party}; writing up to ${options.catchUpEntries} entries on ${A.party}`);
-    b.server!.child.kill('SIGKILL');
-    await new Promise<void>((resolve) => {
-      const child = b.server!.child;
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    });
-    const outageStart = performance.now();
-    const outageEnd = outageStart + options.catchUpWriteSeconds * 1000;
-    const outage = await writeLoad(
-      a,
-      writers,
-      options.clients,
-      (written) => written >= options.catchUpEntries || performance.now() >= outageEnd,
-    );
-    const writeSeconds = (performance.now() - outageStart) / 1000;
-    const targetCatchUp = await watchA.size();
-    progress(
-      `cross-node: ${outage.written} entries written on ${A.party} in ${writeSeconds.toFixed(1)}s while ${B.party} was down; restarting ${B.party}`,
-    );
-    let rssA = 0;
-    let rssB = 0;
-    const sample = (): void => {
-      const ma = processMemoryKb(a.server!.pid);
-      const mb = b.server ? processMemoryKb(b.server.pid) : null;
-      if (ma) rssA = Math.max(rssA, ma.rss);
-      if (mb) rssB = Math.max(rssB, mb.rss);
-    };
-    const memoryTimer = setInterval(sample, 50);
-    const restartAt = performance.now();
-    let caughtUp;
-    let listeningAt;
-    try {
-      b.server = null;
-      await start(cleanup, options.root, b, portB);
-      listeningAt = performance.now();
-      await until(
-        async () => {
-          sample();
-          return (await watchB.size()) >= targetCatchUp;
-        },
-        `${B.party} to catch up`,
-        60_000,
-        10,
+      latencies.sort((x, y) => x - y);
+      posts.sort((x, y) => x - y);
+      const latency = {
+        samples: latencies.length,
+        p50: quantile(latencies, 0.5),
+        p95: quantile(latencies, 0.95),
+        p99: quantile(latencies, 0.99),
+        max: latencies.at(-1) ?? Number.NaN,
+        postP50: quantile(posts, 0.5),
+      };
+      progress(
+        `cross-node${of}: FLASH end to end p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms (A's API alone p50 ${latency.postP50.toFixed(2)} ms)`,
       );
-      caughtUp = performance.now();
-    } finally {
-      clearInterval(memoryTimer);
+
+      latencyRounds.push(latency);
     }
-    const hwmB = processMemoryKb(b.server!.pid)?.hwm ?? null;
-    const catchUp = {
-      entries: outage.written,
-      writeSeconds,
-      seconds: (caughtUp - restartAt) / 1000,
-      secondsFromListening: (caughtUp - listeningAt) / 1000,
-      restartMs: listeningAt - restartAt,
-      rate: (outage.written * 1000) / (caughtUp - restartAt),
-      rssMaxMbA: rssA > 0 ? rssA / 1024 : null,
-      rssMaxMbB: rssB > 0 ? rssB / 1024 : null,
-      hwmMbB: hwmB !== null ? hwmB / 1024 : null,
-    };
-    progress(
-      `cross-node: ${B.party} caught up ${catchUp.entries} entries in ${catchUp.seconds.toFixed(2)}s after restart (${catchUp.rate.toFixed(0)}/s; listening after ${catchUp.restartMs.toFixed(0)} ms); peak VmRSS ${A.party} ${catchUp.rssMaxMbA?.toFixed(1)} MiB, ${B.party} ${catchUp.rssMaxMbB?.toFixed(1)} MiB`,
-    );
-    return { throughput, latency, catchUp };
+    const catchUps: CrossNodeResult['catchUp'] = [];
+    for (let round = 1; round <= rounds && (options.more?.catchUp?.(round) ?? true); round += 1) {
+      const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
+      // 3. Catch-up after an outage of B (kill -9), scaled down to a bounded number of entries.
+      await until(async () => (await watchB.size()) >= (await watchA.size()), `${B.party} to settle`);
+      await watchB.close();
+      const portB = b.port;
+      progress(
+        `cross-node${of}: kill -9 ${B.party}; writing up to ${options.catchUpEntries} entries on ${A.party}`,
+      );
+      b.server!.child.kill('SIGKILL');
+      await new Promise<void>((resolve) => {
+        const child = b.server!.child;
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
+      const outageStart = performance.now();
+      const outageEnd = outageStart + options.catchUpWriteSeconds * 1000;
+      const outage = await writeLoad(
+        a,
+        CHANNEL,
+        writers,
+        options.clients,
+        (written) => written >= options.catchUpEntries || performance.now() >= outageEnd,
+      );
+      const writeSeconds = (performance.now() - outageStart) / 1000;
+      const targetCatchUp = await watchA.size();
+      progress(
+        `cross-node${of}: ${outage.written} entries written on ${A.party} in ${writeSeconds.toFixed(1)}s while ${B.party} was down; restarting ${B.party}`,
+      );
+      let rssA = 0;
+      let rssB = 0;
+      const sample = (): void => {
+        const ma = processMemoryKb(a.server!.pid);
+        const mb = b.server ? processMemoryKb(b.server.pid) : null;
+        if (ma) rssA = Math.max(rssA, ma.rss);
+        if (mb) rssB = Math.max(rssB, mb.rss);
+      };
+      const memoryTimer = setInterval(sample, 50);
+      const restartAt = performance.now();
+      let caughtUp;
+      let listeningAt;
+      try {
+        b.server = null;
+        await start(cleanup, options.root, b, portB);
+        listeningAt = performance.now();
+        await until(
+          async () => {
+            sample();
+            return (await watchB.size()) >= targetCatchUp;
+          },
+          `${B.party} to catch up`,
+          60_000,
+          10,
+        );
+        caughtUp = performance.now();
+      } finally {
+        clearInterval(memoryTimer);
+      }
+      const hwmB = processMemoryKb(b.server!.pid)?.hwm ?? null;
+      const catchUp = {
+        entries: outage.written,
+        writeSeconds,
+        seconds: (caughtUp - restartAt) / 1000,
+        secondsFromListening: (caughtUp - listeningAt) / 1000,
+        restartMs: listeningAt - restartAt,
+        rate: (outage.written * 1000) / (caughtUp - restartAt),
+        rssMaxMbA: rssA > 0 ? rssA / 1024 : null,
+        rssMaxMbB: rssB > 0 ? rssB / 1024 : null,
+        hwmMbB: hwmB !== null ? hwmB / 1024 : null,
+      };
+      progress(
+        `cross-node${of}: ${B.party} caught up ${catchUp.entries} entries in ${catchUp.seconds.toFixed(2)}s after restart (${catchUp.rate.toFixed(0)}/s; listening after ${catchUp.restartMs.toFixed(0)} ms); peak VmRSS ${A.party} ${catchUp.rssMaxMbA?.toFixed(1)} MiB, ${B.party} ${catchUp.rssMaxMbB?.toFixed(1)} MiB`,
+      );
+      catchUps.push(catchUp);
+    }
+    return { throughput: throughputs, latency: latencyRounds, catchUp: catchUps };
   } finally {
     await watchA.close();
     await watchB.close();

@@ -27,14 +27,22 @@ export interface Fixture {
   channel: string;
 }
 
-/** Initialises `dataDir` (which must not exist yet) with an office, `principals` members and a channel. */
-export async function createFixture(dataDir: string, principals: number): Promise<Fixture> {
+/**
+ * Initialises `dataDir` (which must not exist yet) with an office, `principals` members and a
+ * channel; on SQLite in the data dir, or on PostgreSQL when `databaseUrl` is given.
+ */
+export async function createFixture(
+  dataDir: string,
+  principals: number,
+  databaseUrl?: string,
+): Promise<Fixture> {
   const node = await initNode({
     dataDir,
     party: 'BENCH',
     partyName: 'Benchmark party',
     adminId: 'admin',
     adminPassword: BENCH_PASSWORD,
+    ...(databaseUrl ? { databaseUrl } : {}),
   });
   try {
     await addOffice(node, LOCAL_OPERATOR, { id: BENCH_OFFICE, name: 'Operations' });

@@ -1,14 +1,22 @@
 /**
- * The bench's output: a plain-text table (figure, value, unit, baseline, ratio, target,
+ * The bench's output: a plain-text table (figure, value, spread, unit, baseline, ratio, target,
  * pass/fail) for stdout and the same rows plus details as JSON for bench/results/latest.json,
- * formatted with the project's Prettier settings so `prettier --check .` stays clean.
+ * formatted with the project's Prettier settings so `prettier --check .` stays clean. A figure
+ * measured in several rounds shows the median as its value and min–max as its spread.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface Row {
+  /** Stable key of the figure across runs (labels may carry sizes), for `--compare`. */
+  id: string;
   figure: string;
+  /** The median of `samples` when the figure was measured in several rounds. */
   value: number;
+  /** One value per round, or null for a figure measured once. */
+  samples: number[] | null;
+  min: number;
+  max: number;
   unit: string;
   /** Decimals shown for value and baseline. */
   decimals: number;
@@ -20,11 +28,33 @@ export interface Row {
   pass: boolean | null;
 }
 
+/** The median of values (the mean of the middle two for an even count); NaN for none. */
+export function medianOf(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** A stable id from a label: lower case, words joined by dots, numbers dropped. */
+export function slug(label: string): string {
+  return label
+    .toLowerCase()
+    .replace(/[0-9][0-9,.]*/g, ' ')
+    .replace(/[^a-z]+/g, '.')
+    .replace(/^\.+|\.+$/g, '');
+}
+
+/**
+ * A table row. `value` is one measurement, or one per round: then the row shows their median
+ * and min–max (a NaN round, e.g. a failed measurement, is left out of both).
+ */
 export function row(
   figure: string,
-  value: number,
+  value: number | readonly number[],
   unit: string,
   options: {
+    id?: string;
     decimals?: number;
     baseline?: { label: string; value: number };
     target?: string;
@@ -32,21 +62,34 @@ export function row(
   } = {},
 ): Row {
   const baseline = options.baseline ?? null;
+  const samples = typeof value === 'number' ? null : [...value];
+  const finite = (samples ?? [value as number]).filter(Number.isFinite);
+  const median = samples ? medianOf(samples) : (value as number);
   return {
+    id: options.id ?? slug(figure),
     figure,
-    value,
+    value: median,
+    samples,
+    min: finite.length > 0 ? Math.min(...finite) : Number.NaN,
+    max: finite.length > 0 ? Math.max(...finite) : Number.NaN,
     unit,
     decimals: options.decimals ?? 0,
     baseline,
-    ratio: baseline && baseline.value > 0 ? value / baseline.value : null,
+    ratio: baseline && baseline.value > 0 ? median / baseline.value : null,
     target: options.target ?? '',
     pass: options.pass ?? null,
   };
 }
 
-function formatNumber(value: number, decimals: number): string {
+export function formatNumber(value: number, decimals: number): string {
   if (!Number.isFinite(value)) return 'n/a';
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** min–max of a row measured in several rounds, '' for a single measurement. */
+export function formatSpread(r: Pick<Row, 'samples' | 'min' | 'max' | 'decimals'>): string {
+  if (!r.samples || r.samples.length < 2 || !Number.isFinite(r.min)) return '';
+  return `${formatNumber(r.min, r.decimals)}–${formatNumber(r.max, r.decimals)}`;
 }
 
 function formatRatio(ratio: number | null): string {
@@ -71,11 +114,12 @@ export interface Section {
  * each section after the first starts with a blank line, its heading and its notes.
  */
 export function renderSections(sections: Section[]): string {
-  const header = ['figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'result'];
+  const header = ['figure', 'value', 'min–max', 'unit', 'baseline', 'ratio', 'target', 'result'];
   const cellsOf = (rows: Row[]): string[][] =>
     rows.map((r) => [
       r.figure,
       formatNumber(r.value, r.decimals),
+      formatSpread(r),
       r.unit,
       r.baseline ? `${r.baseline.label} ${formatNumber(r.baseline.value, r.decimals)}` : '',
       formatRatio(r.ratio),
@@ -85,7 +129,7 @@ export function renderSections(sections: Section[]): string {
   const blocks = sections.map((section) => ({ ...section, cells: cellsOf(section.rows) }));
   const all = blocks.flatMap((b) => b.cells);
   const widths = header.map((h, i) => Math.max(h.length, ...all.map((c) => c[i]!.length)));
-  const rightAligned = new Set([1, 4]);
+  const rightAligned = new Set([1, 2, 5]);
   const line = (values: string[]): string =>
     values
       .map((v, i) => (rightAligned.has(i) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))

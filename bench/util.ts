@@ -1,5 +1,6 @@
 /**
- * Shared helpers of the benchmark: settings from the environment, progress lines on stderr,
+ * Shared helpers of the benchmark: settings from the command line and the environment (with a
+ * `--quick` profile for smoke runs), progress lines on stderr,
  * clean-up of temp dirs and child processes (also on failure and on signals), and small
  * statistics.
  */
@@ -10,6 +11,28 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface BenchSettings {
+  /** `--quick` (or BENCH_QUICK=1): short phases, one round each; a smoke run, not figures. */
+  quick: boolean;
+  /** Rounds of each throughput and latency phase (median and min–max), env BENCH_REPEATS. */
+  repeats: number;
+  /** `--compare OLD.json`: print every figure of this run next to the old one, with the ratio. */
+  compare: string | null;
+  /** `--to NEW.json` (with --compare): compare two result files without running the bench. */
+  compareTo: string | null;
+  /** Wall-clock limit of the whole run in seconds; later phases shrink to fit, env BENCH_BUDGET_SECONDS. */
+  budgetSeconds: number;
+  /** Run the storage phase on PostgreSQL too, env BENCH_POSTGRES (0 = off). */
+  postgres: boolean;
+  /** The PostgreSQL server for that phase (a fresh schema per run), env BENCH_DATABASE_URL. */
+  databaseUrl: string;
+  /** Run the web phase in headless Chromium, env BENCH_WEB (0 = off). */
+  web: boolean;
+  /** Chromium for the web phase, env PARLEY_CHROMIUM. */
+  chromium: string;
+  /** Notes timed until visible in the browser on B, per round, env BENCH_WEB_SAMPLES. */
+  webSamples: number;
+  /** Entries of the timeline whose first render is timed, env BENCH_WEB_ENTRIES. */
+  webTimelineEntries: number;
   /** Length of each load phase (storage appends, HTTP appends), env BENCH_SECONDS. */
   seconds: number;
   /** Length of each raw baseline, env BENCH_BASELINE_SECONDS. */
@@ -26,7 +49,7 @@ export interface BenchSettings {
   starts: number;
   /** Where temp dirs go (the disk under test), env BENCH_DIR. */
   baseDir: string;
-  /** Hard limit of Parley's own phases, env BENCH_DEADLINE_SECONDS. */
+  /** Hard limit of Parley's own phases (a guard against a hang), env BENCH_DEADLINE_SECONDS. */
   deadlineSeconds: number;
   /** Run the XMPP reference anchor after Parley's phases, env BENCH_ANCHOR (0 = off). */
   anchor: boolean;
@@ -56,26 +79,107 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
   return value;
 }
 
-export function readSettings(): BenchSettings {
+export class UsageError extends Error {}
+
+/** The bench's own flags: `--quick`, `--compare OLD.json`, `--to NEW.json`. */
+export function parseArgs(argv: readonly string[]): {
+  quick: boolean;
+  compare: string | null;
+  to: string | null;
+} {
+  const parsed = { quick: false, compare: null as string | null, to: null as string | null };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
+    const value = (): string => {
+      const next = inline ?? argv[(i += 1)];
+      if (next === undefined || next === '') throw new UsageError(`${flag} needs a file name`);
+      return next;
+    };
+    if (flag === '--quick') parsed.quick = true;
+    else if (flag === '--compare') parsed.compare = value();
+    else if (flag === '--to') parsed.to = value();
+    else throw new UsageError(`unknown argument ${arg} (known: --quick, --compare OLD.json, --to NEW.json)`);
+  }
+  if (parsed.to !== null && parsed.compare === null) throw new UsageError('--to needs --compare OLD.json');
+  return parsed;
+}
+
+/**
+ * The settings of a run. Every size has a default for a full run and a smaller one for `--quick`;
+ * an environment variable overrides either.
+ */
+export function readSettings(argv: readonly string[] = process.argv.slice(2)): BenchSettings {
+  const args = parseArgs(argv);
+  const quick = args.quick || process.env.BENCH_QUICK === '1';
+  const pick = (full: number, smoke: number): number => (quick ? smoke : full);
   return {
-    seconds: envNumber('BENCH_SECONDS', 5, 0.5, 60),
-    baselineSeconds: envNumber('BENCH_BASELINE_SECONDS', 1.5, 0.2, 30),
+    quick,
+    repeats: Math.round(envNumber('BENCH_REPEATS', pick(3, 1), 1, 20)),
+    compare: args.compare,
+    compareTo: args.to,
+    budgetSeconds: envNumber('BENCH_BUDGET_SECONDS', pick(260, 120), 30, 7200),
+    seconds: envNumber('BENCH_SECONDS', pick(3, 1), 0.5, 60),
+    baselineSeconds: envNumber('BENCH_BASELINE_SECONDS', pick(1, 0.3), 0.2, 30),
     writers: Math.round(envNumber('BENCH_WRITERS', 64, 1, 4096)),
     httpClients: Math.round(envNumber('BENCH_HTTP_CLIENTS', 64, 1, 1024)),
     principals: Math.round(envNumber('BENCH_PRINCIPALS', 8, 1, 64)),
-    verifyEntries: Math.round(envNumber('BENCH_VERIFY_ENTRIES', 50_000, 0, 10_000_000)),
-    starts: Math.round(envNumber('BENCH_STARTS', 5, 1, 50)),
+    verifyEntries: Math.round(envNumber('BENCH_VERIFY_ENTRIES', pick(30_000, 3000), 0, 10_000_000)),
+    starts: Math.round(envNumber('BENCH_STARTS', pick(5, 2), 1, 50)),
     baseDir: process.env.BENCH_DIR || tmpdir(),
-    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', 270, 10, 3600),
+    deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', pick(420, 180), 10, 3600),
+    postgres: process.env.BENCH_POSTGRES !== '0',
+    databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    web: process.env.BENCH_WEB !== '0',
+    chromium: process.env.PARLEY_CHROMIUM || '/usr/bin/chromium',
+    webSamples: Math.round(envNumber('BENCH_WEB_SAMPLES', pick(20, 5), 1, 10_000)),
+    webTimelineEntries: Math.round(envNumber('BENCH_WEB_ENTRIES', pick(10_000, 500), 10, 1_000_000)),
     anchor: process.env.BENCH_ANCHOR !== '0',
-    anchorMsgs: Math.round(envNumber('BENCH_ANCHOR_MSGS', 5000, 100, 1_000_000)),
-    anchorLatencyMsgs: Math.round(envNumber('BENCH_ANCHOR_LAT_MSGS', 500, 10, 100_000)),
-    anchorTimeoutSeconds: envNumber('BENCH_ANCHOR_TIMEOUT_SECONDS', 240, 30, 3600),
+    anchorMsgs: Math.round(envNumber('BENCH_ANCHOR_MSGS', pick(5000, 500), 100, 1_000_000)),
+    anchorLatencyMsgs: Math.round(envNumber('BENCH_ANCHOR_LAT_MSGS', pick(500, 50), 10, 100_000)),
+    anchorTimeoutSeconds: envNumber('BENCH_ANCHOR_TIMEOUT_SECONDS', pick(150, 60), 30, 3600),
     crossNode: process.env.BENCH_CROSS_NODE !== '0',
-    latencySamples: Math.round(envNumber('BENCH_LATENCY_SAMPLES', 300, 10, 100_000)),
-    catchUpEntries: Math.round(envNumber('BENCH_CATCHUP_ENTRIES', 5000, 100, 10_000_000)),
-    catchUpWriteSeconds: envNumber('BENCH_CATCHUP_WRITE_SECONDS', 15, 1, 600),
+    latencySamples: Math.round(envNumber('BENCH_LATENCY_SAMPLES', pick(150, 20), 10, 100_000)),
+    catchUpEntries: Math.round(envNumber('BENCH_CATCHUP_ENTRIES', pick(3000, 200), 100, 10_000_000)),
+    catchUpWriteSeconds: envNumber('BENCH_CATCHUP_WRITE_SECONDS', pick(10, 3), 1, 600),
   };
+}
+
+/** Seconds since the bench process started (the budget's clock). */
+export function elapsedSeconds(): number {
+  return (performance.now() - startedAt) / 1000;
+}
+
+/**
+ * The run's time budget. Each phase may use the budget up to a share of it (its `until`,
+ * cumulative: 0.3 = until 30% of the budget has passed); its first round always runs, a later
+ * round only while the phase is within its share. On a machine busy with other work the run
+ * then ends with fewer rounds instead of running long, and says which phases were cut.
+ */
+export class Budget {
+  /** One line per phase that ran fewer rounds than asked. */
+  readonly cut: string[] = [];
+
+  constructor(
+    readonly seconds: number,
+    private readonly clock: () => number = elapsedSeconds,
+  ) {}
+
+  /** A `more(round)` for `phase`: whether round `round` (1-based) of `rounds` still fits. */
+  rounds(phase: string, rounds: number, until: number): (round: number) => boolean {
+    return (round: number): boolean => {
+      if (round <= 1) return true;
+      if (this.clock() < until * this.seconds) return true;
+      const line = `${phase}: ${round - 1} of ${rounds} rounds (budget of ${this.seconds}s)`;
+      if (!this.cut.includes(line)) {
+        this.cut.push(line);
+        progress(
+          `${phase}: round ${round} of ${rounds} skipped, to stay within the budget of ${this.seconds}s`,
+        );
+      }
+      return false;
+    };
+  }
 }
 
 const startedAt = performance.now();

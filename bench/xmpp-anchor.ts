@@ -4,7 +4,7 @@
  * so Parley's cross-node figures can be read next to those of a widely deployed federated
  * messaging server: same machine, same moment, same 200-byte messages.
  *
- * The anchor is `<project>/../shared/anchors/xmpp/run.sh`, run as a child process once per
+ * The anchor is `<project>/../shared/anchors/xmpp/run.sh` (see `xmppAnchorScript`), run as a child process once per
  * variant: `default` (Prosody's default: routed in memory, nothing persisted) and `durable`
  * (MAM=1 STORAGE=sqlite: every message archived on both servers, fsync per commit). On its
  * first use it installs Prosody via apt-get and runs `npm ci` in a temporary copy of itself.
@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { row, type Row, type Section } from './report.js';
 import { progress, sleep } from './util.js';
@@ -101,9 +101,19 @@ const RESERVE_PER_LATER_VARIANT_MS = 60_000;
 const KILL_GRACE_MS = 8_000;
 const STDERR_TAIL_LINES = 15;
 
-/** Where the anchor script is expected, relative to the project root. */
-export function xmppAnchorScript(root: string): string {
-  return resolve(root, '..', 'shared', 'anchors', 'xmpp', 'run.sh');
+/**
+ * Where the anchor script is: BENCH_XMPP_ANCHOR if set, else `shared/anchors/xmpp/run.sh` in the
+ * nearest parent of the project root that holds one (a checkout beside the shared folder, or a
+ * worktree one level further down), else where a checkout beside it would have it.
+ */
+export function xmppAnchorScript(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BENCH_XMPP_ANCHOR) return resolve(env.BENCH_XMPP_ANCHOR);
+  const expected = resolve(root, '..', 'shared', 'anchors', 'xmpp', 'run.sh');
+  for (let dir = resolve(root, '..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'anchors', 'xmpp', 'run.sh');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return expected;
+  }
 }
 
 /**
