@@ -207,6 +207,15 @@ describe('compareFields', () => {
     ]);
   });
 
+  it('reads an en dash or a typographic quote as the plain one, but not other words', () => {
+    const original = { dates: '21–23 February', unit: '“North” group' };
+    const result = compareFields(original, { dates: '21-23 february', unit: '"north" group' });
+    expect(result.map((r) => r.match)).toEqual([true, true]);
+    expect(
+      compareFields(original, { dates: '21-24 February', unit: 'South group' }).map((r) => r.match),
+    ).toEqual([false, false]);
+  });
+
   it('compares nested fields by dotted name', () => {
     expect(compareFields({ area: { lat: 54, lon: 20 } }, { 'area.lat': '54', 'area.lon': 21 })).toEqual([
       { field: 'area.lat', expected: 54, readBack: '54', match: true },

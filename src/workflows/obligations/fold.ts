@@ -361,15 +361,26 @@ function flatten(value: unknown, prefix = ''): Record<string, unknown> {
   return out;
 }
 
+/** Dashes and quotes people type interchangeably ("21–23" and "21-23" read back the same). */
+const TYPOGRAPHIC = /[\u2010-\u2015\u2212\u2018\u2019\u201c\u201d]/g;
+const PLAIN: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"' };
+
 function normalise(value: unknown): string {
-  if (typeof value === 'string') return value.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  if (typeof value === 'string')
+    return value
+      .normalize('NFC')
+      .replace(TYPOGRAPHIC, (c) => PLAIN[c] ?? '-')
+      .trim()
+      .replace(/\s+/g, ' ')
+      .toLowerCase();
   if (value === null || value === undefined) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /**
  * Field-by-field comparison of a read-back with the notification's structured fields (nested ones
- * by dotted name, `area.lat`): text is compared ignoring case and spacing, numbers by value (so
+ * by dotted name, `area.lat`): text is compared ignoring case, spacing and the kind of dash or
+ * quote, numbers by value (so
  * "90" reads back 90).
  */
 export function compareFields(original: unknown, readBack: Record<string, unknown>): FieldComparison[] {
