@@ -156,12 +156,26 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     );
     const nodes = Object.fromEntries(nodeList.map((n) => [n.party, n]));
     for (const n of nodeList) progress(`${n.party} listening on ${n.url} (pid ${n.pid})`);
+    // While the scenario loads, a node that dies fails the demo. Once it is loaded, the others
+    // carry on, as sovereign nodes do (DESIGN.md "Principles" 1, 2): the dead one can be started
+    // again with the printed command and catches up; only when none is left does the demo end.
+    let running = nodeList.length;
     const watchExits = nodeList.map((n) =>
       n.exited.then(({ code, signal }) => {
         if (stopping) return;
+        running -= 1;
+        if (loaded && running > 0) {
+          process.stderr.write(
+            `demo: the ${n.party} node stopped (${code ?? signal}); the others keep running. ` +
+              `Start it again with: ${cliCommand} serve --data-dir ${n.dataDir} --port ${new URL(n.url).port}\n`,
+          );
+          return;
+        }
         stopping = true;
         process.stderr.write(
-          `demo: the ${n.party} node stopped unexpectedly (${code ?? signal}); stopping the others\n${n.log()}`,
+          loaded
+            ? `demo: the last node (${n.party}) stopped (${code ?? signal})\n`
+            : `demo: the ${n.party} node stopped unexpectedly (${code ?? signal}); stopping the others\n${n.log()}`,
         );
         void group.stopAll().then(() => process.exit(1));
       }),
