@@ -349,6 +349,32 @@ describe.runIf(runBrowserTests)('keeping contact in a browser, two federated nod
     await ruPage.getByLabel(/^(Interface language|Язык интерфейса)$/).selectOption('en');
   });
 
+  it('offers only the change the channel state allows, and the node refuses the other', async () => {
+    const page = await newPage();
+    await signIn(page, ru.url, 'ru-head');
+    await page.goto(`${ru.url}/app/channels/intel/charter`);
+    await page.getByRole('heading', { name: 'Charter and changes' }).waitFor();
+    const options = await page.locator('#change-kind option').allTextContents();
+    expect(options).toContain('Suspend the channel');
+    expect(options).not.toContain('Resume the channel');
+    const before = (
+      await api<{ entries: unknown[] }>(ru, 'ru-head', 'GET', '/api/v1/channels/intel/entries?limit=1000')
+    ).body.entries.length;
+    const refused = await api<{ error: { code: string; message: string } }>(
+      ru,
+      'ru-head',
+      'POST',
+      '/api/v1/channels/intel/entries',
+      { kind: 'channel-change', body: { change: 'resume', reason: 'nothing to resume' } },
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/is active: there is nothing to resume/);
+    const after = (
+      await api<{ entries: unknown[] }>(ru, 'ru-head', 'GET', '/api/v1/channels/intel/entries?limit=1000')
+    ).body.entries.length;
+    expect(after).toBe(before);
+  });
+
   it('suspends the channel only once the other party’s head agrees in its own browser', async () => {
     const [ruHead, usHead] = await Promise.all([newPage(), newPage()]);
     await Promise.all([signIn(ruHead, ru.url, 'ru-head'), signIn(usHead, us.url, 'us-head')]);

@@ -265,3 +265,23 @@ export async function checkAgreement(
     );
   }
 }
+
+/**
+ * A suspension is proposed for an active channel and a resumption for a suspended one
+ * (DESIGN.md "Concepts": Channel state); anything else would be a change nobody can tell from
+ * a mistake.
+ */
+export function checkChangeFitsState(channel: Channel, body: Record<string, unknown>): void {
+  if (body.change === 'suspend' && channel.state !== 'active') {
+    throw new ParleyError(
+      'state_conflict',
+      `channel '${channel.id}' is ${channel.state}: only an active channel is suspended`,
+    );
+  }
+  if (body.change === 'resume' && channel.state !== 'suspended') {
+    throw new ParleyError(
+      'state_conflict',
+      `channel '${channel.id}' is ${channel.state}: there is nothing to resume`,
+    );
+  }
+}

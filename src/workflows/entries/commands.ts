@@ -13,10 +13,11 @@ import { ParleyError } from '../../core/errors.js';
 import type { Channel, Principal } from '../../core/model.js';
 import { authorOfficeProblem, canWrite } from '../../core/policy.js';
 import {
-  refreshChannelState,
-  checkAgreement,
-  checkNewMembersArePeers,
   CHANGE_KINDS,
+  checkAgreement,
+  checkChangeFitsState,
+  checkNewMembersArePeers,
+  refreshChannelState,
 } from '../channels/commands.js';
 import { readableChannel } from '../channels/queries.js';
 import type { NodeContext } from '../context.js';
@@ -86,6 +87,7 @@ export async function postEntry(
     throw new ParleyError('body_invalid', `marking must be one of ${MARKINGS.join(', ')}`);
   }
   if (kind.name === 'channel-change-agree') await checkAgreement(node, channel, body.body);
+  if (kind.name === 'channel-change') checkChangeFitsState(channel, body.body);
   if (changesState) await checkNewMembersArePeers(node, channel, body.body);
   else if (kind.name === 'receipt') await checkReceipt(node, actor, channel, body.body);
   if (kind.check) {

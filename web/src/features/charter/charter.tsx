@@ -75,7 +75,13 @@ export function CharterView({ channel, me, version }: { channel: Channel; me: Me
         </ul>
       )}
       {isHead ? (
-        <ProposeForm channel={channel} suspended={state.data.state === 'suspended'} onDone={state.reload} />
+        <ProposeForm
+          // Remounted when the state changes, so the offered change follows it.
+          key={state.data.state}
+          channel={channel}
+          suspended={state.data.state === 'suspended'}
+          onDone={state.reload}
+        />
       ) : (
         <p class="muted">{t('charterHeadsOnly')}</p>
       )}
@@ -181,8 +187,12 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
       <div class="field">
         <label for="change-kind">{t('changeKind')}</label>
         <select id="change-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as Kind)}>
-          <option value="suspend">{t('changeSuspend')}</option>
-          <option value="resume">{t('changeResume')}</option>
+          {/* Only the change the state allows: suspend an active channel, resume a suspended one. */}
+          {props.suspended ? (
+            <option value="resume">{t('changeResume')}</option>
+          ) : (
+            <option value="suspend">{t('changeSuspend')}</option>
+          )}
           <option value="amend">{t('changeAmend')}</option>
         </select>
       </div>
