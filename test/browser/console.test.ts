@@ -221,6 +221,15 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     await ruPage.getByLabel('Язык интерфейса').first().selectOption('en');
   });
 
+  it("composes in the writer's own language by default when the channel has it", async () => {
+    // The channel's languages are ru, en; a writer using the English interface writes in English.
+    const page = await newPage();
+    await signIn(page, us.url, 'us-duty');
+    await page.getByRole('link', { name: 'Intelligence services' }).click();
+    await page.getByRole('heading', { name: 'New note' }).waitFor();
+    expect(await page.locator('#compose-lang').inputValue()).toBe('en');
+  });
+
   it('works at 400 px wide', async () => {
     const page = await newPage({ width: 400, height: 800 });
     await signIn(page, us.url, 'us-duty');

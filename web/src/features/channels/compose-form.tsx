@@ -13,6 +13,7 @@ import {
   type Marking,
   type Precedence,
 } from '../../lib/api';
+import { locale } from '../../lib/i18n';
 import { t } from './messages';
 import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
 import { describeError } from '../../lib/components/status';
@@ -36,7 +37,10 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
   const [subject, setSubject] = useState('');
   const [text, setText] = useState('');
   const [precedence, setPrecedence] = useState<Precedence>('ROUTINE');
-  const [lang, setLang] = useState(channel.languages[0] ?? 'en');
+  // The writer's own language (the interface's) when the channel has it, else its first language.
+  const [lang, setLang] = useState(
+    channel.languages.includes(locale.get()) ? locale.get() : (channel.languages[0] ?? 'en'),
+  );
   const [marking, setMarking] = useState<Marking | ''>('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
