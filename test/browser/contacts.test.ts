@@ -349,6 +349,25 @@ describe.runIf(runBrowserTests)('keeping contact in a browser, two federated nod
     await ruPage.getByLabel(/^(Interface language|Язык интерфейса)$/).selectOption('en');
   });
 
+  it('does not call a commitment kept before any of its periods has closed', async () => {
+    await post(ru, 'ru-head', {
+      kind: 'commitment',
+      lang: 'en',
+      body: {
+        commitment: 'fresh-weekly',
+        what: 'contact',
+        every: 'P7D',
+        owners: ['ru-head'],
+        from: new Date().toISOString().slice(0, 10),
+      },
+    });
+    await ruPage.goto(`${ru.url}/app/cadence`);
+    const fresh = ruPage.locator('.commitment[data-commitment="fresh-weekly"]');
+    await fresh.waitFor();
+    expect(await fresh.locator('.commitment-head .badge').textContent()).toBe('no period has closed yet');
+    expect(await fresh.textContent()).not.toContain('every period kept');
+  });
+
   it('offers only the change the channel state allows, and the node refuses the other', async () => {
     const page = await newPage();
     await signIn(page, ru.url, 'ru-head');

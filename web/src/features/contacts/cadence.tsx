@@ -99,8 +99,13 @@ function CommitmentCard({ commitment: c }: { commitment: Commitment }) {
         <h3 id={titleId}>
           {c.commitment} <span class="muted small">· {c.channel}</span>
         </h3>
-        <span class={`badge ${missed === 0 ? 'cad-kept' : 'cad-missed'}`}>
-          {missed === 0 ? t('allKept') : `${missed} ${t('missedCount')}`}
+        {/* Nothing is "kept" before a period has closed: the first one is still open. */}
+        <span class={`badge ${closed.length === 0 ? 'cad-open' : missed === 0 ? 'cad-kept' : 'cad-missed'}`}>
+          {closed.length === 0
+            ? t('noPeriodClosed')
+            : missed === 0
+              ? t('allKept')
+              : `${missed} ${t('missedCount')}`}
         </span>
       </div>
       <p class="commitment-what">
