@@ -19,7 +19,9 @@ export interface ConnectionLimits {
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
-  keepAliveTimeoutMs: 5_000,
-  maxRequestsPerSocket: 1000,
+  // Longer than the idle timeout of peers' kept-alive sockets (peer-transport.ts, 30 s), so a
+  // peer never reuses a socket this node is closing; Fastify's default.
+  keepAliveTimeoutMs: 72_000,
+  maxRequestsPerSocket: 0,
   maxConnections: 1000,
 };
