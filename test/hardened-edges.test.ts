@@ -160,6 +160,47 @@ describe('forged federation requests', () => {
   });
 });
 
+describe('large federation bodies at once', () => {
+  it('reads at most four large bodies at once per claimed peer; the next is refused unread', async () => {
+    const headers = (length: number): string =>
+      [
+        'POST /federation/v1/entries HTTP/1.1',
+        'Host: 127.0.0.1',
+        'Content-Type: application/json',
+        `Content-Length: ${length}`,
+        'X-Parley-From: US',
+        'X-Parley-To: RU',
+        `X-Parley-Time: ${Date.now()}`,
+        'X-Parley-Nonce: BBBBBBBBBBBBBBBBBBBBBB',
+        `X-Parley-Signature: ${Buffer.alloc(64, 9).toString('base64')}`,
+        '',
+        '',
+      ].join('\r\n');
+    const slow = Array.from({ length: 4 }, () => rawConnection());
+    for (const { socket } of slow) socket.write(headers(8 * 1024 * 1024) + '{');
+    await new Promise((done) => setTimeout(done, 200));
+    const fifth = rawConnection();
+    fifth.socket.write(headers(8 * 1024 * 1024) + '{');
+    const answer = await new Promise<string>((done) =>
+      fifth.socket.once('data', (c: Buffer) => done(c.toString())),
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 429/);
+    fifth.socket.destroy();
+    for (const { socket } of slow) socket.destroy();
+    await Promise.all(slow.map((c) => c.answer));
+    await new Promise((done) => setTimeout(done, 100));
+    // Once those are gone, a large body is read again (and refused for its forged signature).
+    const body = JSON.stringify({ entries: [], checkpoints: [], padding: 'y'.repeat(2 * 1024 * 1024) });
+    const again = rawConnection();
+    again.socket.write(headers(Buffer.byteLength(body)) + body);
+    const refused = await new Promise<string>((done) =>
+      again.socket.once('data', (c: Buffer) => done(c.toString())),
+    );
+    expect(refused).toContain('request_signature_invalid');
+    again.socket.destroy();
+  });
+});
+
 describe('/metrics', () => {
   it('answers only to the metrics token on the API listener', async () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);

@@ -52,6 +52,14 @@ const RATE_LIMIT = {
 /** A base64 Ed25519 signature (64 bytes); anything else is refused before the body is read. */
 const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{86}==$/;
 
+/**
+ * Large bodies (over LARGE_BODY bytes) read at once per claimed sender. Reading a body is the one
+ * cost a forger naming a pinned peer can impose before the signature is verified; an honest peer
+ * pushes one batch at a time (replicator.ts), so a few is plenty.
+ */
+const LARGE_BODY = 1024 * 1024;
+const MAX_LARGE_BODIES_PER_PEER = 4;
+
 /** PARLEY_INSECURE_PEERS=1: POST /api/v1/peers may pin http:// peers beyond loopback. */
 const insecurePeersAllowed = (): boolean => process.env.PARLEY_INSECURE_PEERS === '1';
 
@@ -219,6 +227,8 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
   // Only requests whose signature verified are counted, against the verified sender: counted by
   // the claimed `x-parley-from`, forged requests naming an honest peer would use up its allowance.
   const windows = new Map<string, { start: number; count: number }>();
+  // Large bodies being read now, per claimed sender (MAX_LARGE_BODIES_PER_PEER).
+  const largeBodies = new Map<string, number>();
   const tooManyRequests = (party: string): ParleyError =>
     new ParleyError(
       'too_many_requests',
@@ -254,6 +264,26 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
       const window = windows.get(claimed);
       if (window && Date.now() - window.start <= RATE_LIMIT.windowMs && window.count > RATE_LIMIT.requests)
         throw tooManyRequests(claimed);
+      if (Number(request.headers['content-length'] ?? 0) > LARGE_BODY) {
+        const reading = largeBodies.get(claimed) ?? 0;
+        if (reading >= MAX_LARGE_BODIES_PER_PEER) {
+          request.log.warn(
+            { from: claimed, ip: request.ip, code: 'too_many_requests' },
+            'federation request refused',
+          );
+          throw new ParleyError(
+            'too_many_requests',
+            `too many large federation bodies at once from ${claimed}`,
+            1,
+          );
+        }
+        largeBodies.set(claimed, reading + 1);
+        request.raw.once('close', () => {
+          const left = (largeBodies.get(claimed) ?? 1) - 1;
+          if (left > 0) largeBodies.set(claimed, left);
+          else largeBodies.delete(claimed);
+        });
+      }
     });
     // Refusals by the body parser, the size limit and the schema (domain refusals log their own).
     fed.addHook('onError', async (request, _reply, error) => {
