@@ -110,7 +110,15 @@ export async function startParley(cleanup: Cleanup, root: string, dataDir: strin
     '--log-level',
     'warn',
   ];
-  const spawned = await spawnUntilReady(cleanup, args, /^parley: listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const spawned = await spawnUntilReady(
+    cleanup,
+    args,
+    /^parley: listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    START_TIMEOUT_MS,
+    {
+      PARLEY_METRICS_TOKEN: METRICS_TOKEN,
+    },
+  );
   const port = Number(spawned.captured);
   try {
     const health = await call(port, 'GET', '/healthz');
@@ -167,9 +175,12 @@ export interface HttpLoadResult {
   serverEntriesPerCommit: number | null;
 }
 
+/** Opens /metrics of the benchmarked server, which is not public (README "Security"). */
+const METRICS_TOKEN = 'bench-metrics-token';
+
 /** The server's appender counters, read from its Prometheus /metrics. */
 async function appenderCounters(port: number): Promise<{ committed: number; batches: number } | null> {
-  const { status, body } = await call(port, 'GET', '/metrics');
+  const { status, body } = await call(port, 'GET', '/metrics', { token: METRICS_TOKEN });
   if (status !== 200) return null;
   const value = (name: string): number => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1]);
   const committed = value('parley_entries_committed_total');

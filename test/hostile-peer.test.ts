@@ -19,6 +19,7 @@ import {
   peerUp,
   runCli,
   startParty,
+  METRICS_AUTH,
   type PartyNode,
 } from './support/node-process.js';
 
@@ -690,7 +691,7 @@ describe('a hostile pinned peer', () => {
     expect(alerts.body.equivocations).toEqual([
       expect.objectContaining({ channel: CHANNEL, party: 'XX', noteA: lie }),
     ]);
-    const metrics = await fetch(`${ru.url}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${ru.url}/metrics`, { headers: METRICS_AUTH }).then((r) => r.text());
     expect(metrics).toMatch(/^parley_equivocations 1$/m);
     const verify = runCli(['verify', '--data-dir', ru.dataDir, '--json']);
     expect(verify.status).toBe(1);

@@ -16,7 +16,12 @@ let server: RunningServer;
 beforeAll(async () => {
   fixture = await prepareNode();
   node = await openNode(fixture.dataDir);
-  server = await startServer(node, { host: '127.0.0.1', port: 0, logLevel: 'silent' });
+  server = await startServer(node, {
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    metricsToken: 'test-metrics-token',
+  });
 });
 
 afterAll(async () => {
@@ -456,7 +461,9 @@ describe('live updates', () => {
 describe('operations', () => {
   it('serves health, metrics and an OpenAPI document that lists the routes', async () => {
     expect((await call('GET', '/healthz')).body).toEqual({ status: 'ok', party: 'RU' });
-    const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: 'Bearer test-metrics-token' },
+    }).then((r) => r.text());
     expect(metrics).toContain('parley_http_requests_total');
     expect(metrics).toMatch(/parley_entries_committed_total \d+/);
     const openapi = (await call('GET', '/openapi.json')).body as {

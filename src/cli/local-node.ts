@@ -176,7 +176,13 @@ export const nodeIdentityLocally = (dataDir: string) =>
 
 export const pinPeerLocally = (
   dataDir: string,
-  peer: { url: string; party: string; fingerprint: string; tlsCa: string | null },
+  peer: {
+    url: string;
+    party: string;
+    fingerprint: string;
+    tlsCa: string | null;
+    allowInsecureHttp?: boolean;
+  },
 ) => withNode(dataDir, (node) => pinPeer(federationContextOf(node), { ...peer, by: null, ip: null }));
 
 export const listPeersLocally = (dataDir: string) => withNode(dataDir, (node) => listPeers(node));

@@ -1,6 +1,11 @@
 /**
  * Pinning a peer: read its identity over the network and keep it only if the node key matches the
  * fingerprint its operators gave out of band. Never trust on first use.
+ *
+ * Peers talk over https: a plain http:// URL is refused unless it is on this machine (loopback,
+ * as in the demo and tests; pinned with a warning) or the operator allows it explicitly
+ * (`peer add --insecure-peer`, PARLEY_INSECURE_PEERS=1 for the API). Request signatures still
+ * authenticate every request, but plain http shows the traffic to anyone on the path.
  */
 import { fingerprint } from '../core/keys.js';
 import { ParleyError } from '../core/errors.js';
@@ -18,12 +23,20 @@ export interface PinRequest {
   /** Who asked, for the audit log (null: the local operator). */
   by: string | null;
   ip: string | null;
+  /** Pin an http:// peer that is not on loopback (the operator's explicit choice). */
+  allowInsecureHttp?: boolean;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: plain http there never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export async function pinPeer(
   context: PinContext,
   request: PinRequest,
-): Promise<Peer & { fingerprint: string }> {
+): Promise<Peer & { fingerprint: string; warning?: string }> {
   const { url, tlsCa } = request;
   let parsed: URL;
   try {
@@ -33,6 +46,16 @@ export async function pinPeer(
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new ParleyError('validation_failed', 'a peer URL starts with http:// or https://');
+  let warning: string | undefined;
+  if (parsed.protocol === 'http:') {
+    if (!isLoopbackHost(parsed.hostname) && !request.allowInsecureHttp) {
+      throw new ParleyError(
+        'validation_failed',
+        `refusing the plain http:// peer URL ${url}: use https:// (with --tls-ca), or allow it explicitly (peer add --insecure-peer; PARLEY_INSECURE_PEERS=1 for the API)`,
+      );
+    }
+    warning = `peer ${request.party} is pinned over plain http (${url}): traffic is signed but not encrypted`;
+  }
   if (tlsCa && parsed.protocol !== 'https:')
     throw new ParleyError('validation_failed', 'a TLS certificate only makes sense for an https:// peer URL');
   if (request.party === context.party)
@@ -75,5 +98,5 @@ export async function pinPeer(
     ip: request.ip,
     detail: `${record.party} ${url} ${actual}`,
   });
-  return { ...record, fingerprint: actual };
+  return { ...record, fingerprint: actual, ...(warning ? { warning } : {}) };
 }

@@ -18,6 +18,7 @@ import { authenticate, type Authenticated } from './authenticate.js';
 import { registerErrorHandling } from './error-mapping.js';
 import { documentIdempotencyKey, installIdempotency } from './idempotency.js';
 import { installJsonBodyParser } from './json-body.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './limits.js';
 import { Metrics } from './metrics.js';
 import { registerChannelRoutes } from './routes/channels.js';
 import { registerContactRoutes } from './routes/contacts.js';
@@ -44,19 +45,43 @@ export interface ServerOptions {
   /** Serve HTTPS with this certificate and key (PEM). */
   tls?: { cert: string; key: string };
   loginLimit?: { maxFailures: number; windowMs: number };
+  /** Time and connection limits of the listener (defaults: DEFAULT_CONNECTION_LIMITS). */
+  limits?: Partial<ConnectionLimits>;
+  /**
+   * Who may read /metrics on this listener: holders of this Bearer token. Without a token it
+   * answers 404 here (serve it on a separate, private listener instead: run-server.ts).
+   */
+  metricsToken?: string;
 }
 
+/** A year, as browsers expect for HSTS; sent only over TLS (RFC 6797 §7.2). */
+const HSTS = 'max-age=31536000';
+
 export type ParleyApp = FastifyInstance;
+export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits };
 
 declare module 'fastify' {
   interface FastifyRequest {
     auth: Authenticated | null;
+  }
+  interface FastifyInstance {
+    /** The node's metrics, for a separate metrics listener (run-server.ts). */
+    parleyMetrics: Metrics;
   }
 }
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 export async function buildServer(node: ParleyNode, options: ServerOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  // Node checks the header and request timeouts on this interval (default 30 s): check often
+  // enough that a short configured timeout is honoured.
+  const checking = {
+    connectionsCheckingInterval: Math.max(
+      100,
+      Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 2)),
+    ),
+  };
   const app = Fastify({
     loggerInstance: options.logger === false ? undefined : options.logger,
     logger: options.logger === false ? false : undefined,
@@ -64,10 +89,22 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
     // Per-request lines would dominate the log at thousands of appends a second; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
     ...(options.tls
-      ? { https: { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const } }
-      : {}),
+      ? {
+          https: {
+            cert: options.tls.cert,
+            key: options.tls.key,
+            minVersion: 'TLSv1.2' as const,
+            ...checking,
+          },
+        }
+      : { http: checking }),
   }) as unknown as FastifyInstance;
+  app.server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  app.server.maxConnections = limits.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API (OpenAPI); handlers are typed against them, so responses
   // are serialised directly rather than validated again at run time on every request.
@@ -102,6 +139,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   });
 
   const metrics = new Metrics(node);
+  app.decorate('parleyMetrics', metrics);
   metrics.watchEvidence(node);
   if (options.federation) {
     const { replicator } = options.federation;
@@ -121,6 +159,14 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
       request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
   });
 
+  // API answers are private and never cached; browsers take them as the declared type only;
+  // over TLS, browsers are told to use https from now on. Web assets set their own caching.
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    if (options.tls) void reply.header('strict-transport-security', HSTS);
+    if (!isWebPath(request.url)) void reply.header('cache-control', 'no-store');
+  });
+
   // Every route is authenticated unless it says it is public, and before its body is parsed.
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public) return;
@@ -129,7 +175,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   await installIdempotency(app, node);
   const limiter = new LoginLimiter(options.loginLimit ?? { maxFailures: 5, windowMs: 15 * 60_000 });
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  registerSystemRoutes(typed, node, metrics);
+  registerSystemRoutes(typed, node, metrics, options.metricsToken);
   registerSessionRoutes(typed, node, {
     limiter,
     secureCookies: options.secureCookies ?? false,
@@ -146,4 +192,9 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   if (options.federation) registerFederationRoutes(typed, options.federation);
   registerWebRoutes(typed);
   return app;
+}
+
+/** Paths of the web console (routes/web.ts), which sets its own caching. */
+function isWebPath(path: string): boolean {
+  return !/^\/(api|federation|healthz|metrics|openapi\.json)(\/|\?|$)/.test(path);
 }

@@ -63,3 +63,38 @@ export function readNodeKey(dataDir: string): string {
   const key = createPrivateKey(readFileSync(path));
   return key.export({ format: 'der', type: 'pkcs8' }).toString('base64');
 }
+
+/**
+ * Refuses a data directory whose contents other users could read: the directory itself, the
+ * SQLite database and its -wal/-shm files (the whole log, tokens' hashes, sessions), and the
+ * node key. Checked before the node starts serving (README "Security"); files not there are fine.
+ */
+export function checkDataDirPermissions(dataDir: string): void {
+  const problems: string[] = [];
+  const check = (path: string, fix: string): void => {
+    if (!existsSync(path)) return;
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) problems.push(`${path} has mode ${mode.toString(8)} (fix: ${fix} ${path})`);
+  };
+  check(dataDir, 'chmod 700');
+  for (const suffix of ['', '-wal', '-shm']) check(`${databasePath(dataDir)}${suffix}`, 'chmod 600');
+  check(nodeKeyPath(dataDir), 'chmod 600');
+  check(storageConfigPath(dataDir), 'chmod 600');
+  if (problems.length > 0) {
+    throw new ParleyError(
+      'forbidden',
+      `refusing to start: other users can read the node's data: ${problems.join('; ')}`,
+    );
+  }
+}
+
+/** Refuses a private key file (the TLS key) that other users could read. */
+export function checkPrivateFile(path: string, what: string): void {
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new ParleyError(
+      'forbidden',
+      `refusing to start: ${what} ${path} has mode ${mode.toString(8)}; it must be readable by its owner only (chmod 600 ${path})`,
+    );
+  }
+}

@@ -2,7 +2,10 @@
  * Starts the HTTP API for an opened node and stops it cleanly: on SIGINT/SIGTERM the listener
  * closes, queued appends are committed, then the database is closed.
  */
+import { createServer, type Server } from 'node:http';
 import type { Federation } from '../federation/federation.js';
+import type { ConnectionLimits } from '../http/server.js';
+import type { Metrics } from '../http/metrics.js';
 import { federationContextOf } from '../federation/node-context.js';
 import { ChainRecovery, type RecoveryStatus } from '../federation/recovery.js';
 import type { ReplicatorOptions } from '../federation/replicator.js';
@@ -15,6 +18,8 @@ export interface RunningServer {
   escalations: EscalationScheduler;
   /** What recovery of this node's own chains from its peers found at start (federation/recovery.ts). */
   recovery: RecoveryStatus;
+  /** The separate metrics listener, when one was asked for. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,12 @@ export async function startServer(
     escalationSeconds?: number;
     /** How long each peer has to answer at start when asked for this node's own chains. */
     recoveryTimeoutMs?: number;
+    /** Time and connection limits of the listener (http/server.ts). */
+    limits?: Partial<ConnectionLimits>;
+    /** Bearer token that opens /metrics on the API listener (otherwise it answers 404 there). */
+    metricsToken?: string;
+    /** Serve /metrics, unauthenticated, on this separate (private) address instead. */
+    metricsListen?: { host: string; port: number };
   },
 ): Promise<RunningServer> {
   // Loaded here, not at the top, so CLI commands that serve nothing start quickly.
@@ -81,6 +92,8 @@ export async function startServer(
     logger,
     bodyLimit: options.bodyLimit,
     federation,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.tls ? { tls: options.tls, secureCookies: true } : {}),
   });
   // Until this node has asked its peers for its own chains, it writes nothing: writes are
@@ -92,6 +105,9 @@ export async function startServer(
   recovery.log = (level, message) => logger[level]({ recovery: true }, message);
   registerRecoveryGate(app, recovery);
   await app.listen({ host: options.host, port: options.port });
+  const metricsServer = options.metricsListen
+    ? await listenForMetrics(app.parleyMetrics, options.metricsListen)
+    : undefined;
   await recovery.run();
   await federation.replicator.start();
   await links.start();
@@ -100,7 +116,10 @@ export async function startServer(
   escalations.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const url = `${options.tls ? 'https' : 'http'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${hostInUrl(options.host)}:${port}`;
+  const metricsUrl = metricsServer
+    ? `http://${hostInUrl(options.metricsListen!.host)}:${metricsServer.port}`
+    : undefined;
   for (const warning of node.storage.warnings ?? []) logger.warn({ storage: node.storage.engine }, warning);
   logger.info({ url, fingerprint: node.fingerprint, storage: node.storage.engine }, 'parley node listening');
   return {
@@ -108,12 +127,49 @@ export async function startServer(
     federation,
     escalations,
     recovery: recovery.status,
+    ...(metricsUrl ? { metricsUrl } : {}),
     async close() {
       escalations.stop();
       links.stop();
       federation.stop();
+      if (metricsServer) await new Promise<void>((done) => metricsServer.server.close(() => done()));
       await app.close();
       await node.close();
     },
   };
+}
+
+function hostInUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * /metrics on its own listener, for a scraper on a private network: it answers that one path
+ * only, to anyone who can reach the address (bind it to loopback or a management network).
+ */
+async function listenForMetrics(
+  metrics: Metrics,
+  at: { host: string; port: number },
+): Promise<{ server: Server; port: number }> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) =>
+        response
+          .writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' })
+          .end(text),
+      () => response.writeHead(500).end(),
+    );
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+  await new Promise<void>((done, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => done());
+  });
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : at.port };
 }

@@ -61,6 +61,10 @@ export interface ServeProcess {
   kill9(): Promise<void>;
 }
 
+/** The metrics token of nodes started by the tests (/metrics needs it: README "Security"). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token';
+export const METRICS_AUTH = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
+
 /** Starts `parley serve` on a free port (or `port`) and resolves once it listens. */
 export async function startServe(
   dataDir: string,
@@ -73,7 +77,13 @@ export async function startServe(
     [CLI, 'serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn', ...extra],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PARLEY_REPLICATION_POLL_MS: '200', PARLEY_RETRY_MAX_MS: '1000', ...env },
+      env: {
+        ...process.env,
+        PARLEY_REPLICATION_POLL_MS: '200',
+        PARLEY_RETRY_MAX_MS: '1000',
+        PARLEY_METRICS_TOKEN: TEST_METRICS_TOKEN,
+        ...env,
+      },
     },
   );
   let stderr = '';

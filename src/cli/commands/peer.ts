@@ -42,15 +42,24 @@ export function registerPeer(program: Command): void {
       .option(
         '--tls-ca <pem-file>',
         "for https peers: the peer's TLS certificate (or its CA), the only one trusted for it",
+      )
+      .option(
+        '--insecure-peer',
+        'allow a plain http:// URL that is not on loopback (traffic unencrypted; loopback http is allowed with a warning)',
       ),
-    async (url: string, options: Local & { party: string; fingerprint: string; tlsCa?: string }) => {
+    async (
+      url: string,
+      options: Local & { party: string; fingerprint: string; tlsCa?: string; insecurePeer?: boolean },
+    ) => {
       const tlsCa = options.tlsCa ? readFileSync(options.tlsCa, 'utf8') : null;
       const added = await pinPeerLocally(options.dataDir, {
         url,
         party: options.party,
         fingerprint: options.fingerprint,
         tlsCa,
+        allowInsecureHttp: options.insecurePeer === true,
       });
+      if (added.warning) process.stderr.write(`parley: warning: ${added.warning}\n`);
       print(
         options,
         added,

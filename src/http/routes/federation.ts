@@ -3,7 +3,13 @@
  * out of band); everything else must be signed by a pinned peer's node key (see
  * federation/request-signing.ts), is rate-limited per peer, and takes JSON only. Every refusal is
  * logged as a warning.
+ *
+ * The order matters against forged traffic: the signature headers (sender a pinned peer,
+ * addressed here, timestamp in the window, signature well-formed) are checked before any body
+ * byte is read, and the signature over the body is verified on the raw bytes before the body is
+ * parsed, so a forged push costs at most reading its bytes, never building its JSON.
  */
+import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canManage } from '../../core/policy.js';
@@ -33,7 +39,7 @@ import {
 import type { Peer } from '../../storage/storage.js';
 import { errorSchema, partySchema } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
-import { installJsonBodyParser } from '../json-body.js';
+import { JsonBodyError, parseJsonBody } from '../json-body.js';
 
 const FEDERATION_BODY_LIMIT = 32 * 1024 * 1024;
 /** Requests a peer may make per window before it is told to slow down. */
@@ -42,6 +48,22 @@ const RATE_LIMIT = {
   requests: federationLimit(process.env.PARLEY_FEDERATION_MAX_REQUESTS),
   windowMs: 10_000,
 };
+
+/** A base64 Ed25519 signature (64 bytes); anything else is refused before the body is read. */
+const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{86}==$/;
+
+/**
+ * Large bodies (over LARGE_BODY bytes) read at once per claimed sender. Reading a body is the one
+ * cost a forger naming a pinned peer can impose before the signature is verified; an honest peer
+ * pushes one batch at a time (replicator.ts), so a few is plenty.
+ */
+const LARGE_BODY = 1024 * 1024;
+const MAX_LARGE_BODIES_PER_PEER = 4;
+
+/** PARLEY_INSECURE_PEERS=1: POST /api/v1/peers may pin http:// peers beyond loopback. */
+const insecurePeersAllowed = (): boolean => process.env.PARLEY_INSECURE_PEERS === '1';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function federationLimit(value: string | undefined): number {
   const parsed = Number(value);
@@ -114,7 +136,9 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
         tlsCa: tlsCa ?? null,
         by: actor.id,
         ip: request.ip,
+        allowInsecureHttp: insecurePeersAllowed(),
       });
+      if (peer.warning) request.log.warn({ peer: peer.party, url }, peer.warning);
       // Start replicating to it now rather than at the next peer check.
       parts.replicator.ensureLoop(peer);
       return reply
@@ -203,6 +227,8 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
   // Only requests whose signature verified are counted, against the verified sender: counted by
   // the claimed `x-parley-from`, forged requests naming an honest peer would use up its allowance.
   const windows = new Map<string, { start: number; count: number }>();
+  // Large bodies being read now, per claimed sender (MAX_LARGE_BODIES_PER_PEER).
+  const largeBodies = new Map<string, number>();
   const tooManyRequests = (party: string): ParleyError =>
     new ParleyError(
       'too_many_requests',
@@ -212,15 +238,16 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
 
   void app.register(async (scope) => {
     const fed = scope.withTypeProvider<ZodTypeProvider>();
-    // The signature covers the exact body bytes, so keep them beside the parsed value; the body
-    // rules are the API's, refused as parse errors so that the onError hook below logs them.
-    installJsonBodyParser(fed, { keepRawBody: true, asParseErrors: true });
     // A peer already over its limit is refused before its body is read. Naming another peer here
     // cannot hurt it: that peer's count only grows with requests it signed itself.
     fed.addHook('onRequest', async (request) => {
       let claimed: string;
       try {
         claimed = precheckRequest(request.headers, context.party);
+        const signature = request.headers[FEDERATION_HEADERS.signature];
+        if (typeof signature !== 'string' || !SIGNATURE_FORMAT.test(signature)) {
+          throw new RequestRefusedError('request_signature_invalid', 'the request signature is malformed');
+        }
         if (!(await context.peers.getPeer(claimed))) {
           throw new RequestRefusedError('peer_unknown', `party ${claimed} is not a pinned peer of this node`);
         }
@@ -237,6 +264,26 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
       const window = windows.get(claimed);
       if (window && Date.now() - window.start <= RATE_LIMIT.windowMs && window.count > RATE_LIMIT.requests)
         throw tooManyRequests(claimed);
+      if (Number(request.headers['content-length'] ?? 0) > LARGE_BODY) {
+        const reading = largeBodies.get(claimed) ?? 0;
+        if (reading >= MAX_LARGE_BODIES_PER_PEER) {
+          request.log.warn(
+            { from: claimed, ip: request.ip, code: 'too_many_requests' },
+            'federation request refused',
+          );
+          throw new ParleyError(
+            'too_many_requests',
+            `too many large federation bodies at once from ${claimed}`,
+            1,
+          );
+        }
+        largeBodies.set(claimed, reading + 1);
+        request.raw.once('close', () => {
+          const left = (largeBodies.get(claimed) ?? 1) - 1;
+          if (left > 0) largeBodies.set(claimed, left);
+          else largeBodies.delete(claimed);
+        });
+      }
     });
     // Refusals by the body parser, the size limit and the schema (domain refusals log their own).
     fed.addHook('onError', async (request, _reply, error) => {
@@ -252,13 +299,15 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
         'federation request refused',
       );
     });
-    fed.addHook('preValidation', async (request) => {
+    // Verifies the request's signature over the exact body text and counts it against the
+    // verified sender; sets request.peer.
+    const verifySigned = async (request: FastifyRequest, bodyText: string): Promise<void> => {
       const claimed = request.headers[FEDERATION_HEADERS.from];
       const peer = typeof claimed === 'string' ? await context.peers.getPeer(claimed) : null;
       try {
         verifyRequest(
           request.headers,
-          { method: request.method, path: request.url, body: request.rawBody ?? '' },
+          { method: request.method, path: request.url, body: bodyText },
           context.party,
           (party) => (peer && peer.party === party ? peer.nodePublicKey : null),
           nonces,
@@ -285,6 +334,37 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
         throw tooManyRequests(peer!.party);
       }
       request.peer = peer!;
+    };
+
+    // The signature covers the exact body bytes: it is verified on them before they are parsed,
+    // and they are kept beside the parsed value. Body rules are the API's (json-body.ts), refused
+    // as parse errors so that the onError hook above logs them.
+    fed.removeContentTypeParser('application/json');
+    fed.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer' },
+      async (request: FastifyRequest, body: Buffer) => {
+        let text: string;
+        try {
+          text = UTF8.decode(body);
+        } catch {
+          throw Object.assign(new SyntaxError('it is not UTF-8'), { statusCode: 400 });
+        }
+        await verifySigned(request, text);
+        try {
+          const parsed = parseJsonBody(text);
+          request.rawBody = parsed.text;
+          return parsed.value;
+        } catch (error) {
+          if (error instanceof JsonBodyError)
+            throw Object.assign(new SyntaxError(error.detail), { statusCode: 400 });
+          throw error;
+        }
+      },
+    );
+    // Requests without a body (GET) are verified here, over the empty body.
+    fed.addHook('preValidation', async (request) => {
+      if (!request.peer) await verifySigned(request, request.rawBody ?? '');
     });
 
     fed.post(
