@@ -71,7 +71,11 @@ export async function authenticate(
 }
 
 /** Whether an earlier authentication still holds now (without moving the idle clock). */
-export async function stillAuthenticated(auth: Authenticated, node: NodeContext, now: number): Promise<boolean> {
+export async function stillAuthenticated(
+  auth: Authenticated,
+  node: NodeContext,
+  now: number,
+): Promise<boolean> {
   if (auth.tokenHash !== undefined) return (await principalForTokenHash(node, auth.tokenHash, now)) !== null;
   if (auth.sessionHash === undefined) return false;
   const found = await findSession(node, auth.sessionHash, now, { touch: false });

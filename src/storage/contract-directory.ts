@@ -109,7 +109,7 @@ export function describeDirectory(current: () => Storage): void {
       expect(await store.listApiTokens(null)).toEqual([b1]);
     });
 
-    it('touches sessions forward only and ends a principal\'s other sessions', async () => {
+    it("touches sessions forward only and ends a principal's other sessions", async () => {
       await store.addPrincipal(principalRecord('alice'));
       await store.addPrincipal(principalRecord('bob'));
       const base = { csrfToken: 'c', createdAt: 1, expiresAt: 100, lastSeenAt: 1 };

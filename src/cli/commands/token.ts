@@ -38,13 +38,19 @@ export function registerToken(program: Command): void {
       );
       print(
         options,
-        { user: userId, id: issued.id, label: issued.label, expiresAt: issued.expiresAt, token: issued.token },
+        {
+          user: userId,
+          id: issued.id,
+          label: issued.label,
+          expiresAt: issued.expiresAt,
+          token: issued.token,
+        },
         () => issued.token,
       );
     },
   );
   run(
-    localCommand(token, 'list [user]', "list API tokens (id, user, label, expiry; never the secrets)"),
+    localCommand(token, 'list [user]', 'list API tokens (id, user, label, expiry; never the secrets)'),
     async (userId: string | undefined, options: Local) => {
       const tokens = await listTokensLocally(options.dataDir, userId);
       printLines(

@@ -97,7 +97,9 @@ export function registerUser(program: Command): void {
       const { password, generated } = await choosePassword(options.passwordStdin, 'PARLEY_PASSWORD');
       await setPasswordLocally(options.dataDir, id, password);
       print(options, { id, ...(generated ? { password } : {}) }, () =>
-        [`password of ${id} changed`, ...(generated ? [`password (shown once): ${password}`] : [])].join('\n'),
+        [`password of ${id} changed`, ...(generated ? [`password (shown once): ${password}`] : [])].join(
+          '\n',
+        ),
       );
     },
   );

@@ -60,7 +60,7 @@ export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
         schema: {
           summary:
             action === 'disable'
-              ? "Disable a user (admin): ends their sessions, API tokens and live streams at once"
+              ? 'Disable a user (admin): ends their sessions, API tokens and live streams at once'
               : 'Enable a disabled user again (admin); they log in anew and need new API tokens',
           tags: ['directory'],
           params: userParams,

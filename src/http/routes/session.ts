@@ -2,6 +2,7 @@
  * Login, logout, the current user and API tokens. Failed logins are rate-limited per account and
  * per address and recorded in the audit log; the password never reaches a log line.
  */
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { LoginLimiter } from '../../workflows/directory/login-limiter.js';
 import { presentPrincipal } from '../../workflows/directory/queries.js';
@@ -24,6 +25,23 @@ import {
 } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 
+/**
+ * The client's address for the login limiter and the audit log. Behind a reverse proxy every
+ * request comes from the proxy, so with `PARLEY_TRUST_PROXY=1` the address is the last hop of
+ * `X-Forwarded-For` (the one the trusted proxy added). Without it the header is ignored: a
+ * client could otherwise pick a fresh address for every guess.
+ */
+export function clientAddress(request: FastifyRequest): string {
+  const trusted = process.env.PARLEY_TRUST_PROXY;
+  if (trusted !== '1' && trusted !== 'true') return request.ip;
+  const header = request.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return forwarded.at(-1) ?? request.ip;
+}
+
 export interface SessionRouteOptions {
   limiter: LoginLimiter;
   secureCookies: boolean;
@@ -42,17 +60,18 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
         tags: ['session'],
         security: [],
         body: loginBody,
-        response: { 200: loginResponse, 401: errorSchema, 429: errorSchema },
+        response: { 200: loginResponse, 401: errorSchema, 429: errorSchema, 503: errorSchema },
       },
     },
     async (request, reply) => {
       const { user, password } = request.body;
+      const ip = clientAddress(request);
       let started;
       try {
-        started = await logIn(node, limiter, { user, password, ip: request.ip }, options.sessionTtlMs);
+        started = await logIn(node, limiter, { user, password, ip }, options.sessionTtlMs);
       } catch (error) {
         if (error instanceof ParleyError && error.code === 'invalid_credentials')
-          request.log.warn({ user, ip: request.ip }, 'login failed');
+          request.log.warn({ user, ip }, 'login failed');
         throw error;
       }
       const { principal, secret, session } = started;

@@ -11,13 +11,13 @@ import { requireAdmin } from '../../core/policy.js';
 import type { Session } from '../../storage/storage.js';
 import type { NodeContext } from '../context.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { verifyPassword } from './password.js';
+import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { announceAccessEnded } from './access-signal.js';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from './tokens.js';
 
 // A real hash to compare against when the user does not exist, so timing does not reveal it.
 const DUMMY_HASH =
-  'scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+  'scrypt$N=131072,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export interface LoginAttempt {
   user: string;
@@ -41,9 +41,9 @@ export async function logIn(
   sessionTtlMs: number,
 ): Promise<StartedSession> {
   const { user, password, ip } = attempt;
-  const keys = [`user:${user}`, `ip:${ip}`];
-  const wait = limiter.retryAfter(keys);
-  if (wait > 0) {
+  // Counted before the hash runs (login-limiter.ts), so concurrent guesses cannot all pass.
+  const admitted = limiter.begin(user, ip);
+  if ('waitMs' in admitted) {
     await node.storage.recordAudit({
       at: Date.now(),
       type: 'login_throttled',
@@ -54,17 +54,40 @@ export async function logIn(
     throw new ParleyError(
       'too_many_requests',
       'too many failed logins; try again later',
-      Math.ceil(wait / 1000),
+      Math.ceil(admitted.waitMs / 1000),
     );
   }
-  const principal = await node.storage.getPrincipal(user);
-  const ok = await verifyPassword(password, principal?.passwordHash ?? DUMMY_HASH);
+  const { ticket } = admitted;
+  let principal: Principal | null;
+  let ok: boolean;
+  try {
+    principal = await node.storage.getPrincipal(user);
+    ok = await verifyPassword(password, principal?.passwordHash ?? DUMMY_HASH);
+  } catch (error) {
+    // Not decided (e.g. too many hashes at once): the attempt does not count as a failure.
+    limiter.release(ticket);
+    throw error;
+  }
   if (!principal || !ok || principal.disabled) {
-    limiter.recordFailure(keys);
     await node.storage.recordAudit({ at: Date.now(), type: 'login_failed', principal: user, ip, detail: '' });
     throw new ParleyError('invalid_credentials', 'user or password is wrong');
   }
-  limiter.recordSuccess(`user:${user}`);
+  limiter.succeeded(ticket);
+  if (needsRehash(principal.passwordHash)) {
+    // Hashed with older, weaker parameters: replaced now that the password is known. When the
+    // hashing slots are full it waits for a later login rather than failing this one.
+    const rehashed = await hashPassword(password).catch(() => null);
+    if (rehashed) {
+      await node.storage.setPasswordHash(principal.id, rehashed);
+      await node.storage.recordAudit({
+        at: Date.now(),
+        type: 'password_rehashed',
+        principal: principal.id,
+        ip,
+        detail: '',
+      });
+    }
+  }
   const secret = newSecret();
   const now = Date.now();
   const session: Session = {
@@ -81,7 +104,12 @@ export async function logIn(
 }
 
 /** Ends one session; its open live streams end with it. */
-export async function logOut(node: NodeContext, sessionHash: string, actor: string, ip: string): Promise<void> {
+export async function logOut(
+  node: NodeContext,
+  sessionHash: string,
+  actor: string,
+  ip: string,
+): Promise<void> {
   await node.storage.deleteSession(sessionHash);
   announceAccessEnded(node.storage, { sessionHash });
   await node.storage.recordAudit({ at: Date.now(), type: 'logout', principal: actor, ip, detail: '' });
