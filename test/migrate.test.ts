@@ -54,6 +54,9 @@ describe.skipIf(skip)('parley migrate', () => {
     // What a build before the change feed left: version 1, without the later migrations' tables.
     await adminQuery(`DROP TABLE ${schema}.feed_lock`);
     await adminQuery(`DROP TABLE ${schema}.idempotency_keys`);
+    await adminQuery(`DROP INDEX ${schema}.api_tokens_principal, ${schema}.sessions_principal`);
+    await adminQuery(`ALTER TABLE ${schema}.api_tokens DROP COLUMN expires_at`);
+    await adminQuery(`ALTER TABLE ${schema}.sessions DROP COLUMN last_seen_at`);
     await adminQuery(`DELETE FROM ${schema}.schema_migrations WHERE version > 1`);
     const later = MIGRATIONS.map((m) => m.version).filter((v) => v > 1);
 

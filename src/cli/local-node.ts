@@ -23,6 +23,12 @@ import { acceptChannel, createChannel, type NewChannel } from '../workflows/chan
 import { listChannels } from '../workflows/channels/queries.js';
 import { addOffice, addPrincipal, type NewPrincipal } from '../workflows/directory/commands.js';
 import { listOffices, listPrincipals } from '../workflows/directory/queries.js';
+import {
+  listTokens,
+  revokeToken,
+  setAccountDisabled,
+  setPasswordFor,
+} from '../workflows/directory/accounts.js';
 import { createApiTokenFor, issueTokensForEveryone } from '../workflows/directory/sessions.js';
 import { openNode as openNodeWithKinds, initNode } from '../workflows/open-node.js';
 import { listPeers } from '../workflows/oversight/queries.js';
@@ -149,8 +155,29 @@ export const listUsersLocally = (dataDir: string) =>
   );
 
 /** `parley token create`: a token for an existing user, recorded in the audit log. */
-export const createTokenLocally = (dataDir: string, userId: string, label: string) =>
-  withNode(dataDir, (node) => createApiTokenFor(node, LOCAL_OPERATOR, userId, label));
+export const createTokenLocally = (dataDir: string, userId: string, label: string, expiresInMs?: number) =>
+  withNode(dataDir, (node) => createApiTokenFor(node, LOCAL_OPERATOR, userId, label, expiresInMs));
+
+/** `parley token list`: one user's tokens, or everyone's (never their secrets). */
+export const listTokensLocally = (dataDir: string, userId?: string) =>
+  withNode(dataDir, (node) =>
+    listTokens(node, LOCAL_OPERATOR, userId === undefined ? { all: true } : { user: userId }),
+  );
+
+/**
+ * `parley token revoke`. A running server in another process notices within its token cache
+ * time (5 s) and its live-stream re-check (15 s).
+ */
+export const revokeTokenLocally = (dataDir: string, id: string) =>
+  withNode(dataDir, (node) => revokeToken(node, LOCAL_OPERATOR, id, null));
+
+/** `parley user disable|enable`: ends the user's sessions and tokens when disabling. */
+export const setUserDisabledLocally = (dataDir: string, id: string, disabled: boolean) =>
+  withNode(dataDir, (node) => setAccountDisabled(node, LOCAL_OPERATOR, id, disabled, null));
+
+/** `parley user password`: sets a user's password and ends their sessions. */
+export const setPasswordLocally = (dataDir: string, id: string, password: string) =>
+  withNode(dataDir, (node) => setPasswordFor(node, LOCAL_OPERATOR, id, password));
 
 // --- channels ---
 

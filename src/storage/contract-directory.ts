@@ -69,6 +69,7 @@ export function describeDirectory(current: () => Storage): void {
         csrfToken: 'csrf',
         createdAt: 10,
         expiresAt: 20,
+        lastSeenAt: 10,
       };
       await store.createSession(session);
       expect(await store.getSession('h1')).toEqual(session);
@@ -83,13 +84,59 @@ export function describeDirectory(current: () => Storage): void {
 
     it('creates and reads API tokens', async () => {
       await store.addPrincipal(principalRecord('alice'));
-      const token = { tokenHash: 't1', principal: 'alice', label: 'ci bot', createdAt: 5 };
+      const token = { tokenHash: 't1', principal: 'alice', label: 'ci bot', createdAt: 5, expiresAt: 50 };
       await store.createApiToken(token);
       expect(await store.getApiToken('t1')).toEqual(token);
       expect(await store.getApiToken('t2')).toBeNull();
       await expect(store.createApiToken({ ...token, label: 'again' })).rejects.toBeInstanceOf(
         AlreadyExistsError,
       );
+    });
+
+    it('lists, revokes and ends API tokens per principal; a null expiry round-trips', async () => {
+      await store.addPrincipal(principalRecord('alice'));
+      await store.addPrincipal(principalRecord('bob'));
+      const a1 = { tokenHash: 'a1', principal: 'alice', label: 'one', createdAt: 1, expiresAt: null };
+      const a2 = { tokenHash: 'a2', principal: 'alice', label: 'two', createdAt: 2, expiresAt: 9 };
+      const b1 = { tokenHash: 'b1', principal: 'bob', label: 'bob', createdAt: 3, expiresAt: 9 };
+      for (const token of [b1, a2, a1]) await store.createApiToken(token);
+      expect(await store.listApiTokens('alice')).toEqual([a1, a2]);
+      expect(await store.listApiTokens(null)).toEqual([a1, a2, b1]);
+      expect(await store.deleteApiToken('a1')).toBe(true);
+      expect(await store.deleteApiToken('a1')).toBe(false);
+      expect(await store.getApiToken('a1')).toBeNull();
+      expect(await store.deleteApiTokensOf('alice')).toBe(1);
+      expect(await store.listApiTokens(null)).toEqual([b1]);
+    });
+
+    it("touches sessions forward only and ends a principal's other sessions", async () => {
+      await store.addPrincipal(principalRecord('alice'));
+      await store.addPrincipal(principalRecord('bob'));
+      const base = { csrfToken: 'c', createdAt: 1, expiresAt: 100, lastSeenAt: 1 };
+      await store.createSession({ ...base, tokenHash: 's1', principal: 'alice' });
+      await store.createSession({ ...base, tokenHash: 's2', principal: 'alice' });
+      await store.createSession({ ...base, tokenHash: 's3', principal: 'alice' });
+      await store.createSession({ ...base, tokenHash: 's4', principal: 'bob' });
+      await store.touchSession('s1', 50);
+      await store.touchSession('s1', 40);
+      expect((await store.getSession('s1'))?.lastSeenAt).toBe(50);
+      expect(await store.deleteSessionsOf('alice', 's1')).toBe(2);
+      expect(await store.getSession('s1')).not.toBeNull();
+      expect(await store.getSession('s2')).toBeNull();
+      expect(await store.deleteSessionsOf('alice', null)).toBe(1);
+      expect(await store.getSession('s4')).not.toBeNull();
+    });
+
+    it('disables, enables and re-passwords principals', async () => {
+      await store.addPrincipal(principalRecord('alice'));
+      expect(await store.setPrincipalDisabled('alice', true)).toBe(true);
+      expect((await store.getPrincipal('alice'))?.disabled).toBe(true);
+      expect(await store.setPrincipalDisabled('alice', false)).toBe(true);
+      expect((await store.getPrincipal('alice'))?.disabled).toBe(false);
+      expect(await store.setPasswordHash('alice', 'scrypt$new')).toBe(true);
+      expect((await store.getPrincipal('alice'))?.passwordHash).toBe('scrypt$new');
+      expect(await store.setPrincipalDisabled('nobody', true)).toBe(false);
+      expect(await store.setPasswordHash('nobody', 'x')).toBe(false);
     });
   });
 

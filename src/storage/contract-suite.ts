@@ -440,8 +440,15 @@ export function runStorageContract(
           csrfToken: 'c',
           createdAt: 1,
           expiresAt: 2,
+          lastSeenAt: 1,
         });
-        await store.createApiToken({ tokenHash: 't', principal: 'alice', label: 'l', createdAt: 1 });
+        await store.createApiToken({
+          tokenHash: 't',
+          principal: 'alice',
+          label: 'l',
+          createdAt: 1,
+          expiresAt: null,
+        });
         await store.recordAudit({ at: 1, type: 'x', principal: null, ip: null, detail: '' });
         const before = await store.readChannel('c1', 0, 100);
         await store.close();

@@ -119,6 +119,7 @@ export interface SessionRow {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  last_seen_at: number;
 }
 
 export interface ApiTokenRow {
@@ -126,6 +127,7 @@ export interface ApiTokenRow {
   principal: string;
   label: string;
   created_at: number;
+  expires_at: number | null;
 }
 
 export const ENTRY_COLUMNS =
@@ -340,6 +342,7 @@ export function toSession(row: SessionRow): Session {
     csrfToken: row.csrf_token,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    lastSeenAt: row.last_seen_at,
   };
 }
 
@@ -349,6 +352,7 @@ export function toApiToken(row: ApiTokenRow): ApiToken {
     principal: row.principal,
     label: row.label,
     createdAt: row.created_at,
+    expiresAt: row.expires_at,
   };
 }
 

@@ -1,8 +1,18 @@
-/** `parley user add|list`: the people (principals) of this party, on the node's machine. */
+/**
+ * `parley user add|list|disable|enable|password`: the people (principals) of this party, on the
+ * node's machine.
+ */
 import type { Command } from 'commander';
 import { ParleyError } from '../../core/errors.js';
 import { localCommand, run, type Local } from '../context.js';
-import { ROLES, addUserLocally, listUsersLocally, type Role } from '../local-node.js';
+import {
+  ROLES,
+  addUserLocally,
+  listUsersLocally,
+  setPasswordLocally,
+  setUserDisabledLocally,
+  type Role,
+} from '../local-node.js';
 import { print, printLines } from '../output.js';
 import { choosePassword } from '../secrets.js';
 
@@ -60,7 +70,37 @@ export function registerUser(program: Command): void {
     printLines(
       options,
       users,
-      users.map((u) => `${u.id}\t${u.role}\t${u.office ?? '-'}\t${u.title}`),
+      users.map((u) => `${u.id}\t${u.role}\t${u.office ?? '-'}\t${u.title}${u.disabled ? '\tdisabled' : ''}`),
     );
   });
+  for (const action of ['disable', 'enable'] as const) {
+    run(
+      localCommand(
+        user,
+        `${action} <id>`,
+        action === 'disable'
+          ? 'disable a user: ends their sessions, API tokens and live streams'
+          : 'enable a disabled user again (they need new API tokens)',
+      ),
+      async (id: string, options: Local) => {
+        const changed = await setUserDisabledLocally(options.dataDir, id, action === 'disable');
+        print(options, { id: changed.id, disabled: changed.disabled }, () => `user ${id} ${action}d`);
+      },
+    );
+  }
+  run(
+    localCommand(user, 'password <id>', "set a user's password; ends their sessions").option(
+      '--password-stdin',
+      'read the password from stdin (else PARLEY_PASSWORD, else generated and shown once)',
+    ),
+    async (id: string, options: Local & { passwordStdin?: boolean }) => {
+      const { password, generated } = await choosePassword(options.passwordStdin, 'PARLEY_PASSWORD');
+      await setPasswordLocally(options.dataDir, id, password);
+      print(options, { id, ...(generated ? { password } : {}) }, () =>
+        [`password of ${id} changed`, ...(generated ? [`password (shown once): ${password}`] : [])].join(
+          '\n',
+        ),
+      );
+    },
+  );
 }

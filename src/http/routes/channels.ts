@@ -23,6 +23,7 @@ import {
   pageQuery,
   postEntryBody,
 } from '../schemas.js';
+import { watchAccess } from '../authenticate.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
@@ -219,7 +220,8 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
       },
     },
     async (request, reply) => {
-      const actor = authOf(request).principal;
+      const auth = authOf(request);
+      const actor = auth.principal;
       const channel = await getChannel(node, actor, request.params.channel);
       // Reading once checks the caller may read the channel before the stream opens.
       await listEntries(node, actor, channel.id, 0, 1);
@@ -246,6 +248,7 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
           do {
             again = false;
             for (;;) {
+              if (raw.writableEnded) return;
               const entries = await listEntries(node, actor, channel.id, cursor, 500);
               if (entries.length === 0) break;
               for (const entry of entries) {
@@ -262,11 +265,19 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
         }
       };
       const listener = (): void => void send();
-      const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => raw.writableEnded || raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
       const stop = node.live.onChannel(channel.id, listener);
+      // The stream ends when its session or token does (logout, revocation, disabled account,
+      // expiry): a live stream must not outlive the access that opened it.
+      const stopWatching = watchAccess(auth, node, () => {
+        if (raw.writableEnded) return;
+        raw.write('event: ended\ndata: {"reason":"access ended"}\n\n');
+        raw.end();
+      });
       raw.on('close', () => {
         clearInterval(heartbeat);
         stop();
+        stopWatching();
       });
       await send();
     },

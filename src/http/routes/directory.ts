@@ -1,9 +1,17 @@
 /** Offices and users of this node. Listing is open to any signed-in principal; changes to admins. */
 import { z } from 'zod';
 import type { ParleyNode } from '../../node/parley-node.js';
+import { setAccountDisabled } from '../../workflows/directory/accounts.js';
 import { addOffice, addPrincipal } from '../../workflows/directory/commands.js';
 import { listOffices, listPrincipals, presentPrincipal } from '../../workflows/directory/queries.js';
-import { errorSchema, officeBody, officeSchema, principalBody, principalSchema } from '../schemas.js';
+import {
+  errorSchema,
+  officeBody,
+  officeSchema,
+  principalBody,
+  principalSchema,
+  userParams,
+} from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 
 export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
@@ -45,4 +53,30 @@ export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
       return reply.status(201).send(presentPrincipal(created));
     },
   );
+  for (const action of ['disable', 'enable'] as const) {
+    app.post(
+      `/api/v1/users/:id/${action}`,
+      {
+        schema: {
+          summary:
+            action === 'disable'
+              ? 'Disable a user (admin): ends their sessions, API tokens and live streams at once'
+              : 'Enable a disabled user again (admin); they log in anew and need new API tokens',
+          tags: ['directory'],
+          params: userParams,
+          response: { 200: principalSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+        },
+      },
+      async (request) => {
+        const changed = await setAccountDisabled(
+          node,
+          authOf(request).principal,
+          request.params.id,
+          action === 'disable',
+          request.ip,
+        );
+        return presentPrincipal(changed);
+      },
+    );
+  }
 }

@@ -9,6 +9,11 @@ export interface ApiToken {
   principal: string;
   label: string;
   createdAt: number;
+  /**
+   * When it stops working; null (or left out when creating) for a token that does not expire:
+   * those issued before expiry existed, and fixtures.
+   */
+  expiresAt?: number | null;
 }
 
 export interface AuditEvent {
@@ -32,10 +37,20 @@ export interface DirectoryStore {
   addPrincipal(principal: Principal): Promise<void>;
   getPrincipal(id: string): Promise<Principal | null>;
   listPrincipals(): Promise<Principal[]>;
+  /** False when there is no such principal. */
+  setPrincipalDisabled(id: string, disabled: boolean): Promise<boolean>;
+  /** False when there is no such principal. */
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
 
   /** Throws AlreadyExistsError when the token hash is taken. */
   createApiToken(token: ApiToken): Promise<void>;
   getApiToken(tokenHash: string): Promise<ApiToken | null>;
+  /** One principal's tokens, or everyone's with null; oldest first. */
+  listApiTokens(principal: string | null): Promise<ApiToken[]>;
+  /** False when there was no such token. */
+  deleteApiToken(tokenHash: string): Promise<boolean>;
+  /** Deletes every token of a principal; returns how many. */
+  deleteApiTokensOf(principal: string): Promise<number>;
 
   recordAudit(event: AuditEvent): Promise<void>;
   /** Newest first. */

@@ -14,6 +14,7 @@ import {
   POSTGRES_DDL,
   SchemaPendingError,
   SchemaTooNewError,
+  accountsSchema,
   idempotencySchema,
   initialSchema,
   latestVersion,
@@ -46,6 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   idempotencySchema(POSTGRES_DDL, 3),
+  accountsSchema(POSTGRES_DDL, 4),
 ];
 
 /** The schema version this code writes and understands. */

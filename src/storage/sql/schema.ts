@@ -273,6 +273,25 @@ export function idempotencySchema(d: DdlDialect, version: number): Migration {
   };
 }
 
+/**
+ * Accounts hardening: API tokens get an expiry (null for tokens issued before it, which keep
+ * working until revoked) and sessions a last-seen time for the idle timeout; both get an index
+ * on their principal so ending a person's sessions and tokens is one indexed delete. SQLite's
+ * version 3, PostgreSQL's 4.
+ */
+export function accountsSchema(d: DdlDialect, version: number): Migration {
+  return {
+    version,
+    name: 'token expiry and session idle time',
+    sql: `
+      ALTER TABLE api_tokens ADD COLUMN expires_at ${d.int};
+      ALTER TABLE sessions ADD COLUMN last_seen_at ${d.int} NOT NULL DEFAULT 0;
+      CREATE INDEX api_tokens_principal ON api_tokens (principal);
+      CREATE INDEX sessions_principal ON sessions (principal);
+    `,
+  };
+}
+
 /** The table that records applied migrations. */
 export function migrationsTable(d: DdlDialect): string {
   return `

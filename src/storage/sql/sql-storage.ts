@@ -138,13 +138,25 @@ const Q = {
   recordLinkTest: 'INSERT INTO link_tests (peer, at, ok, rtt_ms, error) VALUES (?, ?, ?, ?, ?)',
   listLinkTests:
     'SELECT peer, at, ok, rtt_ms, error FROM link_tests WHERE peer = ? ORDER BY at DESC, id DESC LIMIT ?',
-  createSession:
-    'INSERT INTO sessions (token_hash, principal, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-  getSession:
-    'SELECT token_hash, principal, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = ?',
+  setPrincipalDisabled: 'UPDATE principals SET disabled = ? WHERE id = ?',
+  setPasswordHash: 'UPDATE principals SET password_hash = ? WHERE id = ?',
+  createSession: `INSERT INTO sessions (token_hash, principal, csrf_token, created_at, expires_at, last_seen_at)
+    VALUES (?, ?, ?, ?, ?, ?)`,
+  getSession: `SELECT token_hash, principal, csrf_token, created_at, expires_at, last_seen_at
+    FROM sessions WHERE token_hash = ?`,
   deleteSession: 'DELETE FROM sessions WHERE token_hash = ?',
-  createApiToken: 'INSERT INTO api_tokens (token_hash, principal, label, created_at) VALUES (?, ?, ?, ?)',
-  getApiToken: 'SELECT token_hash, principal, label, created_at FROM api_tokens WHERE token_hash = ?',
+  touchSession: 'UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?',
+  deleteSessionsOf: 'DELETE FROM sessions WHERE principal = ? AND token_hash <> ?',
+  createApiToken: `INSERT INTO api_tokens (token_hash, principal, label, created_at, expires_at)
+    VALUES (?, ?, ?, ?, ?)`,
+  getApiToken: `SELECT token_hash, principal, label, created_at, expires_at FROM api_tokens
+    WHERE token_hash = ?`,
+  listApiTokensOf: `SELECT token_hash, principal, label, created_at, expires_at FROM api_tokens
+    WHERE principal = ? ORDER BY created_at, token_hash`,
+  listApiTokens: `SELECT token_hash, principal, label, created_at, expires_at FROM api_tokens
+    ORDER BY created_at, token_hash`,
+  deleteApiToken: 'DELETE FROM api_tokens WHERE token_hash = ?',
+  deleteApiTokensOf: 'DELETE FROM api_tokens WHERE principal = ?',
   recordAudit: 'INSERT INTO audit_events (at, type, principal, ip, detail) VALUES (?, ?, ?, ?, ?)',
   listAudit: 'SELECT at, type, principal, ip, detail FROM audit_events ORDER BY id DESC LIMIT ?',
   claimIdempotency: `INSERT INTO idempotency_keys
@@ -263,18 +275,43 @@ export abstract class SqlStorage implements Storage {
     return (await this.rows<PrincipalRow>(Q.listPrincipals)).map(toPrincipal);
   }
 
+  async setPrincipalDisabled(id: string, disabled: boolean): Promise<boolean> {
+    return (await this.run(Q.setPrincipalDisabled, [this.#flag(disabled), id])) > 0;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    return (await this.run(Q.setPasswordHash, [passwordHash, id])) > 0;
+  }
+
   async createApiToken(t: ApiToken): Promise<void> {
     await this.insertUnique('API token', t.tokenHash, Q.createApiToken, [
       t.tokenHash,
       t.principal,
       t.label,
       t.createdAt,
+      t.expiresAt ?? null,
     ]);
   }
 
   async getApiToken(tokenHash: string): Promise<ApiToken | null> {
     const row = await this.#one<ApiTokenRow>(Q.getApiToken, [tokenHash]);
     return row ? toApiToken(row) : null;
+  }
+
+  async listApiTokens(principal: string | null): Promise<ApiToken[]> {
+    const rows =
+      principal === null
+        ? await this.rows<ApiTokenRow>(Q.listApiTokens)
+        : await this.rows<ApiTokenRow>(Q.listApiTokensOf, [principal]);
+    return rows.map(toApiToken);
+  }
+
+  async deleteApiToken(tokenHash: string): Promise<boolean> {
+    return (await this.run(Q.deleteApiToken, [tokenHash])) > 0;
+  }
+
+  async deleteApiTokensOf(principal: string): Promise<number> {
+    return this.run(Q.deleteApiTokensOf, [principal]);
   }
 
   async recordAudit(event: AuditEvent): Promise<void> {
@@ -296,6 +333,7 @@ export abstract class SqlStorage implements Storage {
       s.csrfToken,
       s.createdAt,
       s.expiresAt,
+      s.lastSeenAt,
     ]);
   }
 
@@ -306,6 +344,15 @@ export abstract class SqlStorage implements Storage {
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.run(Q.deleteSession, [tokenHash]);
+  }
+
+  async touchSession(tokenHash: string, at: number): Promise<void> {
+    await this.run(Q.touchSession, [at, tokenHash, at]);
+  }
+
+  async deleteSessionsOf(principal: string, keepTokenHash: string | null): Promise<number> {
+    // '' is never a token hash (they are SHA-256 hex), so it keeps nothing.
+    return this.run(Q.deleteSessionsOf, [principal, keepTokenHash ?? '']);
   }
 
   // Idempotency keys (contract/idempotency.ts). The primary key makes a claim atomic; an expired

@@ -12,6 +12,7 @@ import {
   SQLITE_DDL,
   SchemaPendingError,
   SchemaTooNewError,
+  accountsSchema,
   idempotencySchema,
   initialSchema,
   latestVersion,
@@ -31,7 +32,11 @@ export {
  * SQLite needs no migration for the change feed: one writer at a time means rowid cursors already
  * increase in commit order node-wide, so its second migration is the idempotency keys.
  */
-export const MIGRATIONS: readonly Migration[] = [initialSchema(SQLITE_DDL), idempotencySchema(SQLITE_DDL, 2)];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema(SQLITE_DDL),
+  idempotencySchema(SQLITE_DDL, 2),
+  accountsSchema(SQLITE_DDL, 3),
+];
 
 /** The schema version this code writes and understands. */
 export const LATEST_SCHEMA_VERSION = latestVersion(MIGRATIONS);

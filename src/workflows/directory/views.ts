@@ -15,8 +15,42 @@ export const loginResponse = z.object({
   expiresAt: z.number(),
 });
 
-export const tokenBody = z.strictObject({ label: z.string().min(1).max(100) });
-export const tokenResponse = z.object({ token: z.string(), label: z.string() });
+export const tokenBody = z.strictObject({
+  label: z.string().min(1).max(100),
+  /** Lifetime in seconds; 90 days when left out, at most five years. */
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(5 * 365 * 24 * 3600)
+    .optional(),
+});
+export const tokenResponse = z.object({
+  token: z.string(),
+  id: z.string(),
+  label: z.string(),
+  expiresAt: z.number(),
+});
+export const tokenSchema = z
+  .object({
+    id: z.string(),
+    user: z.string(),
+    label: z.string(),
+    createdAt: z.number(),
+    expiresAt: z.number().nullable(),
+    expired: z.boolean(),
+  })
+  .meta({ id: 'ApiToken' });
+export const tokenListQuery = z.strictObject({
+  user: idSchema.optional(),
+  all: z.enum(['true', 'false']).optional(),
+});
+export const tokenParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be a token id') });
+export const passwordChangeBody = z.strictObject({
+  current: z.string().min(1).max(1024),
+  next: z.string().min(1).max(1024),
+});
+export const userParams = z.strictObject({ id: idSchema });
 
 export const officeSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Office' });
 export const officeBody = z.strictObject({ id: idSchema, name: z.string().min(1).max(200) });
