@@ -12,6 +12,9 @@ import type { ReplicatorOptions } from '../federation/replicator.js';
 import { EscalationScheduler } from '../workflows/obligations/escalation.js';
 import type { ParleyNode } from '../node/parley-node.js';
 
+/** How long a stop waits for in-flight requests before it closes their connections. */
+const CLOSE_GRACE_MS = 3000;
+
 export interface RunningServer {
   url: string;
   federation: Federation;
@@ -132,8 +135,18 @@ export async function startServer(
       escalations.stop();
       links.stop();
       federation.stop();
-      if (metricsServer) await new Promise<void>((done) => metricsServer.server.close(() => done()));
-      await app.close();
+      // In-flight requests get a few seconds to finish; then every connection still open (live
+      // streams never finish, a slow client may not) is closed, so a stop never hangs.
+      const force = setTimeout(() => {
+        app.server.closeAllConnections();
+        metricsServer?.server.closeAllConnections();
+      }, CLOSE_GRACE_MS);
+      try {
+        if (metricsServer) await new Promise<void>((done) => metricsServer.server.close(() => done()));
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       await node.close();
     },
   };
