@@ -146,7 +146,7 @@ export function registerServe(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nSecurity: serve refuses to start when other users can read the data directory, parley.db(-wal,-shm),\nnode.key or the TLS key (fix with chmod 700 / chmod 600). PARLEY_METRICS_TOKEN=<token> opens /metrics\nto `Authorization: Bearer <token>`. PARLEY_INSECURE_PEERS=1 lets POST /api/v1/peers pin http:// peers\nthat are not on loopback.',
+      '\nSecurity: serve refuses to start when other users can read the data directory, parley.db(-wal,-shm),\nnode.key or the TLS key (fix with chmod 700 / chmod 600). PARLEY_METRICS_TOKEN=<token> opens /metrics\nto `Authorization: Bearer <token>`. PARLEY_INSECURE_PEERS=1 lets POST /api/v1/peers pin http:// peers\nthat are not on loopback. PARLEY_TRUST_PROXY=1 takes the client address from X-Forwarded-For\n(behind a reverse proxy only). PARLEY_RECOVERY_TIMEOUT_MS bounds each request to a peer while the node\nrecovers its own chains at start (default 10000).',
     )
     .action(
       async (options: {
