@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
-import { LOCAL_OPERATOR } from '../src/cli/context.js';
+import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { initNode } from '../src/workflows/open-node.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';

@@ -4,7 +4,7 @@
  * tokens for the principals (as `parley token create` makes them).
  */
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
-import { LOCAL_OPERATOR } from '../src/cli/context.js';
+import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import type { EntryDraft } from '../src/node/appender.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
 import { initNode } from '../src/workflows/open-node.js';

@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
-import { LOCAL_OPERATOR } from '../src/cli/context.js';
+import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import { initNode } from '../src/workflows/open-node.js';
 import { BENCH_PASSWORD, noteDraft } from './fixture.js';
 import type { EntryDraft } from '../src/node/appender.js';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
-import { LOCAL_OPERATOR } from '../src/cli/context.js';
+import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
 import { verifyStorage } from '../src/workflows/audit/verify.js';
 import type { RunningServer } from '../src/server/run-server.js';

@@ -7,8 +7,6 @@ import type { Command } from 'commander';
 import { ApiClient } from './api-client.js';
 import { fail, type OutputOptions } from './output.js';
 
-export { LOCAL_OPERATOR, checkDatabaseUrlFlag, withNode } from './local-node.js';
-
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_PORT = 7410;
 export const DEFAULT_URL = `http://127.0.0.1:${DEFAULT_PORT}`;

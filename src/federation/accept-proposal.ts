@@ -16,7 +16,7 @@ import { checkIntroduction } from './introduction.js';
 import type { Introduction, WireEntry } from './wire.js';
 
 export async function acceptProposal(
-  context: Pick<ReceiverContext, 'kinds' | 'party' | 'now' | 'peers' | 'replicas' | 'notifyChannelCreated'>,
+  context: Pick<ReceiverContext, 'kinds' | 'party' | 'now' | 'peers' | 'replicas'>,
   from: Peer,
   channelId: string,
   list: WireEntry[],
@@ -83,6 +83,5 @@ export async function acceptProposal(
     frontier: state.tree.toHex(),
     checkpoint: '',
   });
-  context.notifyChannelCreated(channelId);
   return { channel, verifier };
 }

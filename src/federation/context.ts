@@ -106,10 +106,11 @@ export interface FederationContext {
    * (something may now be due to a peer). Returns the function that stops the calls.
    */
   onLogChanged(listener: () => void): () => void;
-  /** Live views of the channel should refresh: entries arrived or its record changed. */
+  /**
+   * The channel's record changed here: drop what this process cached of it. (Live views are woken
+   * by storage's commit hints, whichever process wrote.)
+   */
   notifyChannelChanged(channel: string): void;
-  /** A channel became known here (a peer proposed it). */
-  notifyChannelCreated(channel: string): void;
 }
 
 /** What the receiver of peers' pushes and pulls uses. */
@@ -128,7 +129,6 @@ export type ReceiverContext = Pick<
   | 'signReceived'
   | 'noteSeen'
   | 'notifyChannelChanged'
-  | 'notifyChannelCreated'
 >;
 
 /** What building the proof of a later member's admission reads. */

@@ -36,6 +36,5 @@ export function federationContextOf(node: ParleyNode): FederationContext {
     onLogChanged: (listener) => node.live.onAnyCommit(() => listener()),
     // Storage wakes live consumers after every commit; only this process's cache is left to drop.
     notifyChannelChanged: (channel) => node.channelChanged(channel),
-    notifyChannelCreated: (channel) => node.channelChanged(channel),
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { LOCAL_OPERATOR } from '../cli/context.js';
+import { LOCAL_OPERATOR } from '../cli/local-node.js';
 import { ParleyError } from '../core/errors.js';
 import type { Principal } from '../core/model.js';
 import type { EntryDraft } from './appender.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../src/workflows/directory/tokens.js';
-import { LOCAL_OPERATOR } from '../../src/cli/context.js';
+import { LOCAL_OPERATOR } from '../../src/cli/local-node.js';
 import { initNode } from '../../src/workflows/open-node.js';
 import type { Role } from '../../src/storage/storage.js';
 import { createChannel } from '../../src/workflows/channels/commands.js';

@@ -14,7 +14,8 @@ import {
 import { parsePinOptions, readTrustFile } from '../../workflows/audit/pins.js';
 import { checkConsistencyView, checkInclusionView } from '../../workflows/audit/proofs.js';
 import { verifyExportFile, type VerifyReport } from '../../workflows/audit/verify.js';
-import { dataDirOption, withNode } from '../context.js';
+import { dataDirOption } from '../context.js';
+import { withNode } from '../local-node.js';
 import { CliError, fail, print, Progress } from '../output.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
