@@ -14,24 +14,7 @@ import {
   type NoteVerifier,
   type OpenedNote,
 } from '../../core/signed-note.js';
-
-/** Every field an entry's signed object may carry; `marking` is optional, the rest required. */
-export const ENVELOPE_FIELDS = [
-  'v',
-  'channel',
-  'party',
-  'seq',
-  'prev',
-  'seen',
-  'hlc',
-  'kind',
-  'precedence',
-  'lang',
-  'marking',
-  'body',
-  'author',
-  'authorKey',
-] as const;
+import { ENVELOPE_FIELDS } from '../../core/envelope.js';
 
 const ENVELOPE = new Set<string>(ENVELOPE_FIELDS);
 

@@ -4,3 +4,4 @@
  * here may touch Node APIs; add a re-export here rather than importing from src/ elsewhere.
  */
 export { findBrackets, type Bracket } from '../../../src/workflows/statements/brackets.js';
+export { ENVELOPE_FIELDS } from '../../../src/core/envelope.js';

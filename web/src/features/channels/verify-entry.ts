@@ -6,26 +6,12 @@
  * signature over the domain tag `parley/entry/v1\n` plus those bytes with WebCrypto.
  * No DOM: vitest runs it under Node's WebCrypto too.
  */
+import { ENVELOPE_FIELDS } from '../../lib/shared.js';
 
 export const ENTRY_SIGNING_DOMAIN = 'parley/entry/v1\n';
 
 /** The fields an entry's hash and signature cover (`marking` only when present). */
-export const SIGNED_FIELDS = [
-  'v',
-  'channel',
-  'party',
-  'seq',
-  'prev',
-  'seen',
-  'hlc',
-  'kind',
-  'precedence',
-  'lang',
-  'marking',
-  'body',
-  'author',
-  'authorKey',
-] as const;
+export const SIGNED_FIELDS = ENVELOPE_FIELDS;
 
 /** What the check needs of an entry as the API serves it. */
 export interface VerifiableEntry {
