@@ -9,8 +9,8 @@
  */
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import pg from 'pg';
 import { xmppAnchorScript } from './xmpp-anchor.js';
+import { probePostgres as probeServer } from '../src/storage/postgres/test-support/postgres-server.js';
 
 /** Either the phase can run, or the one line that says why not and how to enable it. */
 export type Prerequisite = { ok: true } | { ok: false; line: string };
@@ -92,26 +92,17 @@ export async function playwrightAvailable(): Promise<boolean> {
 }
 
 /** Null when the PostgreSQL server answers a query within a few seconds, else why not. */
-export async function probePostgres(url: string, timeoutMs = 3000): Promise<string | null> {
+export async function probePostgres(url: string): Promise<string | null> {
   let connectionString: string;
   try {
     const parsed = new URL(url);
+    // The node's schema is Parley's parameter, not the driver's.
     parsed.searchParams.delete('schema');
     connectionString = parsed.toString();
   } catch {
     return 'BENCH_DATABASE_URL is not a valid URL';
   }
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return probeServer(connectionString);
 }
 
 /** The PostgreSQL storage phase needs a server that answers at `url`. */
