@@ -2,7 +2,13 @@
  * The chain rules every backend enforces inside its write transaction before appending, shared so
  * that SQLite and PostgreSQL refuse exactly the same batches with exactly the same errors.
  */
-import { ChainConflictError, type ChainHead, type StoredEntry } from './storage.js';
+import {
+  ChainConflictError,
+  ClockBehindError,
+  DuplicateEntryError,
+  type ChainHead,
+  type StoredEntry,
+} from './storage.js';
 
 /** What a backend reports about one stored chain (read under its write lock). */
 export interface StoredTip {
@@ -112,4 +118,30 @@ export function checkChainWrite(entries: StoredEntry[], heads: ChainHead[], look
 export function seqAlreadyStored(entries: StoredEntry[]): ChainConflictError {
   const first = entries[0]!;
   return new ChainConflictError(first.channel, first.party, first.seq, 'seq already stored');
+}
+
+/**
+ * The node-clock rule of an append (contract/log.ts AppendOptions): with `checkClock`, every
+ * entry must be dated after `stored`; throws ClockBehindError otherwise. Returns the clock after
+ * the append (the newest timestamp of the batch, if it is newer), or null when it does not move.
+ */
+export function nextNodeClock(entries: StoredEntry[], stored: string, checkClock: boolean): string | null {
+  let newest = stored;
+  for (const entry of entries) {
+    if (checkClock && entry.hlc <= stored) throw new ClockBehindError(stored);
+    if (entry.hlc > newest) newest = entry.hlc;
+  }
+  return newest === stored ? null : newest;
+}
+
+/** The natural keys of a batch; throws DuplicateEntryError when one is repeated in it. */
+export function naturalKeysOf(entries: StoredEntry[]): string[] {
+  const keys = new Set<string>();
+  for (const entry of entries) {
+    const key = entry.naturalKey;
+    if (key === undefined || key === null) continue;
+    if (keys.has(key)) throw new DuplicateEntryError([key]);
+    keys.add(key);
+  }
+  return [...keys];
 }

@@ -1,9 +1,9 @@
 /**
  * The directory and sessions part of the storage contract suite: node info, offices,
- * principals, sessions, API tokens and the audit trail.
+ * principals, sessions, API tokens and the security audit trail.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { principalRecord } from './contract-fixtures.js';
+import { principalRecord, sessionRecord, testTrailSeal } from './contract-fixtures.js';
 import { AlreadyExistsError, type Storage } from './storage.js';
 
 export function describeDirectory(current: () => Storage): void {
@@ -63,14 +63,7 @@ export function describeDirectory(current: () => Storage): void {
   describe('sessions and API tokens', () => {
     it('creates, reads and deletes sessions', async () => {
       await store.addPrincipal(principalRecord('alice'));
-      const session = {
-        tokenHash: 'h1',
-        principal: 'alice',
-        csrfToken: 'csrf',
-        createdAt: 10,
-        expiresAt: 20,
-        lastSeenAt: 10,
-      };
+      const session = sessionRecord('h1');
       await store.createSession(session);
       expect(await store.getSession('h1')).toEqual(session);
       expect(await store.getSession('h2')).toBeNull();
@@ -85,8 +78,10 @@ export function describeDirectory(current: () => Storage): void {
     it('creates and reads API tokens', async () => {
       await store.addPrincipal(principalRecord('alice'));
       const token = { tokenHash: 't1', principal: 'alice', label: 'ci bot', createdAt: 5, expiresAt: 50 };
+      // A new token has not been used yet.
+      const stored = { ...token, lastUsedAt: null };
       await store.createApiToken(token);
-      expect(await store.getApiToken('t1')).toEqual(token);
+      expect(await store.getApiToken('t1')).toEqual(stored);
       expect(await store.getApiToken('t2')).toBeNull();
       await expect(store.createApiToken({ ...token, label: 'again' })).rejects.toBeInstanceOf(
         AlreadyExistsError,
@@ -96,9 +91,30 @@ export function describeDirectory(current: () => Storage): void {
     it('lists, revokes and ends API tokens per principal; a null expiry round-trips', async () => {
       await store.addPrincipal(principalRecord('alice'));
       await store.addPrincipal(principalRecord('bob'));
-      const a1 = { tokenHash: 'a1', principal: 'alice', label: 'one', createdAt: 1, expiresAt: null };
-      const a2 = { tokenHash: 'a2', principal: 'alice', label: 'two', createdAt: 2, expiresAt: 9 };
-      const b1 = { tokenHash: 'b1', principal: 'bob', label: 'bob', createdAt: 3, expiresAt: 9 };
+      const a1 = {
+        tokenHash: 'a1',
+        principal: 'alice',
+        label: 'one',
+        createdAt: 1,
+        expiresAt: null,
+        lastUsedAt: null,
+      };
+      const a2 = {
+        tokenHash: 'a2',
+        principal: 'alice',
+        label: 'two',
+        createdAt: 2,
+        expiresAt: 9,
+        lastUsedAt: null,
+      };
+      const b1 = {
+        tokenHash: 'b1',
+        principal: 'bob',
+        label: 'bob',
+        createdAt: 3,
+        expiresAt: 9,
+        lastUsedAt: null,
+      };
       for (const token of [b1, a2, a1]) await store.createApiToken(token);
       expect(await store.listApiTokens('alice')).toEqual([a1, a2]);
       expect(await store.listApiTokens(null)).toEqual([a1, a2, b1]);
@@ -107,6 +123,38 @@ export function describeDirectory(current: () => Storage): void {
       expect(await store.getApiToken('a1')).toBeNull();
       expect(await store.deleteApiTokensOf('alice')).toBe(1);
       expect(await store.listApiTokens(null)).toEqual([b1]);
+    });
+
+    it('creates, finds by token hash, lists and revokes calendar feeds', async () => {
+      const a = {
+        id: 'f1',
+        tokenHash: 'h1',
+        principal: 'alice',
+        scope: 'office',
+        target: 'ops',
+        createdAt: 2,
+      } as const;
+      const b = {
+        id: 'f2',
+        tokenHash: 'h2',
+        principal: 'bob',
+        scope: 'channel',
+        target: 'c1',
+        createdAt: 1,
+      } as const;
+      await store.createCalendarFeed(a);
+      await store.createCalendarFeed(b);
+      expect(await store.getCalendarFeed('h1')).toEqual(a);
+      expect(await store.getCalendarFeed('h3')).toBeNull();
+      await expect(store.createCalendarFeed({ ...a, tokenHash: 'h3' })).rejects.toBeInstanceOf(
+        AlreadyExistsError,
+      );
+      await expect(store.createCalendarFeed({ ...a, id: 'f3' })).rejects.toBeInstanceOf(AlreadyExistsError);
+      expect(await store.listCalendarFeeds('alice')).toEqual([a]);
+      expect(await store.listCalendarFeeds(null)).toEqual([b, a]);
+      expect(await store.deleteCalendarFeed('f1')).toBe(true);
+      expect(await store.deleteCalendarFeed('f1')).toBe(false);
+      expect(await store.getCalendarFeed('h1')).toBeNull();
     });
 
     it("touches sessions forward only and ends a principal's other sessions", async () => {
@@ -140,17 +188,73 @@ export function describeDirectory(current: () => Storage): void {
     });
   });
 
-  describe('audit', () => {
-    it('records events and lists the newest first', async () => {
-      expect(await store.listAudit(10)).toEqual([]);
+  describe('security audit trail', () => {
+    it('appends events in sequence, each on the tip, and moves the signed head', async () => {
+      expect(await store.getSecurityTrailHead()).toBeNull();
+      expect(await store.readSecurityTrail(0, 10)).toEqual([]);
+      const tips: unknown[] = [];
+      for (const action of ['login', 'logout', 'login']) {
+        await store.appendSecurityEvent((tip) => {
+          tips.push(tip);
+          return testTrailSeal({ action })(tip);
+        });
+      }
+      expect(tips).toEqual([
+        null,
+        { seq: 1, hash: '1'.padStart(64, 'f') },
+        { seq: 2, hash: '2'.padStart(64, 'f') },
+      ]);
+      const trail = await store.readSecurityTrail(0, 10);
+      expect(trail.map((e) => [e.seq, e.action])).toEqual([
+        [1, 'login'],
+        [2, 'logout'],
+        [3, 'login'],
+      ]);
+      expect(trail[1]!.prevHash).toBe(trail[0]!.hash);
+      expect(await store.readSecurityTrail(1, 1)).toEqual([trail[1]]);
+      expect(await store.getSecurityTrailHead()).toEqual({
+        seq: 3,
+        hash: trail[2]!.hash,
+        nodeKey: 'k',
+        sig: 'head 3',
+      });
+    });
+
+    it('gives racing appends distinct, gapless sequence numbers', async () => {
+      await Promise.all(Array.from({ length: 12 }, () => store.appendSecurityEvent(testTrailSeal())));
+      const trail = await store.readSecurityTrail(0, 100);
+      expect(trail.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      for (let i = 1; i < trail.length; i++) expect(trail[i]!.prevHash).toBe(trail[i - 1]!.hash);
+      expect((await store.getSecurityTrailHead())?.seq).toBe(12);
+    });
+
+    it('lists newest first with filters and pages', async () => {
       const events = [
-        { at: 1, type: 'login', principal: 'alice', ip: '192.0.2.1', detail: '' },
-        { at: 2, type: 'login-failed', principal: null, ip: '192.0.2.2', detail: 'bad password' },
-        { at: 3, type: 'node-start', principal: null, ip: null, detail: '{"version":"0.1.0"}' },
+        { action: 'login', actor: 'alice', at: 10 },
+        { action: 'login_failed', actor: null, subject: 'bob', at: 20 },
+        { action: 'login', actor: 'bob', at: 30 },
+        { action: 'token_created', actor: 'alice', at: 40 },
       ];
-      for (const event of events) await store.recordAudit(event);
-      expect(await store.listAudit(10)).toEqual([...events].reverse());
-      expect(await store.listAudit(2)).toEqual([events[2], events[1]]);
+      for (const fields of events) await store.appendSecurityEvent(testTrailSeal(fields));
+      const seqs = async (query: Parameters<Storage['listSecurityEvents']>[0]): Promise<number[]> =>
+        (await store.listSecurityEvents(query)).map((e) => e.seq);
+      expect(await seqs({ limit: 10 })).toEqual([4, 3, 2, 1]);
+      expect(await seqs({ limit: 2 })).toEqual([4, 3]);
+      expect(await seqs({ limit: 2, beforeSeq: 3 })).toEqual([2, 1]);
+      expect(await seqs({ limit: 10, action: 'login' })).toEqual([3, 1]);
+      expect(await seqs({ limit: 10, actor: 'alice' })).toEqual([4, 1]);
+      expect(await seqs({ limit: 10, subject: 'bob' })).toEqual([2]);
+      expect(await seqs({ limit: 10, since: 20, until: 40 })).toEqual([3, 2]);
+      expect(await seqs({ limit: 0 })).toEqual([]);
+    });
+
+    it("records a token's last use", async () => {
+      await store.addPrincipal(principalRecord('alice'));
+      await store.createApiToken({ tokenHash: 't', principal: 'alice', label: 'l', createdAt: 1 });
+      expect((await store.getApiToken('t'))?.lastUsedAt).toBeNull();
+      await store.touchApiToken('t', 42);
+      expect((await store.getApiToken('t'))?.lastUsedAt).toBe(42);
+      expect((await store.listApiTokens('alice'))[0]?.lastUsedAt).toBe(42);
     });
   });
 }

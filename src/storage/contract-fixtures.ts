@@ -6,7 +6,19 @@
 import { canonicalize } from '../core/canonical-json.js';
 import type { Precedence } from '../core/entry.js';
 import { sha256Hex } from '../core/hash.js';
-import type { ChainHead, Channel, Principal, Storage, StoredEntry } from './storage.js';
+import type {
+  ChainHead,
+  Channel,
+  EquivocationEvidence,
+  Peer,
+  Principal,
+  Session,
+  SecurityEvent,
+  SecurityTrailHead,
+  SecurityTrailTip,
+  Storage,
+  StoredEntry,
+} from './storage.js';
 
 export interface EntryOptions {
   kind?: string;
@@ -45,12 +57,10 @@ export function makeEntry(
     author,
     authorKey: 'A'.repeat(43) + '=',
   });
-  return {
+  return entryOf(canonical, {
     channel,
     party,
     seq,
-    hash: sha256Hex(canonical),
-    canonical,
     sig: 'S'.repeat(86) + '==',
     kind,
     author,
@@ -58,7 +68,15 @@ export function makeEntry(
     hlc,
     ref,
     storedAt: options.storedAt ?? 1_700_000_000_000 + seq,
-  };
+  });
+}
+
+/** A stored entry of `canonical` text, hashed as the node hashes it. */
+function entryOf(
+  canonical: string,
+  { channel, party, seq, ...rest }: Omit<StoredEntry, 'hash' | 'canonical'>,
+): StoredEntry {
+  return { channel, party, seq, hash: sha256Hex(canonical), canonical, ...rest };
 }
 
 /** Tracks one chain's tip so tests can build valid continuations (and deliberately bad ones). */
@@ -133,6 +151,48 @@ export function principalRecord(id: string, overrides: Partial<Principal> = {}):
   };
 }
 
+/** Creates channel `id` whose local chain (party P) starts with `initial` charter entries. */
+export async function createChannelOn(store: Storage, id: string, initial = 1): Promise<TestChain> {
+  const chain = new TestChain(id, 'P');
+  const entries = chain.take(initial, { kind: 'charter', author: 'node' });
+  await store.createChannel(channelRecord(id), entries, chain.head());
+  return chain;
+}
+
+/** A session of alice's (or whose `overrides` say), from 10 until 20. */
+export function sessionRecord(tokenHash: string, overrides: Partial<Session> = {}): Session {
+  return {
+    tokenHash,
+    principal: 'alice',
+    csrfToken: 'csrf',
+    createdAt: 10,
+    expiresAt: 20,
+    lastSeenAt: 10,
+    ...overrides,
+  };
+}
+
+/** The peer party Q. */
+export const PEER_Q: Peer = {
+  party: 'Q',
+  name: 'Party Q',
+  url: 'http://127.0.0.1:1',
+  nodePublicKey: 'A'.repeat(43) + '=',
+  tlsCa: null,
+  addedAt: 5,
+};
+
+/** Evidence, reported by P, that Q signed two roots. */
+export const EQUIVOCATION_EVIDENCE: EquivocationEvidence = {
+  channel: 'c1',
+  party: 'Q',
+  noteA: 'a',
+  noteB: 'b',
+  detail: 'two roots',
+  reportedBy: 'P',
+  at: 4,
+};
+
 /** Strips the cursor so cursored results compare equal to the stored entries. */
 export function withoutCursor(entry: StoredEntry & { cursor?: number }): StoredEntry {
   const { cursor: _cursor, ...rest } = entry;
@@ -148,12 +208,10 @@ export function plainEntry(
   text: string,
 ): StoredEntry {
   const canonical = canonicalize({ channel, party, seq, prev, body: { text } });
-  return {
+  return entryOf(canonical, {
     channel,
     party,
     seq,
-    hash: sha256Hex(canonical),
-    canonical,
     sig: 'sig',
     kind: 'message',
     author: 'alice',
@@ -161,7 +219,7 @@ export function plainEntry(
     hlc: `hlc-${seq}`,
     ref: null,
     storedAt: 1_700_000_000_000 + seq,
-  };
+  });
 }
 
 /** The head of a chain whose last entry is `last` (placeholder frontier and checkpoint). */
@@ -202,4 +260,31 @@ export async function raceOneEntry(
     stores.map((store, i) => store.appendEntries([entries[i]!], [headAfter(entries[i]!)])),
   );
   return results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+}
+
+/** A stored security event (storage does not check hashes or signatures; audit-trail does). */
+export const TRAIL_EVENT: SecurityEvent = {
+  seq: 1,
+  at: 1,
+  actor: 'alice',
+  action: 'login',
+  subject: 'alice',
+  address: '192.0.2.1',
+  details: '{}',
+  prevHash: '0'.repeat(64),
+  hash: 'a'.repeat(64),
+  nodeKey: 'k',
+  sig: 's',
+};
+
+/** A seal for appendSecurityEvent that chains a test event onto the tip. */
+export function testTrailSeal(
+  fields: Partial<SecurityEvent> = {},
+): (tip: SecurityTrailTip | null) => { event: SecurityEvent; head: SecurityTrailHead } {
+  return (tip) => {
+    const seq = (tip?.seq ?? 0) + 1;
+    const hash = `${seq}`.padStart(64, 'f');
+    const event = { ...TRAIL_EVENT, ...fields, seq, prevHash: tip?.hash ?? TRAIL_EVENT.prevHash, hash };
+    return { event, head: { seq, hash, nodeKey: event.nodeKey, sig: `head ${seq}` } };
+  };
 }

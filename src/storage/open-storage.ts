@@ -113,7 +113,7 @@ export function chooseStorage(dataDir: string, options: OpenStorageOptions = {})
   if (!saved && existsSync(sqlitePath(dataDir))) {
     throw new StorageConfigError(
       `${dataDir} holds a SQLite node (${SQLITE_FILE}) but ${what} is set; ` +
-        'unset it to open this node (moving a node between databases is not supported)',
+        'unset it to open this node (to move it to PostgreSQL: `parley export --all`, then `parley import --database-url`)',
     );
   }
   if (saved && source === 'environment' && !sameDatabase(given, saved.url)) {

@@ -7,7 +7,7 @@ import type { Precedence } from '../core/entry.js';
 import type { EntryRecord } from '../core/verify-chain.js';
 import type {
   ApiToken,
-  AuditEvent,
+  CalendarFeed,
   ChainHead,
   Channel,
   ChannelCharter,
@@ -23,7 +23,20 @@ import type {
   Session,
   StoredEntry,
   IdempotencyRecord,
+  Lease,
+  SecurityEvent,
+  SecurityTrailHead,
 } from './storage.js';
+
+/** A field name as a column name: `prevHash` → `prev_hash`. */
+type ColumnName<Field extends string> = Field extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${ColumnName<Tail>}`
+  : Field;
+
+/** The row of a record whose columns are its fields, each under its column name, same types. */
+export type RowOf<Record> = {
+  [Field in keyof Record as Field extends string ? ColumnName<Field> : never]: Record[Field];
+};
 
 export interface NodeInfoRow {
   party: string;
@@ -120,6 +133,8 @@ export interface SessionRow {
   created_at: number;
   expires_at: number;
   last_seen_at: number;
+  pending_factor: string | null;
+  wrapped_key: string | null;
 }
 
 export interface ApiTokenRow {
@@ -128,6 +143,8 @@ export interface ApiTokenRow {
   label: string;
   created_at: number;
   expires_at: number | null;
+  last_used_at: number | null;
+  wrapped_key: string | null;
 }
 
 export const ENTRY_COLUMNS =
@@ -177,6 +194,7 @@ export function entryValues(e: StoredEntry): unknown[] {
     e.hlc,
     e.ref,
     e.storedAt,
+    e.naturalKey ?? null,
   ];
 }
 
@@ -220,6 +238,27 @@ export function toPrincipal(row: PrincipalRow): Principal {
 }
 
 /** A principal's values in the order of PRINCIPAL_COLUMNS; `flag` encodes the boolean. */
+export function apiTokenValues(t: ApiToken): unknown[] {
+  return [t.tokenHash, t.principal, t.label, t.createdAt, t.expiresAt ?? null, t.wrappedKey ?? null];
+}
+
+export function calendarFeedValues(f: CalendarFeed): unknown[] {
+  return [f.tokenHash, f.id, f.principal, f.scope, f.target, f.createdAt];
+}
+
+export function sessionValues(s: Session): unknown[] {
+  return [
+    s.tokenHash,
+    s.principal,
+    s.csrfToken,
+    s.createdAt,
+    s.expiresAt,
+    s.lastSeenAt,
+    s.pendingFactor ?? null,
+    s.wrappedKey ?? null,
+  ];
+}
+
 export function principalValues(p: Principal, flag: (value: boolean) => unknown): unknown[] {
   return [
     p.id,
@@ -343,6 +382,12 @@ export function toSession(row: SessionRow): Session {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     lastSeenAt: row.last_seen_at,
+    // Left out for a complete session, as sessions from before second factors read.
+    ...(row.pending_factor === 'passkey' || row.pending_factor === 'passkey-enrol'
+      ? { pendingFactor: row.pending_factor }
+      : {}),
+    // Left out when there is none (a token or session that cannot sign), as on every backend.
+    ...(row.wrapped_key ? { wrappedKey: row.wrapped_key } : {}),
   };
 }
 
@@ -353,11 +398,56 @@ export function toApiToken(row: ApiTokenRow): ApiToken {
     label: row.label,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    ...(row.wrapped_key ? { wrappedKey: row.wrapped_key } : {}),
   };
 }
 
-export function toAuditEvent(row: AuditEvent): AuditEvent {
-  return { at: row.at, type: row.type, principal: row.principal, ip: row.ip, detail: row.detail };
+export type SecurityEventRow = RowOf<SecurityEvent>;
+
+export function toSecurityEvent(row: SecurityEventRow): SecurityEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    address: row.address,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    nodeKey: row.node_key,
+    sig: row.sig,
+  };
+}
+
+export function toSecurityTrailHead(row: {
+  seq: number;
+  hash: string;
+  node_key: string;
+  sig: string;
+}): SecurityTrailHead {
+  return { seq: row.seq, hash: row.hash, nodeKey: row.node_key, sig: row.sig };
+}
+
+export interface CalendarFeedRow {
+  token_hash: string;
+  id: string;
+  principal: string;
+  scope: 'office' | 'channel';
+  target: string;
+  created_at: number;
+}
+
+export function toCalendarFeed(row: CalendarFeedRow): CalendarFeed {
+  return {
+    id: row.id,
+    tokenHash: row.token_hash,
+    principal: row.principal,
+    scope: row.scope,
+    target: row.target,
+    createdAt: row.created_at,
+  };
 }
 
 export interface IdempotencyRow {
@@ -381,5 +471,23 @@ export function toIdempotencyRecord(row: IdempotencyRow): IdempotencyRecord {
     body: row.body,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
+  };
+}
+
+export interface LeaseRow {
+  name: string;
+  holder: string;
+  epoch: number;
+  acquired_at: number;
+  expires_at: number;
+}
+
+export function toLease(row: LeaseRow): Lease {
+  return {
+    name: row.name,
+    holder: row.holder,
+    epoch: row.epoch,
+    acquiredAt: row.acquired_at,
+    expiresAt: row.expires_at,
   };
 }

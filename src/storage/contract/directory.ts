@@ -1,6 +1,6 @@
 /**
  * The directory part of the storage contract: this node's identity, its offices and principals,
- * API tokens and the audit trail.
+ * and API tokens (the security audit trail is security-trail.ts).
  */
 import type { NodeInfo, Office, Principal } from '../../core/model.js';
 
@@ -14,14 +14,14 @@ export interface ApiToken {
    * those issued before expiry existed, and fixtures.
    */
   expiresAt?: number | null;
-}
-
-export interface AuditEvent {
-  at: number;
-  type: string;
-  principal: string | null;
-  ip: string | null;
-  detail: string;
+  /** When it last authenticated a request (recorded at most once a minute); null when never. */
+  lastUsedAt?: number | null;
+  /**
+   * The person's signing key wrapped under a key derived from the token's secret
+   * (workflows/directory/key-custody.ts), so scripts can sign; null or absent for a token that
+   * only reads. Revoking the token destroys it.
+   */
+  wrappedKey?: string | null;
 }
 
 export interface DirectoryStore {
@@ -41,6 +41,11 @@ export interface DirectoryStore {
   setPrincipalDisabled(id: string, disabled: boolean): Promise<boolean>;
   /** False when there is no such principal. */
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Replaces a principal's stored private key (sealed form) and, when given, public key (a
+   * rotation or an admin reset). False when there is no such principal.
+   */
+  setPrincipalKey(id: string, privateKey: string, publicKey?: string): Promise<boolean>;
 
   /** Throws AlreadyExistsError when the token hash is taken. */
   createApiToken(token: ApiToken): Promise<void>;
@@ -52,7 +57,6 @@ export interface DirectoryStore {
   /** Deletes every token of a principal; returns how many. */
   deleteApiTokensOf(principal: string): Promise<number>;
 
-  recordAudit(event: AuditEvent): Promise<void>;
-  /** Newest first. */
-  listAudit(limit: number): Promise<AuditEvent[]>;
+  /** Records a token's use at `at` (the caller limits how often). */
+  touchApiToken(tokenHash: string, at: number): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import type { Precedence } from '../../core/entry.js';
 import type { Channel, ChannelCharter, ChannelState } from '../../core/model.js';
 import type { EntryRecord } from '../../core/verify-chain.js';
+import type { LeaseFence } from './leases.js';
 
 /** A peer's signed entry that conflicts with one already stored at its position. */
 export interface ForkEvidence {
@@ -27,6 +28,12 @@ export interface StoredEntry extends EntryRecord {
   ref: string | null;
   /** Milliseconds since the epoch when this node stored the entry. */
   storedAt: number;
+  /**
+   * For entries this node writes on its own (escalation steps, delivery receipts): what the entry
+   * is about, unique among stored entries, so two processes can never both sign it. Written
+   * only; reads leave it out.
+   */
+  naturalKey?: string | null;
 }
 
 /**
@@ -76,14 +83,31 @@ export interface ChannelStore {
   setChannelCharter(id: string, charter: ChannelCharter): Promise<void>;
 }
 
+/** What an append checks beyond the chain rules, in its own transaction. */
+export interface AppendOptions {
+  /** Leases the write depends on: LeaseLostError (nothing written) when one has moved on. */
+  fences?: LeaseFence[];
+  /**
+   * The entries are this node's own: each must be dated after the node clock, or the append
+   * throws ClockBehindError (nothing written). Every append advances the clock to its newest
+   * entry, whoever's it is.
+   */
+  checkClock?: boolean;
+}
+
 /** Entries and chain heads. */
 export interface ChainStore {
   /**
    * Appends entries to one or more chains in one durable transaction and replaces those chains'
    * heads. All or nothing: throws ChainConflictError (and writes nothing) when an entry's seq is
-   * already taken or does not continue the stored head, or when `prev` does not match.
+   * already taken or does not continue the stored head, or when `prev` does not match;
+   * DuplicateEntryError when an entry's natural key is already stored (or repeated in the
+   * batch); LeaseLostError and ClockBehindError as `options` say. Conflicts are checked first,
+   * then fences, the clock and natural keys.
    */
-  appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void>;
+  appendEntries(entries: StoredEntry[], heads: ChainHead[], options?: AppendOptions): Promise<void>;
+  /** The node clock: the newest timestamp of any stored entry ('' when none). */
+  nodeClock(): Promise<string>;
   getChainHead(channel: string, party: string): Promise<ChainHead | null>;
   listChainHeads(channel: string): Promise<ChainHead[]>;
   getEntry(channel: string, party: string, seq: number): Promise<StoredEntry | null>;
@@ -123,13 +147,17 @@ export interface ChainStore {
 export interface WitnessStore {
   /** Per channel, how many entries of the local chain the peer has confirmed holding. */
   getReplication(peer: string): Promise<Map<string, number>>;
-  /** Records a confirmation; never moves a watermark backwards. */
-  setReplication(peer: string, channel: string, ackedSize: number): Promise<void>;
+  /**
+   * Records a confirmation; never moves a watermark backwards. With `fence` (the peer's outbox
+   * lease), refused with LeaseLostError once the lease has moved on.
+   */
+  setReplication(peer: string, channel: string, ackedSize: number, fence?: LeaseFence): Promise<void>;
   recordFork(evidence: ForkEvidence): Promise<void>;
   listForks(): Promise<ForkEvidence[]>;
   /**
    * Remembers that this node cosigned `root` for a chain at `size`. Returns the root already
-   * cosigned at that size if it differs (and records nothing), else null.
+   * cosigned at that size if it differs (and records nothing), else null. With `fence` (the
+   * witness lease), refused with LeaseLostError once the lease has moved on.
    */
   recordWitnessed(
     channel: string,
@@ -137,6 +165,7 @@ export interface WitnessStore {
     size: number,
     root: string,
     at: number,
+    fence?: LeaseFence,
   ): Promise<string | null>;
   putCosignature(
     channel: string,

@@ -12,16 +12,15 @@
 import type { PoolClient } from 'pg';
 import {
   POSTGRES_DDL,
-  SchemaPendingError,
   SchemaTooNewError,
-  accountsSchema,
-  idempotencySchema,
-  initialSchema,
   latestVersion,
   migrationsTable,
+  needsMigration,
   type Migration,
   type MigrationPolicy,
 } from '../sql/schema.js';
+import { schemaHistory } from '../sql/schema-history.js';
+import { searchSchemaPostgres } from '../sql/schema-search.js';
 import { SCHEMA_NAME_PATTERN } from './database-url.js';
 
 export {
@@ -31,24 +30,26 @@ export {
   type MigrationPolicy,
 } from '../sql/schema.js';
 
-export const MIGRATIONS: readonly Migration[] = [
-  initialSchema(POSTGRES_DDL),
-  {
-    // Identity values are handed out at insert time, not at commit: appends to different
-    // channels could commit out of cursor order and a change-feed reader would skip the later
-    // cursor's entries. Appends lock this one row until they commit (postgres-storage.ts).
-    version: 2,
-    name: 'change feed order lock',
-    sql: `
+/**
+ * Identity values are handed out at insert time, not at commit: appends to different channels
+ * could commit out of cursor order and a change-feed reader would skip the later cursor's
+ * entries. Appends lock this one row until they commit (postgres-storage.ts).
+ */
+const FEED_LOCK: Migration = {
+  version: 2,
+  name: 'change feed order lock',
+  // The text is indented as when it was released.
+  sql: `
       CREATE TABLE feed_lock (
         id SMALLINT PRIMARY KEY CHECK (id = 1)
       );
       INSERT INTO feed_lock (id) VALUES (1);
     `,
-  },
-  idempotencySchema(POSTGRES_DDL, 3),
-  accountsSchema(POSTGRES_DDL, 4),
-];
+};
+
+export const MIGRATIONS: readonly Migration[] = schemaHistory(POSTGRES_DDL, searchSchemaPostgres, 1, [
+  FEED_LOCK,
+]);
 
 /** The schema version this code writes and understands. */
 export const LATEST_SCHEMA_VERSION = latestVersion(MIGRATIONS);
@@ -84,10 +85,7 @@ export async function migrate(
   // Read before any write (and before creating the schema), so a newer schema is left untouched.
   const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
   const found = exists.rowCount ? await currentSchemaVersion(client) : 0;
-  if (found > known) throw new SchemaTooNewError(found, known);
-  if (found === known) return [];
-  // A new schema (version 0) is always created; an older one is migrated only when asked.
-  if (found > 0 && policy === 'refuse') throw new SchemaPendingError(found, known);
+  if (!needsMigration(found, known, policy)) return [];
 
   for (const migration of [null, ...ordered]) {
     await client.query('BEGIN');

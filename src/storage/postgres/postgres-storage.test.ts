@@ -114,15 +114,20 @@ describe.skipIf(skip)('PostgresStorage', () => {
     it('returns BIGINT columns as exact JS numbers', async () => {
       const storage = await openFresh();
       const at = 2 ** 52 + 1;
-      await storage.recordAudit({ at, type: 'x', principal: null, ip: null, detail: '' });
-      expect((await storage.listAudit(1))[0]!.at).toBe(at);
+      const event = { seq: 1, at, actor: null, action: 'x', subject: null, address: null, details: '{}' };
+      const sealed = { ...event, prevHash: '', hash: 'h', nodeKey: 'k', sig: 's' };
+      await storage.appendSecurityEvent(() => ({
+        event: sealed,
+        head: { seq: 1, hash: 'h', nodeKey: 'k', sig: 's' },
+      }));
+      expect((await storage.readSecurityTrail(0, 1))[0]!.at).toBe(at);
       expect(await storage.countEntries()).toBe(0);
-      await storage.rawQuery('INSERT INTO audit_events (at, type, detail) VALUES ($1, $2, $3)', [
-        '9007199254740993',
-        'y',
-        '',
-      ]);
-      await expect(storage.listAudit(1)).rejects.toThrow(/safe range/);
+      await storage.rawQuery(
+        `INSERT INTO security_events (seq, at, action, details, prev_hash, hash, node_key, sig)
+         VALUES (2, $1, 'y', '{}', 'h', 'h2', 'k', 's')`,
+        ['9007199254740993'],
+      );
+      await expect(storage.readSecurityTrail(1, 1)).rejects.toThrow(/safe range/);
     });
 
     it('records migrations once and does not reapply them on reopen', async () => {

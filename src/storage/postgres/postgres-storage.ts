@@ -21,103 +21,55 @@
  * therefore commit one at a time, which is the price of a feed that never skips an entry. Each
  * such commit sends a NOTIFY (commit-notifier.ts) in the same transaction.
  *
- * Every query shared with SQLite lives in ../sql/sql-storage.ts; this file holds the dialect.
+ * Every query shared with SQLite lives in ../sql/ (sql-storage.ts and the classes it extends);
+ * this file holds the dialect, with its statements in postgres-dialect.ts and moving a node in
+ * postgres-table-copy.ts.
  */
 import pg from 'pg';
-import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { checkChainWrite, chainKey, seqAlreadyStored, type StoredTip } from '../chain-check.js';
-import { ENTRY_COLUMNS, channelValues, type EntryRow } from '../rows.js';
+import type { QueryResultRow } from 'pg';
+import { chainKey, type StoredTip } from '../chain-check.js';
+import { channelValues, type EntryRow } from '../rows.js';
+import { appendCommitHint, checkAppend, entryInsertError, refuseLostFences } from '../sql/chain-write.js';
 import { commitHint, encodeHint } from '../sql/commit-hints.js';
-import { SQL, SqlStorage, type AwaitingReceiptQuery } from '../sql/sql-storage.js';
-import {
-  AlreadyExistsError,
-  type BackupResult,
-  type ChainHead,
-  type Channel,
-  type CommitHint,
-  type CommitListener,
-  type StoredEntry,
+import type { SqlOpenOptions } from '../sql/schema.js';
+import { SQL, SqlStorage, type AwaitingReceiptQuery, type IndexedEntry } from '../sql/sql-storage.js';
+import { UNMARKED, documentOf } from '../sql/search-statements.js';
+import type {
+  AppendOptions,
+  BackupResult,
+  ChainHead,
+  Channel,
+  CommitHint,
+  CommitListener,
+  LeaseFence,
+  StoredEntry,
 } from '../storage.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
-import { SchemaPendingError, SchemaTooNewError, migrate, type MigrationPolicy } from './migrations.js';
+import { SchemaPendingError, SchemaTooNewError, migrate } from './migrations.js';
+import {
+  INSERT_DOCS,
+  INSERT_ENTRIES,
+  LIST_AWAITING,
+  POSTGRES_SEARCH,
+  TYPES,
+  UPSERT_HEADS,
+  inTransaction,
+  isNaturalKeyViolation,
+  isUniqueViolation,
+  numbered,
+  type Queryable,
+} from './postgres-dialect.js';
+import { PostgresNodeMover } from './postgres-table-copy.js';
 
 /** Options for {@link PostgresStorage.open}. */
-export interface PostgresOpenOptions {
+export interface PostgresOpenOptions extends SqlOpenOptions {
   /** The node's schema; overrides `?schema=` in the URL. */
   schema?: string;
   /** Connections in the pool (default 10). */
   maxConnections?: number;
   /** How long to wait for a connection before failing (default 10 s). */
   connectionTimeoutMs?: number;
-  /** Whether pending migrations of an existing schema are applied or refused (sql/schema.ts). */
-  migrations?: MigrationPolicy;
-}
-
-const INT8_OID = 20;
-/** SQLSTATE of a unique-constraint violation. */
-const UNIQUE_VIOLATION = '23505';
-
-function parseInt8(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`integer ${value} is beyond JavaScript's safe range`);
-  return n;
-}
-
-/** BIGINT columns (and count(*)) come back as JS numbers, checked to be exact. */
-const TYPES = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format),
-};
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION;
-}
-
-/** Shared SQL is written with `?`; PostgreSQL wants `$1, $2, …`. Converted once per text. */
-const numberedCache = new Map<string, string>();
-function numbered(sql: string): string {
-  let text = numberedCache.get(sql);
-  if (text === undefined) {
-    let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    numberedCache.set(sql, text);
-  }
-  return text;
-}
-
-// The literal kind = 'receipt' lets the planner use the partial receipts index.
-const LIST_AWAITING = `SELECT ${ENTRY_COLUMNS} FROM entries AS e
-  WHERE e.channel = ANY($1::text[])
-    AND e.kind = ANY($2::text[])
-    AND e.author <> $3
-    AND NOT EXISTS (
-      SELECT 1 FROM entries AS r
-      WHERE r.kind = 'receipt' AND r.channel = e.channel AND r.author = $3
-        AND r.ref = e.party || '/' || e.seq)
-  ORDER BY e.cursor LIMIT $4`;
-
-// One statement for the whole batch; WITH ORDINALITY keeps the cursors in batch order.
-const INSERT_ENTRIES = `WITH inserted AS (
-    INSERT INTO entries
-      (channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at)
-    SELECT channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at
-    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
-      WITH ORDINALITY AS e (channel, party, seq, hash, canonical, sig, kind, author, precedence,
-                            hlc, ref, stored_at, ord)
-    ORDER BY ord
-    RETURNING cursor)
-  SELECT max(cursor) AS last FROM inserted`;
-
-const UPSERT_HEADS = `INSERT INTO chain_heads (channel, party, size, hash, frontier, checkpoint)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])
-  ON CONFLICT (channel, party) DO UPDATE SET size = excluded.size, hash = excluded.hash,
-    frontier = excluded.frontier, checkpoint = excluded.checkpoint`;
-
-/** Anything that runs queries: the pool (autocommit) or a client inside a transaction. */
-interface Queryable {
-  query<R extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
 /** PostgreSQL implementation of the storage contract. */
@@ -125,6 +77,7 @@ export class PostgresStorage extends SqlStorage {
   readonly engine = 'postgres';
   readonly warnings: readonly string[];
   readonly #pool: pg.Pool;
+  protected readonly mover: PostgresNodeMover;
   readonly #schema: string;
   readonly #notifier: CommitNotifier;
   #closed = false;
@@ -135,8 +88,9 @@ export class PostgresStorage extends SqlStorage {
     warnings: string[],
     readonly migrationsApplied: readonly number[],
   ) {
-    super({ kindIndexHint: '', flag: (value) => value });
+    super({ kindIndexHint: '', flag: (value) => value, search: POSTGRES_SEARCH });
     this.#pool = pool;
+    this.mover = new PostgresNodeMover(pool);
     this.#schema = target.schema;
     this.warnings = warnings;
     this.#notifier = new CommitNotifier(target.schema, target, this.commitListeners);
@@ -268,28 +222,9 @@ export class PostgresStorage extends SqlStorage {
     ]);
   }
 
-  /** Runs `work` in one transaction on one connection; rolls back on any throw. */
-  async #transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
-    const client: PoolClient = await this.#pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
-        throw error;
-      }
-    } finally {
-      // A connection whose rollback failed is in an unknown state: discard it.
-      client.release(broken);
-    }
+  /** Runs `work` in one transaction on one connection of the pool (postgres-dialect.ts). */
+  #transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 
   async createChannel(channel: Channel, entries: StoredEntry[], head: ChainHead): Promise<void> {
@@ -297,8 +232,7 @@ export class PostgresStorage extends SqlStorage {
       try {
         await db.query(numbered(SQL.insertChannel), channelValues(channel));
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AlreadyExistsError('channel', channel.id);
-        throw error;
+        throw this.alreadyExists(error, 'channel', channel.id);
       }
       const hint = commitHint(await this.#writeChains(db, entries, [head]), [channel.id]);
       await this.#notify(db, hint);
@@ -307,23 +241,75 @@ export class PostgresStorage extends SqlStorage {
     this.commitListeners.emit(hint);
   }
 
-  async appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void> {
-    if (entries.length === 0 && heads.length === 0) return;
-    const hint = await this.#transaction(async (db) => {
-      const cursor = await this.#writeChains(db, entries, heads);
-      const hint = commitHint(cursor, [...entries.map((e) => e.channel), ...heads.map((h) => h.channel)]);
+  /** The append, its NOTIFY queued in the same transaction. */
+  protected async writeAppend(
+    entries: StoredEntry[],
+    heads: ChainHead[],
+    options: AppendOptions,
+  ): Promise<CommitHint> {
+    return this.#transaction(async (db) => {
+      const hint = appendCommitHint(await this.#writeChains(db, entries, heads, options), entries, heads);
       await this.#notify(db, hint);
       return hint;
     });
-    this.commitListeners.emit(hint);
+  }
+
+  protected async fencedRun(fence: LeaseFence, sql: string, values: unknown[]): Promise<number> {
+    return this.#transaction(async (db) => {
+      await this.#checkFences(db, [fence]);
+      return (await db.query(numbered(sql), values)).rowCount ?? 0;
+    });
+  }
+
+  protected async runAll(
+    statements: ReadonlyArray<readonly [string, unknown[]]>,
+    fence?: LeaseFence,
+  ): Promise<number> {
+    return this.#transaction(async (db) => {
+      if (fence) await this.#checkFences(db, [fence]);
+      let changed = 0;
+      for (const [sql, values] of statements)
+        changed += (await db.query(numbered(sql), values)).rowCount ?? 0;
+      return changed;
+    });
   }
 
   /**
-   * Locks, checks and writes entries plus heads inside the caller's transaction. All checks run
-   * before the first write; any throw rolls the whole transaction back. Returns the last cursor
-   * assigned, null when no entry was written.
+   * Which fences still hold. FOR SHARE keeps the lease rows from changing hands (a takeover is
+   * an UPDATE) until this transaction ends, so the answer stays true for the write it guards.
    */
-  async #writeChains(db: Queryable, entries: StoredEntry[], heads: ChainHead[]): Promise<number | null> {
+  async #fencesHolding(db: Queryable, fences: readonly LeaseFence[]): Promise<Set<LeaseFence>> {
+    const holding = new Set<LeaseFence>();
+    for (const fence of fences) {
+      const held = await db.query(`${numbered(SQL.fenceHolds)} FOR SHARE`, [
+        fence.name,
+        fence.holder,
+        fence.epoch,
+      ]);
+      if (held.rowCount) holding.add(fence);
+    }
+    return holding;
+  }
+
+  /** Throws LeaseLostError unless every fence still holds (see #fencesHolding). */
+  async #checkFences(db: Queryable, fences: readonly LeaseFence[]): Promise<void> {
+    const holding = await this.#fencesHolding(db, fences);
+    refuseLostFences(fences, (fence) => holding.has(fence));
+  }
+
+  /**
+   * Locks, checks and writes entries plus heads inside the caller's transaction. Everything the
+   * checks need is read first, under locks taken in one order by every writer (channels, heads,
+   * leases, then the feed lock and the clock), so no two writers deadlock; the checks
+   * (sql/chain-write.ts) run before the first write, and any throw rolls the whole transaction
+   * back. Returns the last cursor assigned, null when no entry was written.
+   */
+  async #writeChains(
+    db: Queryable,
+    entries: StoredEntry[],
+    heads: ChainHead[],
+    options: AppendOptions = {},
+  ): Promise<number | null> {
     const channels = [...new Set([...heads.map((h) => h.channel), ...entries.map((e) => e.channel)])].sort();
     const existing = await db.query<{ id: string }>(
       'SELECT id FROM channels WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
@@ -342,16 +328,36 @@ export class PostgresStorage extends SqlStorage {
       );
       for (const row of rows.rows) stored.set(chainKey(row.channel, row.party), row);
     }
-    checkChainWrite(entries, heads, {
-      head: (channel, party) => stored.get(chainKey(channel, party)) ?? null,
-      channelExists: (channel) => known.has(channel),
-    });
-
-    let cursor: number | null = null;
+    const holding = await this.#fencesHolding(db, options.fences ?? []);
+    let storedClock = '';
+    let taken: string[] = [];
     if (entries.length > 0) {
       // Taken last (after the channel and head locks, in every writer), so no deadlock; held to
       // commit, so cursors are assigned in commit order node-wide.
       await db.query('SELECT id FROM feed_lock WHERE id = 1 FOR UPDATE');
+      // Under the feed lock every entry writer of the node is serialised: the clock and the
+      // natural keys read here are the newest any process committed.
+      storedClock = (await db.query<{ hlc: string }>(`${SQL.getClock} FOR UPDATE`)).rows[0]?.hlc ?? '';
+      const keys = entries.flatMap((e) => (e.naturalKey ? [e.naturalKey] : []));
+      if (keys.length > 0) {
+        const found = await db.query<{ natural_key: string }>(
+          'SELECT natural_key FROM entries WHERE natural_key = ANY($1::text[])',
+          [keys],
+        );
+        taken = found.rows.map((row) => row.natural_key);
+      }
+    }
+    const clock = checkAppend(entries, heads, options, {
+      head: (channel, party) => stored.get(chainKey(channel, party)) ?? null,
+      channelExists: (channel) => known.has(channel),
+      fenceHolds: (fence) => holding.has(fence),
+      storedClock: () => storedClock,
+      takenNaturalKeys: (keys) => taken.filter((key) => keys.includes(key)),
+    });
+
+    let cursor: number | null = null;
+    if (entries.length > 0) {
+      if (clock !== null) await db.query(numbered(SQL.advanceClock), [clock, clock]);
       try {
         const inserted = await db.query<{ last: number }>(INSERT_ENTRIES, [
           entries.map((e) => e.channel),
@@ -366,11 +372,19 @@ export class PostgresStorage extends SqlStorage {
           entries.map((e) => e.hlc),
           entries.map((e) => e.ref),
           entries.map((e) => e.storedAt),
+          entries.map((e) => e.naturalKey ?? null),
         ]);
         cursor = inserted.rows[0]?.last ?? null;
+        // Without an indexer the entries are left to backfillSearch (contract/search.ts).
+        if (this.searchIndexer) {
+          const indexer = this.searchIndexer;
+          await this.#indexEntries(
+            db,
+            entries.map((entry) => ({ entry, cursor: 0, doc: documentOf(indexer, entry) })),
+          );
+        }
       } catch (error) {
-        if (isUniqueViolation(error)) throw seqAlreadyStored(entries);
-        throw error;
+        throw entryInsertError(error, entries, { isUniqueViolation, isNaturalKeyViolation });
       }
     }
     if (heads.length > 0) {
@@ -384,6 +398,24 @@ export class PostgresStorage extends SqlStorage {
       ]);
     }
     return cursor;
+  }
+
+  /** Writes index rows inside the caller's transaction; their cursors are looked up by position. */
+  async #indexEntries(db: Queryable, indexed: readonly IndexedEntry[]): Promise<void> {
+    if (indexed.length === 0) return;
+    await db.query(INSERT_DOCS, [
+      indexed.map((i) => i.entry.channel),
+      indexed.map((i) => i.entry.party),
+      indexed.map((i) => i.entry.seq),
+      indexed.map((i) => i.doc?.marking ?? UNMARKED),
+      indexed.map((i) => i.doc?.at ?? 0),
+      indexed.map((i) => i.doc?.text ?? ''),
+      indexed.map((i) => i.doc?.terms ?? ''),
+    ]);
+  }
+
+  protected async writeSearchDocs(indexed: IndexedEntry[]): Promise<void> {
+    await this.#transaction((db) => this.#indexEntries(db, indexed));
   }
 
   protected async queryAwaitingReceipt(query: AwaitingReceiptQuery): Promise<EntryRow[]> {

@@ -315,6 +315,24 @@ export function latestVersion(migrations: readonly Migration[]): number {
  */
 export type MigrationPolicy = 'apply' | 'refuse';
 
+/**
+ * Whether a database at schema version `found` is to be migrated to `known` (false: it is
+ * current). Throws SchemaTooNewError when it is ahead of this code, and SchemaPendingError when
+ * it is behind and `policy` refuses; a new database (version 0) is always created.
+ */
+export function needsMigration(found: number, known: number, policy: MigrationPolicy): boolean {
+  if (found > known) throw new SchemaTooNewError(found, known);
+  if (found === known) return false;
+  if (found > 0 && policy === 'refuse') throw new SchemaPendingError(found, known);
+  return true;
+}
+
+/** What opening either backend takes. */
+export interface SqlOpenOptions {
+  /** Whether pending migrations of an existing database are applied or refused. */
+  migrations?: MigrationPolicy;
+}
+
 /** The database is behind this build and the caller did not ask to migrate it; nothing changed. */
 export class SchemaPendingError extends Error {
   override readonly name = 'SchemaPendingError';

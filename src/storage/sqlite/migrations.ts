@@ -10,16 +10,15 @@
 import type Database from 'better-sqlite3';
 import {
   SQLITE_DDL,
-  SchemaPendingError,
   SchemaTooNewError,
-  accountsSchema,
-  idempotencySchema,
-  initialSchema,
   latestVersion,
   migrationsTable,
+  needsMigration,
   type Migration,
   type MigrationPolicy,
 } from '../sql/schema.js';
+import { schemaHistory } from '../sql/schema-history.js';
+import { searchSchemaSqlite } from '../sql/schema-search.js';
 
 export {
   SchemaPendingError,
@@ -32,11 +31,7 @@ export {
  * SQLite needs no migration for the change feed: one writer at a time means rowid cursors already
  * increase in commit order node-wide, so its second migration is the idempotency keys.
  */
-export const MIGRATIONS: readonly Migration[] = [
-  initialSchema(SQLITE_DDL),
-  idempotencySchema(SQLITE_DDL, 2),
-  accountsSchema(SQLITE_DDL, 3),
-];
+export const MIGRATIONS: readonly Migration[] = schemaHistory(SQLITE_DDL, searchSchemaSqlite, 0);
 
 /** The schema version this code writes and understands. */
 export const LATEST_SCHEMA_VERSION = latestVersion(MIGRATIONS);
@@ -68,10 +63,7 @@ export function migrate(
 ): number[] {
   const known = latestVersion(migrations);
   const found = currentSchemaVersion(db);
-  if (found > known) throw new SchemaTooNewError(found, known);
-  if (found === known) return [];
-  // A new database (version 0) is always created; an older one is migrated only when asked.
-  if (found > 0 && policy === 'refuse') throw new SchemaPendingError(found, known);
+  if (!needsMigration(found, known, policy)) return [];
 
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   const applied: number[] = [];

@@ -8,77 +8,78 @@
  * taken before the stored heads are read, so two writers (even in different processes) cannot
  * both extend a chain from the same head. Cursors are the entries' rowids: one writer at a time
  * means they increase in commit order node-wide, which is what the change feed needs. Every query
- * shared with PostgreSQL lives in ../sql/sql-storage.ts; this file holds the SQLite dialect.
+ * shared with PostgreSQL lives in ../sql/ (sql-storage.ts and the classes it extends); this file
+ * holds the SQLite dialect, with its statements in sqlite-dialect.ts and moving a node in
+ * sqlite-table-copy.ts.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkChainWrite, seqAlreadyStored, type StoredTip } from '../chain-check.js';
-import { ENTRY_COLUMNS, channelValues, entryValues, headValues, type EntryRow } from '../rows.js';
+import type { StoredTip } from '../chain-check.js';
+import { channelValues, entryValues, headValues, type EntryRow } from '../rows.js';
+import { appendCommitHint, checkAppend, entryInsertError, refuseLostFences } from '../sql/chain-write.js';
 import { commitHint } from '../sql/commit-hints.js';
-import { SQL, SqlStorage, type AwaitingReceiptQuery } from '../sql/sql-storage.js';
-import {
-  AlreadyExistsError,
-  type BackupResult,
-  type ChainHead,
-  type Channel,
-  type StoredEntry,
+import type { SqlOpenOptions } from '../sql/schema.js';
+import { SQL, SqlStorage, type AwaitingReceiptQuery, type IndexedEntry } from '../sql/sql-storage.js';
+import { docValues, documentOf } from '../sql/search-statements.js';
+import type {
+  AppendOptions,
+  BackupResult,
+  ChainHead,
+  Channel,
+  CommitHint,
+  CommitListener,
+  LeaseFence,
+  StoredEntry,
 } from '../storage.js';
-import { assertSchemaCurrent, migrate, type MigrationPolicy } from './migrations.js';
+import { assertSchemaCurrent, migrate } from './migrations.js';
+import {
+  CHANNEL_EXISTS,
+  INSERT_DOC,
+  INSERT_FTS,
+  LIST_AWAITING,
+  SQLITE_SEARCH,
+  STORED_NATURAL_KEYS,
+  isUniqueViolation,
+} from './sqlite-dialect.js';
+import { FILE_MODE, SqliteNodeMover, backupSqlite, restrictMode } from './sqlite-table-copy.js';
 
 /** Options for {@link SqliteStorage.open}. */
-export interface SqliteOpenOptions {
+export interface SqliteOpenOptions extends SqlOpenOptions {
   /** Open without writing anything (no migrations, no mode changes); the file must exist. */
   readonly?: boolean;
-  /** Whether pending migrations of an existing database are applied or refused (schema.ts). */
-  migrations?: MigrationPolicy;
 }
 
 /** How long a connection waits for another connection's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
-const FILE_MODE = 0o600;
 
-// Lists are bound as JSON arrays so one prepared statement serves any number of values. The
-// literal kind = 'receipt' lets SQLite use the partial receipts index. INDEXED BY pins the plan:
-// with ANALYZE statistics SQLite prefers a full scan in cursor order, which took ~0.5 s at 1M
-// entries for a rare kind; per (channel, kind) index ranges with a top-N sort stay in
-// milliseconds.
-const LIST_AWAITING = `SELECT ${ENTRY_COLUMNS} FROM entries AS e INDEXED BY entries_channel_kind
-  WHERE e.channel IN (SELECT value FROM json_each(@channels))
-    AND e.kind IN (SELECT value FROM json_each(@kinds))
-    AND e.author <> @principal
-    AND NOT EXISTS (
-      SELECT 1 FROM entries AS r
-      WHERE r.kind = 'receipt' AND r.channel = e.channel AND r.author = @principal
-        AND r.ref = e.party || '/' || e.seq)
-  ORDER BY e.cursor LIMIT @limit`;
-
-const CHANNEL_EXISTS = 'SELECT 1 AS one FROM channels WHERE id = ?';
-
-/** Tightens a file to owner-only access if it is wider. */
-function restrictMode(path: string): void {
-  if (!existsSync(path)) return;
-  if ((statSync(path).mode & 0o777) !== FILE_MODE) chmodSync(path, FILE_MODE);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Database.SqliteError)) return false;
-  return error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
+/**
+ * How often a store with listeners looks for commits of other processes on the same file
+ * (`PRAGMA data_version` changes when another connection has committed): the wake-up of a
+ * second `parley serve` on one data directory, or of the CLI beside one.
+ */
+const OTHER_WRITERS_POLL_MS = 250;
 
 /** SQLite implementation of the storage contract. */
 export class SqliteStorage extends SqlStorage {
   readonly engine = 'sqlite';
   readonly #db: Database.Database;
+  protected readonly mover: SqliteNodeMover;
   /** Every statement is prepared once per connection, on first use. */
   readonly #statements = new Map<string, Database.Statement>();
+  #watch: NodeJS.Timeout | null = null;
 
   private constructor(
     db: Database.Database,
     readonly migrationsApplied: readonly number[],
   ) {
-    super({ kindIndexHint: 'INDEXED BY entries_channel_kind', flag: (value) => (value ? 1 : 0) });
+    super({
+      kindIndexHint: 'INDEXED BY entries_channel_kind',
+      flag: (value) => (value ? 1 : 0),
+      search: SQLITE_SEARCH,
+    });
     this.#db = db;
+    this.mover = new SqliteNodeMover(db);
   }
 
   /**
@@ -129,26 +130,40 @@ export class SqliteStorage extends SqlStorage {
   }
 
   async close(): Promise<void> {
+    if (this.#watch) clearInterval(this.#watch);
+    this.#watch = null;
     if (this.#db.open) this.#db.close();
   }
 
   /**
-   * SQLite's online backup API: pages are copied in steps while this and other connections keep
-   * writing (a step that sees a change made elsewhere starts over), so the copy is one
-   * consistent state of the database. The file is created first, owner-only.
+   * This instance's commits wake listeners at once; commits of other connections to the file
+   * (another process) are noticed within OTHER_WRITERS_POLL_MS, as a hint that names nothing.
    */
-  async backupTo(path: string): Promise<BackupResult> {
-    closeSync(openSync(path, 'wx', FILE_MODE));
-    try {
-      // After the first step, the rest in one: a step holds one read snapshot, so writers elsewhere
-      // (which restart a backup whose source changed between steps) cannot keep it from ending.
-      await this.#db.backup(path, { progress: () => 1_000_000_000 });
-      restrictMode(path);
-      return { path, bytes: statSync(path).size };
-    } catch (error) {
-      rmSync(path, { force: true });
-      throw error;
+  override onCommitted(listener: CommitListener): () => void {
+    const unsubscribe = super.onCommitted(listener);
+    if (!this.#watch && this.#db.open && this.#db.name !== ':memory:') {
+      let seen = this.#db.pragma('data_version', { simple: true });
+      this.#watch = setInterval(() => {
+        if (!this.#db.open) return;
+        const version = this.#db.pragma('data_version', { simple: true });
+        if (version === seen) return;
+        seen = version;
+        this.commitListeners.emit({ cursor: null, channels: null });
+      }, OTHER_WRITERS_POLL_MS);
+      this.#watch.unref();
     }
+    return () => {
+      unsubscribe();
+      if (this.commitListeners.size === 0 && this.#watch) {
+        clearInterval(this.#watch);
+        this.#watch = null;
+      }
+    };
+  }
+
+  /** SQLite's online backup API, while writers go on (sqlite-table-copy.ts). */
+  async backupTo(path: string): Promise<BackupResult> {
+    return backupSqlite(this.#db, path);
   }
 
   /**
@@ -194,6 +209,38 @@ export class SqliteStorage extends SqlStorage {
     return isUniqueViolation(error);
   }
 
+  protected async fencedRun(fence: LeaseFence, sql: string, values: unknown[]): Promise<number> {
+    return this.#db
+      .transaction(() => {
+        this.#checkFences([fence]);
+        return this.#statement(sql).run(...values).changes;
+      })
+      .immediate();
+  }
+
+  protected async runAll(
+    statements: ReadonlyArray<readonly [string, unknown[]]>,
+    fence?: LeaseFence,
+  ): Promise<number> {
+    return this.#db
+      .transaction(() => {
+        if (fence) this.#checkFences([fence]);
+        let changed = 0;
+        for (const [sql, values] of statements) changed += this.#statement(sql).run(...values).changes;
+        return changed;
+      })
+      .immediate();
+  }
+
+  /** Throws LeaseLostError unless every fence still holds; inside a write transaction. */
+  #checkFences(fences: readonly LeaseFence[]): void {
+    refuseLostFences(fences, (fence) => this.#fenceHolds(fence));
+  }
+
+  #fenceHolds(fence: LeaseFence): boolean {
+    return this.#statement(SQL.fenceHolds).get(fence.name, fence.holder, fence.epoch) !== undefined;
+  }
+
   protected async writeChannelRecord(id: string, sql: string, values: unknown[]): Promise<void> {
     this.#statement(sql).run(...values);
     this.commitListeners.emit(commitHint(null, [id]));
@@ -205,8 +252,7 @@ export class SqliteStorage extends SqlStorage {
         try {
           this.#statement(SQL.insertChannel).run(...channelValues(channel));
         } catch (error) {
-          if (isUniqueViolation(error)) throw new AlreadyExistsError('channel', channel.id);
-          throw error;
+          throw this.alreadyExists(error, 'channel', channel.id);
         }
         return this.#writeChains(entries, [head]);
       })
@@ -214,38 +260,67 @@ export class SqliteStorage extends SqlStorage {
     this.commitListeners.emit(commitHint(cursor, [channel.id]));
   }
 
-  async appendEntries(entries: StoredEntry[], heads: ChainHead[]): Promise<void> {
-    if (entries.length === 0 && heads.length === 0) return;
-    const cursor = this.#db.transaction(() => this.#writeChains(entries, heads)).immediate();
-    this.commitListeners.emit(
-      commitHint(cursor, [...entries.map((e) => e.channel), ...heads.map((h) => h.channel)]),
-    );
+  protected async writeAppend(
+    entries: StoredEntry[],
+    heads: ChainHead[],
+    options: AppendOptions,
+  ): Promise<CommitHint> {
+    const cursor = this.#db.transaction(() => this.#writeChains(entries, heads, options)).immediate();
+    return appendCommitHint(cursor, entries, heads);
   }
 
   /**
-   * Checks (see chain-check.ts) and writes entries plus heads; must run inside a write
-   * transaction. All checks run before the first write, and any throw rolls the transaction back,
-   * so nothing is half-written. Returns the last cursor assigned, null when no entry was written.
+   * Checks (sql/chain-write.ts) and writes entries plus heads; must run inside a write
+   * transaction, whose file lock makes every read here the newest any process committed. All
+   * checks run before the first write, and any throw rolls the transaction back, so nothing is
+   * half-written. Returns the last cursor assigned, null when no entry was written.
    */
-  #writeChains(entries: StoredEntry[], heads: ChainHead[]): number | null {
+  #writeChains(entries: StoredEntry[], heads: ChainHead[], options: AppendOptions = {}): number | null {
     const getHead = this.#statement(SQL.getHead);
     const channelExists = this.#statement(CHANNEL_EXISTS);
-    checkChainWrite(entries, heads, {
+    const clock = checkAppend(entries, heads, options, {
       head: (channel, party) => (getHead.get(channel, party) as StoredTip | undefined) ?? null,
       channelExists: (channel) => channelExists.get(channel) !== undefined,
+      fenceHolds: (fence) => this.#fenceHolds(fence),
+      storedClock: () => (this.#statement(SQL.getClock).get() as { hlc: string } | undefined)?.hlc ?? '',
+      takenNaturalKeys: (keys) =>
+        (this.#statement(STORED_NATURAL_KEYS).all(JSON.stringify(keys)) as { key: string }[]).map(
+          (r) => r.key,
+        ),
     });
 
     const insert = this.#statement(SQL.insertEntry);
     let cursor: number | null = null;
+    const indexed: IndexedEntry[] = [];
     try {
-      for (const e of entries) cursor = Number(insert.run(...entryValues(e)).lastInsertRowid);
+      for (const e of entries) {
+        cursor = Number(insert.run(...entryValues(e)).lastInsertRowid);
+        indexed.push({ entry: e, cursor, doc: documentOf(this.searchIndexer, e) });
+      }
     } catch (error) {
-      if (isUniqueViolation(error)) throw seqAlreadyStored(entries);
-      throw error;
+      // Natural keys were checked under the write lock: no insert can collide on one.
+      throw entryInsertError(error, entries, { isUniqueViolation, isNaturalKeyViolation: () => false });
     }
+    // Without an indexer the entries are left to backfillSearch (contract/search.ts).
+    if (this.searchIndexer) this.#indexEntries(indexed);
     const upsertHead = this.#statement(SQL.upsertHead);
     for (const h of heads) upsertHead.run(...headValues(h));
+    if (clock !== null) this.#statement(SQL.advanceClock).run(clock, clock);
     return cursor;
+  }
+
+  /** Writes index rows (and their FTS5 rows) inside the caller's write transaction. */
+  #indexEntries(indexed: readonly IndexedEntry[]): void {
+    const insertDoc = this.#statement(INSERT_DOC);
+    const insertFts = this.#statement(INSERT_FTS);
+    for (const { entry, cursor, doc } of indexed) {
+      const written = insertDoc.run(...docValues(entry, cursor, doc)).changes;
+      if (written > 0 && doc) insertFts.run(cursor, doc.terms);
+    }
+  }
+
+  protected async writeSearchDocs(indexed: IndexedEntry[]): Promise<void> {
+    this.#db.transaction(() => this.#indexEntries(indexed)).immediate();
   }
 
   protected async queryAwaitingReceipt(query: AwaitingReceiptQuery): Promise<EntryRow[]> {
