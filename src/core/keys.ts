@@ -18,6 +18,12 @@ import { sha256 } from './hash.js';
 export const SIGNING_DOMAIN = {
   entry: 'parley/entry/v1\n',
   request: 'parley/request/v1\n',
+  /** An event of the security audit trail (its hash); workflows/audit-trail. */
+  auditEvent: 'parley/audit-event/v1\n',
+  /** The head of the security audit trail (`seq\nhash\n`). */
+  auditHead: 'parley/audit-head/v1\n',
+  /** An escalation webhook: `timestamp\nbody` (core/webhook-signature.ts). */
+  webhook: 'parley/webhook/v1\n',
 } as const;
 
 export interface KeyPair {
@@ -59,6 +65,39 @@ export function publicKeyObject(publicKey: string): KeyObject {
   return key;
 }
 
+/**
+ * A private key that never leaves a device (a PKCS#11 token): it signs in place. Registered under
+ * a handle that stands where a base64 PKCS#8 key would, so every signer in the code (entries,
+ * checkpoints, requests) accepts it unchanged; only the calling thread can use it.
+ */
+export interface ExternalSigner {
+  /** Raw 32-byte public key, base64. */
+  publicKey: string;
+  sign(bytes: Buffer): Buffer;
+}
+
+const EXTERNAL_PREFIX = 'external-key:';
+const externalSigners = new Map<string, ExternalSigner>();
+
+/** Registers a device-held key and returns the handle to pass wherever a private key goes. */
+export function registerExternalSigner(name: string, signer: ExternalSigner): string {
+  const handle = `${EXTERNAL_PREFIX}${name}:${externalSigners.size}`;
+  externalSigners.set(handle, signer);
+  return handle;
+}
+
+/** True for a handle of a device-held key (it cannot be sent to a worker thread). */
+export function isExternalKey(privateKey: string): boolean {
+  return privateKey.startsWith(EXTERNAL_PREFIX);
+}
+
+/** Signs raw bytes with a PKCS#8 key or a device-held key's handle. */
+export function signBytes(privateKey: string, bytes: Buffer): Buffer {
+  const external = externalSigners.get(privateKey);
+  if (external) return external.sign(bytes);
+  return sign(null, bytes, privateKeyObject(privateKey));
+}
+
 export function privateKeyObject(privateKey: string): KeyObject {
   let key = privateKeyCache.get(privateKey);
   if (!key) {
@@ -73,6 +112,8 @@ const publicKeyOfCache = new Map<string, string>();
 
 /** The raw public key (base64) of a private key; memoised, since checkpoints need it per commit. */
 export function publicKeyOf(privateKey: string): string {
+  const external = externalSigners.get(privateKey);
+  if (external) return external.publicKey;
   let publicKey = publicKeyOfCache.get(privateKey);
   if (publicKey === undefined) {
     publicKey = rawPublicKey(createPublicKey(privateKeyObject(privateKey))).toString('base64');
@@ -92,7 +133,7 @@ function signedBytes(domain: string, message: string | Uint8Array): Buffer {
 
 /** Signs `domain || message` and returns the base64 signature. */
 export function signMessage(privateKey: string, domain: string, message: string | Uint8Array): string {
-  return sign(null, signedBytes(domain, message), privateKeyObject(privateKey)).toString('base64');
+  return signBytes(privateKey, signedBytes(domain, message)).toString('base64');
 }
 
 /** Verifies a base64 signature over `domain || message`; false for any malformed input. */

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { CanonicalValue } from './canonical-json.js';
+import { plainIssue, type ValidationIssue } from './plain-issue.js';
 
 export interface KindDefinition<Body = unknown> {
   name: string;
@@ -23,6 +24,12 @@ export interface KindDefinition<Body = unknown> {
    * a passage is in range…). Runs before a person's entry is signed; throws KindRuleError.
    */
   check?(context: KindCheckContext, body: Body): Promise<void>;
+  /**
+   * Rules on the body against the entry's own timestamp (`at`, the wall time of its hlc, ms):
+   * deterministic and free of the log, so every node applies them alike, before signing, on
+   * receipt from a peer and in `parley verify`. Returns a message naming the field, or null.
+   */
+  timed?(body: Body, at: number): string | null;
 }
 
 /** Where an entry sits and who wrote it: what every view naming an entry starts from. */
@@ -116,7 +123,7 @@ export class KindRegistry {
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
-      return { ok: false, message: `${where}: ${issue.message}` };
+      return { ok: false, message: `${where}: ${plainIssue(issue as ValidationIssue)}` };
     }
     return { ok: true, body: result.data as Record<string, CanonicalValue> };
   }

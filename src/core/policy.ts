@@ -31,7 +31,11 @@ export function canRead(actor: Principal, channel: ChannelOffices, party: string
 }
 
 /** Writing needs a member office of the actor's party (not an observer office) and a role other than observer. */
-export function canWrite(actor: Principal, channel: ChannelOffices, party: string): boolean {
+export function canWrite(
+  actor: Pick<Principal, 'disabled' | 'office' | 'role'>,
+  channel: ChannelOffices,
+  party: string,
+): boolean {
   return (
     !actor.disabled &&
     actor.office !== null &&

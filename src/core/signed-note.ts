@@ -6,10 +6,10 @@
  * strict, because a note is signed bytes and any second spelling of it is a malleability risk;
  * signatures from unknown keys are reported but never trusted, as the spec requires.
  */
-import { sign, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import { parseCheckpoint } from './checkpoint.js';
 import { sha256 } from './hash.js';
-import { privateKeyObject, publicKeyObject, publicKeyOf } from './keys.js';
+import { publicKeyObject, publicKeyOf, signBytes } from './keys.js';
 
 /** Signature type byte of plain Ed25519 note signatures (c2sp.org/signed-note). */
 export const SIG_TYPE_ED25519 = 0x01;
@@ -261,7 +261,7 @@ function checkNoteText(text: string): void {
 function ed25519Line(text: string, name: string, privateKey: string): { keyId: Buffer; line: string } {
   checkKeyName(name);
   const keyId = noteKeyId(name, publicKeyOf(privateKey), SIG_TYPE_ED25519);
-  const signature = sign(null, Buffer.from(text), privateKeyObject(privateKey));
+  const signature = signBytes(privateKey, Buffer.from(text));
   return { keyId, line: signatureLine(name, keyId, signature) };
 }
 
@@ -306,7 +306,7 @@ export function cosignCheckpoint(note: string, name: string, privateKey: string,
   const time = Buffer.alloc(8);
   time.writeBigUInt64BE(BigInt(timestamp));
   const message = Buffer.from(cosignatureMessage(parsed.text, timestamp));
-  const signature = sign(null, message, privateKeyObject(privateKey));
+  const signature = signBytes(privateKey, message);
   return withSignature(parsed, name, keyId, signatureLine(name, keyId, Buffer.concat([time, signature])));
 }
 

@@ -9,6 +9,13 @@ import { ChainVerifier, type EntryRecord } from './verify-chain.js';
 
 const nodeKeys = generateKeyPair();
 const alice = generateKeyPair();
+const alicePublication = {
+  principal: 'alice',
+  office: 'svr',
+  role: 'head',
+  title: 'Director',
+  publicKey: alice.publicKey,
+};
 
 function content(seq: number, prev: string | null, overrides: Partial<EntryContent>): EntryContent {
   return {
@@ -29,25 +36,31 @@ function content(seq: number, prev: string | null, overrides: Partial<EntryConte
   };
 }
 
+/** The stored record of `c` signed with `key`. */
+function recordOf(c: EntryContent, key: string): EntryRecord {
+  const signed = signEntry(c, key);
+  return {
+    channel: 'intel',
+    party: 'RU',
+    seq: c.seq,
+    hash: signed.hash,
+    canonical: signed.canonical,
+    sig: signed.sig,
+    kind: c.kind,
+    author: c.author,
+  };
+}
+
 /** A valid chain: charter, alice's key, then `notes` notes by alice; plus its checkpoint. */
 function buildChain(notes: number): { records: EntryRecord[]; checkpoint: string } {
   const records: EntryRecord[] = [];
   const tree = CompactRange.empty();
   let prev: string | null = null;
   const add = (c: EntryContent, key: string) => {
-    const signed = signEntry(c, key);
-    records.push({
-      channel: 'intel',
-      party: 'RU',
-      seq: c.seq,
-      hash: signed.hash,
-      canonical: signed.canonical,
-      sig: signed.sig,
-      kind: c.kind,
-      author: c.author,
-    });
-    tree.append(leafHash(signed.canonical));
-    prev = signed.hash;
+    const record = recordOf(c, key);
+    records.push(record);
+    tree.append(leafHash(record.canonical));
+    prev = record.hash;
   };
   const node = { author: NODE_AUTHOR, authorKey: nodeKeys.publicKey };
   add(
@@ -68,13 +81,7 @@ function buildChain(notes: number): { records: EntryRecord[]; checkpoint: string
     content(1, prev, {
       ...node,
       kind: 'principal-key',
-      body: {
-        principal: 'alice',
-        office: 'svr',
-        role: 'head',
-        title: 'Director',
-        publicKey: alice.publicKey,
-      },
+      body: alicePublication,
     }),
     nodeKeys.privateKey,
   );
@@ -121,6 +128,56 @@ describe('ChainVerifier', () => {
     expect(failures).toContainEqual(
       expect.objectContaining({ entry: 'intel/RU/3', rule: 'author_key_unknown' }),
     );
+  });
+
+  it('refuses what a key signs after its revocation, and its publication again, but not before', () => {
+    const { records } = buildChain(1);
+    const node = { author: NODE_AUTHOR, authorKey: nodeKeys.publicKey };
+    const record = recordOf;
+    const revoke = record(
+      content(3, records[2]!.hash, {
+        ...node,
+        kind: 'principal-key-revoke',
+        body: { principal: 'alice', publicKey: alice.publicKey, reason: 'device lost', replacedBy: null },
+      }),
+      nodeKeys.privateKey,
+    );
+    expect(run([...records, revoke], null)).toEqual([]);
+    const after = record(content(4, revoke.hash, {}), alice.privateKey);
+    const republished = record(
+      content(4, revoke.hash, {
+        ...node,
+        kind: 'principal-key',
+        body: alicePublication,
+      }),
+      nodeKeys.privateKey,
+    );
+    for (const next of [after, republished]) {
+      expect(run([...records, revoke, next], null)).toEqual([
+        expect.objectContaining({
+          entry: 'intel/RU/4',
+          rule: 'key_revoked',
+          message: expect.stringContaining('revoked at intel/RU/3'),
+        }),
+      ]);
+    }
+    // A resumed verifier (a replica continuing its stored copy) knows the revocation too.
+    const verifier = new ChainVerifier(ALL_KINDS, 'intel', 'RU', nodeKeys.publicKey);
+    for (const r of [...records, revoke]) verifier.push(r);
+    const resumed = ChainVerifier.resume(ALL_KINDS, 'intel', 'RU', nodeKeys.publicKey, verifier.state);
+    resumed.push(after);
+    expect(resumed.failures.map((f) => f.rule)).toEqual(['key_revoked']);
+    // Revoking a key the chain never published is refused.
+    const stranger = generateKeyPair();
+    const wrongRevoke = record(
+      content(3, records[2]!.hash, {
+        ...node,
+        kind: 'principal-key-revoke',
+        body: { principal: 'alice', publicKey: stranger.publicKey, reason: 'x', replacedBy: null },
+      }),
+      nodeKeys.privateKey,
+    );
+    expect(run([...records, wrongRevoke], null).map((f) => f.rule)).toEqual(['author_key_unknown']);
   });
 
   it('reports a seen that names its own party, is not a position, or goes back', () => {

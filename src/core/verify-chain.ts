@@ -8,9 +8,12 @@
  * - `field_mismatch`: channel, party, seq, kind and author agree with where the entry is stored.
  * - `seq_gap`: seqs run 0, 1, 2… with nothing missing.
  * - `chain_link_broken`: `prev` is the hash of the previous entry (null at seq 0).
- * - `kind_invalid`: the kind is registered and the body matches its schema.
+ * - `kind_invalid`: the kind is registered, the body matches its schema and its timed rules
+ *   (dates against the entry's own timestamp, `KindDefinition.timed`).
  * - `author_key_unknown`: node-authored kinds carry the node key; others a key this party
  *   published (kind `principal-key`) earlier in the chain for that principal.
+ * - `key_revoked`: the key was published but revoked (kind `principal-key-revoke`) earlier in
+ *   the chain: what it signed before stays valid, nothing after, and it is never published again.
  * - `signature_invalid`: the Ed25519 signature verifies.
  * - `seen_invalid`: `seen` names other parties only, each with a position (a non-negative
  *   integer), and never goes back: what an author's node had seen stays seen in later entries.
@@ -56,6 +59,7 @@ export interface VerifyFailure {
     | 'chain_link_broken'
     | 'kind_invalid'
     | 'author_key_unknown'
+    | 'key_revoked'
     | 'signature_invalid'
     | 'seen_invalid'
     | 'checkpoint_invalid'
@@ -66,6 +70,15 @@ export interface VerifyFailure {
 
 const MAX_FAILURES_PER_CHAIN = 1000;
 
+/**
+ * A party's node keys: the pinned one and those it replaced (node/node-key-rotation.ts), each
+ * accepted for entries dated before `until`, the time its successor took over.
+ */
+export interface NodeKeyHistory {
+  current: string;
+  earlier: ReadonlyArray<{ key: string; until: number }>;
+}
+
 export class ChainVerifier {
   readonly failures: VerifyFailure[] = [];
   private expectedSeq = 0;
@@ -74,6 +87,8 @@ export class ChainVerifier {
   /** Merkle roots at every size a checkpoint may name are not kept; the root at `checkpointSize` is. */
   private rootAtCheckpoint: Buffer | null = null;
   private readonly publishedKeys = new Map<string, Set<string>>();
+  /** principal → key → seq of the entry that revoked it in this chain. */
+  private readonly revokedKeys = new Map<string, Map<string, number>>();
   /** `seen` of the previous entry, which the next one may not go back on. */
   private lastSeen: Record<string, number> = {};
   private checked = 0;
@@ -82,15 +97,31 @@ export class ChainVerifier {
    * @param checkpointSize when the caller already knows the size of the checkpoint it will check
    *   at the end, pass it so the root at that size is captured on the way.
    */
+  private readonly nodePublicKey: string;
+  private readonly earlierNodeKeys: ReadonlyArray<{ key: string; until: number }>;
+
   constructor(
     /** The kinds the verifying node knows (workflows/all-kinds.ts). */
     private readonly kinds: KindRegistry,
     readonly channel: string,
     readonly party: string,
-    private readonly nodePublicKey: string,
+    /** The party's pinned node key, or it with the keys it replaced (node key rotation). */
+    nodeKeys: string | NodeKeyHistory,
     private readonly checkpointSize: number | null = null,
   ) {
+    this.nodePublicKey = typeof nodeKeys === 'string' ? nodeKeys : nodeKeys.current;
+    this.earlierNodeKeys = typeof nodeKeys === 'string' ? [] : nodeKeys.earlier;
     if (checkpointSize === 0) this.rootAtCheckpoint = this.tree.root();
+  }
+
+  /** A replaced node key signs only entries dated before it was replaced. */
+  private isNodeKey(key: string, hlc: unknown): boolean {
+    if (key === this.nodePublicKey) return true;
+    const wall = typeof hlc === 'string' ? parseHlc(hlc)?.wall : undefined;
+    return (
+      wall !== undefined &&
+      this.earlierNodeKeys.some((earlier) => earlier.key === key && wall < earlier.until)
+    );
   }
 
   /**
@@ -102,12 +133,14 @@ export class ChainVerifier {
     kinds: KindRegistry,
     channel: string,
     party: string,
-    nodePublicKey: string,
+    nodePublicKey: string | NodeKeyHistory,
     state: {
       size: number;
       hash: string | null;
       tree: CompactRange;
       publishedKeys: Map<string, Set<string>>;
+      /** Keys revoked earlier in the chain (principal → key → seq of the revocation). */
+      revokedKeys?: Map<string, Map<string, number>>;
       /** `seen` of the last verified entry. */
       seen?: Record<string, number>;
     },
@@ -118,6 +151,8 @@ export class ChainVerifier {
     verifier.lastSeen = { ...(state.seen ?? {}) };
     verifier.tree = state.tree.clone();
     for (const [principal, keys] of state.publishedKeys) verifier.publishedKeys.set(principal, new Set(keys));
+    for (const [principal, keys] of state.revokedKeys ?? [])
+      verifier.revokedKeys.set(principal, new Map(keys));
     return verifier;
   }
 
@@ -127,6 +162,7 @@ export class ChainVerifier {
     hash: string | null;
     tree: CompactRange;
     publishedKeys: Map<string, Set<string>>;
+    revokedKeys: Map<string, Map<string, number>>;
     seen: Record<string, number>;
   } {
     return {
@@ -134,6 +170,7 @@ export class ChainVerifier {
       hash: this.previousHash,
       tree: this.tree,
       publishedKeys: this.publishedKeys,
+      revokedKeys: this.revokedKeys,
       seen: this.lastSeen,
     };
   }
@@ -171,7 +208,7 @@ export class ChainVerifier {
     const chainId = `${this.channel}/${this.party}`;
     if (checkpoint !== null) {
       try {
-        const verified = verifyChainCheckpoint(checkpoint, this.channel, this.party, this.nodePublicKey);
+        const verified = this.verifyCheckpoint(checkpoint);
         if (verified.size > this.tree.size) {
           this.fail(
             chainId,
@@ -195,6 +232,22 @@ export class ChainVerifier {
       }
     }
     return this.failures;
+  }
+
+  /**
+   * A checkpoint signed by the current node key, or by a replaced one (a chain its party has not
+   * written to since the rotation keeps the checkpoint the old key signed).
+   */
+  private verifyCheckpoint(checkpoint: string): ReturnType<typeof verifyChainCheckpoint> {
+    let first: unknown;
+    for (const key of [this.nodePublicKey, ...this.earlierNodeKeys.map((earlier) => earlier.key)]) {
+      try {
+        return verifyChainCheckpoint(checkpoint, this.channel, this.party, key);
+      } catch (error) {
+        first ??= error;
+      }
+    }
+    throw first;
   }
 
   private checkContent(id: string, record: EntryRecord): void {
@@ -249,10 +302,14 @@ export class ChainVerifier {
           : `unknown kind '${String(content.kind)}'`,
       );
     }
+    const wall = typeof content.hlc === 'string' ? parseHlc(content.hlc)?.wall : undefined;
+    const timed =
+      kind?.timed && bodyCheck?.ok && wall !== undefined ? kind.timed(bodyCheck.body, wall) : null;
+    if (timed) this.fail(id, 'kind_invalid', `body: ${timed}`);
     const authorKey = typeof content.authorKey === 'string' ? content.authorKey : '';
     const author = typeof content.author === 'string' ? content.author : '';
     if (kind?.authoredBy === 'node') {
-      if (author !== NODE_AUTHOR || authorKey !== this.nodePublicKey) {
+      if (author !== NODE_AUTHOR || !this.isNodeKey(authorKey, content.hlc)) {
         this.fail(
           id,
           'author_key_unknown',
@@ -260,18 +317,52 @@ export class ChainVerifier {
         );
       }
     } else if (kind) {
-      if (!this.publishedKeys.get(author)?.has(authorKey)) {
+      const revokedAt = this.revokedKeys.get(author)?.get(authorKey);
+      if (revokedAt !== undefined) {
+        this.fail(
+          id,
+          'key_revoked',
+          `key of '${author}' was revoked at ${entryId(this.channel, this.party, revokedAt)}`,
+        );
+      } else if (!this.publishedKeys.get(author)?.has(authorKey)) {
         this.fail(id, 'author_key_unknown', `key of '${author}' was not published earlier in this chain`);
       }
     }
     if (!verifyEntrySignature(record.canonical, authorKey, record.sig)) {
       this.fail(id, 'signature_invalid', `signature by '${author}' does not verify`);
-    } else if (kind?.name === 'principal-key' && bodyCheck?.ok && author === NODE_AUTHOR) {
-      const body = bodyCheck.body as { principal: string; publicKey: string };
-      let keys = this.publishedKeys.get(body.principal);
-      if (!keys) this.publishedKeys.set(body.principal, (keys = new Set()));
-      keys.add(body.publicKey);
+    } else if (bodyCheck?.ok && author === NODE_AUTHOR) {
+      this.applyKeyChange(id, record.seq, kind?.name, bodyCheck.body);
     }
+  }
+
+  /** A node-signed publication or revocation of a person's key changes what later entries may use. */
+  private applyKeyChange(id: string, seq: number, kind: string | undefined, body: unknown): void {
+    if (kind !== 'principal-key' && kind !== 'principal-key-revoke') return;
+    const { principal, publicKey } = body as { principal: string; publicKey: string };
+    const revokedAt = this.revokedKeys.get(principal)?.get(publicKey);
+    if (kind === 'principal-key') {
+      if (revokedAt !== undefined) {
+        this.fail(
+          id,
+          'key_revoked',
+          `key of '${principal}' was revoked at ${entryId(this.channel, this.party, revokedAt)} and cannot be published again`,
+        );
+        return;
+      }
+      let keys = this.publishedKeys.get(principal);
+      if (!keys) this.publishedKeys.set(principal, (keys = new Set()));
+      keys.add(publicKey);
+      return;
+    }
+    if (revokedAt !== undefined) return; // revoked twice: the first revocation stands
+    if (!this.publishedKeys.get(principal)?.has(publicKey)) {
+      this.fail(id, 'author_key_unknown', `revokes a key of '${principal}' this chain never published`);
+      return;
+    }
+    this.publishedKeys.get(principal)!.delete(publicKey);
+    let revoked = this.revokedKeys.get(principal);
+    if (!revoked) this.revokedKeys.set(principal, (revoked = new Map()));
+    revoked.set(publicKey, seq);
   }
 
   private checkSeen(id: string, seen: unknown): void {

@@ -12,6 +12,7 @@ import type { CharterAmendment } from '../core/charter-changes.js';
 import type { Channel, Storage, StoredEntry } from '../storage/storage.js';
 import type { NodeSigner } from './request-signing.js';
 import type { KindRegistry } from '../core/kinds.js';
+import type { SecurityEventInput } from '../workflows/audit-trail/record.js';
 
 /** Reading the channels and chains this node holds. */
 export type ChainReader = Pick<
@@ -40,13 +41,17 @@ export type PeerBook = Pick<
   | 'putCosignature'
   | 'recordLinkTest'
   | 'listLinkTests'
+  | 'putNodeKeyRotation'
+  | 'listNodeKeyRotations'
 >;
 
 /** Evidence against misbehaving nodes, and the roots this node cosigned as a witness. */
 export type EvidenceLog = Pick<Storage, 'recordFork' | 'recordWitnessed' | 'recordEquivocation'>;
 
-/** The security audit log (a pinned peer is an audited event). */
-export type AuditLog = Pick<Storage, 'recordAudit'>;
+/** The security audit trail (a pinned peer is an audited event; workflows/audit-trail). */
+export interface AuditLog {
+  recordSecurityEvent(event: SecurityEventInput): Promise<void>;
+}
 
 /** One entry named by another: `{ party, seq, hash }` of the same channel. */
 export interface EntryRef {

@@ -1,5 +1,10 @@
-/** Signed HTTP requests from this node to a peer node. */
-import type { Peer } from '../storage/storage.js';
+/**
+ * Signed HTTP requests from this node to a peer node. After this node's key was rotated, a peer
+ * that still pins the old key refuses the new key's signature: the client then shows it the
+ * rotation statements (`announceNodeKeyRotations`) and retries once.
+ */
+import type { NodeKeyRotation, Peer } from '../storage/storage.js';
+import { FEDERATION_PATHS } from './wire.js';
 import { peerRequest, type PeerResponse } from './peer-transport.js';
 import { signRequest, type NodeSigner } from './request-signing.js';
 
@@ -21,10 +26,63 @@ export interface FederationClientOptions {
   timeoutMs?: number;
 }
 
+/** This node's own rotations (oldest first), shown to peers that refuse its current key. */
+let ownRotations: readonly NodeKeyRotation[] = [];
+
+export function useNodeKeyRotations(rotations: readonly NodeKeyRotation[]): void {
+  ownRotations = rotations;
+}
+
+/**
+ * Shows a peer this node's rotations so it moves its pin to the current key; resolves to the
+ * fingerprint it now pins, throws PeerRequestError when it refuses.
+ */
+export async function announceNodeKeyRotations(
+  party: string,
+  peer: Peer,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const response = await peerRequest(new URL(FEDERATION_PATHS.nodeKeyRotation, peer.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ party, rotations: ownRotations }),
+    timeoutMs,
+    tlsCa: peer.tlsCa ?? null,
+  });
+  const data = JSON.parse(response.text || 'null') as {
+    fingerprint?: string;
+    error?: { code?: string; message?: string };
+  } | null;
+  if (response.status !== 200 || !data?.fingerprint) {
+    throw new PeerRequestError(
+      peer.party,
+      response.status,
+      data?.error?.code ?? 'http_error',
+      `${peer.party} refused this node's key rotation: ${data?.error?.message ?? `HTTP ${response.status}`}`,
+    );
+  }
+  return data.fingerprint;
+}
+
 export class FederationClient {
   constructor(private readonly options: FederationClientOptions) {}
 
   async request<T>(peer: Peer, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    try {
+      return await this.requestOnce<T>(peer, method, path, body);
+    } catch (error) {
+      if (
+        !(error instanceof PeerRequestError) ||
+        error.code !== 'request_signature_invalid' ||
+        ownRotations.length === 0
+      )
+        throw error;
+      await announceNodeKeyRotations(this.options.party, peer, this.options.timeoutMs ?? 15_000);
+      return this.requestOnce<T>(peer, method, path, body);
+    }
+  }
+
+  private async requestOnce<T>(peer: Peer, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const text = body === undefined ? '' : JSON.stringify(body);
     const headers: Record<string, string> = signRequest(
       { method, path, from: this.options.party, to: peer.party, body: text },

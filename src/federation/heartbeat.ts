@@ -2,28 +2,55 @@
  * Link tests: every peer is sent a signed heartbeat on a fixed interval (hourly by default,
  * down to seconds), and each result — success with its round-trip time, or the failure — is
  * recorded, so an operator sees not just that a link is up but when it was last proven to be.
+ * With several processes of one node, the tests run in the process holding the `link-tests`
+ * lease (node/leases.ts), and each record carries its fence.
  */
-import type { LinkTest, Peer } from '../storage/storage.js';
+import type { LeaseHolder } from '../node/leases.js';
+import type { LeaseFence, LinkTest, Peer } from '../storage/storage.js';
 import type { LinkMonitorContext } from './context.js';
 import { FederationClient } from './federation-client.js';
 import { FEDERATION_PATHS, type HeartbeatRequest, type HeartbeatResponse } from './wire.js';
 
 export const DEFAULT_HEARTBEAT_SECONDS = 3600;
 
+/** The lease of link tests when several processes share the node. */
+export const LINK_TESTS_LEASE = 'link-tests';
+
 export class LinkMonitor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly client: FederationClient;
   private readonly latest = new Map<string, LinkTest>();
   private peerWatch: NodeJS.Timeout | null = null;
+  private fence: LeaseFence | null = null;
+  private release: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly context: LinkMonitorContext,
     private readonly intervalMs: number = DEFAULT_HEARTBEAT_SECONDS * 1000,
+    /** Runs the tests only while this process holds LINK_TESTS_LEASE. */
+    private readonly leases: LeaseHolder | null = null,
   ) {
     this.client = new FederationClient({ party: context.party, sign: context.signAsNode, timeoutMs: 10_000 });
   }
 
   async start(): Promise<void> {
+    if (!this.leases) return this.begin();
+    this.release ??= this.leases.hold(LINK_TESTS_LEASE, {
+      start: (fence) => {
+        this.fence = fence;
+        return this.begin();
+      },
+      stop: () => this.end(),
+    });
+  }
+
+  stop(): void {
+    void this.release?.();
+    this.release = null;
+    this.end();
+  }
+
+  private async begin(): Promise<void> {
     await this.refreshPeers();
     this.peerWatch = setInterval(
       () => void this.refreshPeers().catch(() => {}),
@@ -32,8 +59,10 @@ export class LinkMonitor {
     this.peerWatch.unref();
   }
 
-  stop(): void {
+  private end(): void {
+    this.fence = null;
     if (this.peerWatch) clearInterval(this.peerWatch);
+    this.peerWatch = null;
     for (const timer of this.timers.values()) clearInterval(timer);
     this.timers.clear();
   }
@@ -56,7 +85,7 @@ export class LinkMonitor {
       result = { peer: peer.party, at, ok: false, rttMs: null, error: (error as Error).message };
     }
     this.latest.set(peer.party, result);
-    await this.context.peers.recordLinkTest(result);
+    await this.context.peers.recordLinkTest(result, this.fence ?? undefined);
     return result;
   }
 

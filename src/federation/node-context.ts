@@ -3,6 +3,7 @@
  * FederationContext (context.ts). Live wake-ups come from storage's commit hints (node.live).
  */
 import type { ParleyNode } from '../node/parley-node.js';
+import { recordSecurityEvent } from '../workflows/audit-trail/record.js';
 import { refreshChannelState } from '../workflows/channels/commands.js';
 import { channelChanges, findCharter } from '../workflows/channels/queries.js';
 import type { FederationContext } from './context.js';
@@ -23,14 +24,18 @@ export function federationContextOf(node: ParleyNode): FederationContext {
     replicas: storage,
     peers: storage,
     evidence: storage,
-    audit: storage,
+    audit: { recordSecurityEvent: (event) => recordSecurityEvent(node, event) },
     findCharter: (channel) => findCharter(node, channel),
     channelChanges: (channel) => channelChanges(node, channel),
     refreshChannelState: (id) => refreshChannelState(node, id),
     signReceived: async (channel, of) => {
-      await node.appendNodeEntry(channel, 'received', {
-        of: { party: of.party, seq: of.seq, hash: of.hash },
-      });
+      // Keyed by what it acknowledges, so two processes of the node never both sign it.
+      await node.appendNodeEntry(
+        channel,
+        'received',
+        { of: { party: of.party, seq: of.seq, hash: of.hash } },
+        { naturalKey: `received/${channel.id}/${of.party}/${of.seq}` },
+      );
     },
     noteSeen: (channel, party, seq) => node.appender.noteSeen(channel, party, seq),
     onLogChanged: (listener) => node.live.onAnyCommit(() => listener()),

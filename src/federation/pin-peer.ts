@@ -9,9 +9,11 @@
  */
 import { fingerprint } from '../core/keys.js';
 import { ParleyError } from '../core/errors.js';
-import type { Peer } from '../storage/storage.js';
+import { rotationSignaturesValid } from '../node/node-key-rotation.js';
+import type { NodeKeyRotation, Peer } from '../storage/storage.js';
 import type { PinContext } from './context.js';
 import { peerRequest } from './peer-transport.js';
+import { MAX_CLOCK_SKEW_MS } from './request-signing.js';
 import { FEDERATION_PATHS, type Identity } from './wire.js';
 
 export interface PinRequest {
@@ -91,12 +93,62 @@ export async function pinPeer(
     addedAt: Date.now(),
   };
   await context.peers.putPeer(record);
-  await context.audit.recordAudit({
-    at: Date.now(),
-    type: 'peer_added',
-    principal: request.by,
-    ip: request.ip,
-    detail: `${record.party} ${url} ${actual}`,
+  await context.audit.recordSecurityEvent({
+    action: 'peer_pinned',
+    actor: request.by,
+    subject: record.party,
+    address: request.ip,
+    details: { url, fingerprint: actual },
   });
   return { ...record, fingerprint: actual, ...(warning ? { warning } : {}) };
+}
+
+/**
+ * A pinned peer's node key rotations (oldest first): each must be signed by the key pinned at
+ * that point (and by its successor), so the pin moves along the chain of statements only. Ones
+ * already known are skipped; anything not signed by the pinned key is refused and nothing moves.
+ */
+export async function acceptNodeKeyRotations(
+  context: PinContext,
+  from: string,
+  rotations: readonly NodeKeyRotation[],
+): Promise<{ party: string; fingerprint: string; accepted: number }> {
+  const peer = await context.peers.getPeer(from);
+  if (!peer) throw new ParleyError('peer_not_found', `party ${from} is not a pinned peer of this node`);
+  const start = rotations.findIndex((r) => r.previousKey === peer.nodePublicKey);
+  if (start < 0) {
+    if (rotations.at(-1)?.newKey === peer.nodePublicKey) {
+      return { party: from, fingerprint: fingerprint(peer.nodePublicKey), accepted: 0 };
+    }
+    throw new ParleyError(
+      'forbidden',
+      `no rotation offered by ${from} is signed by its pinned node key ${fingerprint(peer.nodePublicKey)}; the pin stays`,
+    );
+  }
+  let key = peer.nodePublicKey;
+  const accepted = rotations.slice(start);
+  for (const rotation of accepted) {
+    if (rotation.party !== from || rotation.previousKey !== key || !rotationSignaturesValid(rotation)) {
+      throw new ParleyError(
+        'forbidden',
+        `the rotation of ${from}'s node key from ${fingerprint(rotation.previousKey)} is not signed by both keys; the pin stays`,
+      );
+    }
+    if (rotation.at > Date.now() + MAX_CLOCK_SKEW_MS) {
+      throw new ParleyError(
+        'forbidden',
+        `the rotation of ${from}'s node key is dated in the future; the pin stays`,
+      );
+    }
+    key = rotation.newKey;
+  }
+  for (const rotation of accepted) await context.peers.putNodeKeyRotation(rotation);
+  await context.peers.putPeer({ ...peer, nodePublicKey: key });
+  await context.audit.recordSecurityEvent({
+    action: 'peer_key_rotated',
+    actor: 'node',
+    subject: from,
+    details: { from: fingerprint(peer.nodePublicKey), to: fingerprint(key) },
+  });
+  return { party: from, fingerprint: fingerprint(key), accepted: accepted.length };
 }

@@ -12,12 +12,28 @@
  * sender where to resume. Accepted entries are stored durably before the answer, and this node
  * then signs a `received` receipt in its own chain. A refusal stores nothing of the chain it
  * concerns (a push carrying several channels keeps the chains checked before it).
+ *
+ * Several processes of one node may receive the same peer's entries at once (pushes through a
+ * load balancer, and the pulls of the outbox lease holder). The verifier a process keeps per
+ * chain is checked against the committed head before each batch and rebuilt from storage when
+ * another process moved it, so its state is never past (or behind) what is committed; a store
+ * that lost a race (ChainConflictError, or a channel created meanwhile) is verified again from
+ * the committed head, a few times, and only then answered with a retryable 503 (`unavailable`).
+ * The `received` receipt has a natural key (channel, party, seq), so two processes never both
+ * sign it.
  */
 import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ParleyError } from '../core/errors.js';
 import type { CompactRange } from '../core/merkle.js';
 import type { ChainVerifier } from '../core/verify-chain.js';
-import type { Channel, ChainHead, Peer, StoredEntry } from '../storage/storage.js';
+import {
+  AlreadyExistsError,
+  ChainConflictError,
+  type Channel,
+  type ChainHead,
+  type Peer,
+  type StoredEntry,
+} from '../storage/storage.js';
 import { acceptProposal } from './accept-proposal.js';
 import type { ReceiverContext } from './context.js';
 import { checkReferences, referencesOf, resolveReferences } from './entry-references.js';
@@ -28,6 +44,11 @@ import { resumeVerifier } from './resume-verifier.js';
 import { checkSeen } from './seen-check.js';
 import type { Witness } from './witness.js';
 import type { Introduction, PushResult, WireCheckpoint, WireEntry } from './wire.js';
+
+/** How often a chain is verified again after losing a store to another process of this node. */
+const MAX_STORE_RACES = 3;
+/** Entries stored by another process that a kept verifier catches up on, before rebuilding instead. */
+const CATCH_UP_LIMIT = 2000;
 
 export class EntryReceiver {
   private readonly verifiers = new Map<string, ChainVerifier>();
@@ -116,6 +137,10 @@ export class EntryReceiver {
     return cosigned;
   }
 
+  /**
+   * Receives one chain's entries; a store lost to another process of this node is verified again
+   * from the committed head.
+   */
   private async receiveChain(
     from: Peer,
     channelId: string,
@@ -123,8 +148,33 @@ export class EntryReceiver {
     checkpoints: WireCheckpoint[],
     introduction: Introduction | null,
   ): Promise<number> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.receiveChainOnce(from, channelId, list, checkpoints, introduction);
+      } catch (error) {
+        const raced = error instanceof ChainConflictError || error instanceof AlreadyExistsError;
+        if (!raced) throw error;
+        if (attempt >= MAX_STORE_RACES) {
+          throw new ParleyError(
+            'unavailable',
+            `other processes of this node kept storing ${channelId}/${from.party} at the same time; retry`,
+            1,
+          );
+        }
+      }
+    }
+  }
+
+  private async receiveChainOnce(
+    from: Peer,
+    channelId: string,
+    list: WireEntry[],
+    checkpoints: WireCheckpoint[],
+    introduction: Introduction | null,
+  ): Promise<number> {
     const { chains } = this.context;
-    const key = `${channelId}\u0000${from.party}`;
+    // Keyed by the pinned node key too: after a rotation the verifier resumes with the new key.
+    const key = `${channelId}\u0000${from.party}\u0000${from.nodePublicKey}`;
     let channel = await chains.getChannel(channelId);
     if (!channel) {
       const proposed = await acceptProposal(this.context, from, channelId, list, introduction);
@@ -136,9 +186,7 @@ export class EntryReceiver {
     if (!channel.parties[from.party]) {
       throw new ParleyError('wrong_chain', `${from.party} is not a writing party of channel '${channelId}'`);
     }
-    const verifier =
-      this.verifiers.get(key) ?? (await resumeVerifier(this.context.kinds, chains, channelId, from));
-    this.verifiers.set(key, verifier);
+    const verifier = await this.verifierAtHead(key, channelId, from);
     let accepted: StoredEntry[];
     try {
       accepted = await this.verifyNew(from, channel, list, verifier);
@@ -160,6 +208,27 @@ export class EntryReceiver {
       if (accepted.some((e) => e.kind !== 'received')) await this.acknowledge(channel, from, last);
     }
     return verifier.state.size;
+  }
+
+  /**
+   * The chain's verifier standing exactly at the committed head. Another process of this node may
+   * have stored entries of the chain since this one last did: the kept verifier catches up on
+   * them (they are few, and checked again), or is rebuilt from storage when that fails.
+   */
+  private async verifierAtHead(key: string, channelId: string, from: Peer): Promise<ChainVerifier> {
+    const { chains } = this.context;
+    const committed = (await chains.getChainHead(channelId, from.party))?.size ?? 0;
+    let verifier = this.verifiers.get(key);
+    if (verifier && verifier.state.size < committed && committed - verifier.state.size <= CATCH_UP_LIMIT) {
+      const missing = await chains.readChain(channelId, from.party, verifier.state.size, CATCH_UP_LIMIT);
+      for (const entry of missing) if (entry.seq < committed) verifier.push(entry);
+      if (verifier.failures.length > 0) verifier = undefined;
+    }
+    if (!verifier || verifier.state.size !== committed) {
+      verifier = await resumeVerifier(this.context.kinds, chains, channelId, from);
+    }
+    this.verifiers.set(key, verifier);
+    return verifier;
   }
 
   /**
@@ -261,6 +330,11 @@ export class EntryReceiver {
   private async acknowledge(channel: Channel, from: Peer, last: StoredEntry): Promise<void> {
     if (!channel.parties[this.context.party]) return;
     if (!(await this.context.chains.getChainHead(channel.id, this.context.party))) return;
-    await this.context.signReceived(channel, { party: from.party, seq: last.seq, hash: last.hash });
+    try {
+      await this.context.signReceived(channel, { party: from.party, seq: last.seq, hash: last.hash });
+    } catch (error) {
+      // Another process of this node received the same entries and signed the receipt first.
+      if (!(error instanceof AlreadyExistsError)) throw error;
+    }
   }
 }

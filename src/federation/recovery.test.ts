@@ -23,6 +23,7 @@ import { initNode, openNode } from '../workflows/open-node.js';
 import { federationContextOf } from './node-context.js';
 import { ChainRecovery } from './recovery.js';
 import { toWire } from './replicator.js';
+import { unlockedActor } from '../../test/support/unlocked.js';
 
 const PASSWORD = 'correct horse battery staple';
 const cleanups: Array<() => Promise<void>> = [];
@@ -97,7 +98,7 @@ async function restoredNode(peerUrl: string): Promise<{ node: ParleyNode; chain:
   });
   // As if US had accepted (its acceptance is not what these tests are about).
   await node.storage.setChannelState('intel', 'active');
-  const duty = (await node.storage.getPrincipal('ru-duty'))!;
+  const duty = await unlockedActor(node.storage, 'ru-duty');
   const note = (text: string) => postEntry(node, duty, 'intel', { kind: 'note', lang: 'en', body: { text } });
   for (const text of ['one', 'two']) await note(text);
   const file = join(dir, 'backup.db');
@@ -140,7 +141,7 @@ describe('recovery of own chains at start', () => {
     const head = (await node.storage.getChainHead('intel', 'RU'))!;
     expect(head.size).toBe(chain.length);
 
-    const duty = (await node.storage.getPrincipal('ru-duty'))!;
+    const duty = await unlockedActor(node.storage, 'ru-duty');
     const next = await postEntry(node, duty, 'intel', { kind: 'note', lang: 'en', body: { text: 'five' } });
     expect(next.seq).toBe(chain.length);
   });
@@ -162,8 +163,8 @@ describe('recovery of own chains at start', () => {
       true,
     );
     expect((await node.storage.getChainHead('intel', 'RU'))!.size).toBe(size);
-    const audit = await node.storage.listAudit(10);
-    expect(audit.some((e) => e.type === 'recovery_refused')).toBe(true);
+    const audit = await node.storage.listSecurityEvents({ limit: 10 });
+    expect(audit.some((e) => e.action === 'recovery_refused')).toBe(true);
   });
 
   it('refuses a peer that holds another history at a position it holds', async () => {

@@ -289,18 +289,11 @@ export class ChainRecovery {
       'error',
       `refused ${id} from peer ${peer.party} while recovering this node's chain: ${reason}`,
     );
-    await this.context.audit.recordAudit({
-      at: Date.now(),
-      type: 'recovery_refused',
-      principal: null,
-      ip: null,
-      detail: JSON.stringify({
-        peer: peer.party,
-        entry: id,
-        reason,
-        canonical: wire.canonical,
-        sig: wire.sig,
-      }),
+    await this.context.audit.recordSecurityEvent({
+      action: 'recovery_refused',
+      actor: 'node',
+      subject: peer.party,
+      details: { entry: id, reason, canonical: wire.canonical, sig: wire.sig },
     });
   }
 

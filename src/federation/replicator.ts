@@ -8,11 +8,16 @@
  * batch that was stored but whose answer was lost is simply sent again. A push or pull that
  * moved nothing forward (the peer holds back an entry until what it names has reached it) counts
  * as idle, so the loop waits for its next poll instead of sending the same batch at once.
+ *
+ * With several processes of one node, each peer's loop runs only in the process holding that
+ * peer's outbox lease (`outbox:<party>`, node/leases.ts), and the watermarks it records carry the
+ * lease's fence, so a process that lost the lease can no longer move them.
  */
 import { witnessKeyName } from '../core/chain-checkpoint.js';
+import type { LeaseHolder } from '../node/leases.js';
 import { parseCheckpoint } from '../core/checkpoint.js';
 import { SIG_TYPE_COSIGNATURE_V1, openNote } from '../core/signed-note.js';
-import type { Channel, Peer, StoredEntry } from '../storage/storage.js';
+import type { Channel, LeaseFence, Peer, StoredEntry } from '../storage/storage.js';
 import type { ReplicatorContext } from './context.js';
 import { FederationClient, PeerRequestError } from './federation-client.js';
 import { buildIntroduction } from './introduction.js';
@@ -34,6 +39,13 @@ export interface ReplicatorOptions {
   maxDelayMs?: number;
   /** How often an idle loop looks for work it was not told about (and pulls). */
   idlePollMs?: number;
+  /** Runs each peer's loop only while this process holds the peer's outbox lease. */
+  leases?: LeaseHolder;
+}
+
+/** The lease of the outbox to one peer. */
+export function outboxLease(party: string): string {
+  return `outbox:${party}`;
 }
 
 export type LinkStatus = 'up' | 'degraded' | 'down' | 'unknown';
@@ -57,10 +69,18 @@ class PeerLoop {
   private pendingWake = false;
   running = true;
   readonly link: LinkState;
+  /**
+   * Per channel, the size of this party's chain whose checkpoint the peer cosigned or was
+   * offered alone once it held every entry. A loop starts afresh when the peer's key is moved,
+   * so a cosignature refused under the old pin is asked for again.
+   */
+  readonly witnessedSize = new Map<string, number>();
 
   constructor(
     readonly peer: Peer,
     private readonly replicator: Replicator,
+    /** The outbox lease this loop runs under, when leases are in use. */
+    readonly fence: LeaseFence | null = null,
   ) {
     this.link = {
       party: peer.party,
@@ -153,6 +173,11 @@ export class Replicator {
   readonly idlePollMs: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly leases: LeaseHolder | null;
+  /** Per peer, the function that gives its outbox lease up (when leases are in use). */
+  private readonly held = new Map<string, () => Promise<void>>();
+  /** Per peer, the newest details read from storage. */
+  private readonly known = new Map<string, Peer>();
   private stopListening: (() => void) | null = null;
   log: (level: 'warn' | 'info', message: string) => void = () => {};
 
@@ -166,6 +191,7 @@ export class Replicator {
     this.idlePollMs = options.idlePollMs ?? 5000;
     this.baseDelayMs = options.baseDelayMs ?? 250;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.leases = options.leases ?? null;
   }
 
   private peerWatch: NodeJS.Timeout | null = null;
@@ -185,26 +211,58 @@ export class Replicator {
     for (const peer of await this.context.peers.listPeers()) this.ensureLoop(peer);
   }
 
-  /** Starts (or restarts with new details) the loop of a peer added while running. */
+  /**
+   * Starts (or restarts with new details) the loop of a peer added while running; with leases,
+   * once this process holds the peer's outbox lease.
+   */
   ensureLoop(peer: Peer): void {
+    this.known.set(peer.party, peer);
+    const leases = this.leases;
+    if (leases && !this.held.has(peer.party)) {
+      this.held.set(
+        peer.party,
+        leases.hold(outboxLease(peer.party), {
+          start: (fence) => this.startLoop(this.known.get(peer.party) ?? peer, fence),
+          stop: () => this.stopLoop(peer.party),
+        }),
+      );
+      return;
+    }
     const existing = this.loops.get(peer.party);
-    if (existing && existing.peer.url === peer.url && existing.peer.nodePublicKey === peer.nodePublicKey)
+    if (leases && !existing) return; // the lease is another process's
+    this.startLoop(peer, existing?.fence ?? null);
+  }
+
+  private startLoop(peer: Peer, fence: LeaseFence | null): void {
+    const existing = this.loops.get(peer.party);
+    if (
+      existing &&
+      existing.fence?.epoch === fence?.epoch &&
+      existing.peer.url === peer.url &&
+      existing.peer.nodePublicKey === peer.nodePublicKey
+    )
       return;
     if (existing) existing.running = false;
-    const loop = new PeerLoop(peer, this);
+    const loop = new PeerLoop(peer, this, fence);
     this.loops.set(peer.party, loop);
     void loop.run();
+  }
+
+  private stopLoop(party: string): void {
+    const loop = this.loops.get(party);
+    if (!loop) return;
+    loop.running = false;
+    loop.wake();
+    this.loops.delete(party);
   }
 
   stop(): void {
     if (this.peerWatch) clearInterval(this.peerWatch);
     this.stopListening?.();
     this.stopListening = null;
-    for (const loop of this.loops.values()) {
-      loop.running = false;
-      loop.wake();
-    }
-    this.loops.clear();
+    for (const release of this.held.values()) void release();
+    this.held.clear();
+    for (const party of [...this.loops.keys()]) this.stopLoop(party);
   }
 
   kick(): void {
@@ -238,12 +296,19 @@ export class Replicator {
     const entries: WireEntry[] = [];
     const checkpoints: WireCheckpoint[] = [];
     const introductions: Introduction[] = [];
+    const unwitnessed: Array<WireCheckpoint & { size: number }> = [];
     for (const channel of await this.sharedChannels(peer)) {
       const head = await this.context.chains.getChainHead(channel.id, own);
       if (!head) continue;
       const from = acked.get(channel.id) ?? 0;
       const room = this.batchSize - entries.length;
-      if (from >= head.size || room <= 0) continue;
+      if (from >= head.size) {
+        if (head.checkpoint !== '' && (loop.witnessedSize.get(channel.id) ?? 0) < head.size) {
+          unwitnessed.push({ channel: channel.id, party: own, note: head.checkpoint, size: head.size });
+        }
+        continue;
+      }
+      if (room <= 0) continue;
       const page = await this.context.chains.readChain(
         channel.id,
         own,
@@ -264,7 +329,10 @@ export class Replicator {
         }
       }
     }
-    if (entries.length === 0) return false;
+    if (entries.length === 0) {
+      await this.offerCheckpoints(peer, loop, unwitnessed);
+      return false;
+    }
     const batch: PushRequest = {
       entries,
       checkpoints,
@@ -276,19 +344,43 @@ export class Replicator {
       FEDERATION_PATHS.entries,
       batch,
     );
-    await this.storeCosignatures(peer, result.cosigned ?? []);
+    await this.storeCosignatures(peer, loop, result.cosigned ?? []);
     let moved = false;
     for (const [channel, held] of Object.entries(result.held ?? {})) {
       if (!Number.isSafeInteger(held) || held < 0) continue;
       if (held > (acked.get(channel) ?? 0)) moved = true;
-      await this.context.peers.setReplication(peer.party, channel, held);
+      await this.context.peers.setReplication(peer.party, channel, held, loop.fence ?? undefined);
     }
     loop.link.pushed += entries.length;
     return moved;
   }
 
+  /**
+   * With nothing to push, offers the peer (once per size) this party's checkpoints it holds every
+   * entry of but has not cosigned: a cosignature lost with an answer, or refused while the peer
+   * still pinned a rotated key, would otherwise wait for the next entry.
+   */
+  private async offerCheckpoints(
+    peer: Peer,
+    loop: PeerLoop,
+    unwitnessed: Array<WireCheckpoint & { size: number }>,
+  ): Promise<void> {
+    const offered = unwitnessed.slice(0, 1000);
+    if (offered.length === 0) return;
+    for (const { channel, size } of offered) loop.witnessedSize.set(channel, size);
+    const checkpoints = offered.map(({ channel, party, note }) => ({ channel, party, note }));
+    const result = await this.client.request<Partial<PushResult>>(peer, 'POST', FEDERATION_PATHS.entries, {
+      entries: [],
+      checkpoints,
+    } satisfies PushRequest);
+    await this.storeCosignatures(peer, loop, result.cosigned ?? []);
+  }
+
   /** Keeps the peer's witness cosignatures of this party's checkpoints that verify. */
-  private async storeCosignatures(peer: Peer, cosigned: WireCheckpoint[]): Promise<void> {
+  private async storeCosignatures(loopPeer: Peer, loop: PeerLoop, cosigned: WireCheckpoint[]): Promise<void> {
+    if (cosigned.length === 0) return;
+    // The pin as it is now: the peer may have rotated its key since this loop started.
+    const peer = (await this.context.peers.getPeer(loopPeer.party)) ?? loopPeer;
     for (const item of cosigned.slice(0, 1000)) {
       if (item.party !== this.context.party) continue;
       try {
@@ -297,6 +389,7 @@ export class Replicator {
         ]);
         if (!opened.signatures.some((s) => s.name === witnessKeyName(peer.party) && s.verified)) continue;
         const { size } = parseCheckpoint(opened.text);
+        if (size > (loop.witnessedSize.get(item.channel) ?? 0)) loop.witnessedSize.set(item.channel, size);
         await this.context.peers.putCosignature(
           item.channel,
           item.party,

@@ -1,6 +1,6 @@
 /**
  * The verifier of a peer's chain, resumed from this node's copy: the next entry must follow the
- * stored head, authors may use the keys published in the chain so far, and the Merkle tree
+ * stored head, authors may use the keys published and not revoked in the chain so far, and the Merkle tree
  * continues from the stored frontier (core/verify-chain.ts).
  */
 import { parseCanonical } from '../core/canonical-json.js';
@@ -22,20 +22,29 @@ export async function resumeVerifier(
 ): Promise<ChainVerifier> {
   const head = await chains.getChainHead(channelId, from.party);
   const publishedKeys = new Map<string, Set<string>>();
+  const revokedKeys = new Map<string, Map<string, number>>();
   let last: StoredEntry | undefined;
   if (head) {
     for (let seq = 0; seq < head.size;) {
       const page = await chains.readChain(channelId, from.party, seq, PAGE);
       if (page.length === 0) break;
       for (const entry of page) {
-        if (entry.kind !== 'principal-key') continue;
+        if (entry.kind !== 'principal-key' && entry.kind !== 'principal-key-revoke') continue;
         const body = (parseCanonical(entry.canonical) as unknown as EntryContent).body as {
           principal: string;
           publicKey: string;
         };
         const keys = publishedKeys.get(body.principal) ?? new Set<string>();
-        keys.add(body.publicKey);
         publishedKeys.set(body.principal, keys);
+        if (entry.kind === 'principal-key') {
+          keys.add(body.publicKey);
+        } else {
+          // Stored entries passed the verifier: a revocation names a key published before it.
+          keys.delete(body.publicKey);
+          const revoked = revokedKeys.get(body.principal) ?? new Map<string, number>();
+          if (!revoked.has(body.publicKey)) revoked.set(body.publicKey, entry.seq);
+          revokedKeys.set(body.principal, revoked);
+        }
       }
       last = page.at(-1)!;
       seq = last.seq + 1;
@@ -46,6 +55,7 @@ export async function resumeVerifier(
     hash: head?.hash ?? null,
     tree: head ? CompactRange.fromHex(head.size, head.frontier) : CompactRange.empty(),
     publishedKeys,
+    revokedKeys,
     seen: last ? (parseCanonical(last.canonical) as unknown as EntryContent).seen : {},
   });
 }

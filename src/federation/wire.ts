@@ -93,6 +93,30 @@ export const FEDERATION_PATHS = {
   identity: '/federation/v1/identity',
   entries: '/federation/v1/entries',
   heartbeat: '/federation/v1/heartbeat',
+  nodeKeyRotation: '/federation/v1/node-key-rotation',
   chain: (channel: string, party: string, from: number, limit: number): string =>
     `/federation/v1/channels/${encodeURIComponent(channel)}/chains/${encodeURIComponent(party)}?from=${from}&limit=${limit}`,
 } as const;
+
+/**
+ * POST /federation/v1/node-key-rotation: the sender's node key rotations, oldest first, from the
+ * key its peers pinned to its current one (node/node-key-rotation.ts). Needs no request
+ * signature: each statement is signed by the key it replaces.
+ */
+export const nodeKeyRotationRequestSchema = z.strictObject({
+  party: z.string().regex(PARTY_PATTERN),
+  rotations: z
+    .array(
+      z.strictObject({
+        party: z.string().max(16),
+        previousKey: z.string().length(44),
+        newKey: z.string().length(44),
+        at: z.number().int().min(0),
+        previousSignature: z.string().length(88),
+        newSignature: z.string().length(88),
+      }),
+    )
+    .min(1)
+    .max(16),
+});
+export type NodeKeyRotationRequest = z.infer<typeof nodeKeyRotationRequestSchema>;

@@ -10,12 +10,22 @@
  *
  * Since the witness holds the whole chain, it checks consistency directly against the Merkle
  * roots of the entries rather than through a consistency proof from the peer.
+ *
+ * With several processes of one node, only the process holding the `witness` lease cosigns
+ * (node/leases.ts), recording each witnessed root under the lease's fence; the others still
+ * check every checkpoint for equivocation, and a peer gets its cosignatures from whichever of
+ * its pushes reaches the holder.
  */
 import { parseCheckpoint } from '../core/checkpoint.js';
 import { nodeKeyName, verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { CompactRange, leafHash } from '../core/merkle.js';
 import { openNote } from '../core/signed-note.js';
+import type { LeaseHolder } from '../node/leases.js';
+import { LeaseLostError } from '../storage/storage.js';
 import type { WitnessContext } from './context.js';
+
+/** The lease of cosigning when several processes share the node. */
+export const WITNESS_LEASE = 'witness';
 
 export type CheckpointCheck = 'consistent' | 'ahead' | 'equivocation' | 'unverifiable';
 
@@ -41,6 +51,9 @@ export class Witness {
 
   /** Called with a description whenever equivocation is found. */
   onEquivocation: (channel: string, party: string, detail: string) => void = () => {};
+
+  /** Cosigns only while this process holds WITNESS_LEASE (set by a server with leases). */
+  leases: LeaseHolder | null = null;
 
   constructor(private readonly context: WitnessContext) {}
 
@@ -102,18 +115,27 @@ export class Witness {
    * size, which is recorded as equivocation).
    */
   async cosign(channel: string, party: string, note: string): Promise<string | null> {
+    const fence = this.leases?.fence(WITNESS_LEASE) ?? null;
     if ((await this.check(channel, party, note, this.context.party)) !== 'consistent') return null;
+    if (this.leases && !fence) return null; // cosigning is the lease holder's work
     const text = openNote(note, []).text;
     const { size, rootHash } = parseCheckpoint(text);
     const head = await this.context.chains.getChainHead(channel, party);
     if (!head || head.size !== size) return null;
-    const conflicting = await this.context.evidence.recordWitnessed(
-      channel,
-      party,
-      size,
-      rootHash.toString('hex'),
-      Date.now(),
-    );
+    let conflicting: string | null;
+    try {
+      conflicting = await this.context.evidence.recordWitnessed(
+        channel,
+        party,
+        size,
+        rootHash.toString('hex'),
+        Date.now(),
+        fence ?? undefined,
+      );
+    } catch (error) {
+      if (error instanceof LeaseLostError) return null;
+      throw error;
+    }
     if (conflicting !== null) {
       const detail = `asked to cosign root ${rootHash.toString('hex')} for ${channel}/${party} at size ${size}, but root ${conflicting} was cosigned at that size before`;
       await this.context.evidence.recordEquivocation({

@@ -12,6 +12,7 @@ import { verifyStorage } from '../workflows/audit/verify.js';
 import { createChannel } from '../workflows/channels/commands.js';
 import { addOffice, addPrincipal } from '../workflows/directory/commands.js';
 import { postEntry } from '../workflows/entries/commands.js';
+import { unlockedActor } from '../../test/support/unlocked.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -44,7 +45,7 @@ async function freshNode(): Promise<ParleyNode> {
 describe('group commit', () => {
   it('commits many concurrent appends in few transactions without forking the chain', async () => {
     const node = await freshNode();
-    const head = (await node.storage.getPrincipal('head'))!;
+    const head = await unlockedActor(node.storage, 'head');
     const batchesBefore = node.appender.batches;
     const results = await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
@@ -61,7 +62,7 @@ describe('group commit', () => {
 
   it('recovers when another writer appended to the same chain behind its back', async () => {
     const node = await freshNode();
-    const head = (await node.storage.getPrincipal('head'))!;
+    const head = await unlockedActor(node.storage, 'head');
     await postEntry(node, head, 'intel', { kind: 'note', body: { text: 'first' } });
     // A second process on the same database (e.g. the CLI) appends to the same chain.
     const other = await openNode(node.dataDir);
@@ -93,8 +94,8 @@ describe('one bad draft fails only its own append', () => {
       offices: ['gru'],
       languages: ['en'],
     });
-    const head = (await node.storage.getPrincipal('head'))!;
-    const other = (await node.storage.getPrincipal('other'))!;
+    const head = await unlockedActor(node.storage, 'head');
+    const other = await unlockedActor(node.storage, 'other');
     const draft = (principal: Principal, channel: string, body: EntryDraft['body']): EntryDraft => ({
       channel,
       kind: 'note',

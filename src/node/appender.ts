@@ -11,6 +11,20 @@
  * One caller's bad draft must never fail anyone else's append: each draft is encoded and checked
  * against the canonical JSON profile on its own before it joins the queue, and sealing is
  * isolated per caller as well, so whatever still fails there is that caller's error alone.
+ *
+ * With several processes of one node on one database (README "Several processes of one node"),
+ * storage checks three more things inside the append transaction, and each refusal is resolved
+ * here, nothing being written:
+ * - the node clock: every entry must be dated after the newest entry any process stored
+ *   (ClockBehindError); the clock observes the stored one and the batch is sealed again;
+ * - natural keys: a node-written entry (an escalation step, a delivery receipt) whose key is
+ *   already stored was signed by another process first (DuplicateEntryError); its caller gets
+ *   AlreadyExistsError ("already there"), the other callers of the batch are sealed again;
+ * - lease fences: a draft written under a lease that has passed to another process
+ *   (LeaseLostError) fails its caller alone, likewise.
+ * A chain or clock conflict is retried up to MAX_CONFLICT_RETRIES times, after a short random
+ * pause so that two processes do not keep colliding in step; then the caller gets a retryable
+ * `unavailable` error (HTTP 503 with Retry-After), never an internal one.
  */
 import { CanonicalJsonError, canonicalize } from '../core/canonical-json.js';
 import { ParleyError } from '../core/errors.js';
@@ -21,7 +35,18 @@ import type { HybridLogicalClock } from '../core/hlc.js';
 import type { KindRegistry } from '../core/kinds.js';
 import { SIGNING_DOMAIN, signMessage } from '../core/keys.js';
 import { SigningPool } from './signing-pool.js';
-import { ChainConflictError, type ChainHead, type Storage, type StoredEntry } from '../storage/storage.js';
+import { checkRevocations, revokedKeys } from './revoked-keys.js';
+import {
+  AlreadyExistsError,
+  ChainConflictError,
+  ClockBehindError,
+  DuplicateEntryError,
+  LeaseLostError,
+  type ChainHead,
+  type LeaseFence,
+  type Storage,
+  type StoredEntry,
+} from '../storage/storage.js';
 
 /** What a caller supplies; the appender fills in the chain position, clock and signature. */
 export interface EntryDraft extends Pick<
@@ -30,6 +55,10 @@ export interface EntryDraft extends Pick<
 > {
   /** Private key (PKCS#8, base64) that signs for `author`. */
   signingKey: string;
+  /** What a node-written entry is about: stored once at most (storage/contract/log.ts). */
+  naturalKey?: string;
+  /** The lease the entry is written under: refused once the lease has passed on. */
+  fence?: LeaseFence;
 }
 
 export interface AppendedEntry {
@@ -49,6 +78,12 @@ interface HeadState {
   size: number;
   hash: string | null;
   tree: CompactRange;
+  /**
+   * `<principal>\0<key>` revoked in this chain so far (kind `principal-key-revoke`): a draft
+   * signed with one is refused at sealing, so a revocation committed by any process, just before,
+   * can never be followed by an entry its peers would refuse (core/verify-chain.ts, `key_revoked`).
+   */
+  revoked: ReadonlySet<string>;
 }
 
 /** A batch with chain positions assigned, waiting for its signatures and then its commit. */
@@ -61,7 +96,11 @@ interface SealedBatch {
 }
 
 const MAX_BATCH_DRAFTS = 4000;
-const MAX_CONFLICT_RETRIES = 5;
+const MAX_CONFLICT_RETRIES = 10;
+/** The longest random pause before sealing again after a conflict with another process. */
+const CONFLICT_PAUSE_MS = 20;
+/** What a client whose append kept colliding is told to wait before retrying. */
+const RETRY_AFTER_SECONDS = 1;
 /** Batches sealed ahead of the commit: one is signed on the pool while the other commits. */
 const MAX_IN_FLIGHT = 2;
 
@@ -183,9 +222,12 @@ export class Appender {
       const signatures = await sealed.signatures;
       sealed.stored.forEach((entry, index) => (entry.sig = signatures[index]!));
       sealed.results.flat().forEach((appended, index) => (appended.signed.sig = signatures[index]!));
-      await this.options.storage.appendEntries(sealed.stored, sealed.heads);
+      await this.options.storage.appendEntries(sealed.stored, sealed.heads, {
+        checkClock: true,
+        fences: fencesOf(sealed.batch),
+      });
     } catch (error) {
-      this.unwind(error);
+      await this.unwind(error);
       return;
     }
     this.inFlight.shift();
@@ -197,24 +239,41 @@ export class Appender {
   /**
    * A commit failed: every batch sealed after it was built on its positions, so all in-flight
    * work goes back to the front of the queue to be sealed again on heads reloaded from storage.
-   * A conflict (another writer moved the chain) is retried; any other failure is reported to the
-   * callers of the failed batch.
+   * A conflict (another writer moved the chain or the clock) is retried; a natural key already
+   * stored or a lost lease fails only the callers it concerns; any other failure is reported to
+   * the callers of the failed batch.
    */
-  private unwind(error: unknown): void {
+  private async unwind(error: unknown): Promise<void> {
     const [failed, ...later] = this.inFlight;
     this.inFlight = [];
     this.heads.clear();
     this.seen.clear();
+    const conflict = error instanceof ChainConflictError || error instanceof ClockBehindError;
+    if (error instanceof ClockBehindError) this.options.clock.observe(error.clock);
     const retry: Pending[] = [];
-    for (const pending of failed!.batch) {
-      if (error instanceof ChainConflictError && pending.conflicts < MAX_CONFLICT_RETRIES) {
+    const owned = failed!.batch.map((pending) => ownFailure(pending, error));
+    // A refusal that names none of the callers would be retried for ever: it fails them all.
+    const selective =
+      (error instanceof DuplicateEntryError || error instanceof LeaseLostError) && owned.some(Boolean);
+    for (const [index, pending] of failed!.batch.entries()) {
+      const own = owned[index];
+      if (own) pending.reject(own);
+      else if (selective) retry.push(pending);
+      else if (conflict && pending.conflicts < MAX_CONFLICT_RETRIES) {
         pending.conflicts += 1;
         retry.push(pending);
-      } else {
-        pending.reject(error);
-      }
+      } else if (conflict) {
+        pending.reject(
+          new ParleyError(
+            'unavailable',
+            'other processes of this node kept appending to the same chain; nothing was written, retry shortly',
+            RETRY_AFTER_SECONDS,
+          ),
+        );
+      } else pending.reject(error);
     }
     this.queue.unshift(...retry, ...later.flatMap((sealed) => sealed.batch));
+    if (conflict) await new Promise((r) => setTimeout(r, Math.random() * CONFLICT_PAUSE_MS));
   }
 
   private async loadHeads(batch: Pending[]): Promise<void> {
@@ -229,6 +288,7 @@ export class Appender {
           size: own?.size ?? 0,
           hash: own?.hash ?? null,
           tree: own ? CompactRange.fromHex(own.size, own.frontier) : CompactRange.empty(),
+          revoked: own ? await revokedKeys(storage, draft.channel, party) : new Set(),
         });
         const seen: Record<string, number> = {};
         for (const head of heads) if (head.party !== party && head.size > 0) seen[head.party] = head.size - 1;
@@ -250,8 +310,16 @@ export class Appender {
     const results: AppendedEntry[][] = [];
     const stored: StoredEntry[] = [];
     const drafts: EntryDraft[] = [];
+    const naturalKeys = new Set<string>();
     const storedAt = this.now();
     for (const pending of batch) {
+      const repeated = pending.drafts.find(
+        (d) => d.naturalKey !== undefined && naturalKeys.has(d.naturalKey),
+      );
+      if (repeated) {
+        pending.reject(new AlreadyExistsError('entry', repeated.naturalKey!));
+        continue;
+      }
       const working = new Map<string, HeadState>();
       let appended: AppendedEntry[];
       try {
@@ -260,7 +328,7 @@ export class Appender {
           let head = working.get(key);
           if (!head) {
             const current = touched.get(key) ?? this.heads.get(key)!;
-            head = { size: current.size, hash: current.hash, tree: current.tree.clone() };
+            head = { ...current, tree: current.tree.clone() };
             working.set(key, head);
           }
           return sealDraft(
@@ -278,6 +346,8 @@ export class Appender {
         continue;
       }
       for (const [key, head] of working) touched.set(key, head);
+      for (const draft of pending.drafts)
+        if (draft.naturalKey !== undefined) naturalKeys.add(draft.naturalKey);
       kept.push(pending);
       results.push(appended);
       for (const entry of appended) stored.push(entry.stored);
@@ -299,6 +369,30 @@ export class Appender {
     );
     return { batch: kept, results, stored, heads, signatures };
   }
+}
+
+/** The distinct lease fences the drafts of a batch were written under. */
+function fencesOf(batch: Pending[]): LeaseFence[] {
+  const fences = new Map<string, LeaseFence>();
+  for (const pending of batch) {
+    for (const { fence } of pending.drafts) {
+      if (fence) fences.set(`${fence.name}\u0000${fence.holder}\u0000${fence.epoch}`, fence);
+    }
+  }
+  return [...fences.values()];
+}
+
+/** The error of a failed commit that belongs to this caller alone, if any. */
+function ownFailure(pending: Pending, error: unknown): Error | null {
+  if (error instanceof DuplicateEntryError) {
+    const taken = pending.drafts.find((d) => d.naturalKey !== undefined && error.keys.includes(d.naturalKey));
+    return taken ? new AlreadyExistsError('entry', taken.naturalKey!) : null;
+  }
+  if (error instanceof LeaseLostError) {
+    const fenced = pending.drafts.some((d) => d.fence?.name === error.lease && d.fence.epoch === error.epoch);
+    return fenced ? error : null;
+  }
+  return null;
 }
 
 /**
@@ -332,6 +426,7 @@ function sealDraft(
   hlc: string,
   storedAt: number,
 ): AppendedEntry {
+  head.revoked = checkRevocations(head.revoked, draft);
   const content: EntryContent = {
     v: ENTRY_VERSION,
     channel: draft.channel,
@@ -365,6 +460,7 @@ function sealDraft(
     hlc: content.hlc,
     ref: kinds.get(content.kind)?.ref(content.body) ?? null,
     storedAt,
+    ...(draft.naturalKey === undefined ? {} : { naturalKey: draft.naturalKey }),
   };
   return { stored, signed };
 }
@@ -390,7 +486,7 @@ export function sealNewChain(
   nodePrivateKey: string,
   storedAt: number,
 ): { entries: StoredEntry[]; head: ChainHead } {
-  const head: HeadState = { size: 0, hash: null, tree: CompactRange.empty() };
+  const head: HeadState = { size: 0, hash: null, tree: CompactRange.empty(), revoked: new Set() };
   const entries = drafts.map((draft) => {
     const { stored } = sealDraft(kinds, head, draft, party, {}, clock.now(), storedAt);
     stored.sig = signMessage(draft.signingKey, SIGNING_DOMAIN.entry, stored.canonical);

@@ -21,10 +21,11 @@ import {
   type StorageChoice,
 } from '../storage/open-storage.js';
 import type { MigrationPolicy } from '../storage/sql/schema.js';
-import type { ChainHead, Storage, StoredEntry } from '../storage/storage.js';
+import type { ChainHead, LeaseFence, Storage, StoredEntry } from '../storage/storage.js';
 import { Appender, sealNewChain, type EntryDraft } from './appender.js';
 import { ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
 import { LiveUpdates } from './live-updates.js';
+import { checkNewPassphrase } from './node-key.js';
 
 export interface CreateOptions {
   dataDir: string;
@@ -37,6 +38,8 @@ export interface CreateOptions {
   databaseUrl?: string;
   /** Every kind the node knows (workflows/all-kinds.ts). */
   kinds: KindRegistry;
+  /** Seal the node key under this passphrase (node-key.ts) instead of writing it plain. */
+  nodeKeyPassphrase?: string;
   /** Further checks of the caller's, run after the node's own and before anything is created. */
   check?: () => void;
 }
@@ -112,6 +115,7 @@ export class ParleyNode {
         `${options.dataDir} already holds a node; choose another --data-dir`,
       );
     }
+    if (options.nodeKeyPassphrase !== undefined) checkNewPassphrase(options.nodeKeyPassphrase);
     options.check?.();
     ensureDataDir(options.dataDir);
     const choice = chooseNodeStorage(options.dataDir, options.databaseUrl);
@@ -124,7 +128,7 @@ export class ParleyNode {
           `${describeStorage(choice)} already holds a node; give each node its own schema (?schema=name)`,
         );
       }
-      writeNodeKey(options.dataDir, nodeKeys.privateKey);
+      writeNodeKey(options.dataDir, nodeKeys.privateKey, options.nodeKeyPassphrase);
       if (choice.engine === 'postgres') writeStorageConfig(options.dataDir, choice.url);
       await storage.setNodeInfo({
         party: options.party,
@@ -194,18 +198,14 @@ export class ParleyNode {
   }
 
   /**
-   * Moves the clock past the newest entry of every chain held, so that after a restart this
-   * node never dates an entry before one it already wrote or saw (which may be ahead of the wall
-   * clock by up to the tolerance for peers' clocks).
+   * Moves the clock past the node clock stored with the log (the newest entry any process of
+   * this node stored, its own or a peer's), so that after a restart, or beside other processes,
+   * this node never dates an entry before one it already wrote or saw (which may be ahead of
+   * the wall clock by up to the tolerance for peers' clocks). Each append checks it again inside
+   * its transaction (appender.ts).
    */
   private async observeStoredClocks(): Promise<void> {
-    for (const channel of await this.storage.listChannels()) {
-      for (const head of await this.storage.listChainHeads(channel.id)) {
-        if (head.size === 0) continue;
-        const last = await this.storage.getEntry(channel.id, head.party, head.size - 1);
-        if (last) this.clock.observe(last.hlc);
-      }
-    }
+    this.clock.observe(await this.storage.nodeClock());
   }
 
   /** Signs with the node key (federation requests); the key itself never leaves the node. */
@@ -260,16 +260,22 @@ export class ParleyNode {
     };
   }
 
-  /** Appends an entry signed by this node (receipts of delivery, acceptances, escalations). */
+  /**
+   * Appends an entry signed by this node (receipts of delivery, acceptances, escalations). With
+   * a `naturalKey`, an entry with that key already stored (by any process of the node) makes
+   * this throw AlreadyExistsError instead; with a `fence`, the lease must still be held.
+   */
   async appendNodeEntry(
     channel: Channel,
     kind: string,
     body: Record<string, unknown>,
-    envelope: { precedence?: Precedence; marking?: Marking } = {},
+    envelope: { precedence?: Precedence; marking?: Marking; naturalKey?: string; fence?: LeaseFence } = {},
   ): Promise<StoredEntry> {
     const draft = this.nodeDraft(channel, kind, body);
     if (envelope.precedence) draft.precedence = envelope.precedence;
     if (envelope.marking) draft.marking = envelope.marking;
+    if (envelope.naturalKey !== undefined) draft.naturalKey = envelope.naturalKey;
+    if (envelope.fence) draft.fence = envelope.fence;
     const [appended] = await this.appender.append([draft]);
     return appended!.stored;
   }

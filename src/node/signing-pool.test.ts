@@ -1,5 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SIGNING_DOMAIN, generateKeyPair, verifyMessage } from '../core/keys.js';
+import { sign } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
+import {
+  SIGNING_DOMAIN,
+  generateKeyPair,
+  privateKeyObject,
+  registerExternalSigner,
+  verifyMessage,
+} from '../core/keys.js';
 import { SigningPool } from './signing-pool.js';
 
 const pool = new SigningPool(2);
@@ -34,5 +42,25 @@ describe('SigningPool', () => {
   it('rejects a batch with an unusable key', async () => {
     const bad = [...jobs.slice(0, 40), { ...jobs[0]!, privateKey: 'bm90IGEga2V5' }];
     await expect(pool.sign(bad)).rejects.toThrow();
+  });
+
+  it('signs batches holding a device-held key on the calling thread', async () => {
+    const held = generateKeyPair();
+    let calls = 0;
+    const handle = registerExternalSigner('test', {
+      publicKey: held.publicKey,
+      sign(bytes) {
+        calls += 1;
+        expect(isMainThread).toBe(true);
+        return sign(null, bytes, privateKeyObject(held.privateKey));
+      },
+    });
+    const mixed = jobs.map((job, i) => (i % 3 === 0 ? { ...job, privateKey: handle } : job));
+    const signatures = await pool.sign(mixed);
+    expect(calls).toBe(100);
+    signatures.forEach((sig, i) => {
+      const key = i % 3 === 0 ? held.publicKey : keys[i % 2]!.publicKey;
+      expect(verifyMessage(key, SIGNING_DOMAIN.entry, mixed[i]!.message, sig)).toBe(true);
+    });
   });
 });

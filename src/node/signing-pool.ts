@@ -8,12 +8,16 @@
  * a shared atomic counter, and the calling thread can `help` the same way while it would
  * otherwise wait. So no core idles whatever else each one is doing.
  *
+ * A key held in a PKCS#11 token (core/keys.ts `registerExternalSigner`) signs on the calling
+ * thread only: its session belongs to this thread, and the token is the bottleneck anyway. A
+ * batch holding such a key is signed there whole.
+ *
  * The worker is a few lines of plain JavaScript evaluated from a string: it then runs the same
  * from compiled output and from TypeScript sources under the test runner.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { signMessage } from '../core/keys.js';
+import { isExternalKey, signMessage } from '../core/keys.js';
 
 export interface SignJob {
   /** PKCS#8 DER private key, base64. */
@@ -107,8 +111,9 @@ export class SigningPool {
 
   /** Signs every job; the signatures come back in job order. */
   sign(jobs: SignJob[]): Promise<string[]> {
-    if (!this.started && jobs.length > CHUNK) this.startWorkers();
-    if (this.workers.length === 0 || jobs.length <= CHUNK) {
+    const onThisThread = jobs.length <= CHUNK || jobs.some((job) => isExternalKey(job.privateKey));
+    if (!this.started && !onThisThread) this.startWorkers();
+    if (this.workers.length === 0 || onThisThread) {
       try {
         return Promise.resolve(jobs.map((job) => signMessage(job.privateKey, job.domain, job.message)));
       } catch (error) {
