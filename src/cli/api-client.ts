@@ -1,6 +1,6 @@
 /**
  * The CLI's typed client of the node's HTTP API. Paths, parameters, bodies and responses come from
- * `api-types.generated.ts` (generated from the node's OpenAPI document for the operations in
+ * `generated/cli-api-types.generated.d.ts` (generated from the node's OpenAPI document for the operations in
  * `api-operations.ts`), so `api.get('/api/v1/channels/{channel}/glossary', { path: { channel } })`
  * answers with the node's own view type and a route the node does not serve fails to compile.
  *
@@ -8,7 +8,7 @@
  * says number, and the node validates them and refuses a bad one with its own error code (DESIGN.md, Interfaces).
  */
 import type { CliOperation } from './api-operations.js';
-import type { ApiOperations, Entry } from './api-types.generated.js';
+import type { ApiOperations, Entry } from '../../generated/cli-api-types.generated.js';
 import { CliError } from './output.js';
 import { parseEntryId } from './parse.js';
 

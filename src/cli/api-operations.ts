@@ -1,6 +1,6 @@
 /**
  * Every API operation the CLI calls, as `METHOD /path` exactly as the node's OpenAPI document
- * names it. `scripts/generate-cli-api-types.ts` turns these into `api-types.generated.ts` from the
+ * names it. `scripts/generate-cli-api-types.ts` turns these into `generated/cli-api-types.generated.d.ts` from the
  * node's `/openapi.json`, and `test/cli-api-types.test.ts` fails when one of them is missing from
  * the document or the generated types are stale. The CLI keeps its own list (rather than sharing
  * the web app's) so that each client's types describe exactly the routes it calls.
@@ -15,13 +15,46 @@ export const CLI_OPERATIONS = [
   'POST /api/v1/channels/{channel}/entries/{party}/{seq}/receipts',
   'GET /api/v1/channels/{channel}/entries/{party}/{seq}/status',
   'GET /api/v1/inbox',
+  'GET /api/v1/search',
   'GET /api/v1/obligations',
   'GET /api/v1/peers',
   'GET /api/v1/channels/{channel}/clarifications',
   'GET /api/v1/channels/{channel}/statements',
+  'GET /api/v1/channels/{channel}/public-statements',
+  'GET /api/v1/channels/{channel}/public-statements/{party}/{seq}',
   'GET /api/v1/channels/{channel}/translations',
   'GET /api/v1/channels/{channel}/glossary',
   'GET /api/v1/channels/{channel}/templates',
+  'GET /api/v1/channels/{channel}/readouts',
+  'GET /api/v1/channels/{channel}/readouts/alignment',
+  'GET /api/v1/channels/{channel}/summaries',
+  'GET /api/v1/audit-events',
+  'GET /api/v1/me',
+  'GET /api/v1/tokens',
+  'POST /api/v1/tokens',
+  'DELETE /api/v1/tokens/{id}',
+  'POST /api/v1/me/password',
+  'POST /api/v1/me/key/rotate',
+  'POST /api/v1/users/{id}/key/revoke',
+  'POST /api/v1/users/{id}/disable',
+  'POST /api/v1/users/{id}/enable',
+  'GET /api/v1/channels/{channel}/briefings',
+  'GET /api/v1/channels/{channel}/invitations',
+  'GET /api/v1/commitments',
+  'GET /api/v1/channels/{channel}/commitments/{party}/{seq}',
+  'GET /api/v1/channels/{channel}/contact-orders',
+  'GET /api/v1/channels/{channel}/metrics',
+  'POST /api/v1/calendar-feeds',
+  'GET /api/v1/calendar-feeds',
+  'DELETE /api/v1/calendar-feeds/{id}',
+  'GET /api/v1/offices/{id}/roster',
+  'POST /api/v1/offices/{id}/roster',
+  'DELETE /api/v1/offices/{id}/roster/{shift}',
+  'GET /api/v1/offices/{id}/alerting',
+  'PUT /api/v1/offices/{id}/alerting',
+  'GET /api/v1/users/{id}/alerting',
+  'PUT /api/v1/users/{id}/alerting',
+  'GET /api/v1/alerts/deliveries',
 ] as const;
 
 export type CliOperation = (typeof CLI_OPERATIONS)[number];

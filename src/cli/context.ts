@@ -47,6 +47,29 @@ export function remoteOptions(command: Command): Command {
     .option('--token <token>', 'API token (env PARLEY_TOKEN; prefer the variable: flags show in ps)');
 }
 
+/**
+ * `--url` and `--token` on a command that otherwise works on the data directory: with a URL (or
+ * PARLEY_URL) it acts as the token's person over the API instead.
+ */
+export function eitherRemoteOptions(command: Command): Command {
+  return command
+    .option(
+      '--url <url>',
+      'act over the API of this running node instead (env PARLEY_URL)',
+      process.env.PARLEY_URL,
+    )
+    .option(
+      '--token <token>',
+      'with --url: your API token (env PARLEY_TOKEN; prefer the variable: flags show in ps)',
+    );
+}
+
+/** The options of a command that works on the data directory, or over the API with `--url`. */
+export interface LocalOrRemote extends Local {
+  url?: string;
+  token?: string;
+}
+
 /** The API client for `--url` and `--token` (or PARLEY_TOKEN). */
 export function client(options: Remote): ApiClient {
   return new ApiClient(options.url, options.token ?? process.env.PARLEY_TOKEN);

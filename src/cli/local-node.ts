@@ -17,12 +17,15 @@ import { hasPassword } from '../storage/postgres/database-url.js';
 import { ROLES, type Principal, type Role } from '../core/model.js';
 import { verifyNode } from '../workflows/audit/node-audit.js';
 import { backupNode } from '../workflows/backup/backup.js';
+import { exportWholeNode } from '../workflows/backup/export-node.js';
+import { importWholeNode, type NodeImportRequest } from '../workflows/backup/import-node.js';
 import { restoreDataDir } from '../workflows/backup/restore.js';
 import type { VerifyReport } from '../workflows/audit/report.js';
 import { acceptChannel, createChannel, type NewChannel } from '../workflows/channels/commands.js';
 import { listChannels } from '../workflows/channels/queries.js';
 import { addOffice, addPrincipal, type NewPrincipal } from '../workflows/directory/commands.js';
 import { listOffices, listPrincipals } from '../workflows/directory/queries.js';
+import { revokeKey, rotateKeyWithPassword } from '../workflows/directory/key-rotation.js';
 import {
   listTokens,
   revokeToken,
@@ -30,6 +33,7 @@ import {
   setPasswordFor,
 } from '../workflows/directory/accounts.js';
 import { createApiTokenFor, issueTokensForEveryone } from '../workflows/directory/sessions.js';
+import { listPasskeys, removePasskeyOf } from '../workflows/directory/passkeys.js';
 import { openNode as openNodeWithKinds, initNode } from '../workflows/open-node.js';
 import { listPeers } from '../workflows/oversight/queries.js';
 import { CliError } from './output.js';
@@ -96,12 +100,14 @@ export interface InitRequest {
   adminId: string;
   adminPassword: string;
   databaseUrl?: string | undefined;
+  nodeKeyPassphrase?: string | undefined;
 }
 
 /** Creates a node (key, database, first admin); what `parley init` reports. */
 export async function initNodeLocally(request: InitRequest) {
   const dataDir = resolve(request.dataDir);
-  const node = await initNode({ ...request, dataDir });
+  const { nodeKeyPassphrase, ...rest } = request;
+  const node = await initNode({ ...rest, dataDir, ...(nodeKeyPassphrase ? { nodeKeyPassphrase } : {}) });
   try {
     return {
       dataDir,
@@ -154,9 +160,20 @@ export const listUsersLocally = (dataDir: string) =>
     })),
   );
 
-/** `parley token create`: a token for an existing user, recorded in the audit log. */
-export const createTokenLocally = (dataDir: string, userId: string, label: string, expiresInMs?: number) =>
-  withNode(dataDir, (node) => createApiTokenFor(node, LOCAL_OPERATOR, userId, label, expiresInMs));
+/**
+ * `parley token create`: a token for an existing user, recorded in the audit log; with the user's
+ * own password it carries their unlocked signing key, without it the token only reads.
+ */
+export const createTokenLocally = (
+  dataDir: string,
+  userId: string,
+  label: string,
+  expiresInMs?: number,
+  personPassword?: string,
+) =>
+  withNode(dataDir, (node) =>
+    createApiTokenFor(node, LOCAL_OPERATOR, userId, label, expiresInMs, personPassword),
+  );
 
 /** `parley token list`: one user's tokens, or everyone's (never their secrets). */
 export const listTokensLocally = (dataDir: string, userId?: string) =>
@@ -178,6 +195,22 @@ export const setUserDisabledLocally = (dataDir: string, id: string, disabled: bo
 /** `parley user password`: sets a user's password and ends their sessions. */
 export const setPasswordLocally = (dataDir: string, id: string, password: string) =>
   withNode(dataDir, (node) => setPasswordFor(node, LOCAL_OPERATOR, id, password));
+
+/** `parley user rotate-key`: the person replaces their key, proving their password. */
+export const rotateKeyLocally = (dataDir: string, id: string, password: string) =>
+  withNode(dataDir, (node) => rotateKeyWithPassword(node, id, { password, ip: null }));
+
+/** `parley user revoke-key`: the operator revokes a person's key. */
+export const revokeKeyLocally = (dataDir: string, id: string, reason: string) =>
+  withNode(dataDir, (node) => revokeKey(node, LOCAL_OPERATOR, id, { reason, ip: null }));
+
+/** `parley user passkeys`: a user's passkeys (ids, names, last use; never key material). */
+export const listPasskeysLocally = (dataDir: string, id: string) =>
+  withNode(dataDir, (node) => listPasskeys(node, LOCAL_OPERATOR, id));
+
+/** `parley user passkeys --remove`: removes a lost or cloned authenticator's passkey. */
+export const removePasskeyLocally = (dataDir: string, id: string, credentialId: string) =>
+  withNode(dataDir, (node) => removePasskeyOf(node, LOCAL_OPERATOR, id, credentialId, null));
 
 // --- channels ---
 
@@ -262,15 +295,15 @@ export async function initDemoParty(request: {
       name,
       dataDir,
       fingerprint: node.fingerprint,
-      tokens: await issueTokensForEveryone(node, 'demo'),
+      tokens: await issueTokensForEveryone(node, 'demo', password),
     };
   } finally {
     await node.close();
   }
 }
 
-/** An existing demo node: fresh API tokens for its users. */
-export async function reopenDemoParty(party: string, dataDir: string): Promise<DemoParty> {
+/** An existing demo node: fresh API tokens for its users (unlocked with the demo's password). */
+export async function reopenDemoParty(party: string, dataDir: string, password: string): Promise<DemoParty> {
   const node = await openNodeWithKinds(dataDir);
   try {
     if (node.party !== party)
@@ -280,7 +313,7 @@ export async function reopenDemoParty(party: string, dataDir: string): Promise<D
       name: node.partyName,
       dataDir,
       fingerprint: node.fingerprint,
-      tokens: await issueTokensForEveryone(node, 'demo'),
+      tokens: await issueTokensForEveryone(node, 'demo', password),
     };
   } finally {
     await node.close();
@@ -300,3 +333,15 @@ export const backupLocally = (dataDir: string, out: string) =>
 
 /** `parley restore`: a backup of this node put in place of a stopped node's database. */
 export const restoreLocally = (dataDir: string, from: string) => restoreDataDir(resolve(dataDir), from);
+
+// --- moving a node between backends ---
+
+/** `parley export --all`: the whole node in one file, while the node may be serving. */
+export const exportNodeLocally = (
+  dataDir: string,
+  to: string,
+  onProgress?: (done: number, total: number) => void,
+) => withNode(dataDir, (node) => exportWholeNode(node, to, onProgress));
+
+/** `parley import`: a node export put into an empty SQLite or PostgreSQL database. */
+export const importNodeLocally = (request: NodeImportRequest) => importWholeNode(request);

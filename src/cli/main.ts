@@ -11,16 +11,28 @@ import { registerChannel } from './commands/channel.js';
 import { registerClarify } from './commands/clarify.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEntry } from './commands/entry.js';
+import { registerExport } from './commands/export.js';
 import { registerGlossary } from './commands/glossary.js';
+import { registerImport } from './commands/import.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerInit } from './commands/init.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerNodeKey } from './commands/node-key.js';
 import { registerOffice } from './commands/office.js';
+import { registerAlerts } from './commands/alerting.js';
 import { registerPeer } from './commands/peer.js';
+import { registerReadout } from './commands/readout.js';
+import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatement } from './commands/statement.js';
+import { registerPublicStatement } from './commands/public-statement.js';
+import { registerSummary } from './commands/summary.js';
+import { registerBriefing } from './commands/briefing.js';
+import { registerInvitation } from './commands/invitation.js';
+import { registerCommitment, registerContactOrder } from './commands/commitment.js';
 import { registerTemplate } from './commands/template.js';
 import { registerToken } from './commands/token.js';
+import { registerAuditLog } from './commands/audit-log.js';
 import { registerTranslation } from './commands/translation.js';
 import { registerUser } from './commands/user.js';
 import { registerVerify } from './commands/verify.js';
@@ -45,20 +57,33 @@ for (const register of [
   registerInit,
   registerServe,
   registerMigrate,
+  registerNodeKey,
   registerOffice,
+  registerAlerts,
   registerUser,
   registerToken,
+  registerAuditLog,
   registerChannel,
   registerPeer,
   registerEntry,
   registerInbox,
+  registerSearch,
   registerAnswer,
   registerClarify,
   registerStatement,
+  registerPublicStatement,
+  registerReadout,
+  registerSummary,
+  registerBriefing,
+  registerInvitation,
+  registerContactOrder,
+  registerCommitment,
   registerTranslation,
   registerGlossary,
   registerTemplate,
   registerVerify,
+  registerExport,
+  registerImport,
   registerBackup,
   registerDemo,
 ])

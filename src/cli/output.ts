@@ -38,31 +38,70 @@ export class CliError extends Error {
   }
 }
 
-/** A progress reporter that redraws one stderr line on a terminal and stays silent otherwise. */
+/** How a progress reporter writes: to a terminal (redrawn bar), in lines, or not at all. */
+export interface ProgressOptions {
+  /** Default: stderr is a terminal. */
+  tty?: boolean;
+  /** Without a terminal, a plain line every this many ms (default: silent without a terminal). */
+  linesEveryMs?: number;
+  /** What is counted, e.g. "rows" (default: none). */
+  unit?: string;
+  write?: (text: string) => void;
+  now?: () => number;
+}
+
+const BAR_WIDTH = 24;
+const REDRAW_MS = 100;
+
+/**
+ * A progress reporter on stderr: on a terminal, one redrawn line with a bar, counts and rate; else
+ * a plain line every `linesEveryMs` (for logs of long exports and imports), or nothing.
+ */
 export class Progress {
   private lastDraw = 0;
-  private readonly enabled: boolean;
+  private readonly started: number;
+  private readonly tty: boolean;
+  private readonly write: (text: string) => void;
+  private readonly now: () => number;
 
   constructor(
     private readonly label: string,
     private readonly total: number,
-    enabled = process.stderr.isTTY === true,
+    private readonly options: ProgressOptions = {},
   ) {
-    this.enabled = enabled;
+    this.tty = options.tty ?? process.stderr.isTTY === true;
+    this.write = options.write ?? ((text) => process.stderr.write(text));
+    this.now = options.now ?? Date.now;
+    this.started = this.now();
+    this.lastDraw = this.started;
   }
 
   update(done: number): void {
-    if (!this.enabled) return;
-    const now = Date.now();
-    if (now - this.lastDraw < 100 && done < this.total) return;
-    this.lastDraw = now;
-    const percent = this.total > 0 ? Math.floor((done / this.total) * 100) : 100;
-    process.stderr.write(
-      `\r${this.label}: ${done.toLocaleString('en')}/${this.total.toLocaleString('en')} (${percent}%)`,
-    );
+    const now = this.now();
+    if (this.tty) {
+      if (now - this.lastDraw < REDRAW_MS && done < this.total) return;
+      this.lastDraw = now;
+      this.write(`\r${this.describe(done, now, true)}`);
+    } else if (this.options.linesEveryMs !== undefined && now - this.lastDraw >= this.options.linesEveryMs) {
+      this.lastDraw = now;
+      this.write(`${this.describe(done, now, false)}\n`);
+    }
   }
 
   done(): void {
-    if (this.enabled) process.stderr.write('\n');
+    if (this.tty) this.write('\n');
+  }
+
+  private describe(done: number, now: number, bar: boolean): string {
+    const fraction = this.total > 0 ? Math.min(1, done / this.total) : 1;
+    const unit = this.options.unit ? ` ${this.options.unit}` : '';
+    const seconds = (now - this.started) / 1000;
+    const rate = seconds > 0 ? `, ${Math.round(done / seconds).toLocaleString('en')}${unit}/s` : '';
+    const filled = Math.round(fraction * BAR_WIDTH);
+    const drawn = bar ? ` [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]` : '';
+    return (
+      `${this.label}:${drawn} ${done.toLocaleString('en')}/${this.total.toLocaleString('en')}${unit} ` +
+      `(${Math.floor(fraction * 100)}%${rate})`
+    );
   }
 }

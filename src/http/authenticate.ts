@@ -8,9 +8,11 @@ import type { FastifyRequest } from 'fastify';
 import { hashSecret } from '../workflows/directory/tokens.js';
 import { ParleyError } from '../core/errors.js';
 import type { Principal } from '../core/model.js';
+import type { PendingFactor } from '../storage/storage.js';
 import type { NodeContext } from '../workflows/context.js';
 import { endsAccess, onAccessEnded } from '../workflows/directory/access-signal.js';
-import { findSession, principalForTokenHash } from '../workflows/directory/sessions.js';
+import { actorForToken, findSession, principalForTokenHash } from '../workflows/directory/sessions.js';
+import { asActor, unwrapWithSecret } from '../workflows/directory/key-custody.js';
 
 export const SESSION_COOKIE = 'parley_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,20 +41,27 @@ export interface Authenticated {
   via: 'token' | 'session';
   sessionHash?: string;
   tokenHash?: string;
+  /** A session past its password step that still owes a passkey (routes/passkeys.ts). */
+  pendingFactor?: PendingFactor;
 }
 
-/** Resolves the acting principal or throws `unauthenticated` / `csrf_failed`. */
+/**
+ * Resolves the acting principal or throws `unauthenticated` / `csrf_failed`, or `passkey_required`
+ * for a session that owes its passkey, unless the route is part of that step (`allowPendingFactor`).
+ */
 export async function authenticate(
   request: FastifyRequest,
   node: NodeContext,
   now: number,
+  options: { allowPendingFactor?: boolean } = {},
 ): Promise<Authenticated> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer ([A-Za-z0-9_-]{10,200})$/.exec(authorization);
     if (!match) throw new ParleyError('unauthenticated', 'Authorization header must be `Bearer <token>`');
     const tokenHash = hashSecret(match[1]!);
-    const principal = await principalForTokenHash(node, tokenHash, now);
+    // The actor carries the key unwrapped from the token's copy, or none (key-custody.ts).
+    const principal = await actorForToken(node, match[1]!, now);
     if (!principal) throw new ParleyError('unauthenticated', 'API token is not valid');
     return { principal, via: 'token', tokenHash };
   }
@@ -62,11 +71,19 @@ export async function authenticate(
   const sessionHash = hashSecret(cookie);
   const found = await findSession(node, sessionHash, now);
   if (!found) throw new ParleyError('unauthenticated', 'session expired; log in again');
-  const { session, principal } = found;
+  const { session } = found;
+  const principal = found.principal
+    ? asActor(found.principal, unwrapWithSecret(session.wrappedKey, cookie, 'session', found.principal))
+    : null;
   if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrfToken) {
     throw new ParleyError('csrf_failed', 'x-csrf-token header is missing or does not match the session');
   }
   if (!principal || principal.disabled) throw new ParleyError('unauthenticated', 'account is disabled');
+  if (session.pendingFactor) {
+    if (!options.allowPendingFactor)
+      throw new ParleyError('passkey_required', 'finish logging in with your passkey first');
+    return { principal, via: 'session', sessionHash, pendingFactor: session.pendingFactor };
+  }
   return { principal, via: 'session', sessionHash };
 }
 
@@ -79,7 +96,9 @@ export async function stillAuthenticated(
   if (auth.tokenHash !== undefined) return (await principalForTokenHash(node, auth.tokenHash, now)) !== null;
   if (auth.sessionHash === undefined) return false;
   const found = await findSession(node, auth.sessionHash, now, { touch: false });
-  return found !== null && found.principal !== null && !found.principal.disabled;
+  return (
+    found !== null && found.principal !== null && !found.principal.disabled && !found.session.pendingFactor
+  );
 }
 
 /**

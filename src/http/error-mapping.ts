@@ -1,26 +1,40 @@
 /**
  * Maps every failure to the one error shape `{"error": {"code", "message"}}` with a stable code:
  * domain errors (ParleyError) keep theirs; Fastify's validation, parsing and size errors get
- * codes of their own; anything unexpected is a logged 500 whose details stay in the log.
+ * codes of their own; a write that lost a race with another process of this node (a chain or
+ * clock conflict, a lease that moved on) is a retryable 503 with Retry-After; anything
+ * unexpected is a logged 500 whose details stay in the log.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ParleyError, type ErrorCode, ERROR_CODES } from '../core/errors.js';
+import { plainIssue } from '../core/plain-issue.js';
+import { ChainConflictError, ClockBehindError, LeaseLostError } from '../storage/storage.js';
 import type { Metrics } from './metrics.js';
 
+/** Seconds a client is told to wait after losing a race with another process of this node. */
+const RACE_RETRY_AFTER_SECONDS = 1;
+
+/** Errors of concurrency between this node's processes: nothing was written, a retry succeeds. */
+function isProcessRace(error: unknown): boolean {
+  return (
+    error instanceof ChainConflictError ||
+    error instanceof ClockBehindError ||
+    error instanceof LeaseLostError
+  );
+}
+
 /**
- * One sentence naming the field: `body.fields.area: Too big…`. The zod provider reports each
- * issue as `{keyword: code, instancePath: "/a/b", params: {keys…}}`.
+ * One sentence naming the field in plain words: `body.text: must not be empty`. The zod provider
+ * reports each issue as `{keyword: code, instancePath: "/a/b", message, params: {the rest}}`.
  */
 function describeValidation(error: FastifyError): string {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
     const path = (first?.instancePath ?? '').split('/').filter(Boolean).join('.');
     const where = `${error.validationContext ?? 'request'}${path ? `.${path}` : ''}`;
-    const keys = (first?.params as { keys?: unknown } | undefined)?.keys;
-    if (first?.keyword === 'unrecognized_keys' && Array.isArray(keys))
-      return `${where}: unknown field(s) ${keys.map(String).join(', ')}`;
-    return `${where}: ${first?.message ?? 'invalid'}`;
+    if (!first) return `${where}: is not valid`;
+    return `${where}: ${plainIssue({ ...(first.params as object), code: first.keyword, message: first.message })}`;
   }
   return error.message;
 }
@@ -50,6 +64,11 @@ export function registerErrorHandling(app: FastifyInstance, metrics: Metrics): v
       message = error.message;
       if (error.retryAfterSeconds !== undefined)
         void reply.header('retry-after', String(error.retryAfterSeconds));
+    } else if (isProcessRace(error)) {
+      code = 'unavailable';
+      message = 'another process of this node wrote at the same time; nothing was written, retry shortly';
+      void reply.header('retry-after', String(RACE_RETRY_AFTER_SECONDS));
+      request.log.warn({ err: error }, 'write lost a race with another process of this node');
     } else if (error.validation) {
       code = 'validation_failed';
       message = describeValidation(error);

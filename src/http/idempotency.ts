@@ -80,7 +80,9 @@ export async function installIdempotency(
   app.addHook('preHandler', async (request, reply) => {
     if (!WRITE_METHODS.has(request.method)) return;
     const key = request.headers[IDEMPOTENCY_HEADER];
-    if (key === undefined || request.routeOptions.config.public || !request.auth) return;
+    // The passkey ceremonies (routes/passkeys.ts) verify every answer afresh: never replayed.
+    const ceremony = request.routeOptions.config.pendingFactor === true;
+    if (key === undefined || request.routeOptions.config.public || ceremony || !request.auth) return;
     const at = now();
     if (at - lastPurge > PURGE_INTERVAL_MS) {
       lastPurge = at;
@@ -143,8 +145,9 @@ export function documentIdempotencyKey(transform: SwaggerTransform): SwaggerTran
   return (input) => {
     const out = transform(input);
     const methods = [input.route.method].flat();
-    const isPublic = (input.route.config as { public?: boolean } | undefined)?.public === true;
-    if (isPublic || !methods.some((method) => WRITE_METHODS.has(method))) return out;
+    const config = input.route.config as { public?: boolean; pendingFactor?: boolean } | undefined;
+    const uncovered = config?.public === true || config?.pendingFactor === true;
+    if (uncovered || !methods.some((method) => WRITE_METHODS.has(method))) return out;
     const schema = { ...(out.schema as Record<string, unknown>) };
     const headers = (schema.headers ?? { type: 'object', properties: {} }) as {
       properties?: Record<string, unknown>;

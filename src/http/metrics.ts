@@ -2,6 +2,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ParleyNode } from '../node/parley-node.js';
 import { evidenceCounts } from '../workflows/oversight/queries.js';
+import { escalationMetrics } from '../workflows/obligations/queries.js';
+import { deliveryCounts } from '../workflows/alerting/queries.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -64,6 +66,42 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.set((await evidenceCounts(node)).forks);
+      },
+    });
+  }
+
+  /**
+   * Overdue obligations, escalation steps signed and the alert outbox by transport and state,
+   * read from the database at scrape time; alert on a growing `pending` backlog or any `failed`.
+   */
+  watchEscalations(node: ParleyNode): void {
+    new Gauge({
+      name: 'parley_obligations_overdue',
+      help: 'Obligations owed by or to this party that are past their deadline',
+      registers: [this.registry],
+      async collect() {
+        this.set((await escalationMetrics(node)).overdue);
+      },
+    });
+    new Gauge({
+      name: 'parley_escalations_total',
+      help: 'Escalation steps signed by this node',
+      registers: [this.registry],
+      async collect() {
+        this.set((await escalationMetrics(node)).escalations);
+      },
+    });
+    new Gauge({
+      name: 'parley_alert_outbox',
+      help: 'Alert deliveries (e-mail, webhook) by transport and state; pending is the backlog',
+      labelNames: ['transport', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const transport of ['email', 'webhook'])
+          for (const state of ['pending', 'sending', 'sent', 'failed']) this.set({ transport, state }, 0);
+        for (const c of await deliveryCounts(node))
+          this.set({ transport: c.transport, state: c.state }, c.count);
       },
     });
   }

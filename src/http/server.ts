@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { LoginLimiter } from '../workflows/directory/login-limiter.js';
+import type { PasskeySettings } from '../workflows/directory/passkeys-policy.js';
 import type { ParleyNode } from '../node/parley-node.js';
 import { authenticate, type Authenticated } from './authenticate.js';
 import { registerErrorHandling } from './error-mapping.js';
@@ -20,14 +21,20 @@ import { documentIdempotencyKey, installIdempotency } from './idempotency.js';
 import { installJsonBodyParser } from './json-body.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './limits.js';
 import { Metrics } from './metrics.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerChannelRoutes } from './routes/channels.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerBriefingRoutes } from './routes/briefings.js';
 import { registerContactRoutes } from './routes/contacts.js';
 import { registerFederationRoutes, type FederationParts } from './routes/federation.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerLanguageRoutes } from './routes/language.js';
 import { registerObligationRoutes } from './routes/obligations.js';
+import { registerAlertingRoutes } from './routes/alerting.js';
 import { registerOversightRoutes } from './routes/oversight.js';
+import { registerPasskeyRoutes } from './routes/passkeys.js';
 import { registerProofRoutes } from './routes/proofs.js';
+import { registerSearchRoutes } from './routes/search.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerStatementRoutes } from './routes/statements.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -52,6 +59,8 @@ export interface ServerOptions {
    * answers 404 here (serve it on a separate, private listener instead: run-server.ts).
    */
   metricsToken?: string;
+  /** Passkey settings (workflows/directory/passkeys-policy.ts); absent or null: passkeys off. */
+  passkeys?: PasskeySettings | null;
 }
 
 /** A year, as browsers expect for HSTS; sent only over TLS (RFC 6797 §7.2). */
@@ -141,6 +150,7 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   const metrics = new Metrics(node);
   app.decorate('parleyMetrics', metrics);
   metrics.watchEvidence(node);
+  metrics.watchEscalations(node);
   if (options.federation) {
     const { replicator } = options.federation;
     metrics.watchLinks(() => replicator.links());
@@ -170,24 +180,35 @@ export async function buildServer(node: ParleyNode, options: ServerOptions): Pro
   // Every route is authenticated unless it says it is public, and before its body is parsed.
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public) return;
-    request.auth = await authenticate(request, node, Date.now());
+    request.auth = await authenticate(request, node, Date.now(), {
+      allowPendingFactor: request.routeOptions.config.pendingFactor === true,
+    });
   });
   await installIdempotency(app, node);
   const limiter = new LoginLimiter(options.loginLimit ?? { maxFailures: 5, windowMs: 15 * 60_000 });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   registerSystemRoutes(typed, node, metrics, options.metricsToken);
+  const sessionTtlMs = options.sessionTtlMs ?? 12 * 3600_000;
+  const passkeys = options.passkeys ?? null;
   registerSessionRoutes(typed, node, {
     limiter,
     secureCookies: options.secureCookies ?? false,
-    sessionTtlMs: options.sessionTtlMs ?? 12 * 3600_000,
+    sessionTtlMs,
+    passkeys,
   });
+  registerPasskeyRoutes(typed, node, { settings: passkeys, sessionTtlMs });
   registerDirectoryRoutes(typed, node);
+  registerAuditRoutes(typed, node);
   registerChannelRoutes(typed, node);
+  registerEventRoutes(typed, node);
   registerOversightRoutes(typed, node);
   registerProofRoutes(typed, node);
   registerLanguageRoutes(typed, node);
   registerObligationRoutes(typed, node);
+  registerSearchRoutes(typed, node);
+  registerAlertingRoutes(typed, node);
   registerStatementRoutes(typed, node);
+  registerBriefingRoutes(typed, node);
   registerContactRoutes(typed, node);
   if (options.federation) registerFederationRoutes(typed, options.federation);
   registerWebRoutes(typed);

@@ -28,5 +28,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Served without authentication (health, metrics, OpenAPI, login). */
     public?: boolean;
+    /** Also open to a session that still owes its passkey (the passkey step, logout). */
+    pendingFactor?: boolean;
   }
 }

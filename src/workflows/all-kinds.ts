@@ -4,11 +4,15 @@
  */
 import { KindRegistry } from '../core/kinds.js';
 import { channelsKinds } from './channels/kinds.js';
+import { briefingsKinds } from './contacts/briefings/kinds.js';
 import { contactsKinds } from './contacts/kinds.js';
+import { invitationsKinds } from './contacts/invitations/kinds.js';
+import { readoutsKinds } from './contacts/readouts/kinds.js';
 import { directoryKinds } from './directory/kinds.js';
 import { entriesKinds } from './entries/kinds.js';
 import { languageKinds } from './language/kinds.js';
 import { obligationsKinds } from './obligations/kinds.js';
+import { publicStatementsKinds } from './public-statements/kinds.js';
 import { statementsKinds } from './statements/kinds.js';
 import { templatesKinds } from './templates/kinds.js';
 
@@ -20,5 +24,9 @@ export const ALL_KINDS = new KindRegistry([
   ...languageKinds,
   ...templatesKinds,
   ...statementsKinds,
+  ...publicStatementsKinds,
+  ...briefingsKinds,
+  ...invitationsKinds,
   ...contactsKinds,
+  ...readoutsKinds,
 ]);

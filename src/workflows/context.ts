@@ -11,6 +11,7 @@ export type NodeContext = Pick<
   | 'party'
   | 'partyName'
   | 'nodePublicKey'
+  | 'signAsNode'
   | 'fingerprint'
   | 'now'
   | 'clock'

@@ -7,6 +7,7 @@ import { ParleyNode, type OpenOptions } from '../node/parley-node.js';
 import { ALL_KINDS } from './all-kinds.js';
 import { addPrincipalUnchecked } from './directory/commands.js';
 import { passwordProblem } from './directory/password.js';
+import { startSearchIndex } from './search/commands.js';
 
 export interface InitOptions {
   dataDir: string;
@@ -19,6 +20,8 @@ export interface InitOptions {
    * directory. A PostgreSQL URL is recorded (without password) in the data directory.
    */
   databaseUrl?: string;
+  /** Seal the node key under this passphrase (node/node-key.ts) instead of writing it plain. */
+  nodeKeyPassphrase?: string;
 }
 
 /** Creates a node's data directory, key, database and first administrator. */
@@ -34,7 +37,9 @@ export async function initNode(options: InitOptions): Promise<ParleyNode> {
       if (weak) throw new ParleyError('password_too_weak', weak);
     },
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.nodeKeyPassphrase ? { nodeKeyPassphrase: options.nodeKeyPassphrase } : {}),
   });
+  await startSearchIndex(node);
   await addPrincipalUnchecked(node, {
     id: options.adminId,
     office: null,
@@ -45,10 +50,17 @@ export async function initNode(options: InitOptions): Promise<ParleyNode> {
   return node;
 }
 
-/** Opens an initialised data directory. */
+/** Opens an initialised data directory, its search index kept whole (search/commands.ts). */
 export async function openNode(
   dataDir: string,
   options: Omit<OpenOptions, 'kinds'> = {},
 ): Promise<ParleyNode> {
-  return ParleyNode.open(dataDir, { ...options, kinds: ALL_KINDS });
+  const node = await ParleyNode.open(dataDir, { ...options, kinds: ALL_KINDS });
+  try {
+    await startSearchIndex(node);
+  } catch (error) {
+    await node.close();
+    throw error;
+  }
+  return node;
 }

@@ -59,21 +59,49 @@ export function registerAnswer(program: Command): void {
         : 'correct a read-back; the item stays open until the other party reads back again',
     );
     if (outcome === 'correct') command.requiredOption('--correction <text>', 'what was actually meant');
-    run(command, async (id: string, options: Remote & { correction?: string }) => {
-      const api = client(options);
-      const receipt = await api.entryById(id);
-      const entry = await api.postAbout(
-        receipt,
-        'readback-review',
-        outcome === 'confirm'
-          ? { of: refOf(receipt), outcome: 'confirmed' }
-          : { of: refOf(receipt), outcome: 'corrected', correction: options.correction },
-      );
-      print(
-        options,
-        entry,
-        () => `read-back ${id} ${outcome === 'confirm' ? 'confirmed' : 'corrected'}: ${entry.id}`,
-      );
-    });
+    if (outcome === 'confirm') {
+      command
+        .option(
+          '--despite <fields>',
+          'confirm although these read-back fields differ (comma-separated; exactly the differing ones)',
+        )
+        .option('--reason <text>', 'why it is confirmed despite the differences (with --despite)');
+    }
+    run(
+      command,
+      async (id: string, options: Remote & { correction?: string; despite?: string; reason?: string }) => {
+        if ((options.despite === undefined) !== (options.reason === undefined)) {
+          throw new Error('--despite and --reason go together: name the differing fields and say why');
+        }
+        const api = client(options);
+        const receipt = await api.entryById(id);
+        const entry = await api.postAbout(
+          receipt,
+          'readback-review',
+          outcome === 'confirm'
+            ? {
+                of: refOf(receipt),
+                outcome: 'confirmed',
+                ...(options.despite === undefined
+                  ? {}
+                  : {
+                      despiteDifferences: {
+                        fields: options.despite
+                          .split(',')
+                          .map((f) => f.trim())
+                          .filter(Boolean),
+                        reason: options.reason,
+                      },
+                    }),
+              }
+            : { of: refOf(receipt), outcome: 'corrected', correction: options.correction },
+        );
+        print(
+          options,
+          entry,
+          () => `read-back ${id} ${outcome === 'confirm' ? 'confirmed' : 'corrected'}: ${entry.id}`,
+        );
+      },
+    );
   }
 }

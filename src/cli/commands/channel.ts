@@ -1,13 +1,14 @@
 /**
- * `parley channel create|accept|list` (on the node's machine) and `parley channel change|agree`
+ * `parley channel create|accept|list` (on the node's machine), `parley channel change|agree`
  * (over the API, as a head): a channel's charter, who accepts it, and the changes every party must
- * agree to before they take effect.
+ * agree to before they take effect; `parley channel metrics`: a channel's figures.
  */
 import type { Command } from 'commander';
 import { refOf } from '../api-client.js';
 import { client, localCommand, remoteCommand, run, type Local, type Remote } from '../context.js';
 import { acceptChannelLocally, createChannelLocally, listChannelsLocally } from '../local-node.js';
 import { print, printLines } from '../output.js';
+import { metricsText } from './commitment.js';
 import { collect, deadlines, list, parseEntryId, partyOffices, usage } from '../parse.js';
 
 interface CreateOptions extends Local {
@@ -86,6 +87,24 @@ export function registerChannel(program: Command): void {
         accepted,
         () => `channel ${accepted.id} accepted by this party; state: ${accepted.state}`,
       );
+    },
+  );
+
+  run(
+    remoteCommand(
+      channel,
+      'metrics <id>',
+      'contacts per week, response times by precedence (median, p90) and open items of a channel',
+    ).option('--weeks <n>', 'weeks of contact counts, up to this one (1-104)', '12'),
+    async (id: string, options: Remote & { weeks: string }) => {
+      const weeks = Number(options.weeks);
+      if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104)
+        throw usage(`--weeks '${options.weeks}' must be a whole number from 1 to 104`);
+      const metrics = await client(options).get('/api/v1/channels/{channel}/metrics', {
+        path: { channel: id },
+        query: { weeks },
+      });
+      print(options, metrics, () => metricsText(metrics));
     },
   );
 

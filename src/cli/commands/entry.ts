@@ -8,7 +8,7 @@ import type { Marking, Precedence } from '../api-client.js';
 import { client, remoteCommand, run, type Remote } from '../context.js';
 import { formatEntry, formatObligation } from '../format.js';
 import { print, printLines } from '../output.js';
-import { assignments, collect, parseEntryId, parseJson, usage } from '../parse.js';
+import { assignments, collect, parseEntryId, parseJson, parseRef, usage } from '../parse.js';
 
 interface SendOptions extends Remote {
   kind: string;
@@ -17,6 +17,7 @@ interface SendOptions extends Remote {
   subject?: string;
   bodyJson?: string;
   marking?: string;
+  refersTo?: string;
 }
 
 interface AckOptions extends Remote {
@@ -47,6 +48,7 @@ export function registerEntry(program: Command): void {
       .option('--precedence <p>', PRECEDENCES.join(' | '), 'ROUTINE')
       .option('--lang <tag>', "language of the text (default: the channel's first language)")
       .option('--subject <subject>', 'subject line of a note')
+      .option('--refers-to <party/seq>', 'the public statement the note refers to, e.g. RU/12')
       .option('--marking <marking>', 'TEST or EXERCISE for entries that are not real traffic')
       .option('--body-json <json>', 'the whole body as JSON (for kinds other than note)'),
     async (channel: string, text: string | undefined, options: SendOptions) => {
@@ -57,8 +59,14 @@ export function registerEntry(program: Command): void {
         if (!text) throw usage('give the text to send, or --body-json');
         body = { text, ...(options.subject ? { subject: options.subject } : {}) };
       }
+      const api = client(options);
+      if (options.refersTo !== undefined) {
+        const { party, seq } = parseRef(options.refersTo, '--refers-to');
+        const referred = await api.entry(channel, party, seq);
+        body.refersTo = { party, seq, hash: referred.hash };
+      }
       // The node validates precedence and marking; the CLI passes on what was typed.
-      const entry = await client(options).postEntry(channel, {
+      const entry = await api.postEntry(channel, {
         kind: options.kind,
         precedence: options.precedence as Precedence,
         ...(options.lang ? { lang: options.lang } : {}),

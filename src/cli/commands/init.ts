@@ -4,6 +4,7 @@ import { databaseUrlOption, localCommand, run, type Local } from '../context.js'
 import { checkDatabaseUrlFlag, initNodeLocally } from '../local-node.js';
 import { print } from '../output.js';
 import { choosePassword } from '../secrets.js';
+import { newPassphraseFromEnv } from './node-key.js';
 
 interface InitOptions extends Local {
   party: string;
@@ -11,6 +12,7 @@ interface InitOptions extends Local {
   admin: string;
   passwordStdin?: boolean;
   databaseUrl?: string;
+  encryptNodeKey?: boolean;
 }
 
 export function registerInit(program: Command): void {
@@ -29,9 +31,14 @@ export function registerInit(program: Command): void {
       .option(
         '--password-stdin',
         'read the admin password from stdin (else PARLEY_ADMIN_PASSWORD, else generated)',
+      )
+      .option(
+        '--encrypt-node-key',
+        'seal the node key under the passphrase in PARLEY_NODE_KEY_PASSPHRASE or the file PARLEY_NODE_KEY_PASSPHRASE_FILE (serve then needs it too)',
       ),
     async (options: InitOptions) => {
       const databaseUrl = checkDatabaseUrlFlag(options.databaseUrl);
+      const nodeKeyPassphrase = options.encryptNodeKey ? newPassphraseFromEnv() : undefined;
       const { password, generated } = await choosePassword(options.passwordStdin, 'PARLEY_ADMIN_PASSWORD');
       const node = await initNodeLocally({
         dataDir: options.dataDir,
@@ -40,12 +47,13 @@ export function registerInit(program: Command): void {
         adminId: options.admin,
         adminPassword: password,
         databaseUrl,
+        nodeKeyPassphrase,
       });
       const result = { ...node, admin: options.admin, ...(generated ? { adminPassword: password } : {}) };
       print(options, result, () =>
         [
           `Node for ${options.party} (${options.name}) created in ${result.dataDir} (storage: ${result.storage})`,
-          `Node key fingerprint: ${result.fingerprint}`,
+          `Node key fingerprint: ${result.fingerprint}${nodeKeyPassphrase ? ' (key sealed under the passphrase)' : ''}`,
           '  (give it to peers out of band; they pin it)',
           `Administrator: ${options.admin}`,
           ...(generated ? [`Administrator password (shown once): ${password}`] : []),

@@ -1,8 +1,12 @@
-/** `parley office add|list`: the offices of this party, on the node's machine. */
+/**
+ * `parley office add|list`: the offices of this party, on the node's machine; `roster` and
+ * `webhook` over the API (alerting.ts).
+ */
 import type { Command } from 'commander';
 import { localCommand, run, type Local } from '../context.js';
 import { addOfficeLocally, listOfficesLocally } from '../local-node.js';
 import { print, printLines } from '../output.js';
+import { registerOfficeAlerting } from './alerting.js';
 
 export function registerOffice(program: Command): void {
   const office = program.command('office').description('manage offices of this party');
@@ -22,4 +26,5 @@ export function registerOffice(program: Command): void {
       '(no offices)',
     );
   });
+  registerOfficeAlerting(office);
 }

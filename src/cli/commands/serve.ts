@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkDataDirPermissions, checkPrivateFile } from '../../node/data-dir.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../http/limits.js';
+import { peerClientCertificate } from '../../federation/peer-transport.js';
 import { startServer } from '../../server/run-server.js';
+import { checkMailSettings } from '../../workflows/alerting/transports.js';
 import { DEFAULT_PORT, dataDirOption, databaseUrlOption } from '../context.js';
 import { checkDatabaseUrlFlag, openNode } from '../local-node.js';
 import { CliError, fail } from '../output.js';
+import { ParleyError } from '../../core/errors.js';
+import { PASSKEY_MODES, passkeySettings } from '../../workflows/directory/passkeys-policy.js';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -57,6 +61,39 @@ function readTls(
   }
 }
 
+/** `--federation-port` with `--federation-client-ca`: the mutual-TLS federation listener. */
+function readFederationListen(
+  options: { federationPort?: string; federationHost?: string; federationClientCa?: string; host: string },
+  tls: { cert: string; key: string } | undefined,
+): { host: string; port: number; clientCa: string } | undefined {
+  if (!options.federationPort && !options.federationClientCa) return undefined;
+  if (!options.federationPort || !options.federationClientCa) {
+    throw new CliError('validation_failed', '--federation-port and --federation-client-ca go together', 2);
+  }
+  if (!tls) {
+    throw new CliError(
+      'validation_failed',
+      '--federation-port needs --tls-cert and --tls-key (mutual TLS)',
+      2,
+    );
+  }
+  let clientCa: string;
+  try {
+    clientCa = readFileSync(options.federationClientCa, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      'validation_failed',
+      `cannot read --federation-client-ca: ${(error as Error).message}`,
+      2,
+    );
+  }
+  return {
+    host: options.federationHost ?? options.host,
+    port: parsePort(options.federationPort),
+    clientCa,
+  };
+}
+
 function parseSeconds(value: string, option: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) {
@@ -75,6 +112,16 @@ function parseCount(value: string, option: string, min: number, max: number): nu
     );
   }
   return n;
+}
+
+/** `--passkeys` with `--public-url`, refused before anything starts when they do not fit. */
+function readPasskeySettings(mode: string, publicUrl: string | undefined) {
+  try {
+    return passkeySettings(mode, publicUrl, '');
+  } catch (error) {
+    if (error instanceof ParleyError) throw new CliError('validation_failed', error.message, 2);
+    throw error;
+  }
 }
 
 const env = (name: string, fallback: number): string => process.env[name] ?? String(fallback);
@@ -110,6 +157,21 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <pem-file>', 'serve HTTPS with this certificate (with --tls-key)')
     .option('--tls-key <pem-file>', 'private key of the TLS certificate (mode 600: others must not read it)')
     .option(
+      '--federation-port <port>',
+      'serve the federation routes on this port with mutual TLS (needs --tls-cert/--tls-key and --federation-client-ca); peers pin this URL, and the API port refuses federation',
+      process.env.PARLEY_FEDERATION_PORT,
+    )
+    .option(
+      '--federation-host <host>',
+      'address of the federation listener (default: --host)',
+      process.env.PARLEY_FEDERATION_HOST,
+    )
+    .option(
+      '--federation-client-ca <pem-file>',
+      'CA whose client certificates peers must present on the federation port; others fail the TLS handshake',
+      process.env.PARLEY_FEDERATION_CLIENT_CA,
+    )
+    .option(
       '--headers-timeout-ms <ms>',
       'time a client has to send its request headers',
       env('PARLEY_HEADERS_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
@@ -144,9 +206,34 @@ export function registerServe(program: Command): void {
       'address of the separate metrics listener (keep it private)',
       process.env.PARLEY_METRICS_HOST ?? '127.0.0.1',
     )
+    .option(
+      '--smtp-url <url>',
+      'send escalations by e-mail through this SMTP server, smtp://user@host:587 or smtps://host:465 (env PARLEY_SMTP_URL; put a password only in the variable: flags show in ps)',
+      process.env.PARLEY_SMTP_URL,
+    )
+    .option(
+      '--mail-from <address>',
+      'sender of escalation e-mail (env PARLEY_MAIL_FROM)',
+      process.env.PARLEY_MAIL_FROM ?? 'Parley <parley@localhost>',
+    )
+    .option(
+      '--alert-seconds <n>',
+      'how often the alert outbox sends due e-mail and webhook deliveries (env PARLEY_ALERT_SECONDS)',
+      process.env.PARLEY_ALERT_SECONDS ?? '5',
+    )
+    .option(
+      '--public-url <url>',
+      'the address people open in their browser (https://host[:port], or http://localhost[:port]); passkeys are bound to it (env PARLEY_PUBLIC_URL)',
+      process.env.PARLEY_PUBLIC_URL,
+    )
+    .option(
+      '--passkeys <mode>',
+      `passkeys as a second factor after the password: ${PASSKEY_MODES.join(' | ')} (needs --public-url; env PARLEY_PASSKEYS)`,
+      process.env.PARLEY_PASSKEYS ?? 'off',
+    )
     .addHelpText(
       'after',
-      '\nSecurity: serve refuses to start when other users can read the data directory, parley.db(-wal,-shm),\nnode.key or the TLS key (fix with chmod 700 / chmod 600). PARLEY_METRICS_TOKEN=<token> opens /metrics\nto `Authorization: Bearer <token>`. PARLEY_INSECURE_PEERS=1 lets POST /api/v1/peers pin http:// peers\nthat are not on loopback. PARLEY_TRUST_PROXY=1 takes the client address from X-Forwarded-For\n(behind a reverse proxy only). PARLEY_RECOVERY_TIMEOUT_MS bounds each request to a peer while the node\nrecovers its own chains at start (default 10000).',
+      '\nSecurity: serve refuses to start when other users can read the data directory, parley.db(-wal,-shm),\nnode.key or the TLS key (fix with chmod 700 / chmod 600). PARLEY_METRICS_TOKEN=<token> opens /metrics\nto `Authorization: Bearer <token>`. PARLEY_INSECURE_PEERS=1 lets POST /api/v1/peers pin http:// peers\nthat are not on loopback. PARLEY_TRUST_PROXY=1 takes the client address from X-Forwarded-For\n(behind a reverse proxy only). PARLEY_RECOVERY_TIMEOUT_MS bounds each request to a peer while the node\nrecovers its own chains at start (default 10000).\n\nNode key: a sealed node.key needs PARLEY_NODE_KEY_PASSPHRASE or PARLEY_NODE_KEY_PASSPHRASE_FILE; one in a\nPKCS#11 token needs PARLEY_PKCS11_PIN or PARLEY_PKCS11_PIN_FILE (see `parley node-key --help`). serve\nrefuses to start without them or with wrong ones.\nMutual TLS to peers: PARLEY_PEER_CLIENT_CERT and PARLEY_PEER_CLIENT_KEY (PEM files, key mode 600) are the\nclient certificate this node presents to https peers (set them for `peer add` too).',
     )
     .action(
       async (options: {
@@ -159,6 +246,9 @@ export function registerServe(program: Command): void {
         logLevel: string;
         heartbeatSeconds: string;
         escalationSeconds: string;
+        smtpUrl?: string;
+        mailFrom: string;
+        alertSeconds: string;
         migrate?: boolean;
         headersTimeoutMs: string;
         requestTimeoutMs: string;
@@ -167,8 +257,14 @@ export function registerServe(program: Command): void {
         maxRequestsPerSocket: string;
         metricsPort?: string;
         metricsHost: string;
+        publicUrl?: string;
+        passkeys: string;
+        federationPort?: string;
+        federationHost?: string;
+        federationClientCa?: string;
       }) => {
         try {
+          const passkeys = readPasskeySettings(options.passkeys, options.publicUrl);
           const limits = {
             headersTimeoutMs: parseCount(options.headersTimeoutMs, '--headers-timeout-ms', 100, 3_600_000),
             requestTimeoutMs: parseCount(options.requestTimeoutMs, '--request-timeout-ms', 100, 3_600_000),
@@ -186,7 +282,10 @@ export function registerServe(program: Command): void {
               1_000_000,
             ),
           };
+          const mail = checkMailSettings({ smtpUrl: options.smtpUrl || null, mailFrom: options.mailFrom });
           const tls = readTls(options.tlsCert, options.tlsKey);
+          const federationListen = readFederationListen(options, tls);
+          peerClientCertificate();
           checkDataDirPermissions(options.dataDir);
           const migrations = options.migrate ? 'apply' : 'refuse';
           const node = await openNode(options.dataDir, checkDatabaseUrlFlag(options.databaseUrl), migrations);
@@ -197,16 +296,22 @@ export function registerServe(program: Command): void {
             replication: replicationOptionsFromEnv(),
             heartbeatSeconds: parseSeconds(options.heartbeatSeconds, '--heartbeat-seconds'),
             escalationSeconds: parseSeconds(options.escalationSeconds, '--escalation-seconds'),
+            mail,
+            alertSeconds: parseSeconds(options.alertSeconds, '--alert-seconds'),
             tls,
             recoveryTimeoutMs: Number(process.env.PARLEY_RECOVERY_TIMEOUT_MS) || undefined,
             limits,
+            ...(passkeys ? { passkeys: { ...passkeys, rpName: `Parley (${node.party})` } } : {}),
             ...(process.env.PARLEY_METRICS_TOKEN ? { metricsToken: process.env.PARLEY_METRICS_TOKEN } : {}),
             ...(options.metricsPort
               ? { metricsListen: { host: options.metricsHost, port: parsePort(options.metricsPort) } }
               : {}),
+            ...(federationListen ? { federationListen } : {}),
           });
           // A machine-readable first line on stdout for scripts and tests that start a node.
           process.stdout.write(`parley: listening on ${server.url}\n`);
+          if (server.federationUrl)
+            process.stdout.write(`parley: federation (mutual TLS) on ${server.federationUrl}\n`);
           let stopping = false;
           const stop = (): void => {
             if (stopping) return;

@@ -1,29 +1,37 @@
 /**
- * `parley verify`, `parley export` and `parley prove`: offline checks of everything a node or an
- * export holds, and Merkle proofs of a chain (docs/FORMAT.md). `verify` exits 1 when anything
+ * `parley verify` and `parley prove`: offline checks of everything a node or an export (`parley
+ * export`, commands/export.ts) holds, and Merkle proofs of a chain (docs/FORMAT.md). `verify` exits 1 when anything
  * fails and 2 when it cannot run; an export checked without pinned keys says so loudly.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  exportNodeChannel,
-  proveChainConsistency,
-  proveEntryInclusion,
-  verifyNode,
-} from '../../workflows/audit/node-audit.js';
+import { proveChainConsistency, proveEntryInclusion, verifyNode } from '../../workflows/audit/node-audit.js';
 import { parsePinOptions, readTrustFile } from '../../workflows/audit/pins.js';
 import { checkConsistencyView, checkInclusionView } from '../../workflows/audit/proofs.js';
 import { verifyExportFile, type VerifyReport } from '../../workflows/audit/verify.js';
+import { verifySecurityTrail, type TrailReport } from '../../workflows/audit-trail/queries.js';
 import { dataDirOption } from '../context.js';
 import { withNode } from '../local-node.js';
 import { CliError, fail, print, Progress } from '../output.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-function describe(report: VerifyReport): string {
+/** What `verify` reports: the log's checks and, for a data directory, the security audit trail's. */
+type NodeVerifyReport = VerifyReport & { auditTrail?: TrailReport };
+
+function describe(report: NodeVerifyReport): string {
   const lines = [
     `${report.ok ? 'OK' : 'FAILED'}: ${report.entries.toLocaleString('en')} entries in ${report.chains} chain(s) of ${report.channels} channel(s) checked in ${report.seconds.toFixed(2)} s`,
   ];
+  const trail = report.auditTrail;
+  if (trail) {
+    lines.push(
+      `audit trail: ${trail.ok ? 'OK' : 'FAILED'}: ${trail.events.toLocaleString('en')} event(s), signed head at ${trail.headSeq}`,
+    );
+    for (const warning of trail.warnings) lines.push(`WARNING: audit trail: ${warning}`);
+    for (const failure of trail.failures)
+      lines.push(`  audit event ${failure.seq}: ${failure.rule}: ${failure.message}`);
+  }
   for (const [party, fp] of Object.entries(report.nodeKeys)) {
     const pinned = report.pins ? (report.pins.pinned.includes(party) ? ' (pinned)' : ' (NOT PINNED)') : '';
     lines.push(`trusted node key of ${party}: ${fp}${pinned}`);
@@ -46,7 +54,8 @@ interface VerifyOptions {
 export function registerVerify(program: Command): void {
   dataDirOption(program.command('verify'))
     .description(
-      'check every signature, chain link, Merkle root and checkpoint; exit status 1 when anything fails',
+      'check every signature, chain link, Merkle root and checkpoint, and the security audit trail ' +
+        '(its chain, node signatures, no gaps); exit status 1 when anything fails',
     )
     .option('--file <path>', 'verify a channel export file instead of the data directory')
     .option(
@@ -60,7 +69,7 @@ export function registerVerify(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: VerifyOptions) => {
       try {
-        let report: VerifyReport;
+        let report: NodeVerifyReport;
         if (options.file) {
           const pins = parsePinOptions(options.pin);
           if (options.trust) readTrustFile(resolve(options.trust), pins);
@@ -87,7 +96,8 @@ export function registerVerify(program: Command): void {
             });
             progress ??= new Progress('verifying', 0);
             progress.done();
-            return result;
+            const auditTrail = await verifySecurityTrail(node);
+            return { ...result, ok: result.ok && auditTrail.ok, auditTrail };
           });
         }
         print(options, report, () => describe(report));
@@ -95,31 +105,6 @@ export function registerVerify(program: Command): void {
       } catch (error) {
         fail(options, error);
         process.exitCode = 2;
-      }
-    });
-
-  dataDirOption(program.command('export <channel>'))
-    .description('write a channel as a self-contained file that `parley verify --file` checks offline')
-    .requiredOption('-o, --out <path>', 'output file (JSON Lines)')
-    .option('--json', 'print JSON')
-    .action(async (channel: string, options: { dataDir: string; out: string; json?: boolean }) => {
-      try {
-        const result = await withNode(options.dataDir, async (node) => {
-          let progress: Progress | null = null;
-          const exported = await exportNodeChannel(node, channel, resolve(options.out), (done, total) => {
-            progress ??= new Progress('exporting', total);
-            progress.update(done);
-          });
-          (progress ?? new Progress('exporting', 0)).done();
-          return exported;
-        });
-        print(
-          options,
-          { channel, file: resolve(options.out), ...result },
-          () => `exported ${result.entries} entries of ${channel} to ${resolve(options.out)}`,
-        );
-      } catch (error) {
-        fail(options, error);
       }
     });
 

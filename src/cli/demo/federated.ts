@@ -133,7 +133,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         : `creating nodes for ${parties.join(', ')} in ${demoDir} (offices, people, keys)…`,
     );
     const setups = await Promise.all(
-      parties.map((p) => (resume ? reopenDemoParty(p, dirs[p]!) : initParty(index, p, dirs[p]!))),
+      parties.map((p) =>
+        resume ? reopenDemoParty(p, dirs[p]!, DEMO_PASSWORD) : initParty(index, p, dirs[p]!),
+      ),
     );
     const setup = Object.fromEntries(setups.map((s) => [s.party, s]));
 

@@ -4,11 +4,12 @@
  * `notification` filled in against a published template, with the translator's `translation`;
  * the `understood` receipt carries a read-back of the text and of the structured fields, which
  * the sender confirms; the clarification request points at an exact passage of the original;
- * the joint statement is drafted with a bracket, resolved, approved by both on the same text
+ * the joint statement is drafted with a bracket, resolved by both, approved on the same text
  * hash and released; the call is a `briefing` accepted and held with minutes, with both
- * parties' `readout`s; the invitation awaits an answer by its date; the order becomes
- * `commitment`s in the channels it applies to. The order itself and the observer's public
- * statement are `note` entries with a subject saying what they are. After each step the demo
+ * parties' `readout`s; the invitation awaits an answer by its date; the order is a
+ * `contact-order` in each channel it applies to, with the `commitment`s arising from it, each
+ * accepted by the other party's owner. The observer's public remarks are a `public-statement`,
+ * recorded with attribution by a member party. After each step the demo
  * waits until every other node that holds the channel has the entry, so the next step (often by
  * the other party) follows it everywhere.
  */
@@ -229,23 +230,39 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
     let entry: Posted;
     switch (`${item.kind}/${item.action ?? ''}`) {
       case 'briefing/propose':
-        entry = await postKind(item, item.by, 'briefing', {
-          title: str(item.title),
-          agenda: (item.agenda as string[] | undefined) ?? [],
-          at: when(item.at),
-        });
+        entry = await postKind(
+          item,
+          item.by,
+          'briefing-proposal',
+          {
+            type: 'call',
+            title: str(item.title),
+            agenda: (item.agenda as string[] | undefined) ?? [],
+            start: when(item.at),
+            durationMinutes: 30,
+            participants: index.scenario.channels.find((c) => c.id === item.channel)!.offices,
+          },
+          'briefing',
+        );
         break;
       case 'briefing/accept':
-        entry = await postKind(item, item.by, 'briefing-accept', { of: refOf(last('briefing')!) });
-        break;
-      case 'briefing/minutes':
-        entry = await postKind(item, item.by, 'briefing-minutes', {
+        entry = await postKind(item, item.by, 'briefing-answer', {
           of: refOf(last('briefing')!),
-          heldAt: when(item.at),
-          durationMinutes: Number(item.durationMinutes ?? 30),
-          summary: 'Telephone conversation held.',
+          answer: 'accept',
         });
         break;
+      case 'briefing/minutes': {
+        const proposed = last('briefing')!;
+        entry = await postKind(item, item.by, 'briefing-record', {
+          of: refOf(proposed),
+          heldAt: when(timeline.find((t) => t.kind === 'briefing' && t.action === 'propose')!.at),
+          durationMinutes: Number(item.durationMinutes ?? 30),
+          minutes: 'Telephone conversation held.',
+          attended: index.scenario.channels.find((c) => c.id === item.channel)!.offices,
+          noShows: [],
+        });
+        break;
+      }
       case 'readout/':
         entry = await postKind(
           item,
@@ -257,37 +274,73 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
         );
         break;
       case 'invitation/propose':
-        entry = await postKind(item, item.by, 'invitation', {
-          what: str(item.what),
-          where: str(item.where),
-          respondBy: when(`${str(item.respondBy)}T00:00Z`).slice(0, 10),
-        });
+        {
+          // The answer date must be in the future when the invitation is signed: the scenario's
+          // date, or two weeks from now if that has passed; the visit window two weeks later.
+          const day = 86_400_000;
+          const asked = Date.parse(when(`${str(item.respondBy)}T00:00Z`));
+          const respondBy = Math.max(asked, Date.now() + 14 * day);
+          const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+          entry = await postKind(item, item.by, 'invitation-proposal', {
+            type: 'visit',
+            what: str(item.what),
+            where: str(item.where),
+            window: { from: iso(respondBy + 14 * day), to: iso(respondBy + 17 * day) },
+            respondBy: iso(respondBy),
+          });
+        }
         break;
       case 'commitment/order': {
-        // The order is given in the leaders' channel; each channel it applies to records its
-        // commitments, signed by that channel's head on the ordering side.
-        entry = await post(item, item.by, {
-          label: 'order',
-          subject: 'Order: keep the momentum of high-level contact',
-          text,
-        });
+        // The order is recorded as a `contact-order` in each channel it applies to, by that
+        // channel's head on the ordering side; the commitments arising from it follow, and each
+        // binds the other party once its owner there accepts.
+        const orderedBy = index.scenario.principals.find((p) => p.id === item.by);
+        let order: Posted | undefined;
         for (const channel of index.scenario.channels.filter((c) =>
           ((item.applies as string[] | undefined) ?? []).includes(c.id),
         )) {
+          const at = { ...item, channel: channel.id };
+          const ownHead = (channel.commitments ?? [])
+            .flatMap((k) => k.owners)
+            .find((o) => index.partyOf(o) === index.partyOf(item.by));
+          if (!ownHead) continue;
+          const first = channel.commitments![0]!;
+          order = await postKind(at, ownHead, 'contact-order', {
+            order: 'keep-momentum',
+            orderedBy: `${orderedBy?.title ?? item.by} (${index.partyOf(item.by)})`,
+            offices: Object.fromEntries(
+              ctx.parties
+                .map(
+                  (party) =>
+                    [party, channel.offices.filter((o) => index.partyOfOffice(o) === party)] as const,
+                )
+                .filter(([, offices]) => offices.length > 0),
+            ),
+            why: text,
+            what: first.what === 'briefing' ? 'briefing' : 'contact',
+            every: first.every,
+            given: when(item.at),
+          });
+          ctx.progress(`${step} ${channel.id}: order to keep contact (${order.id})`);
           for (const [n, k] of (channel.commitments ?? []).entries()) {
-            const recorder =
-              k.owners.find((o) => index.partyOf(o) === index.partyOf(item.by)) ?? k.owners[0]!;
-            const recorded = await postKind({ ...item, channel: channel.id }, recorder, 'commitment', {
+            const recorded = await postKind(at, ownHead, 'commitment', {
               commitment: `${k.what}-${n + 1}`,
               what: k.what === 'briefing' ? 'briefing' : 'contact',
               every: k.every,
               owners: k.owners,
-              source: `Order of ${item.by} (${entry.id})`,
+              order: refOf(order),
+              source: `Order of ${item.by} (${order.id})`,
               from: when(item.at),
             });
             ctx.progress(`${step} ${channel.id}: commitment ${k.what} every ${k.every} (${recorded.id})`);
+            for (const owner of k.owners.filter((o) => index.partyOf(o) !== index.partyOf(ownHead))) {
+              const accepted = await postKind(at, owner, 'commitment-accept', { of: refOf(recorded) });
+              ctx.progress(`${step} ${channel.id}: commitment accepted by ${owner} (${accepted.id})`);
+            }
           }
         }
+        if (!order) continue;
+        entry = order;
         break;
       }
       case 'notification/': {
@@ -353,30 +406,38 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
           text,
         });
         break;
-      case 'statement/resolve':
-        entry = await postKind(
-          item,
-          item.by,
-          'statement-draft',
-          {
-            statement: 'joint-statement',
-            title: 'Joint statement on a negotiated settlement',
-            text,
-            revises: refOf(last('statement-draft')!),
-          },
-          'statement-resolved',
-        );
+      case 'statement/resolve': {
+        // The other party proposes the bracket's wording; the drafting party agrees to it. The
+        // wording is what the resolved text has in the bracket's place.
+        const draft = last('statement-draft')!;
+        const drafted = str(timeline.find((t) => t.kind === 'statement' && t.action === 'draft')?.text);
+        const open = drafted.indexOf('[');
+        const close = drafted.indexOf(']', open);
+        const after = drafted.length - close - 1;
+        const wording = text.slice(open, text.length - after);
+        entry = await postKind(item, item.by, 'statement-resolution', {
+          of: refOf(draft),
+          bracket: 0,
+          text: wording,
+        });
+        const drafterId = timeline.find((t) => t.kind === 'statement' && t.action === 'draft')!.by;
+        const agreed = await postKind(item, drafterId, 'statement-resolution-agree', {
+          of: refOf(draft),
+          resolution: refOf(entry),
+        });
+        ctx.progress(`${step} ${item.channel}: resolution agreed by ${drafterId} (${agreed.id})`);
         resolvedText = text;
         break;
+      }
       case 'statement/approve':
         entry = await postKind(item, item.by, 'statement-approve', {
-          of: refOf(last('statement-resolved')!),
+          of: refOf(last('statement-draft')!),
           textHash: sha256(resolvedText),
         });
         break;
       case 'statement/release':
         entry = await postKind(item, item.by, 'statement-release', {
-          of: refOf(last('statement-resolved')!),
+          of: refOf(last('statement-draft')!),
           textHash: sha256(resolvedText),
         });
         break;
@@ -388,12 +449,21 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
         )!.id;
         const who = index.scenario.principals.find((p) => p.id === item.by);
         const office = index.scenario.offices.find((o) => o.id === who?.office);
-        entry = await post(item, recorder, {
-          label: 'public-statement',
-          subject: `Public statement of the ${who?.title ?? item.by} (${office?.party ?? ''}), recorded with attribution`,
-          text: `Source: ${str(item.source)}; attributed to ${item.by} (${office?.name ?? ''}, ${office?.party ?? ''}).\n${text}`,
-          lang,
-        });
+        entry = await postKind(
+          item,
+          recorder,
+          'public-statement',
+          {
+            speaker: who?.title ?? item.by,
+            office: office?.name ?? item.by,
+            party: office?.party ?? 'unknown',
+            venue: str(item.source) || 'Public remarks',
+            publishedAt: when(item.at),
+            language: lang ?? 'en',
+            text,
+          },
+          'public-statement',
+        );
         break;
       }
       default:

@@ -23,11 +23,10 @@ import {
   pageQuery,
   postEntryBody,
 } from '../schemas.js';
-import { watchAccess } from '../authenticate.js';
+import { resumeCursor, streamEntries } from '../event-stream.js';
 import { authOf, type TypedApp } from '../typed-app.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
-const HEARTBEAT_MS = 15_000;
 
 export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
   app.get(
@@ -225,61 +224,14 @@ export function registerChannelRoutes(app: TypedApp, node: ParleyNode): void {
       const channel = await getChannel(node, actor, request.params.channel);
       // Reading once checks the caller may read the channel before the stream opens.
       await listEntries(node, actor, channel.id, 0, 1);
-      const lastEventId = Number(request.headers['last-event-id']);
-      let cursor = request.query.after ?? (Number.isSafeInteger(lastEventId) ? lastEventId : 0);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
+      await streamEntries(request, reply, auth, node, {
+        cursor: resumeCursor(request, request.query.after) ?? 0,
+        read: async (after, limit) => {
+          const entries = await listEntries(node, actor, channel.id, after, limit);
+          return { entries, cursor: entries.at(-1)?.cursor ?? after, hasMore: entries.length === limit };
+        },
+        subscribe: (wake) => node.live.onChannel(channel.id, wake),
       });
-      raw.write(': connected\n\n');
-      let sending = false;
-      let again = false;
-      const send = async (): Promise<void> => {
-        if (sending) {
-          again = true;
-          return;
-        }
-        sending = true;
-        try {
-          do {
-            again = false;
-            for (;;) {
-              if (raw.writableEnded) return;
-              const entries = await listEntries(node, actor, channel.id, cursor, 500);
-              if (entries.length === 0) break;
-              for (const entry of entries) {
-                raw.write(`id: ${entry.cursor}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
-                cursor = entry.cursor ?? cursor;
-              }
-            }
-          } while (again);
-        } catch (error) {
-          request.log.warn({ err: error }, 'live update stream stopped');
-          raw.end();
-        } finally {
-          sending = false;
-        }
-      };
-      const listener = (): void => void send();
-      const heartbeat = setInterval(() => raw.writableEnded || raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
-      const stop = node.live.onChannel(channel.id, listener);
-      // The stream ends when its session or token does (logout, revocation, disabled account,
-      // expiry): a live stream must not outlive the access that opened it.
-      const stopWatching = watchAccess(auth, node, () => {
-        if (raw.writableEnded) return;
-        raw.write('event: ended\ndata: {"reason":"access ended"}\n\n');
-        raw.end();
-      });
-      raw.on('close', () => {
-        clearInterval(heartbeat);
-        stop();
-        stopWatching();
-      });
-      await send();
     },
   );
 }

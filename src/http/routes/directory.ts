@@ -3,9 +3,13 @@ import { z } from 'zod';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { setAccountDisabled } from '../../workflows/directory/accounts.js';
 import { addOffice, addPrincipal } from '../../workflows/directory/commands.js';
+import { revokeKey, rotateOwnKey } from '../../workflows/directory/key-rotation.js';
 import { listOffices, listPrincipals, presentPrincipal } from '../../workflows/directory/queries.js';
 import {
   errorSchema,
+  keyChangeSchema,
+  keyRevocationBody,
+  keyRotationBody,
   officeBody,
   officeSchema,
   principalBody,
@@ -13,6 +17,7 @@ import {
   userParams,
 } from '../schemas.js';
 import { authOf, type TypedApp } from '../typed-app.js';
+import { clientAddress } from './session.js';
 
 export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
   app.get(
@@ -73,10 +78,55 @@ export function registerDirectoryRoutes(app: TypedApp, node: ParleyNode): void {
           authOf(request).principal,
           request.params.id,
           action === 'disable',
-          request.ip,
+          clientAddress(request),
         );
         return presentPrincipal(changed);
       },
     );
   }
+  app.post(
+    '/api/v1/me/key/rotate',
+    {
+      schema: {
+        summary:
+          "Replace one's own signing key, proving one's password: the new key is published in one's " +
+          "channels and the old one revoked there (entries it signed stay valid); one's sessions end, " +
+          'and API tokens keep reading but no longer sign',
+        tags: ['directory'],
+        body: keyRotationBody,
+        response: { 200: keyChangeSchema, 400: errorSchema, 403: errorSchema },
+      },
+    },
+    async (request) =>
+      rotateOwnKey(node, authOf(request).principal, {
+        password: request.body.password,
+        ip: clientAddress(request),
+      }),
+  );
+  app.post(
+    '/api/v1/users/:id/key/revoke',
+    {
+      schema: {
+        summary:
+          "Revoke a user's signing key (admin): published as revoked in every channel, so every node " +
+          'refuses what it signs from now on; their sessions and API tokens end; they sign again ' +
+          'after rotating their key with their password',
+        tags: ['directory'],
+        params: userParams,
+        body: keyRevocationBody,
+        response: {
+          200: keyChangeSchema,
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+        },
+      },
+    },
+    async (request) =>
+      revokeKey(node, authOf(request).principal, request.params.id, {
+        reason: request.body.reason,
+        ip: clientAddress(request),
+      }),
+  );
 }

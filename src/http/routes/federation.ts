@@ -16,7 +16,7 @@ import { canManage } from '../../core/policy.js';
 import { fingerprint } from '../../core/keys.js';
 import { ParleyError } from '../../core/errors.js';
 import type { Federation } from '../../federation/federation.js';
-import { pinPeer } from '../../federation/pin-peer.js';
+import { acceptNodeKeyRotations, pinPeer } from '../../federation/pin-peer.js';
 import { toWire } from '../../federation/replicator.js';
 import {
   NonceCache,
@@ -32,6 +32,7 @@ import {
   heartbeatRequestSchema,
   heartbeatResponseSchema,
   identityResponseSchema,
+  nodeKeyRotationRequestSchema,
   pushRequestSchema,
   pushResultSchema,
   type ChainPage,
@@ -100,6 +101,48 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
       nodePublicKey: context.nodePublicKey,
       fingerprint: context.fingerprint,
     }),
+  );
+
+  // Self-authenticating (each statement is signed by the key it replaces), so it needs no request
+  // signature, which the peer could not verify before it moved its pin; small and capped.
+  app.post(
+    FEDERATION_PATHS.nodeKeyRotation,
+    {
+      config: { public: true },
+      bodyLimit: 64 * 1024,
+      schema: {
+        summary:
+          "A peer's node key rotations, each signed by the key it replaces: the pin moves to the new key, or nothing changes",
+        tags: ['federation'],
+        security: [],
+        body: nodeKeyRotationRequestSchema,
+        response: {
+          200: z.object({ party: z.string(), fingerprint: z.string(), accepted: z.number() }),
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      try {
+        const result = await acceptNodeKeyRotations(context, request.body.party, request.body.rotations);
+        if (result.accepted > 0) {
+          request.log.warn(result, 'peer node key rotated; pin moved to the new key');
+          // The peer's loop holds the old key until restarted: without this, its next replies
+          // (cosignatures included) would be checked against the key just replaced.
+          const moved = await context.peers.getPeer(request.body.party);
+          if (moved) parts.replicator.ensureLoop(moved);
+        }
+        return result;
+      } catch (error) {
+        request.log.warn(
+          { from: request.body.party, ip: request.ip, reason: (error as Error).message },
+          'node key rotation refused',
+        );
+        throw error;
+      }
+    },
   );
 
   app.post(

@@ -16,7 +16,12 @@ export interface RecoveryView {
 const RETRY_AFTER_SECONDS = 2;
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Writes nothing to a chain: signing in and link tests stay open while recovering. */
-const OPEN_WHILE_RECOVERING = new Set(['/api/v1/session', '/federation/v1/heartbeat']);
+const OPEN_WHILE_RECOVERING = new Set([
+  '/api/v1/session',
+  '/api/v1/session/passkey',
+  '/api/v1/session/passkey/options',
+  '/federation/v1/heartbeat',
+]);
 
 export function registerRecoveryGate(app: FastifyInstance, recovery: RecoveryView): void {
   app.addHook('onRequest', async (request, reply) => {

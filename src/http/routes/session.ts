@@ -8,6 +8,7 @@ import type { LoginLimiter } from '../../workflows/directory/login-limiter.js';
 import { presentPrincipal } from '../../workflows/directory/queries.js';
 import { changeOwnPassword, listTokens, revokeToken } from '../../workflows/directory/accounts.js';
 import { createApiToken, logIn, logOut } from '../../workflows/directory/sessions.js';
+import { secondFactorFor, type PasskeySettings } from '../../workflows/directory/passkeys-policy.js';
 import { ParleyError } from '../../core/errors.js';
 import type { ParleyNode } from '../../node/parley-node.js';
 import { SESSION_COOKIE } from '../authenticate.js';
@@ -46,6 +47,8 @@ export interface SessionRouteOptions {
   limiter: LoginLimiter;
   secureCookies: boolean;
   sessionTtlMs: number;
+  /** The node's passkey settings (routes/passkeys.ts); null when passkeys are off. */
+  passkeys: PasskeySettings | null;
 }
 
 export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: SessionRouteOptions): void {
@@ -56,7 +59,9 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
     {
       config: { public: true },
       schema: {
-        summary: 'Log in with user id and password; sets an HttpOnly session cookie',
+        summary:
+          'Log in with user id and password; sets an HttpOnly session cookie. When `secondFactor` is ' +
+          'not `none` the session works only for its passkey step until that is done',
         tags: ['session'],
         security: [],
         body: loginBody,
@@ -68,7 +73,9 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
       const ip = clientAddress(request);
       let started;
       try {
-        started = await logIn(node, limiter, { user, password, ip }, options.sessionTtlMs);
+        started = await logIn(node, limiter, { user, password, ip }, options.sessionTtlMs, (principal) =>
+          secondFactorFor(node, options.passkeys, principal),
+        );
       } catch (error) {
         if (error instanceof ParleyError && error.code === 'invalid_credentials')
           request.log.warn({ user, ip }, 'login failed');
@@ -90,6 +97,7 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
         office: principal.office,
         csrfToken: session.csrfToken,
         expiresAt: session.expiresAt,
+        secondFactor: session.pendingFactor ?? ('none' as const),
       };
     },
   );
@@ -97,6 +105,7 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
   app.delete(
     '/api/v1/session',
     {
+      config: { pendingFactor: true },
       schema: {
         summary: 'Log out (ends the cookie session)',
         tags: ['session'],
@@ -105,7 +114,7 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
     },
     async (request, reply) => {
       const auth = authOf(request);
-      if (auth.sessionHash) await logOut(node, auth.sessionHash, auth.principal.id, request.ip);
+      if (auth.sessionHash) await logOut(node, auth.sessionHash, auth.principal.id, clientAddress(request));
       void reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
       return reply.status(204).send(null);
     },
@@ -153,7 +162,7 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
         node,
         principal,
         label,
-        request.ip,
+        clientAddress(request),
         expiresInSeconds === undefined ? undefined : expiresInSeconds * 1000,
       );
       return reply.status(201).send(issued);
@@ -188,7 +197,7 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
       },
     },
     async (request, reply) => {
-      await revokeToken(node, authOf(request).principal, request.params.id, request.ip);
+      await revokeToken(node, authOf(request).principal, request.params.id, clientAddress(request));
       return reply.status(204).send(null);
     },
   );
@@ -209,7 +218,7 @@ export function registerSessionRoutes(app: TypedApp, node: ParleyNode, options: 
         current: request.body.current,
         next: request.body.next,
         keepSessionHash: auth.sessionHash ?? null,
-        ip: request.ip,
+        ip: clientAddress(request),
       });
       return reply.status(204).send(null);
     },

@@ -4,6 +4,7 @@
  * the signature lines of each checkpoint (docs/FORMAT.md, "Verification rules"). Export files
  * are verified by verify-export.ts.
  */
+import { nodeKeyHistories } from '../../node/node-key-rotation.js';
 import { ChainVerifier } from '../../core/verify-chain.js';
 import { ALL_KINDS } from '../all-kinds.js';
 import { fingerprint } from '../../core/keys.js';
@@ -33,6 +34,11 @@ export async function verifyStorage(
   let chains = 0;
   const peerKeys = new Map((await storage.listPeers()).map((p) => [p.party, p.nodePublicKey]));
   const verifiers = noteVerifiers({ ...Object.fromEntries(peerKeys), [info.party]: info.nodePublicKey });
+  // Keys replaced by a rotation still verify what they signed before it (node-key-rotation.ts).
+  const histories = nodeKeyHistories(
+    new Map([...peerKeys, [info.party, info.nodePublicKey]]),
+    await storage.listNodeKeyRotations(),
+  );
   const channels = await storage.listChannels();
   for (const channel of channels) {
     const heads = await storage.listChainHeads(channel.id);
@@ -50,7 +56,7 @@ export async function verifyStorage(
     const evidence = emptyEvidence();
     const offices = new OfficeAudit(channel.id);
     for (const head of heads) {
-      const nodeKey = head.party === info.party ? info.nodePublicKey : peerKeys.get(head.party);
+      const nodeKey = histories.get(head.party);
       if (!nodeKey) {
         failures.push({
           entry: `${channel.id}/${head.party}`,

@@ -79,7 +79,7 @@ export async function restoreDataDir(dataDirArg: string, fromArg: string): Promi
     for (const side of ['-wal', '-shm']) rmSync(`${live}${side}`, { force: true });
   }
   renameSync(staged, live);
-  syncDirectory(dirname(live));
+  syncPath(dirname(live));
   return { dataDir, from, party, fingerprint: fingerprint(publicKeyOf(nodeKey)), entries, keptAside };
 }
 
@@ -123,7 +123,8 @@ async function checkBackup(
   }
 }
 
-function syncDirectory(path: string): void {
+/** fsync of a file or directory: a renamed-into-place file survives a crash of the machine. */
+export function syncPath(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);

@@ -11,6 +11,7 @@ import type { Objectives } from '../../core/objectives.js';
 import { requireAdmin } from '../../core/policy.js';
 import type { EntryDraft } from '../../node/appender.js';
 import type { NodeContext } from '../context.js';
+import { recordSecurityEvent } from '../audit-trail/record.js';
 import { keyPublication } from '../directory/key-publication.js';
 import { toLogged } from '../entries/present.js';
 import { writeUnique } from '../unique.js';
@@ -105,6 +106,12 @@ export async function createChannel(
   const { entries, head } = node.sealFirstEntries(channel.id, drafts);
   await writeUnique(() => node.storage.createChannel(channel, entries, head));
   node.channelChanged(channel.id);
+  await recordSecurityEvent(node, {
+    action: 'channel_created',
+    actor: actor.id,
+    subject: channel.id,
+    details: { state: channel.state },
+  });
   return channel;
 }
 
@@ -129,6 +136,7 @@ export async function acceptChannel(node: NodeContext, actor: Principal, id: str
     }),
     ...(await localMembers(node, channel)).map((p) => keyPublication(node, channel, p)),
   ]);
+  await recordSecurityEvent(node, { action: 'channel_accepted', actor: actor.id, subject: id });
   return refreshChannelState(node, id);
 }
 

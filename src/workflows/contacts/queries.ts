@@ -1,177 +1,86 @@
 /**
- * Briefings, readouts, invitations and commitments as the app shows them, read from the log.
+ * Orders to keep contact and commitments as the app shows them, read from the log: each
+ * commitment folded (who it binds, since when) with how each of its periods was kept, and the
+ * lapses its bound parties owe (briefings: briefings/queries.ts; invitations:
+ * invitations/queries.ts).
  */
-import { joinedTimes, partiesAt } from '../../core/membership.js';
-import { cadence, type Cadence } from './cadence.js';
+import {
+  cadence,
+  HELD_KINDS,
+  isContact,
+  periodStart,
+  type Cadence,
+  type CadencePeriod,
+  type ContactEvent,
+} from './cadence.js';
+import { foldCommitments, type CommitmentTerms } from './commitment-fold.js';
 import type { LoggedEntry } from '../../core/kinds.js';
-import type { EntryRef } from '../obligations/kinds.js';
-import { timeOf } from '../obligations/fold.js';
+import { brief, timeOf, type Obligation } from '../obligations/fold.js';
 import type { Channel, Principal } from '../../storage/storage.js';
 import { canRead } from '../../core/policy.js';
-import { joinedAt, readableChannel } from '../channels/queries.js';
+import { readableChannel } from '../channels/queries.js';
 import { type NodeContext } from '../context.js';
 import { toLogged } from '../entries/present.js';
+import { ParleyError } from '../../core/errors.js';
 
+export const READ_LIMIT = 100_000;
 const byClock = (a: LoggedEntry, b: LoggedEntry) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
 
 async function read(node: NodeContext, channel: string, kind: string): Promise<LoggedEntry[]> {
-  return (await node.storage.listByKind(channel, kind, 100_000)).map(toLogged).sort(byClock);
+  return (await node.storage.listByKind(channel, kind, READ_LIMIT)).map(toLogged).sort(byClock);
 }
 
-const refId = (channel: string, of: EntryRef) => `${channel}/${of.party}/${of.seq}`;
-
-export interface ReadoutView {
-  id: string;
-  party: string;
-  author: string;
-  at: string;
-  lang: string;
-  text: string;
-}
-
-export async function briefings(node: NodeContext, actor: Principal, channelId: string) {
-  const channel = await readableChannel(node, actor, channelId);
-  const [proposals, accepts, minutes, readouts] = await Promise.all(
-    ['briefing', 'briefing-accept', 'briefing-minutes', 'readout'].map((k) => read(node, channel.id, k)),
-  );
-  const joined = await joinedAt(node, channel);
-  const readoutView = (r: LoggedEntry): ReadoutView => ({
-    id: r.id,
-    party: r.party,
-    author: r.author,
-    at: r.hlc,
-    lang: r.lang,
-    text: r.body.text as string,
-  });
-  const list = proposals!.map((b) => {
-    const body = b.body as { title: string; agenda: string[]; at?: string };
-    const acceptedBy = accepts!.filter((a) => refId(channel.id, a.body.of as EntryRef) === b.id);
-    const held = minutes!.find((m) => refId(channel.id, m.body.of as EntryRef) === b.id);
-    return {
-      id: b.id,
-      title: body.title,
-      agenda: body.agenda,
-      at: body.at ?? null,
-      party: b.party,
-      proposedBy: b.author,
-      acceptedBy: acceptedBy.map((a) => ({ party: a.party, by: a.author, at: a.hlc })),
-      // The parties of the moment the briefing was held (or of now): one that joined later is not
-      // waited for to accept what already took place.
-      waitingFor: partiesAt(joined, held?.hlc).filter(
-        (p) => p !== b.party && !acceptedBy.some((a) => a.party === p),
-      ),
-      minutes: held
-        ? {
-            id: held.id,
-            heldAt: held.body.heldAt as string,
-            durationMinutes: held.body.durationMinutes as number,
-            summary: (held.body.summary as string | undefined) ?? null,
-          }
-        : null,
-      readouts: readouts!
-        .filter((r) => r.body.of && refId(channel.id, r.body.of as EntryRef) === b.id)
-        .map(readoutView),
-    };
-  });
-  return { briefings: list, readouts: readouts!.filter((r) => !r.body.of).map(readoutView) };
-}
-
-export async function invitations(node: NodeContext, actor: Principal, channelId: string) {
-  const channel = await readableChannel(node, actor, channelId);
-  const [sent, answers] = await Promise.all([
-    read(node, channel.id, 'invitation'),
-    read(node, channel.id, 'invitation-answer'),
-  ]);
-  const now = node.now();
-  return sent.map((i) => {
-    const body = i.body as { what: string; where: string; respondBy: string; text?: string };
-    const given = answers.filter((a) => refId(channel.id, a.body.of as EntryRef) === i.id);
-    const latest = given.at(-1);
-    const respondBy = Date.parse(body.respondBy);
-    // A date without a time means "by the end of that day".
-    const deadline = body.respondBy.length === 10 ? respondBy + 86_400_000 : respondBy;
-    return {
-      id: i.id,
-      what: body.what,
-      where: body.where,
-      text: body.text ?? null,
-      respondBy: body.respondBy,
-      party: i.party,
-      by: i.author,
-      answers: given.map((a) => ({
-        id: a.id,
-        party: a.party,
-        by: a.author,
-        at: a.hlc,
-        answer: a.body.answer as string,
-        note: (a.body.note as string | undefined) ?? null,
-      })),
-      state: latest ? (latest.body.answer as string) : now > deadline ? 'overdue' : 'pending',
-    };
-  });
-}
-
-export interface CommitmentView {
-  id: string;
+export interface CommitmentView extends CommitmentTerms {
   channel: string;
-  commitment: string;
-  what: 'briefing' | 'contact';
-  every: string;
-  owners: string[];
-  source: string | null;
-  from: string;
   cadence: Cadence;
 }
 
-async function channelCommitments(
+/**
+ * The channel's contact: every exchange between people and every briefing held (for every party
+ * at once, at the time it was held), dated no later than the entry that records it.
+ */
+export async function contactEvents(node: NodeContext, channel: Channel): Promise<ContactEvent[]> {
+  const entries = (await node.storage.readChannel(channel.id, 0, READ_LIMIT)).map(toLogged).filter(isContact);
+  return entries.map((e) => {
+    const at = timeOf(e);
+    if (!HELD_KINDS.includes(e.kind)) return { at, party: e.party, id: e.id };
+    const held = Date.parse(String(e.body.heldAt));
+    return { at: Number.isFinite(held) ? Math.min(held, at) : at, party: '*', id: e.id };
+  });
+}
+
+/** The channel's commitments, folded, with how each was kept by `now`. */
+export async function channelCommitments(
   node: NodeContext,
   channel: Channel,
   now: number,
 ): Promise<CommitmentView[]> {
   const commitments = await read(node, channel.id, 'commitment');
   if (commitments.length === 0) return [];
-  const minutes = await read(node, channel.id, 'briefing-minutes');
-  const joinedMs = joinedTimes(await joinedAt(node, channel));
-  // Contact: anything a person of a party signed in the channel, but receipts.
-  const contacts = (await node.storage.readChannel(channel.id, 0, 100_000))
-    .filter((e) => e.author !== 'node' && e.kind !== 'receipt')
-    .map((e) => ({ at: timeOf(toLogged(e)), party: e.party, id: `${channel.id}/${e.party}/${e.seq}` }));
-  const latest = new Map<string, LoggedEntry>();
-  for (const c of commitments) latest.set(c.body.commitment as string, c);
-  return [...latest.values()].map((c) => {
-    const body = c.body as {
-      commitment: string;
-      what: 'briefing' | 'contact';
-      every: string;
-      owners: string[];
-      source?: string;
-      from: string;
-    };
-    const events =
-      body.what === 'briefing'
-        ? minutes.map((m) => ({ at: Date.parse(m.body.heldAt as string), party: m.party, id: m.id }))
-        : contacts;
-    return {
-      id: c.id,
-      channel: channel.id,
-      commitment: body.commitment,
-      what: body.what,
-      every: body.every,
-      owners: body.owners,
-      source: body.source ?? null,
-      from: body.from,
-      cadence: cadence(body.what, body.every, Date.parse(body.from), now, events, boundBy(c, joinedMs)),
-    };
+  const [accepts, publications, events] = await Promise.all([
+    read(node, channel.id, 'commitment-accept'),
+    read(node, channel.id, 'principal-key'),
+    contactEvents(node, channel),
+  ]);
+  // The last contact is the channel's, whatever keeps the commitment: the same count as its chart.
+  const past = events.filter((e) => e.at <= now).map((e) => e.at);
+  const lastContact = past.length > 0 ? Math.max(...past) : null;
+  return foldCommitments(commitments, accepts, publications, channel.parties).map((terms) => {
+    // Bound from the start of the period it accepted in (a party accepts only once a member).
+    const first = Date.parse(terms.from);
+    const bound = Object.fromEntries(
+      Object.entries(terms.bound).map(([party, at]) => [party, periodStart(first, terms.every, at)]),
+    );
+    const kept = cadence(
+      terms.what,
+      terms.every,
+      Date.parse(terms.from),
+      now,
+      terms.what === 'briefing' ? events.filter((e) => e.party === '*') : events,
+      bound,
+    );
+    return { ...terms, channel: channel.id, cadence: { ...kept, lastContact } };
   });
-}
-
-/**
- * Who a commitment binds, from when: the parties in the channel when it was made, from its
- * start (0); a party that joined later, from when it joined.
- */
-function boundBy(commitment: LoggedEntry, joined: Record<string, number>): Record<string, number> {
-  const made = timeOf(commitment);
-  return Object.fromEntries(Object.entries(joined).map(([party, at]) => [party, at <= made ? 0 : at]));
 }
 
 /** Commitments of every channel the caller reads (or of one), with how each is kept. */
@@ -185,4 +94,121 @@ export async function commitments(
     : (await node.storage.listChannels()).filter((c) => canRead(actor, c, node.party));
   const now = node.now();
   return (await Promise.all(channels.map((c) => channelCommitments(node, c, now)))).flat();
+}
+
+/** One commitment by its entry id (`<channel>/<party>/<seq>`). */
+export async function commitmentById(
+  node: NodeContext,
+  actor: Principal,
+  channelId: string,
+  party: string,
+  seq: number,
+): Promise<CommitmentView> {
+  const id = `${channelId}/${party}/${seq}`;
+  const found = (await commitments(node, actor, channelId)).find((c) => c.id === id);
+  if (!found) throw new ParleyError('entry_not_found', `commitment ${id} does not exist`);
+  return found;
+}
+
+/** A lapse: a bound party missed a closed period and has not restored contact since. */
+export interface Lapse {
+  obligation: Obligation;
+  /** The owners of the party that owes it. */
+  owners: string[];
+  period: CadencePeriod;
+}
+
+/**
+ * The lapses a channel's commitments owe at `now`: the latest closed period not kept is owed by
+ * each bound party that missed it, until that party has done its part in the period after (for
+ * a briefing, until one is held). Once contact is restored the lapse closes; the period stays
+ * missed on the record.
+ */
+export async function commitmentLapses(node: NodeContext, channel: Channel, now: number): Promise<Lapse[]> {
+  const out: Lapse[] = [];
+  for (const view of await channelCommitments(node, channel, now)) {
+    if (view.state === 'refused') continue;
+    const { periods, current } = view.cadence;
+    const closed = current ? periods.slice(0, -1) : periods;
+    const last = closed.at(-1);
+    if (!last || last.kept) continue;
+    const entry = toLogged(
+      (await node.storage.getEntry(channel.id, view.party, Number(view.id.split('/').at(-1))))!,
+    );
+    for (const party of last.missing) {
+      // Restored: the party has kept its part of the period after.
+      if (view.bound[party] === undefined || (current && !current.missing.includes(party))) continue;
+      out.push({
+        obligation: {
+          type: 'commitment-lapse',
+          channel: channel.id,
+          about: brief(entry),
+          item: brief(entry),
+          owedBy: party,
+          owedTo: view.parties.find((p) => p !== party) ?? view.party,
+          since: last.from,
+          due: last.to,
+          overdue: now > last.to,
+          note: `no ${view.what === 'briefing' ? 'briefing held' : `contact from ${party}`} between ${new Date(last.from).toISOString()} and ${new Date(last.to).toISOString()}`,
+          subject: view.commitment,
+        },
+        owners: view.owners.filter((o) => o.party === party).map((o) => o.principal),
+        period: last,
+      });
+    }
+  }
+  return out;
+}
+
+export interface ContactOrderView {
+  id: string;
+  party: string;
+  by: string;
+  at: string;
+  order: string;
+  orderedBy: string;
+  offices: Record<string, string[]>;
+  why: string;
+  what: 'briefing' | 'contact';
+  every: string;
+  given: string | null;
+  /** The commitments that arise from it. */
+  commitments: string[];
+}
+
+/** The channel's orders to keep contact, oldest first, each with the commitments made from it. */
+export async function contactOrders(
+  node: NodeContext,
+  actor: Principal,
+  channelId: string,
+): Promise<ContactOrderView[]> {
+  const channel = await readableChannel(node, actor, channelId);
+  const [orders, made] = await Promise.all([
+    read(node, channel.id, 'contact-order'),
+    read(node, channel.id, 'commitment'),
+  ]);
+  return orders.map((o) => {
+    const body = o.body as unknown as Omit<ContactOrderView, 'id' | 'party' | 'by' | 'at' | 'commitments'> & {
+      given?: string;
+    };
+    return {
+      id: o.id,
+      party: o.party,
+      by: o.author,
+      at: o.hlc,
+      order: body.order,
+      orderedBy: body.orderedBy,
+      offices: body.offices,
+      why: body.why,
+      what: body.what,
+      every: body.every,
+      given: body.given ?? null,
+      commitments: made
+        .filter((c) => {
+          const ref = c.body.order as { party: string; seq: number; hash: string } | undefined;
+          return ref !== undefined && `${channel.id}/${ref.party}/${ref.seq}` === o.id && ref.hash === o.hash;
+        })
+        .map((c) => c.id),
+    };
+  });
 }

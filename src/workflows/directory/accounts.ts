@@ -7,7 +7,12 @@ import { ParleyError } from '../../core/errors.js';
 import type { Principal } from '../../core/model.js';
 import { requireAdmin } from '../../core/policy.js';
 import type { NodeContext } from '../context.js';
+import { recordSecurityEvent } from '../audit-trail/record.js';
 import { announceAccessEnded } from './access-signal.js';
+import { generateKeyPair } from '../../core/keys.js';
+import { replacementDrafts } from './key-rotation.js';
+import { forgetPublishedKeys } from './published-keys.js';
+import { sealPersonKey, unlockWithPassword } from './key-custody.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import { forgetCachedTokens, tokenId } from './sessions.js';
 
@@ -19,6 +24,8 @@ export interface TokenView {
   createdAt: number;
   /** Null for a token issued before tokens expired. */
   expiresAt: number | null;
+  /** Null when it never authenticated a request. */
+  lastUsedAt: number | null;
   expired: boolean;
 }
 
@@ -37,6 +44,7 @@ export async function listTokens(
     label: t.label,
     createdAt: t.createdAt,
     expiresAt: t.expiresAt ?? null,
+    lastUsedAt: t.lastUsedAt ?? null,
     expired: t.expiresAt != null && t.expiresAt <= now,
   }));
 }
@@ -54,12 +62,12 @@ export async function revokeToken(
   await node.storage.deleteApiToken(token.tokenHash);
   forgetCachedTokens(node.storage);
   announceAccessEnded(node.storage, { tokenHash: token.tokenHash });
-  await node.storage.recordAudit({
-    at: Date.now(),
-    type: 'token_revoked',
-    principal: token.principal,
-    ip,
-    detail: `${id} by ${actor.id}`,
+  await recordSecurityEvent(node, {
+    action: 'token_revoked',
+    actor: actor.id,
+    subject: token.principal,
+    address: ip,
+    details: { tokenId: id, label: token.label },
   });
   return {
     id,
@@ -67,6 +75,7 @@ export async function revokeToken(
     label: token.label,
     createdAt: token.createdAt,
     expiresAt: token.expiresAt ?? null,
+    lastUsedAt: token.lastUsedAt ?? null,
     expired: false,
   };
 }
@@ -87,27 +96,29 @@ export async function setAccountDisabled(
     throw new ParleyError('validation_failed', 'an administrator cannot disable their own account');
   if (!(await node.storage.setPrincipalDisabled(id, disabled)))
     throw new ParleyError('principal_not_found', `user '${id}' does not exist`);
-  let ended = '';
+  let ended = {};
   if (disabled) {
     const sessions = await node.storage.deleteSessionsOf(id, null);
     const tokens = await node.storage.deleteApiTokensOf(id);
-    ended = `ended ${sessions} sessions, ${tokens} tokens`;
+    ended = { sessionsEnded: sessions, tokensEnded: tokens };
   }
   forgetCachedTokens(node.storage);
   if (disabled) announceAccessEnded(node.storage, { principal: id });
-  await node.storage.recordAudit({
-    at: Date.now(),
-    type: disabled ? 'account_disabled' : 'account_enabled',
-    principal: id,
-    ip,
-    detail: `by ${actor.id}${ended ? `; ${ended}` : ''}`,
+  await recordSecurityEvent(node, {
+    action: disabled ? 'account_disabled' : 'account_enabled',
+    actor: actor.id,
+    subject: id,
+    address: ip,
+    details: ended,
   });
   return (await node.storage.getPrincipal(id))!;
 }
 
 /**
- * A person changes their own password, proving the current one. Their other sessions end (the
- * one in use, `keepSessionHash`, stays); API tokens stay, being separate credentials.
+ * A person changes their own password, proving the current one. Their signing key is re-sealed
+ * under the new password (key-custody.ts). Their other sessions end (the one in use,
+ * `keepSessionHash`, stays); API tokens stay, being separate credentials with their own wrapped
+ * copies of the key.
  */
 export async function changeOwnPassword(
   node: NodeContext,
@@ -116,19 +127,33 @@ export async function changeOwnPassword(
 ): Promise<void> {
   const stored = await node.storage.getPrincipal(actor.id);
   if (!stored || !(await verifyPassword(change.current, stored.passwordHash))) {
-    await node.storage.recordAudit({
-      at: Date.now(),
-      type: 'password_change_failed',
-      principal: actor.id,
-      ip: change.ip,
-      detail: '',
+    await recordSecurityEvent(node, {
+      action: 'password_change_failed',
+      actor: actor.id,
+      subject: actor.id,
+      address: change.ip,
     });
     throw new ParleyError('forbidden', 'current password is wrong');
   }
-  await storePassword(node, actor.id, change.next, change.keepSessionHash, change.ip, 'self');
+  const problem = passwordProblem(change.next);
+  if (problem) throw new ParleyError('validation_failed', problem);
+  const unlocked = await unlockWithPassword(stored, change.current);
+  if (unlocked)
+    await node.storage.setPrincipalKey(
+      actor.id,
+      await sealPersonKey(unlocked.privateKey, change.next, actor.id, stored.publicKey),
+    );
+  await storePassword(node, actor.id, change.next, change.keepSessionHash, change.ip, actor.id);
 }
 
-/** An administrator sets someone's password (`parley user password`); all their sessions end. */
+/**
+ * An administrator sets someone's password (`parley user password`); all their sessions end. The
+ * old signing key cannot be recovered without the old password, so the person gets a new key,
+ * sealed under the new password and published by the node in each of their channels (a
+ * `principal-key` entry signed by the node, recorded as `key_reset`), and the old key is revoked
+ * there (`principal-key-revoke`, "reset by admin"). Entries signed with the old key stay valid; tokens keep working for reading, but their
+ * wrapped copies are of the old key and no longer sign.
+ */
 export async function setPasswordFor(
   node: NodeContext,
   actor: Principal,
@@ -136,9 +161,28 @@ export async function setPasswordFor(
   next: string,
 ): Promise<void> {
   requireAdmin(actor);
-  if (!(await node.storage.getPrincipal(id)))
-    throw new ParleyError('principal_not_found', `user '${id}' does not exist`);
-  await storePassword(node, id, next, null, null, `by ${actor.id}`);
+  const principal = await node.storage.getPrincipal(id);
+  if (!principal) throw new ParleyError('principal_not_found', `user '${id}' does not exist`);
+  const problem = passwordProblem(next);
+  if (problem) throw new ParleyError('validation_failed', problem);
+  const keys = generateKeyPair();
+  // The old key is revoked where it was published: whoever could open it is no longer trusted.
+  const drafts = await replacementDrafts(node, principal, keys.publicKey, 'reset by admin');
+  if (drafts.length > 0) await node.appender.append(drafts);
+  await node.storage.setPrincipalKey(
+    id,
+    await sealPersonKey(keys.privateKey, next, id, keys.publicKey),
+    keys.publicKey,
+  );
+  forgetCachedTokens(node.storage);
+  forgetPublishedKeys(node.storage);
+  await recordSecurityEvent(node, {
+    action: 'key_reset',
+    actor: actor.id,
+    subject: id,
+    details: { reason: 'key reset by admin', publicKey: keys.publicKey, channels: drafts.length },
+  });
+  await storePassword(node, id, next, null, null, actor.id);
 }
 
 async function storePassword(
@@ -147,7 +191,7 @@ async function storePassword(
   next: string,
   keepSessionHash: string | null,
   ip: string | null,
-  detail: string,
+  by: string,
 ): Promise<void> {
   const problem = passwordProblem(next);
   if (problem) throw new ParleyError('validation_failed', problem);
@@ -158,11 +202,11 @@ async function storePassword(
     sessionsOnly: true,
     ...(keepSessionHash ? { keepSessionHash } : {}),
   });
-  await node.storage.recordAudit({
-    at: Date.now(),
-    type: 'password_changed',
-    principal: id,
-    ip,
-    detail: `${detail}; ended ${ended} other sessions`,
+  await recordSecurityEvent(node, {
+    action: 'password_changed',
+    actor: by,
+    subject: id,
+    address: ip,
+    details: { sessionsEnded: ended },
   });
 }

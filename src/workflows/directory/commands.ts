@@ -10,6 +10,8 @@
  * nothing is stored; if storing fails after it, what is left is a published key whose private
  * half was never kept, which nobody can sign with. (Storing first would leave a person who could
  * log in and write entries every peer refuses, `author_key_unknown`.)
+ *
+ * The private half is stored sealed under the person's password (key-custody.ts).
  */
 import { canonicalize } from '../../core/canonical-json.js';
 import { ParleyError } from '../../core/errors.js';
@@ -19,9 +21,11 @@ import { requireAdmin } from '../../core/policy.js';
 import type { EntryDraft } from '../../node/appender.js';
 import { chainBegun } from '../channels/commands.js';
 import type { NodeContext } from '../context.js';
+import { recordSecurityEvent } from '../audit-trail/record.js';
 import { writeUnique } from '../unique.js';
 import { keyPublication, publicationBody } from './key-publication.js';
 import { hashPassword, passwordProblem } from './password.js';
+import { sealPersonKey } from './key-custody.js';
 
 export interface NewPrincipal {
   id: string;
@@ -37,6 +41,7 @@ export async function addOffice(node: NodeContext, actor: Principal, office: Off
     throw new ParleyError('validation_failed', `office id '${office.id}' is not valid`);
   if (office.name.trim() === '') throw new ParleyError('validation_failed', 'office name must not be empty');
   await writeUnique(() => node.storage.addOffice(office));
+  await recordSecurityEvent(node, { action: 'office_added', actor: actor.id, subject: office.id });
   return office;
 }
 
@@ -46,7 +51,14 @@ export async function addPrincipal(
   input: NewPrincipal,
 ): Promise<Principal> {
   requireAdmin(actor);
-  return addPrincipalUnchecked(node, input);
+  const added = await addPrincipalUnchecked(node, input);
+  await recordSecurityEvent(node, {
+    action: 'user_added',
+    actor: actor.id,
+    subject: added.id,
+    details: { role: added.role, office: added.office },
+  });
+  return added;
 }
 
 /** Adds a person without an acting administrator: only for the first administrator of a node. */
@@ -77,14 +89,20 @@ export async function addPrincipalUnchecked(node: NodeContext, input: NewPrincip
   } catch (error) {
     throw new ParleyError('validation_failed', `user '${input.id}': ${(error as Error).message}`);
   }
+  // The key is sealed under the person's password (key-custody.ts): the node cannot sign as
+  // them alone. Both derivations run side by side in the hashing slots.
+  const [passwordHash, sealedKey] = await Promise.all([
+    hashPassword(input.password),
+    sealPersonKey(keys.privateKey, input.password, input.id, keys.publicKey),
+  ]);
   const principal: Principal = {
     id: input.id,
     office: input.office,
     role: input.role,
     title: input.title,
-    passwordHash: await hashPassword(input.password),
+    passwordHash,
     publicKey: keys.publicKey,
-    privateKey: keys.privateKey,
+    privateKey: sealedKey,
     createdAt: node.now(),
     disabled: false,
   };
@@ -102,7 +120,7 @@ export async function addPrincipalUnchecked(node: NodeContext, input: NewPrincip
  * the office for this party (not an office of the same name of another party), where this
  * party's chain has begun.
  */
-async function publicationChannels(node: NodeContext, office: string | null): Promise<Channel[]> {
+export async function publicationChannels(node: NodeContext, office: string | null): Promise<Channel[]> {
   if (office === null) return [];
   const result: Channel[] = [];
   for (const channel of await node.storage.listChannels()) {

@@ -75,6 +75,20 @@ export class LoginLimiter {
     if (list && index >= 0) list.splice(index, 1);
   }
 
+  /**
+   * A failed login: the account's slowdown runs from now, when the failure is known, not from
+   * when the attempt began (its password hash may have taken seconds on a busy node).
+   */
+  failed(ticket: LoginTicket): void {
+    const account = ticket.keys[2]!;
+    const list = this.attempts.get(account);
+    const index = list?.indexOf(ticket.at) ?? -1;
+    if (list && index >= 0) {
+      list.splice(index, 1);
+      list.push(Math.max(ticket.at, this.now()));
+    }
+  }
+
   /** An attempt that was not decided (the hash could not run): takes its count back. */
   release(ticket: LoginTicket): void {
     for (const key of ticket.keys) {

@@ -62,6 +62,21 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
   );
 }
 
+/**
+ * A 32-byte key derived from a password with today's parameters and its own salt (not the
+ * password hash's), in the same bounded hashing slots: what seals a person's signing key
+ * (key-custody.ts).
+ */
+export function passwordKey(
+  password: string,
+  salt: Buffer,
+  params: ScryptParams = DEFAULT_PARAMS,
+): Promise<Buffer> {
+  return derive(password, salt, params);
+}
+
+export type { ScryptParams };
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, DEFAULT_PARAMS);

@@ -1,16 +1,12 @@
 /** Reading the directory: offices and people, never a password hash or a private key. */
-import type { Office, Principal, Role } from '../../core/model.js';
+import type { z } from 'zod';
+import type { Office, Principal } from '../../core/model.js';
 import type { NodeContext } from '../context.js';
+import { REVOKED_KEY } from './key-custody.js';
+import type { principalSchema } from './views.js';
 
-/** What clients see of a principal. */
-export interface PrincipalView {
-  id: string;
-  office: string | null;
-  role: Role;
-  title: string;
-  publicKey: string;
-  disabled: boolean;
-}
+/** What clients see of a principal (views.ts). */
+export type PrincipalView = z.infer<typeof principalSchema>;
 
 export function presentPrincipal(p: Principal): PrincipalView {
   return {
@@ -19,6 +15,7 @@ export function presentPrincipal(p: Principal): PrincipalView {
     role: p.role,
     title: p.title,
     publicKey: p.publicKey,
+    keyRevoked: p.privateKey === REVOKED_KEY,
     disabled: p.disabled,
   };
 }

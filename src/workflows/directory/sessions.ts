@@ -8,12 +8,23 @@ import { randomBytes } from 'node:crypto';
 import { ParleyError } from '../../core/errors.js';
 import type { Principal } from '../../core/model.js';
 import { requireAdmin } from '../../core/policy.js';
-import type { Session } from '../../storage/storage.js';
+import type { PendingFactor, Session } from '../../storage/storage.js';
 import type { NodeContext } from '../context.js';
+import { recordSecurityEvent } from '../audit-trail/record.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
+import { SECOND_FACTOR_WINDOW_MS } from './passkeys-policy.js';
 import { announceAccessEnded } from './access-signal.js';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from './tokens.js';
+import {
+  asActor,
+  isSealedKey,
+  REVOKED_KEY,
+  signingKeyOf,
+  unlockWithPassword,
+  unwrapWithSecret,
+  wrapForSecret,
+} from './key-custody.js';
 
 // A real hash to compare against when the user does not exist, so timing does not reveal it.
 const DUMMY_HASH =
@@ -39,18 +50,17 @@ export async function logIn(
   limiter: LoginLimiter,
   attempt: LoginAttempt,
   sessionTtlMs: number,
+  /**
+   * Passkeys (passkeys.ts): what this person still owes after the right password. When it owes
+   * a factor, the session starts pending and works only for the passkey step until completed.
+   */
+  secondFactor?: (principal: Principal) => Promise<PendingFactor | null>,
 ): Promise<StartedSession> {
   const { user, password, ip } = attempt;
   // Counted before the hash runs (login-limiter.ts), so concurrent guesses cannot all pass.
   const admitted = limiter.begin(user, ip);
   if ('waitMs' in admitted) {
-    await node.storage.recordAudit({
-      at: Date.now(),
-      type: 'login_throttled',
-      principal: user,
-      ip,
-      detail: '',
-    });
+    await recordSecurityEvent(node, { action: 'login_throttled', actor: null, subject: user, address: ip });
     throw new ParleyError(
       'too_many_requests',
       'too many failed logins; try again later',
@@ -69,7 +79,8 @@ export async function logIn(
     throw error;
   }
   if (!principal || !ok || principal.disabled) {
-    await node.storage.recordAudit({ at: Date.now(), type: 'login_failed', principal: user, ip, detail: '' });
+    limiter.failed(ticket);
+    await recordSecurityEvent(node, { action: 'login_failed', actor: null, subject: user, address: ip });
     throw new ParleyError('invalid_credentials', 'user or password is wrong');
   }
   limiter.succeeded(ticket);
@@ -79,15 +90,16 @@ export async function logIn(
     const rehashed = await hashPassword(password).catch(() => null);
     if (rehashed) {
       await node.storage.setPasswordHash(principal.id, rehashed);
-      await node.storage.recordAudit({
-        at: Date.now(),
-        type: 'password_rehashed',
-        principal: principal.id,
-        ip,
-        detail: '',
+      await recordSecurityEvent(node, {
+        action: 'password_rehashed',
+        actor: principal.id,
+        subject: principal.id,
+        address: ip,
       });
     }
   }
+  const unlocked = await unlockPersonKey(node, principal, password, ip);
+  const pendingFactor = (await secondFactor?.(principal)) ?? null;
   const secret = newSecret();
   const now = Date.now();
   const session: Session = {
@@ -95,12 +107,47 @@ export async function logIn(
     principal: principal.id,
     csrfToken: randomBytes(24).toString('base64url'),
     createdAt: now,
-    expiresAt: now + sessionTtlMs,
+    expiresAt: now + (pendingFactor ? SECOND_FACTOR_WINDOW_MS : sessionTtlMs),
     lastSeenAt: now,
+    ...(pendingFactor ? { pendingFactor } : {}),
+    // The signing key, unlocked by the password, travels with the session (key-custody.ts).
+    wrappedKey: unlocked ? wrapForSecret(unlocked, secret, 'session', principal) : null,
   };
   await node.storage.createSession(session);
-  await node.storage.recordAudit({ at: now, type: 'login', principal: principal.id, ip, detail: '' });
-  return { principal, secret, session };
+  await recordSecurityEvent(node, {
+    // A password alone, when the node wants a passkey too, is not yet a login.
+    action: pendingFactor ? 'login_password_ok' : 'login',
+    actor: principal.id,
+    subject: principal.id,
+    address: ip,
+    ...(pendingFactor ? { details: { awaiting: pendingFactor } } : {}),
+  });
+  return { principal: asActor(principal, unlocked), secret, session };
+}
+
+/**
+ * The person's signing key unlocked with their verified password; a key from before sealing is
+ * sealed now (`key_sealed`). Null when the stored key does not open (it was sealed under another
+ * password, which only a tampered row explains): the login works, signing does not.
+ */
+async function unlockPersonKey(
+  node: NodeContext,
+  principal: Principal,
+  password: string,
+  ip: string | null,
+): Promise<string | null> {
+  const unlocked = await unlockWithPassword(principal, password);
+  if (!unlocked) return null;
+  if (unlocked.resealed) {
+    await node.storage.setPrincipalKey(principal.id, unlocked.resealed);
+    await recordSecurityEvent(node, {
+      action: 'key_sealed',
+      actor: principal.id,
+      subject: principal.id,
+      address: ip,
+    });
+  }
+  return unlocked.privateKey;
 }
 
 /** Ends one session; its open live streams end with it. */
@@ -112,7 +159,7 @@ export async function logOut(
 ): Promise<void> {
   await node.storage.deleteSession(sessionHash);
   announceAccessEnded(node.storage, { sessionHash });
-  await node.storage.recordAudit({ at: Date.now(), type: 'logout', principal: actor, ip, detail: '' });
+  await recordSecurityEvent(node, { action: 'logout', actor, subject: actor, address: ip });
 }
 
 /** How long a new API token works unless asked otherwise. */
@@ -137,12 +184,16 @@ export async function createApiToken(
   ip: string,
   expiresInMs: number = DEFAULT_TOKEN_TTL_MS,
 ): Promise<IssuedToken> {
-  return issueApiToken(node, actor.id, label, expiresInMs, { ip, detail: label });
+  // A token made by an unlocked person carries its own copy of the key, so scripts can sign.
+  const key = actor.privateKey === '' ? null : { privateKey: signingKeyOf(actor), principal: actor };
+  return issueApiToken(node, actor.id, label, expiresInMs, { actor: actor.id, ip }, key);
 }
 
 /**
  * A bearer token an administrator issues for an existing person (`parley token create` on the
- * node's machine); recorded in the audit log.
+ * node's machine); recorded in the audit log. With the person's password it carries their
+ * unlocked signing key (the password is checked); without, it reads but cannot sign
+ * (`key_locked`): the administrator cannot unlock someone else's key.
  */
 export async function createApiTokenFor(
   node: NodeContext,
@@ -150,21 +201,63 @@ export async function createApiTokenFor(
   principalId: string,
   label: string,
   expiresInMs: number = DEFAULT_TOKEN_TTL_MS,
-): Promise<IssuedToken> {
+  personPassword?: string,
+): Promise<IssuedToken & { signs: boolean }> {
   requireAdmin(actor);
-  if (!(await node.storage.getPrincipal(principalId)))
-    throw new ParleyError('principal_not_found', `user '${principalId}' does not exist`);
-  return issueApiToken(node, principalId, label, expiresInMs, { ip: null, detail: `cli: ${label}` });
+  const principal = await node.storage.getPrincipal(principalId);
+  if (!principal) throw new ParleyError('principal_not_found', `user '${principalId}' does not exist`);
+  const key = personPassword === undefined ? null : await unlockForToken(principal, personPassword);
+  const issued = await issueApiToken(
+    node,
+    principalId,
+    label,
+    expiresInMs,
+    { actor: actor.id, ip: null },
+    key,
+  );
+  return { ...issued, signs: key !== null };
 }
 
-/** Fresh tokens for every person of this node (the demo hands them to its scripted people). */
+/**
+ * The person's key opened with their password, for a token; refuses a wrong password. A sealed
+ * key opening (AES-GCM authenticates it) is the proof of the password; a plain key from before
+ * sealing needs the password hash checked.
+ */
+async function unlockForToken(
+  principal: Principal,
+  password: string,
+): Promise<{ privateKey: string; principal: Principal }> {
+  const proven =
+    isSealedKey(principal.privateKey) || (await verifyPassword(password, principal.passwordHash));
+  if (proven && principal.privateKey === REVOKED_KEY)
+    throw new ParleyError(
+      'key_revoked',
+      `the key of '${principal.id}' was revoked: rotate it first (parley user rotate-key)`,
+    );
+  const unlocked = proven && (await unlockWithPassword(principal, password));
+  if (!unlocked)
+    throw new ParleyError(
+      'invalid_credentials',
+      `the password of '${principal.id}' is wrong; the key stays locked`,
+    );
+  return { privateKey: unlocked.privateKey, principal };
+}
+
+/**
+ * Fresh tokens for every person of this node (the demo hands them to its scripted people), each
+ * carrying the person's key unlocked with their password (the demo's people share one).
+ */
 export async function issueTokensForEveryone(
   node: NodeContext,
   label: string,
+  password: string,
 ): Promise<Record<string, string>> {
   const tokens: Record<string, string> = {};
   for (const principal of await node.storage.listPrincipals()) {
-    tokens[principal.id] = (await issueApiToken(node, principal.id, label, DEFAULT_TOKEN_TTL_MS, null)).token;
+    const key = await unlockForToken(principal, password);
+    tokens[principal.id] = (
+      await issueApiToken(node, principal.id, label, DEFAULT_TOKEN_TTL_MS, null, key)
+    ).token;
   }
   return tokens;
 }
@@ -175,7 +268,8 @@ async function issueApiToken(
   principal: string,
   label: string,
   expiresInMs: number,
-  audit: { ip: string | null; detail: string } | null,
+  audit: { actor: string; ip: string | null } | null,
+  key: { privateKey: string; principal: Principal } | null = null,
 ): Promise<IssuedToken> {
   if (!Number.isSafeInteger(expiresInMs) || expiresInMs <= 0 || expiresInMs > MAX_TOKEN_TTL_MS)
     throw new ParleyError('validation_failed', 'token lifetime must be between 1 ms and 5 years');
@@ -183,9 +277,16 @@ async function issueApiToken(
   const tokenHash = hashSecret(token);
   const now = Date.now();
   const expiresAt = now + expiresInMs;
-  await node.storage.createApiToken({ tokenHash, principal, label, createdAt: now, expiresAt });
+  const wrappedKey = key ? wrapForSecret(key.privateKey, token, 'token', key.principal) : null;
+  await node.storage.createApiToken({ tokenHash, principal, label, createdAt: now, expiresAt, wrappedKey });
   if (audit) {
-    await node.storage.recordAudit({ at: now, type: 'token_created', principal, ...audit });
+    await recordSecurityEvent(node, {
+      action: 'token_created',
+      actor: audit.actor,
+      subject: principal,
+      address: audit.ip,
+      details: { tokenId: tokenId(tokenHash), label, expiresAt },
+    });
   }
   return { token, id: tokenId(tokenHash), label, expiresAt };
 }
@@ -197,10 +298,18 @@ async function issueApiToken(
  * made by another process sharing the database takes effect within TOKEN_CACHE_MS.
  */
 const TOKEN_CACHE_MS = 5000;
-const tokenCache = new WeakMap<
-  object,
-  Map<string, { principal: Principal; until: number; expiresAt: number | null }>
->();
+interface CachedToken {
+  principal: Principal;
+  wrappedKey: string | null;
+  until: number;
+  expiresAt: number | null;
+  /**
+   * The key unwrapped for this token, once a request presented it (undefined until then): held
+   * as long as the resolution, so a script's thousands of requests unwrap it once, not each.
+   */
+  unlocked?: string | null;
+}
+const tokenCache = new WeakMap<object, Map<string, CachedToken>>();
 
 /** Drops every cached token resolution of this storage. */
 export function forgetCachedTokens(storage: object): void {
@@ -216,19 +325,39 @@ export async function principalForToken(
   return principalForTokenHash(node, hashSecret(token), now);
 }
 
+/**
+ * The actor an API token acts for: the enabled principal carrying the key unwrapped from the
+ * token's own copy (key-custody.ts), or no key when the token has none. Null for no valid token.
+ */
+export async function actorForToken(
+  node: NodeContext,
+  token: string,
+  now: number,
+): Promise<Principal | null> {
+  const found = await resolveToken(node, hashSecret(token), now);
+  if (!found) return null;
+  // Only the holder of the secret unwraps it, and the cache entry is keyed by the secret's hash.
+  found.unlocked ??= unwrapWithSecret(found.wrappedKey, token, 'token', found.principal);
+  return asActor(found.principal, found.unlocked);
+}
+
 /** principalForToken by the token's hash (re-checks of a request already authenticated). */
 export async function principalForTokenHash(
   node: NodeContext,
   tokenHash: string,
   now: number,
 ): Promise<Principal | null> {
+  return (await resolveToken(node, tokenHash, now))?.principal ?? null;
+}
+
+async function resolveToken(node: NodeContext, tokenHash: string, now: number): Promise<CachedToken | null> {
   const storage = node.storage;
   let cache = tokenCache.get(storage);
   if (!cache) tokenCache.set(storage, (cache = new Map()));
   const cached = cache.get(tokenHash);
-  if (cached && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now))
-    return cached.principal;
+  if (cached && cached.until > now && (cached.expiresAt === null || cached.expiresAt > now)) return cached;
   const record = await storage.getApiToken(tokenHash);
+  if (record && now - (record.lastUsedAt ?? 0) >= TOUCH_EVERY_MS) await storage.touchApiToken(tokenHash, now);
   const expiresAt = record?.expiresAt ?? null;
   const expired = expiresAt !== null && expiresAt <= now;
   const principal = record && !expired ? await storage.getPrincipal(record.principal) : null;
@@ -237,8 +366,14 @@ export async function principalForTokenHash(
     return null;
   }
   if (cache.size > 10_000) cache.clear();
-  cache.set(tokenHash, { principal, until: now + TOKEN_CACHE_MS, expiresAt });
-  return principal;
+  const entry: CachedToken = {
+    principal,
+    wrappedKey: record?.wrappedKey ?? null,
+    until: now + TOKEN_CACHE_MS,
+    expiresAt,
+  };
+  cache.set(tokenHash, entry);
+  return entry;
 }
 
 /** A session ends after this long without a request (OWASP session management: idle timeout). */

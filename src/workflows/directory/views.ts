@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../core/model.js';
 import { idSchema } from '../primitives.js';
+import { secondFactorSchema } from './passkeys-views.js';
 
 export const loginBody = z.strictObject({ user: idSchema, password: z.string().min(1).max(1024) });
 export const loginResponse = z.object({
@@ -13,6 +14,11 @@ export const loginResponse = z.object({
   office: z.string().nullable(),
   csrfToken: z.string(),
   expiresAt: z.number(),
+  /**
+   * What the session still owes (passkeys-views.ts): `none` (it works), `passkey` (finish with
+   * `POST /api/v1/session/passkey`) or `passkey-enrol` (register one: `POST /api/v1/me/passkeys`).
+   */
+  secondFactor: secondFactorSchema,
 });
 
 export const tokenBody = z.strictObject({
@@ -38,6 +44,7 @@ export const tokenSchema = z
     label: z.string(),
     createdAt: z.number(),
     expiresAt: z.number().nullable(),
+    lastUsedAt: z.number().nullable(),
     expired: z.boolean(),
   })
   .meta({ id: 'ApiToken' });
@@ -51,6 +58,18 @@ export const passwordChangeBody = z.strictObject({
   next: z.string().min(1).max(1024),
 });
 export const userParams = z.strictObject({ id: idSchema });
+export const keyRotationBody = z.strictObject({ password: z.string().min(1).max(1024) });
+export const keyRevocationBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+export const keyChangeSchema = z
+  .object({
+    user: z.string(),
+    publicKey: z.string().nullable().describe('the key in force now; null after a revocation'),
+    revokedKey: z.string().nullable(),
+    entries: z.number().int().describe('key publications and revocations appended, one per channel'),
+    sessionsEnded: z.number().int(),
+    tokensEnded: z.number().int(),
+  })
+  .meta({ id: 'KeyChange' });
 
 export const officeSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Office' });
 export const officeBody = z.strictObject({ id: idSchema, name: z.string().min(1).max(200) });
@@ -62,6 +81,8 @@ export const principalSchema = z
     role: z.enum(ROLES),
     title: z.string(),
     publicKey: z.string(),
+    /** An administrator revoked `publicKey`; nothing signs as the person until they rotate it. */
+    keyRevoked: z.boolean(),
     disabled: z.boolean(),
   })
   .meta({ id: 'Principal' });

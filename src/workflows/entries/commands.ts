@@ -11,7 +11,7 @@
 import { MARKINGS, PRECEDENCES, entryId, type Marking, type Precedence } from '../../core/entry.js';
 import { ParleyError } from '../../core/errors.js';
 import type { Channel, Principal } from '../../core/model.js';
-import { authorOfficeProblem, canWrite } from '../../core/policy.js';
+import { canWrite } from '../../core/policy.js';
 import {
   CHANGE_KINDS,
   checkAgreement,
@@ -21,6 +21,9 @@ import {
 } from '../channels/commands.js';
 import { readableChannel } from '../channels/queries.js';
 import type { NodeContext } from '../context.js';
+import { recordSecurityEvent } from '../audit-trail/record.js';
+import { signingKeyOf } from '../directory/key-custody.js';
+import { requirePublishedKey } from '../directory/published-keys.js';
 import { requireAddressed } from '../obligations/kinds.js';
 import { asParleyError, kindContext, runKindCheck } from './kind-context.js';
 import { toLogged, type EntryView } from './present.js';
@@ -83,6 +86,9 @@ export async function postEntry(
   }
   const body = node.kinds.checkBody(kind.name, input.body);
   if (!body.ok) throw new ParleyError('body_invalid', body.message);
+  // The entry is dated at or after now: a rule that holds now holds at its timestamp.
+  const timed = kind.timed?.(body.body, node.now()) ?? null;
+  if (timed) throw new ParleyError('body_invalid', timed);
   if (input.marking !== undefined && !MARKINGS.includes(input.marking)) {
     throw new ParleyError('body_invalid', `marking must be one of ${MARKINGS.join(', ')}`);
   }
@@ -105,11 +111,18 @@ export async function postEntry(
       body: body.body,
       author: actor.id,
       authorKey: actor.publicKey,
-      signingKey: actor.privateKey,
+      signingKey: signingKeyOf(actor),
     },
   ]);
   const { signed, stored } = appended!;
   if (changesState) await refreshChannelState(node, channel.id);
+  if (changesState)
+    await recordSecurityEvent(node, {
+      action: kind.name === 'channel-change' ? 'charter_change_proposed' : 'charter_change_agreed',
+      actor: actor.id,
+      subject: channel.id,
+      details: { entry: entryId(channel.id, stored.party, stored.seq) },
+    });
   return {
     ...signed.content,
     id: entryId(channel.id, stored.party, stored.seq),
@@ -118,40 +131,6 @@ export async function postEntry(
     cursor: null,
     storedAt: stored.storedAt,
   };
-}
-
-/**
- * Keys found published, per storage: a publication is never withdrawn, so once found it need
- * not be looked up again (`<channel>\0<principal>\0<key>`).
- */
-const publishedKeys = new WeakMap<object, Set<string>>();
-
-/**
- * Refuses a writer whose key this party's chain has not published in the channel with a member
- * office of this party: every peer would refuse the entry, and with it the rest of the chain.
- */
-async function requirePublishedKey(node: NodeContext, actor: Principal, channel: Channel): Promise<void> {
-  const known = publishedKeys.get(node.storage) ?? new Set<string>();
-  publishedKeys.set(node.storage, known);
-  const key = `${channel.id}\u0000${actor.id}\u0000${actor.publicKey}`;
-  if (known.has(key)) return;
-  const publications = await node.storage.listByKind(channel.id, 'principal-key', 100_000);
-  const published = publications.some((entry) => {
-    if (entry.party !== node.party) return false;
-    const body = toLogged(entry).body as { principal?: string; publicKey?: string; office?: string | null };
-    return (
-      body.principal === actor.id &&
-      body.publicKey === actor.publicKey &&
-      authorOfficeProblem(channel, node.party, body.office ?? null) === null
-    );
-  });
-  if (!published) {
-    throw new ParleyError(
-      'forbidden',
-      `the key of '${actor.id}' is not published in '${channel.id}' by ${node.party}: peers would refuse what they write there`,
-    );
-  }
-  known.add(key);
 }
 
 export interface Acknowledgement {

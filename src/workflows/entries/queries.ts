@@ -11,6 +11,7 @@ import { readableChannel } from '../channels/queries.js';
 import type { StoredEntry } from '../../storage/storage.js';
 import type { NodeContext } from '../context.js';
 import { toView, type EntryView } from './present.js';
+import { differingFields } from '../obligations/read-back.js';
 
 export interface DeliveryState {
   party: string;
@@ -18,6 +19,8 @@ export interface DeliveryState {
   /** HLC of the receiving node's `received` receipt. */
   deliveredAt: string | null;
   receipts: Array<{ by: string; level: 'read' | 'understood'; at: string; id: string }>;
+  /** Fields whose read-back in the latest "understood" receipt differs from the original. */
+  readBackDiffers: string[];
 }
 
 /** Entries of a channel after a cursor, in storage order. */
@@ -31,6 +34,39 @@ export async function listEntries(
   const channel = await readableChannel(node, actor, channelId);
   const entries = await node.storage.readChannel(channel.id, after, limit);
   return entries.map((e) => toView(e, e.cursor));
+}
+
+/** One page of the node-wide feed as a person sees it (`readableChanges`). */
+export interface ReadableChanges {
+  entries: EntryView[];
+  /** The cursor to read from next; past entries the person may not read, too. */
+  cursor: number;
+  hasMore: boolean;
+}
+
+/**
+ * Entries of every channel the actor may read, committed after `after`, in commit order: the
+ * node-wide live stream that keeps a duty officer's channel list, counts and alerts current.
+ * Entries of channels the actor may not read are skipped, never shown.
+ */
+export async function readableChanges(
+  node: NodeContext,
+  actor: Principal,
+  after: number,
+  limit: number,
+): Promise<ReadableChanges> {
+  const batch = await node.storage.changes(after, limit);
+  const entries: EntryView[] = [];
+  for (const entry of batch.entries) {
+    const channel = await node.cachedChannel(entry.channel);
+    if (channel && canRead(actor, channel, node.party)) entries.push(toView(entry, entry.cursor));
+  }
+  return { entries, cursor: batch.cursor, hasMore: batch.hasMore };
+}
+
+/** Where a node-wide stream that shows only new entries starts. */
+export async function latestChangeCursor(node: NodeContext): Promise<number> {
+  return node.storage.latestCursor();
 }
 
 export async function getEntry(
@@ -93,14 +129,24 @@ export async function deliveryState(
   );
   const result: DeliveryState[] = [];
   for (const destination of destinations) {
-    const state: DeliveryState = { party: destination, state: 'queued', deliveredAt: null, receipts: [] };
+    const state: DeliveryState = {
+      party: destination,
+      state: 'queued',
+      deliveredAt: null,
+      receipts: [],
+      readBackDiffers: [],
+    };
     const received = await node.storage.latestByRefParty(channel.id, destination, 'received', party);
     if (received && (await namesHeldEntry(node, channel.id, received)) && receivedSeq(received) >= seq) {
       state.state = 'delivered';
       state.deliveredAt = received.hlc;
     }
     for (const receipt of receipts.filter((r) => r.party === destination)) {
-      const body = toView(receipt, null).body as { level: 'read' | 'understood'; of: { hash: string } };
+      const body = toView(receipt, null).body as {
+        level: 'read' | 'understood';
+        of: { hash: string };
+        readBackFields?: Record<string, unknown>;
+      };
       // A receipt counts only for the exact entry it names (DESIGN.md "Federation").
       if (body.of.hash !== entry.hash) continue;
       const level = body.level;
@@ -111,6 +157,11 @@ export async function deliveryState(
         id: entryId(channel.id, receipt.party, receipt.seq),
       });
       if (level === 'understood' || state.state !== 'understood') state.state = level;
+      // "Understood" whose read-back of the fields differs is never shown as plainly understood.
+      if (level === 'understood' && body.readBackFields !== undefined) {
+        const original = (toView(entry, null).body as { fields?: unknown }).fields;
+        state.readBackDiffers = differingFields(original, body.readBackFields);
+      }
     }
     result.push(state);
   }

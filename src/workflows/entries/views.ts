@@ -54,6 +54,8 @@ export const deliverySchema = z
         id: z.string(),
       }),
     ),
+    /** Fields whose read-back in the latest "understood" receipt differs from the original. */
+    readBackDiffers: z.array(z.string()),
   })
   .meta({ id: 'Delivery' });
 

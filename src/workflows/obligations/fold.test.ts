@@ -3,7 +3,8 @@ import type { CanonicalValue } from '../../core/canonical-json.js';
 import { formatHlc } from '../../core/hlc.js';
 import type { LoggedEntry } from '../../core/kinds.js';
 import { DEFAULT_OBJECTIVES } from '../../core/objectives.js';
-import { ChannelLedger, compareFields, stepsDue } from './fold.js';
+import { ChannelLedger, stepsDue } from './fold.js';
+import { compareFields } from './read-back.js';
 
 const T0 = Date.parse('2026-02-20T08:00:00.000Z');
 const MIN = 60_000;
@@ -186,6 +187,15 @@ describe('stepsDue', () => {
   it('tells the party owed that its item is overdue, and nobody else', () => {
     expect(stepsDue(response!, 'RU', T0 + 11 * MIN)).toEqual(['overdue']);
     expect(stepsDue(response!, 'NATO', T0 + 11 * MIN)).toEqual([]);
+  });
+
+  it('takes a lapsed commitment to its owners at the end of the period, their heads half a period later, on the lapsing side only', () => {
+    const DAY = 24 * 60 * MIN;
+    const lapse = { ...response!, type: 'commitment-lapse' as const, since: T0, due: T0 + DAY, owedTo: 'RU' };
+    expect(stepsDue(lapse, 'US', T0 + DAY)).toEqual([]);
+    expect(stepsDue(lapse, 'US', T0 + DAY + 1)).toEqual(['owners']);
+    expect(stepsDue(lapse, 'US', T0 + 1.5 * DAY + 1)).toEqual(['owners', 'head']);
+    expect(stepsDue(lapse, 'RU', T0 + 2 * DAY)).toEqual([]);
   });
 });
 

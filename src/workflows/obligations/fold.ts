@@ -15,6 +15,7 @@ import type { Precedence } from '../../core/entry.js';
 import type { EntryPosition, LoggedEntry } from '../../core/kinds.js';
 import type { ObligationType, EscalationStep } from './kinds.js';
 import type { Objectives } from '../../core/objectives.js';
+import { compareFields, type FieldComparison } from './read-back.js';
 
 export interface ChannelFacts {
   id: string;
@@ -44,6 +45,8 @@ export interface Obligation {
   overdue: boolean;
   /** Why the deadline is what it is: a deferral, an open correction. */
   note: string | null;
+  /** What it is about, when the item has a subject of its own (an invitation's what). */
+  subject?: string;
 }
 
 export interface EntryBrief extends EntryPosition {
@@ -69,13 +72,6 @@ export interface PartyResponse {
   fields: FieldComparison[] | null;
 }
 
-export interface FieldComparison {
-  field: string;
-  expected: unknown;
-  readBack: unknown;
-  match: boolean;
-}
-
 const MINUTE = 60_000;
 
 export function timeOf(entry: LoggedEntry): number {
@@ -88,7 +84,7 @@ function joinedBy(channel: ChannelFacts, party: string, time: number): boolean {
   return joined !== undefined && joined <= time;
 }
 
-function brief(entry: LoggedEntry): EntryBrief {
+export function brief(entry: LoggedEntry): EntryBrief {
   return {
     id: entry.id,
     party: entry.party,
@@ -206,8 +202,16 @@ export class ChannelLedger {
         detail: (latest.body.readBack as string | undefined) ?? null,
         fields,
       };
+    const despite = review.body.despiteDifferences as { fields: string[]; reason: string } | undefined;
     return review.body.outcome === 'confirmed'
-      ? { party, state: 'readback-confirmed', by: brief(review), detail: null, fields }
+      ? {
+          party,
+          state: 'readback-confirmed',
+          by: brief(review),
+          // Confirmed although fields differ: said so wherever the state is shown.
+          detail: despite ? `despite differences in ${despite.fields.join(', ')}: ${despite.reason}` : null,
+          fields,
+        }
       : {
           party,
           state: 'readback-corrected',
@@ -334,66 +338,20 @@ export class ChannelLedger {
 /**
  * The escalation steps an obligation has reached at `now`, seen from `ownParty`'s node. When this
  * party owes: at the deadline its duty officers are told, half a window later its head. When
- * another party owes this one: at the deadline the author here is told it is overdue.
+ * another party owes this one: at the deadline the author here is told it is overdue. A lapsed
+ * commitment (a period closed without the contact it asks for) goes to its owners of this party
+ * at the period's end, half a period later to their heads.
  */
 export function stepsDue(obligation: Obligation, ownParty: string, now: number): EscalationStep[] {
   if (now <= obligation.due) return [];
   if (obligation.owedBy === ownParty) {
     if (obligation.type === 'delivery') return [];
     const window = Math.max(obligation.due - obligation.since, MINUTE);
-    return now > obligation.due + window / 2 ? ['duty-officers', 'head'] : ['duty-officers'];
+    // A lapsed commitment is answered for by its owners first, not by the watch.
+    const first = obligation.type === 'commitment-lapse' ? 'owners' : 'duty-officers';
+    return now > obligation.due + window / 2 ? [first, 'head'] : [first];
   }
+  // Another party's lapse is its own to escalate.
+  if (obligation.type === 'commitment-lapse') return [];
   return obligation.owedTo === ownParty ? ['overdue'] : [];
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** Nested fields by dotted name (`area.lat`), so each can be read back on its own. */
-function flatten(value: unknown, prefix = ''): Record<string, unknown> {
-  if (!isRecord(value)) return {};
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (isRecord(inner)) Object.assign(out, flatten(inner, name));
-    else out[name] = inner;
-  }
-  return out;
-}
-
-/** Dashes and quotes people type interchangeably ("21–23" and "21-23" read back the same). */
-const TYPOGRAPHIC = /[\u2010-\u2015\u2212\u2018\u2019\u201c\u201d]/g;
-const PLAIN: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"' };
-
-function normalise(value: unknown): string {
-  if (typeof value === 'string')
-    return value
-      .normalize('NFC')
-      .replace(TYPOGRAPHIC, (c) => PLAIN[c] ?? '-')
-      .trim()
-      .replace(/\s+/g, ' ')
-      .toLowerCase();
-  if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-/**
- * Field-by-field comparison of a read-back with the notification's structured fields (nested ones
- * by dotted name, `area.lat`): text is compared ignoring case, spacing and the kind of dash or
- * quote, numbers by value (so
- * "90" reads back 90).
- */
-export function compareFields(original: unknown, readBack: Record<string, unknown>): FieldComparison[] {
-  const fields = flatten(original);
-  const names = [...new Set([...Object.keys(fields), ...Object.keys(readBack)])];
-  return names.map((field) => {
-    const expected = fields[field];
-    const given = readBack[field];
-    return {
-      field,
-      expected: expected ?? null,
-      readBack: given ?? null,
-      match: expected !== undefined && given !== undefined && normalise(expected) === normalise(given),
-    };
-  });
 }

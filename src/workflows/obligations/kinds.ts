@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { KindRuleError, defineKind } from '../../core/kinds.js';
 import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../core/kinds.js';
 import { HEX_HASH, MAX_TEXT, PARTY_PATTERN } from '../../core/model.js';
+import { differingFields } from './read-back.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 
@@ -37,7 +38,20 @@ export const responseBody = z.discriminatedUnion('response', [
 
 /** The sender's verdict on a read-back: it matches, or here is what was actually meant. */
 export const readBackReviewBody = z.discriminatedUnion('outcome', [
-  z.strictObject({ of: entryRef, outcome: z.literal('confirmed') }),
+  z.strictObject({
+    of: entryRef,
+    outcome: z.literal('confirmed'),
+    /**
+     * Confirming a read-back whose fields differ from the original is allowed only explicitly:
+     * the fields that differ and why it is confirmed anyway, kept in the log.
+     */
+    despiteDifferences: z
+      .strictObject({
+        fields: z.array(z.string().min(1).max(200)).min(1).max(100),
+        reason: z.string().trim().min(1).max(2000),
+      })
+      .optional(),
+  }),
   z.strictObject({
     of: entryRef,
     outcome: z.literal('corrected'),
@@ -67,9 +81,17 @@ export const clarificationRequestBody = z
 
 export const clarificationBody = z.strictObject({ of: entryRef, text: z.string().min(1).max(MAX_TEXT) });
 
-export const OBLIGATIONS = ['delivery', 'response', 'readback-confirmation', 'clarification'] as const;
+export const OBLIGATIONS = [
+  'delivery',
+  'response',
+  'readback-confirmation',
+  'clarification',
+  'invitation-answer',
+  'briefing-answer',
+  'commitment-lapse',
+] as const;
 export type ObligationType = (typeof OBLIGATIONS)[number];
-export const ESCALATION_STEPS = ['overdue', 'duty-officers', 'head'] as const;
+export const ESCALATION_STEPS = ['overdue', 'duty-officers', 'owners', 'head'] as const;
 export type EscalationStep = (typeof ESCALATION_STEPS)[number];
 
 /** The node's signed record of one escalation step for one overdue obligation. */
@@ -149,7 +171,9 @@ export const readbackReviewKind = defineKind({
   ref: (body) => refText(body.of),
   summary: (body) =>
     body.outcome === 'confirmed'
-      ? `confirms the read-back ${refText(body.of)}`
+      ? body.despiteDifferences
+        ? `confirms the read-back ${refText(body.of)} despite differences in ${body.despiteDifferences.fields.join(', ')}: ${body.despiteDifferences.reason.slice(0, 60)}`
+        : `confirms the read-back ${refText(body.of)}`
       : `corrects the read-back ${refText(body.of)}: ${body.correction.slice(0, 60)}`,
   async check(context, body) {
     const receipt = await target(context, body.of);
@@ -167,8 +191,42 @@ export const readbackReviewKind = defineKind({
         `only ${of.party}, which sent ${context.channel.id}/${refText(of)}, reviews its read-back`,
       );
     }
+    if (body.outcome === 'confirmed') await checkConfirmation(context, receipt, body.despiteDifferences);
   },
 });
+
+/**
+ * A read-back whose fields differ is confirmed only "despite differences", naming exactly the
+ * fields that differ and why: one click must never turn "south" read back for "north" into
+ * "understood" (issue: a read-back you cannot confirm by mistake).
+ */
+async function checkConfirmation(
+  context: KindCheckContext,
+  receipt: LoggedEntry,
+  despite: { fields: string[]; reason: string } | undefined,
+): Promise<void> {
+  const readBack = receipt.body.readBackFields;
+  const of = receipt.body.of as EntryRef;
+  const original = readBack === undefined ? null : await context.getEntry(of.party, of.seq);
+  const differing =
+    original && readBack !== null && typeof readBack === 'object' && !Array.isArray(readBack)
+      ? differingFields(original.body.fields, readBack)
+      : [];
+  if (differing.length > 0 && !despite) {
+    throw new KindRuleError(
+      'state_conflict',
+      `the read-back differs from the original in ${differing.join(', ')}: correct it, or confirm it despite the differences with a reason (despiteDifferences)`,
+    );
+  }
+  if (despite && [...despite.fields].sort().join('\n') !== [...differing].sort().join('\n')) {
+    throw new KindRuleError(
+      'body_invalid',
+      differing.length === 0
+        ? 'despiteDifferences: the read-back matches the original; confirm it without despiteDifferences'
+        : `despiteDifferences.fields: must name exactly the fields that differ (${differing.join(', ')})`,
+    );
+  }
+}
 
 export const clarificationRequestKind = defineKind({
   name: 'clarification-request',

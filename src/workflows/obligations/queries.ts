@@ -14,6 +14,9 @@ import { effectiveCharter, joinedAt, readableChannel } from '../channels/queries
 import { type NodeContext } from '../context.js';
 import { toLogged } from '../entries/present.js';
 import { deliveryState, getEntry } from '../entries/queries.js';
+import { briefingObligations } from '../contacts/briefings/queries.js';
+import { invitationObligations } from '../contacts/invitations/queries.js';
+import { commitmentLapses } from '../contacts/queries.js';
 
 /** The kinds a ledger reads besides the items themselves. */
 const LEDGER_KINDS = [
@@ -117,6 +120,19 @@ async function memberChannels(
   );
 }
 
+/** The caller, or the people of the office asked about. */
+async function peopleAsked(
+  node: NodeContext,
+  actor: Principal,
+  query: ObligationQuery,
+): Promise<Set<string>> {
+  const people = new Set<string>();
+  if (query.office !== undefined) {
+    for (const p of await node.storage.listPrincipals()) if (p.office === query.office) people.add(p.id);
+  } else people.add(actor.id);
+  return people;
+}
+
 /** What the caller's party owes in the caller's channels (or the office's), soonest deadline first. */
 export async function owing(
   node: NodeContext,
@@ -125,9 +141,16 @@ export async function owing(
 ): Promise<Obligation[]> {
   const now = node.now();
   const result: Obligation[] = [];
+  const people = await peopleAsked(node, actor, query);
   for (const channel of await memberChannels(node, actor, query)) {
     const ledger = await loadLedger(node, channel);
     result.push(...ledger.obligations(now).filter((o) => o.owedBy === node.party && o.type !== 'delivery'));
+    result.push(...(await invitationObligations(node, channel, now)).filter((o) => o.owedBy === node.party));
+    result.push(...(await briefingObligations(node, channel, now)).filter((o) => o.owedBy === node.party));
+    // A lapsed commitment is owed by its owners: shown to them (or for their office).
+    for (const lapse of await commitmentLapses(node, channel, now))
+      if (lapse.obligation.owedBy === node.party && lapse.owners.some((o) => people.has(o)))
+        result.push(lapse.obligation);
   }
   return result.sort((a, b) => a.due - b.due).slice(0, query.limit ?? 1000);
 }
@@ -142,15 +165,18 @@ export async function owed(
   query: ObligationQuery,
 ): Promise<Obligation[]> {
   const now = node.now();
-  const authors = new Set<string>();
-  if (query.office !== undefined) {
-    for (const p of await node.storage.listPrincipals()) if (p.office === query.office) authors.add(p.id);
-  } else authors.add(actor.id);
+  const authors = await peopleAsked(node, actor, query);
   const result: Obligation[] = [];
   for (const channel of await memberChannels(node, actor, query)) {
     const ledger = await loadLedger(node, channel);
     result.push(
       ...ledger.obligations(now).filter((o) => o.owedTo === node.party && authors.has(o.about.author)),
+      ...(await invitationObligations(node, channel, now)).filter(
+        (o) => o.owedTo === node.party && authors.has(o.about.author),
+      ),
+      ...(await briefingObligations(node, channel, now)).filter(
+        (o) => o.owedTo === node.party && authors.has(o.about.author),
+      ),
     );
   }
   return result.sort((a, b) => a.due - b.due).slice(0, query.limit ?? 1000);
@@ -257,4 +283,29 @@ export async function clarifications(node: NodeContext, actor: Principal, channe
     }
   }
   return out;
+}
+
+/**
+ * For /metrics: obligations past their deadline in this node's channels (owed by or to this
+ * party), and the escalation steps this node has signed. Node-wide, read from the log, so every
+ * process of a node reports the same numbers.
+ */
+export async function escalationMetrics(
+  node: NodeContext,
+): Promise<{ overdue: number; escalations: number }> {
+  const now = node.now();
+  let overdue = 0;
+  let escalations = 0;
+  for (const channel of await node.storage.listChannels()) {
+    if (!channel.parties[node.party] || (channel.state !== 'active' && channel.state !== 'suspended'))
+      continue;
+    const ledger = await loadLedger(node, channel);
+    overdue += ledger
+      .obligations(now)
+      .filter((o) => o.overdue && (o.owedBy === node.party || o.owedTo === node.party)).length;
+    escalations += (await node.storage.listByKind(channel.id, 'escalation', READ_LIMIT)).filter(
+      (e) => e.party === node.party,
+    ).length;
+  }
+  return { overdue, escalations };
 }

@@ -25,6 +25,7 @@ export const obligationSchema = z
     due: z.string(),
     overdue: z.boolean(),
     note: z.string().nullable(),
+    subject: z.string().optional(),
   })
   .meta({ id: 'Obligation' });
 

@@ -1,4 +1,5 @@
-/** Joint statements as the app shows them: versions, brackets, approvals, release. */
+/** Joint statements as the app shows them: versions, brackets and their resolutions, approvals, release. */
+import type { LoggedEntry } from '../../core/kinds.js';
 import { brackets, textHash, type Bracket } from './kinds.js';
 import type { EntryRef } from '../obligations/kinds.js';
 import { partiesAt } from '../../core/membership.js';
@@ -6,6 +7,15 @@ import type { Principal } from '../../storage/storage.js';
 import { joinedAt, readableChannel } from '../channels/queries.js';
 import { type NodeContext } from '../context.js';
 import { toLogged } from '../entries/present.js';
+import {
+  STATEMENT_ACTIONS,
+  foldVersion,
+  type ApprovalView,
+  type BracketView,
+  type ReleaseView,
+  type ResolutionView,
+  type VersionFold,
+} from './fold.js';
 
 export interface StatementVersion {
   id: string;
@@ -26,13 +36,30 @@ export interface Statement {
   versions: StatementVersion[];
   /** The newest version. */
   current: string;
-  state: 'bracketed' | 'approving' | 'released';
-  approvals: Array<{ id: string; party: string; by: string; at: string; textHash: string }>;
+  /** The current version's text with every bracket resolved by every party written out. */
+  text: string;
+  /** The hash to approve: of `text`. */
+  textHash: string;
+  /** The current version's brackets, each with its live resolution. */
+  brackets: BracketView[];
+  /** Every proposed resolution of the current version, oldest first. */
+  resolutions: ResolutionView[];
+  /** Brackets not yet resolved by every party. */
+  open: number;
+  state: 'bracketed' | 'approving' | 'embargoed' | 'released';
+  approvals: ApprovalView[];
   waitingFor: string[];
-  released: { id: string; by: string; at: string; textHash: string } | null;
+  released: ReleaseView | null;
+  /** Entries the statement's rules did not apply (written concurrently on another node). */
+  refused: VersionFold['refused'];
 }
 
 const byClock = <T extends { hlc: string }>(a: T, b: T) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0);
+
+/** Whether a release is still under its embargo at `now` (ms). */
+export function underEmbargo(release: ReleaseView | null, now: number): boolean {
+  return release?.embargoUntil != null && now < Date.parse(release.embargoUntil);
+}
 
 export async function listStatements(
   node: NodeContext,
@@ -42,32 +69,23 @@ export async function listStatements(
   const channel = await readableChannel(node, actor, channelId);
   const read = async (kind: string) =>
     (await node.storage.listByKind(channel.id, kind, 100_000)).map(toLogged).sort(byClock);
-  const [drafts, approvals, releases, joined] = await Promise.all([
+  const [drafts, joined, ...actionLists] = await Promise.all([
     read('statement-draft'),
-    read('statement-approve'),
-    read('statement-release'),
     joinedAt(node, channel),
+    ...STATEMENT_ACTIONS.map(read),
   ]);
   const refId = (of: EntryRef) => `${channel.id}/${of.party}/${of.seq}`;
-  const statements = new Map<string, Statement>();
-  for (const draft of drafts) {
+  const actionsOf = new Map<string, LoggedEntry[]>();
+  for (const action of (actionLists as LoggedEntry[][]).flat()) {
+    const key = refId(action.body.of as EntryRef);
+    actionsOf.set(key, [...(actionsOf.get(key) ?? []), action]);
+  }
+  const byStatement = new Map<string, { title: string; versions: StatementVersion[]; last: LoggedEntry }>();
+  for (const draft of drafts as LoggedEntry[]) {
     const body = draft.body as { statement: string; title: string; text: string; revises?: EntryRef };
-    let statement = statements.get(body.statement);
-    if (!statement) {
-      statement = {
-        statement: body.statement,
-        title: body.title,
-        versions: [],
-        current: draft.id,
-        state: 'bracketed',
-        approvals: [],
-        waitingFor: [],
-        released: null,
-      };
-      statements.set(body.statement, statement);
-    }
+    const statement = byStatement.get(body.statement) ?? { title: body.title, versions: [], last: draft };
     statement.title = body.title;
-    statement.current = draft.id;
+    statement.last = draft;
     statement.versions.push({
       id: draft.id,
       hash: draft.hash,
@@ -79,39 +97,34 @@ export async function listStatements(
       brackets: brackets(body.text),
       revises: body.revises ? refId(body.revises) : null,
     });
+    byStatement.set(body.statement, statement);
   }
-  for (const statement of statements.values()) {
-    const current = statement.versions.at(-1)!;
-    statement.approvals = approvals
-      .filter((a) => refId(a.body.of as EntryRef) === current.id && a.body.textHash === current.textHash)
-      .map((a) => ({
-        id: a.id,
-        party: a.party,
-        by: a.author,
-        at: a.hlc,
-        textHash: a.body.textHash as string,
-      }));
-    // A release counts only where every party approved the released text: a node that signs a
-    // release on its own (a faulty or hostile peer) does not make the statement released here.
-    // Every party of the moment of release: one that joined later does not undo it.
-    const approvedBy = new Set(statement.approvals.map((a) => a.party));
-    const release = releases.find(
-      (r) =>
-        refId(r.body.of as EntryRef) === current.id &&
-        r.body.textHash === current.textHash &&
-        partiesAt(joined, r.hlc).every((p) => approvedBy.has(p)),
-    );
-    statement.released = release
-      ? { id: release.id, by: release.author, at: release.hlc, textHash: release.body.textHash as string }
-      : null;
-    statement.waitingFor = partiesAt(joined, release?.hlc).filter(
-      (p) => !statement.approvals.some((a) => a.party === p),
-    );
-    statement.state = statement.released
-      ? 'released'
-      : current.brackets.length > 0
-        ? 'bracketed'
-        : 'approving';
-  }
-  return [...statements.values()];
+  const now = node.now();
+  return [...byStatement.entries()].map(([id, { title, versions, last }]) => {
+    // The parties of the moment: one that joined later neither undoes nor blocks what was settled.
+    const fold = foldVersion(last, actionsOf.get(last.id) ?? [], (hlc) => partiesAt(joined, hlc));
+    const approvedBy = new Set(fold.approvals.map((a) => a.party));
+    return {
+      statement: id,
+      title,
+      versions,
+      current: last.id,
+      text: fold.settledText,
+      textHash: fold.settledHash,
+      brackets: fold.brackets,
+      resolutions: fold.resolutions,
+      open: fold.open,
+      state: fold.release
+        ? underEmbargo(fold.release, now)
+          ? 'embargoed'
+          : 'released'
+        : fold.open > 0
+          ? 'bracketed'
+          : 'approving',
+      approvals: fold.approvals,
+      waitingFor: partiesAt(joined, fold.release?.at).filter((p) => !approvedBy.has(p)),
+      released: fold.release,
+      refused: fold.refused,
+    };
+  });
 }

@@ -11,7 +11,8 @@
  * such as `^(a+)+$` would take exponential time on a short hostile value and stall the node.
  * RE2 has no lookaround and no backreferences; a schema using them is refused when published.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { CanonicalJsonError, canonicalize } from '../../core/canonical-json.js';
@@ -82,13 +83,24 @@ const FORMATS: Record<string, RegExp> = {
  * another's. Throws Error with Ajv's message when the schema is not acceptable.
  */
 export function compileTemplateSchema(schema: Record<string, unknown>): ValidateFunction {
-  const ajv = new Ajv2020({
+  const ajv = new (ajvClass())({
     strict: true,
     allErrors: false,
     formats: FORMATS,
     code: { regExp: linearRegExp },
   });
   return ajv.compile(schema);
+}
+
+/**
+ * Ajv (~80 modules) is loaded when the first template schema is compiled, not on import: every
+ * CLI command loads the kinds, few of them compile a schema. Ajv is CommonJS, so a synchronous
+ * require keeps compileTemplateSchema synchronous for the kind rules.
+ */
+let loadedAjv: typeof Ajv2020 | undefined;
+function ajvClass(): typeof Ajv2020 {
+  loadedAjv ??= (createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020;
+  return loadedAjv;
 }
 
 /**

@@ -1,0 +1,8 @@
+/** Types for `snowball-stemmers` (a pure-JS port of the Snowball stemmers), which ships none. */
+declare module 'snowball-stemmers' {
+  export interface Stemmer {
+    stem(word: string): string;
+  }
+  export function newStemmer(algorithm: string): Stemmer;
+  export function algorithms(): string[];
+}
