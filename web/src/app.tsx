@@ -9,12 +9,24 @@ import { ErrorBox, Loading } from './lib/components/status';
 import { t } from './lib/messages';
 import { LOCALES, locale, setLocale, type Locale } from './lib/i18n';
 import { currentRoute, onLinkClick, routePath, type Route } from './lib/router';
-import { AdminScreen, PeersScreen } from './features/admin';
+import { AccountScreen } from './features/account';
+import { AdminScreen, AuditScreen, PeersScreen } from './features/admin';
 import { ChannelListScreen, ChannelTimelineScreen } from './features/channels';
 import { ObligationsScreen } from './features/obligations';
-import { LoginScreen } from './features/session';
+import { LoginScreen, PasskeysScreen } from './features/session';
 import { CadenceScreen } from './features/contacts';
+import { SearchScreen, Switcher, SwitcherButton, searchText } from './features/search';
 import { useSignal } from './lib/signal';
+import { useAsync } from './lib/use-async';
+import {
+  AlertBanner,
+  arrivals,
+  DesktopAlertsButton,
+  alerts,
+  connectAlerts,
+  startAttention,
+  titleWithAlerts,
+} from './features/alerts';
 
 type Session =
   | { state: 'checking' }
@@ -44,8 +56,18 @@ export function App() {
     check();
   }, [check]);
 
+  useSignal(alerts);
+  const party = session.state === 'signed-in' ? session.me.node.party : null;
+  // One node-wide live stream per signed-in person: counts, lists and urgent alerts follow it.
   useEffect(() => {
-    document.title = `${t('appName')} — ${session.state === 'signed-in' ? screenTitle(route) : t('loginTitle')}`;
+    if (party === null) return undefined;
+    startAttention();
+    return connectAlerts(party);
+  }, [party]);
+
+  useEffect(() => {
+    const base = `${t('appName')} — ${session.state === 'signed-in' ? screenTitle(route) : t('loginTitle')}`;
+    document.title = session.state === 'signed-in' ? titleWithAlerts(base) : base;
   });
 
   if (session.state === 'checking') return <Loading />;
@@ -58,6 +80,25 @@ export function App() {
       </>
     );
   const me = session.me;
+  return <SignedIn me={me} route={route} onLogout={() => setSession({ state: 'anonymous' })} />;
+}
+
+/** How often the count of what I owe is read again, besides on every arrival. */
+const OWING_REFRESH_MS = 30_000;
+
+/** What I owe, counted in the navigation: read again on each arrival and every half minute. */
+function useOwingCount(): number | undefined {
+  const arrived = useSignal(arrivals);
+  const owing = useAsync(() => api.obligations('owing'), [arrived]);
+  useEffect(() => {
+    const timer = setInterval(owing.reload, OWING_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [owing.reload]);
+  return owing.data?.obligations.length;
+}
+
+function SignedIn({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => void }) {
+  const owing = useOwingCount();
   return (
     <div class="shell">
       <a class="skip-link" href="#main">
@@ -69,14 +110,28 @@ export function App() {
         </span>
         <nav aria-label={t('mainNav')}>
           <NavLink route={{ screen: 'channels' }} current={route} label={t('navChannels')} />
-          <NavLink route={{ screen: 'obligations' }} current={route} label={t('navObligations')} />
+          <NavLink
+            route={{ screen: 'obligations' }}
+            current={route}
+            label={t('navObligations')}
+            count={owing}
+            countLabel={t('owingCount')}
+          />
+          <NavLink route={{ screen: 'search' }} current={route} label={searchText('navSearch')} />
           <NavLink route={{ screen: 'cadence' }} current={route} label={t('navCadence')} />
           <NavLink route={{ screen: 'peers' }} current={route} label={t('navPeers')} />
           {me.principal.role === 'admin' && (
             <NavLink route={{ screen: 'admin' }} current={route} label={t('navAdmin')} />
           )}
+          <NavLink route={{ screen: 'passkeys' }} current={route} label={t('navPasskeys')} />
+          {me.principal.role === 'admin' && (
+            <NavLink route={{ screen: 'audit' }} current={route} label={t('navAudit')} />
+          )}
+          <NavLink route={{ screen: 'account' }} current={route} label={t('navAccount')} />
         </nav>
         <div class="topbar-right">
+          <SwitcherButton />
+          <DesktopAlertsButton />
           <LanguageSwitch />
           <span class="who" title={`${t('signedInAs')} ${me.principal.id}`}>
             {me.principal.id} <span class="muted">({me.principal.role})</span>
@@ -85,16 +140,18 @@ export function App() {
             type="button"
             class="secondary"
             onClick={() => {
-              void api.logout().finally(() => setSession({ state: 'anonymous' }));
+              void api.logout().finally(onLogout);
             }}
           >
             {t('logout')}
           </button>
         </div>
       </header>
+      <AlertBanner />
       <main id="main" tabIndex={-1}>
         <Screen route={route} me={me} />
       </main>
+      <Switcher />
     </div>
   );
 }
@@ -111,6 +168,14 @@ function screenTitle(route: Route): string {
       return t('navPeers');
     case 'admin':
       return t('navAdmin');
+    case 'passkeys':
+      return t('navPasskeys');
+    case 'audit':
+      return t('navAudit');
+    case 'account':
+      return t('navAccount');
+    case 'search':
+      return route.q ? `${searchText('navSearch')}: ${route.q}` : searchText('navSearch');
     default:
       return t('navChannels');
   }
@@ -136,12 +201,27 @@ function Screen({ route, me }: { route: Route; me: Me }) {
       return <PeersScreen />;
     case 'admin':
       return <AdminScreen me={me} />;
+    case 'passkeys':
+      return <PasskeysScreen />;
+    case 'audit':
+      return <AuditScreen me={me} />;
+    case 'account':
+      return <AccountScreen me={me} />;
+    case 'search':
+      return <SearchScreen q={route.q} channel={route.channel} />;
     default:
       return <ChannelListScreen me={me} />;
   }
 }
 
-function NavLink({ route, current, label }: { route: Route; current: Route; label: string }) {
+function NavLink(props: {
+  route: Route;
+  current: Route;
+  label: string;
+  count?: number;
+  countLabel?: string;
+}) {
+  const { route, current, label, count } = props;
   const active =
     current.screen === route.screen || (route.screen === 'channels' && current.screen === 'timeline');
   return (
@@ -151,6 +231,11 @@ function NavLink({ route, current, label }: { route: Route; current: Route; labe
       onClick={(e) => onLinkClick(e, route)}
     >
       {label}
+      {count !== undefined && count > 0 && (
+        <span class="nav-count" aria-label={`${count} ${props.countLabel ?? ''}`}>
+          {count}
+        </span>
+      )}
     </a>
   );
 }

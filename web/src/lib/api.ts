@@ -17,6 +17,7 @@ import type {
   Obligation,
   Office,
   Principal,
+  PublicStatement,
   Statement,
   Template,
   Translation,
@@ -30,6 +31,7 @@ export type {
   Obligation,
   Office,
   Principal,
+  PublicStatement,
   Statement,
   Template,
   Translation,
@@ -38,6 +40,9 @@ export type Response<K extends ApiOperation> = ApiOperations[K]['response'];
 export type Body<K extends ApiOperation> = ApiOperations[K]['body'];
 export type Me = Response<'GET /api/v1/me'>;
 export type Peer = Response<'GET /api/v1/peers'>['peers'][number];
+export type ApiToken = Response<'GET /api/v1/tokens'>[number];
+export type SecurityEventPage = Response<'GET /api/v1/audit-events'>;
+export type SecurityEventFilter = NonNullable<ApiOperations['GET /api/v1/audit-events']['query']>;
 export type LinkTest = Response<'GET /api/v1/peers/{party}/link-tests'>['tests'][number];
 export type ChannelStatus = Response<'GET /api/v1/channels/{channel}/state'>;
 export type Delivery = Response<'GET /api/v1/channels/{channel}/entries/{party}/{seq}/delivery'>['parties'];
@@ -50,6 +55,8 @@ export type Clarification =
   Response<'GET /api/v1/channels/{channel}/clarifications'>['clarifications'][number];
 export type Glossary = Response<'GET /api/v1/channels/{channel}/glossary'>;
 export type Translations = Response<'GET /api/v1/channels/{channel}/translations'>;
+export type SearchQuery = ApiOperations['GET /api/v1/search']['query'];
+export type SearchHit = Response<'GET /api/v1/search'>['hits'][number];
 /** A reference to one entry, as entry bodies carry it (`of`, `revises`). */
 export interface EntryRef {
   party: string;
@@ -172,6 +179,15 @@ export function eventsUrl(channel: string, after: number): string {
   return `${fillPath('/api/v1/channels/{channel}/events', { channel })}?after=${after}`;
 }
 
+/**
+ * The URL of the node-wide live stream (every channel the person may read). Without a cursor it
+ * starts at the newest entry; a reconnecting EventSource resumes with Last-Event-ID.
+ */
+export function nodeEventsUrl(): string {
+  const path: ApiOperation = 'GET /api/v1/events';
+  return path.slice('GET '.length);
+}
+
 export const api = {
   async login(user: string, password: string): Promise<Response<'POST /api/v1/session'>> {
     const session = await request('POST /api/v1/session', { body: { user, password } });
@@ -186,10 +202,28 @@ export const api = {
     }
   },
   me: () => request('GET /api/v1/me', {}),
+  // Passkeys (features/session/passkeys.tsx): the login's passkey step and one's own passkeys.
+  passkeyLoginOptions: () => request('POST /api/v1/session/passkey/options', {}),
+  async passkeyLogin(body: Body<'POST /api/v1/session/passkey'>) {
+    const session = await request('POST /api/v1/session/passkey', { body });
+    storeCsrf(session.csrfToken);
+    return session;
+  },
+  passkeys: () => request('GET /api/v1/me/passkeys', {}),
+  passkeyRegistrationOptions: () => request('POST /api/v1/me/passkeys/options', {}),
+  registerPasskey: (body: Body<'POST /api/v1/me/passkeys'>) => request('POST /api/v1/me/passkeys', { body }),
+  renamePasskey: (id: string, name: string) =>
+    request('PATCH /api/v1/me/passkeys/{id}', { path: { id }, body: { name } }),
+  removePasskey: (id: string) => request('DELETE /api/v1/me/passkeys/{id}', { path: { id } }),
   offices: () => request('GET /api/v1/offices', {}),
   addOffice: (body: Body<'POST /api/v1/offices'>) => request('POST /api/v1/offices', { body }),
   users: () => request('GET /api/v1/users', {}),
   addUser: (body: Body<'POST /api/v1/users'>) => request('POST /api/v1/users', { body }),
+  roster: (id: string) => request('GET /api/v1/offices/{id}/roster', { path: { id } }),
+  addWatch: (id: string, body: Body<'POST /api/v1/offices/{id}/roster'>) =>
+    request('POST /api/v1/offices/{id}/roster', { path: { id }, body }),
+  removeWatch: (id: string, shift: string) =>
+    request('DELETE /api/v1/offices/{id}/roster/{shift}', { path: { id, shift } }),
   channels: () => request('GET /api/v1/channels', {}),
   createChannel: (body: Body<'POST /api/v1/channels'>) => request('POST /api/v1/channels', { body }),
   channel: (channel: string) => request('GET /api/v1/channels/{channel}', { path: { channel } }),
@@ -219,6 +253,7 @@ export const api = {
   checkpoints: (channel: string) =>
     request('GET /api/v1/channels/{channel}/checkpoints', { path: { channel } }),
   inbox: (limit = 1000) => request('GET /api/v1/inbox', { query: { limit } }),
+  search: (query: SearchQuery) => request('GET /api/v1/search', { query }),
   /** Pinned peers; a node serving without federation has none (the route is absent). */
   async peers(): Promise<Peer[]> {
     try {
@@ -244,6 +279,8 @@ export const api = {
     request('GET /api/v1/channels/{channel}/clarifications', { path: { channel }, query: { state } }),
   statements: (channel: string) =>
     request('GET /api/v1/channels/{channel}/statements', { path: { channel } }),
+  publicStatements: (channel: string) =>
+    request('GET /api/v1/channels/{channel}/public-statements', { path: { channel } }),
   translations: (channel: string, party: string, seq: number) =>
     request('GET /api/v1/channels/{channel}/translations', {
       path: { channel },
@@ -251,6 +288,22 @@ export const api = {
     }),
   glossary: (channel: string) => request('GET /api/v1/channels/{channel}/glossary', { path: { channel } }),
   templates: (channel: string) => request('GET /api/v1/channels/{channel}/templates', { path: { channel } }),
+  /** One's own API tokens (never their secrets). */
+  tokens: () => request('GET /api/v1/tokens', {}),
+  createToken: (body: Body<'POST /api/v1/tokens'>) => request('POST /api/v1/tokens', { body }),
+  revokeToken: (id: string) => request('DELETE /api/v1/tokens/{id}', { path: { id } }),
+  changePassword: (current: string, next: string) =>
+    request('POST /api/v1/me/password', { body: { current, next } }),
+  /** Replaces one's signing key (proving the password); one's sessions end. */
+  rotateKey: (password: string) => request('POST /api/v1/me/key/rotate', { body: { password } }),
+  /** Revokes someone's signing key (admin). */
+  revokeKey: (id: string, reason: string) =>
+    request('POST /api/v1/users/{id}/key/revoke', { path: { id }, body: { reason } }),
+  disableUser: (id: string) => request('POST /api/v1/users/{id}/disable', { path: { id } }),
+  enableUser: (id: string) => request('POST /api/v1/users/{id}/enable', { path: { id } }),
+  /** A page of the security audit trail, newest first (admin). */
+  auditEvents: (query: SecurityEventFilter) => request('GET /api/v1/audit-events', { query }),
+  verifyAuditTrail: () => request('GET /api/v1/audit-events/verify', {}),
   /** The `{party, seq, hash}` reference of an entry named by its id (`channel/PARTY/seq`). */
   async refOf(id: string): Promise<EntryRef> {
     const [channel, party, seq] = splitId(id);

@@ -32,9 +32,15 @@ export type Route =
   | { screen: 'timeline'; channel: string; tab?: ChannelTab; entry?: string }
   | { screen: 'cadence' }
   | { screen: 'peers' }
-  | { screen: 'admin' };
+  | { screen: 'admin' }
+  /** One's passkeys (features/session/passkeys.tsx). */
+  | { screen: 'passkeys' }
+  | { screen: 'audit' }
+  | { screen: 'account' }
+  /** Full-text search (features/search); `q` and the filters live in the query string. */
+  | { screen: 'search'; q?: string; channel?: string };
 
-export function parseRoute(pathname: string): Route {
+export function parseRoute(pathname: string, search = ''): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] !== 'app') return { screen: 'channels' };
   if (parts[1] === 'channels' && parts[2]) {
@@ -47,7 +53,16 @@ export function parseRoute(pathname: string): Route {
   if (parts[1] === 'obligations') return { screen: 'obligations' };
   if (parts[1] === 'cadence') return { screen: 'cadence' };
   if (parts[1] === 'peers') return { screen: 'peers' };
+  if (parts[1] === 'admin' && parts[2] === 'audit') return { screen: 'audit' };
   if (parts[1] === 'admin') return { screen: 'admin' };
+  if (parts[1] === 'passkeys') return { screen: 'passkeys' };
+  if (parts[1] === 'account') return { screen: 'account' };
+  if (parts[1] === 'search') {
+    const query = new URLSearchParams(search);
+    const q = query.get('q');
+    const channel = query.get('channel');
+    return { screen: 'search', ...(q ? { q } : {}), ...(channel ? { channel } : {}) };
+  }
   return { screen: 'channels' };
 }
 
@@ -69,16 +84,29 @@ export function routePath(route: Route): string {
       return '/app/peers';
     case 'admin':
       return '/app/admin';
+    case 'passkeys':
+      return '/app/passkeys';
+    case 'audit':
+      return '/app/admin/audit';
+    case 'account':
+      return '/app/account';
+    case 'search': {
+      const query = new URLSearchParams({
+        ...(route.q ? { q: route.q } : {}),
+        ...(route.channel ? { channel: route.channel } : {}),
+      }).toString();
+      return query ? `/app/search?${query}` : '/app/search';
+    }
     default:
       return '/app/channels';
   }
 }
 
-export const currentRoute = signal<Route>(parseRoute(location.pathname));
+export const currentRoute = signal<Route>(parseRoute(location.pathname, location.search));
 
 export function navigate(route: Route, options: { replace?: boolean; keepScroll?: boolean } = {}): void {
   const path = routePath(route);
-  if (location.pathname !== path) {
+  if (`${location.pathname}${location.search}` !== path) {
     if (options.replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
   }
@@ -86,7 +114,7 @@ export function navigate(route: Route, options: { replace?: boolean; keepScroll?
   if (!options.keepScroll) window.scrollTo(0, 0);
 }
 
-window.addEventListener('popstate', () => currentRoute.set(parseRoute(location.pathname)));
+window.addEventListener('popstate', () => currentRoute.set(parseRoute(location.pathname, location.search)));
 
 /** Follows same-origin links without a page load (plain clicks only). */
 export function onLinkClick(event: MouseEvent, route: Route): void {

@@ -1,6 +1,7 @@
 /**
- * Administration (role admin): offices, users, and channels — create one with other parties'
- * offices as peers and observers, or accept a channel another party proposed.
+ * Administration (role admin): offices, users (add; disable, which ends their sessions, tokens and
+ * live streams at once; enable; revoke a signing key, key-revocation.tsx), and channels — create one with other parties' offices as peers
+ * and observers, or accept a channel another party proposed.
  */
 import { useState } from 'preact/hooks';
 import { api, type Me, type Principal } from '../../lib/api';
@@ -11,6 +12,9 @@ import { t } from './messages';
 import { useAsync } from '../../lib/use-async';
 import { useSubmit, type SubmitState } from '../../lib/use-submit';
 import { parsePartyOffices } from '../../lib/party-offices';
+import { TableWrap } from '../../lib/components/table-wrap';
+import { KeyRevocation } from './key-revocation';
+import { SubmitOutcome } from '../../lib/components/submit-outcome';
 
 const ROLES: ReadonlyArray<Principal['role']> = [
   'admin',
@@ -33,7 +37,8 @@ export function AdminScreen({ me }: { me: Me }) {
     <div class="admin-screen">
       <h1>{t('adminTitle')}</h1>
       <Offices />
-      <Users />
+      <Users me={me} />
+      <Roster />
       <Channels />
       <Peers />
     </div>
@@ -47,12 +52,7 @@ function SubmitRow({ submit, label }: { submit: SubmitState; label: string }) {
       <button type="submit" class="primary" disabled={submit.busy}>
         {label}
       </button>
-      <FormError message={submit.error} />
-      {submit.done && (
-        <span class="ok-text" role="status">
-          {submit.done}
-        </span>
-      )}
+      <SubmitOutcome submit={submit} />
     </>
   );
 }
@@ -100,8 +100,90 @@ function Offices() {
   );
 }
 
-function Users() {
+/** An office's on-watch roster: who is told first when an answer is overdue (README "Who is told"). */
+function Roster() {
+  const offices = useAsync(() => api.offices(), []);
+  const [office, setOffice] = useState('');
+  const chosen = office || offices.data?.[0]?.id || '';
+  const roster = useAsync(() => (chosen ? api.roster(chosen) : Promise.resolve(null)), [chosen]);
+  const [user, setUser] = useState('');
+  const [from, setFrom] = useState('');
+  const [until, setUntil] = useState('');
+  const submit = useSubmit();
+  const remove = useSubmit();
+  return (
+    <section class="card" aria-labelledby="roster-title">
+      <h2 id="roster-title">{t('rosterTitle')}</h2>
+      <SelectField
+        id="roster-office"
+        label={t('rosterOffice')}
+        value={chosen}
+        onChange={setOffice}
+        options={(offices.data ?? []).map((o) => ({ value: o.id, label: `${o.id} — ${o.name}` }))}
+      />
+      {roster.error ? <ErrorBox error={roster.error} onRetry={roster.reload} /> : null}
+      {roster.data && (
+        <>
+          <p>
+            {t('rosterOnWatch')}:{' '}
+            {roster.data.onWatch.length > 0 ? roster.data.onWatch.join(', ') : t('rosterNobody')}
+          </p>
+          {roster.data.shifts.length === 0 ? (
+            <EmptyState>{t('rosterEmpty')}</EmptyState>
+          ) : (
+            <ul class="plain-list">
+              {roster.data.shifts.map((s) => (
+                <li key={s.id}>
+                  <span class="mono">{s.user}</span> {s.from} – {s.until}{' '}
+                  <button
+                    type="button"
+                    disabled={remove.busy}
+                    onClick={() =>
+                      void remove.run(async () => {
+                        await api.removeWatch(chosen, s.id);
+                        roster.reload();
+                        return t('rosterRemove');
+                      })
+                    }
+                  >
+                    {t('rosterRemove')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <FormError message={remove.error} />
+        </>
+      )}
+      <form
+        class="inline-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit.run(async () => {
+            const shift = await api.addWatch(chosen, {
+              user: user.trim(),
+              from: from.trim(),
+              until: until.trim(),
+            });
+            setUser('');
+            roster.reload();
+            return `${t('created')} ${shift.user}`;
+          });
+        }}
+      >
+        <TextField id="roster-user" label={t('rosterUser')} value={user} onInput={setUser} />
+        <TextField id="roster-from" label={t('rosterFrom')} value={from} onInput={setFrom} />
+        <TextField id="roster-until" label={t('rosterUntil')} value={until} onInput={setUntil} />
+        <SubmitRow submit={submit} label={t('rosterAdd')} />
+      </form>
+    </section>
+  );
+}
+
+function Users({ me }: { me: Me }) {
   const users = useAsync(() => api.users(), []);
+  const toggle = useSubmit();
   const offices = useAsync(() => api.offices(), []);
   const [id, setId] = useState('');
   const [office, setOffice] = useState('');
@@ -115,7 +197,7 @@ function Users() {
       {users.error ? <ErrorBox error={users.error} onRetry={users.reload} /> : null}
       {!users.data && users.loading && <Loading />}
       {users.data && users.data.length > 0 && (
-        <div class="table-wrap">
+        <TableWrap>
           <table>
             <thead>
               <tr>
@@ -123,6 +205,7 @@ function Users() {
                 <th scope="col">{t('userRole')}</th>
                 <th scope="col">{t('userOffice')}</th>
                 <th scope="col">{t('userTitle')}</th>
+                <th scope="col">{t('userActions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -131,16 +214,44 @@ function Users() {
                   <th scope="row" class="mono">
                     {u.id}
                     {u.disabled && <span class="muted"> ({t('disabled')})</span>}
+                    {u.keyRevoked && <span class="warn-text"> ({t('keyRevokedMark')})</span>}
                   </th>
                   <td>{u.role}</td>
                   <td class="mono">{u.office ?? '—'}</td>
                   <td>{u.title}</td>
+                  <td>
+                    {u.id !== me.principal.id && (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={`${u.disabled ? t('enableUser') : t('disableUser')} ${u.id}`}
+                        disabled={toggle.busy}
+                        onClick={() =>
+                          void toggle.run(async () => {
+                            if (u.disabled) await api.enableUser(u.id);
+                            else await api.disableUser(u.id);
+                            users.reload();
+                            return `${u.id}: ${u.disabled ? t('userEnabledDone') : t('userDisabledDone')}`;
+                          })
+                        }
+                      >
+                        {u.disabled ? t('enableUser') : t('disableUser')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
+      <FormError message={toggle.error} />
+      {toggle.done && (
+        <p class="ok-text" role="status">
+          {toggle.done}
+        </p>
+      )}
+      {users.data && <KeyRevocation users={users.data} onDone={users.reload} />}
       <form
         class="inline-form"
         noValidate

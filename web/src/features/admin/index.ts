@@ -1,6 +1,7 @@
 /**
- * Administration and peers: offices, users and channels (role admin), pinning peer nodes, and the
- * peers screen with link tests and alerts.
+ * Administration and peers: offices, users (disable, enable) and channels (role admin), pinning
+ * peer nodes, the security audit trail, and the peers screen with link tests and alerts.
  */
 export { AdminScreen } from './admin';
+export { AuditScreen } from './audit';
 export { PeersScreen } from './peers';

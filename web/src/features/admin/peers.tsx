@@ -12,6 +12,7 @@ import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { t } from './messages';
 import { formatTime } from '../../lib/i18n';
 import { useAsync } from '../../lib/use-async';
+import { TableWrap } from '../../lib/components/table-wrap';
 
 const REFRESH_MS = 10_000;
 
@@ -32,7 +33,7 @@ export function PeersScreen() {
         {!peers.data && peers.loading && <Loading />}
         {peers.data && peers.data.length === 0 && <EmptyState>{t('peersEmpty')}</EmptyState>}
         {peers.data && peers.data.length > 0 && (
-          <div class="table-wrap">
+          <TableWrap>
             <table class="peers-table">
               <thead>
                 <tr>
@@ -57,7 +58,7 @@ export function PeersScreen() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         {shown && <LinkHistory party={shown} />}
       </section>

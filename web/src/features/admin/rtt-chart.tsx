@@ -4,6 +4,9 @@ import type uPlot from 'uplot';
 import type { LinkTest } from '../../lib/api';
 import { CHART_AXIS, UPlotChart } from '../../lib/components/uplot-chart';
 
+/** The narrowest time axis, in seconds: a few minutes around the tests shown. */
+const MIN_SPAN_S = 300;
+
 export function RttChart({ tests, label }: { tests: LinkTest[]; label: string }) {
   const data = useMemo<uPlot.AlignedData>(() => {
     const ordered = [...tests].sort((a, b) => a.at - b.at);
@@ -14,7 +17,14 @@ export function RttChart({ tests, label }: { tests: LinkTest[]; label: string })
       width,
       height: 220,
       title: label,
-      scales: { x: { time: true } },
+      // One test (or several in the same second) would otherwise spread the axis over years.
+      scales: {
+        x: {
+          time: true,
+          range: (_u, min, max) =>
+            max - min < MIN_SPAN_S ? [min - MIN_SPAN_S / 2, max + MIN_SPAN_S / 2] : [min, max],
+        },
+      },
       axes: [{ stroke: CHART_AXIS }, { stroke: CHART_AXIS, label: 'ms' }],
       series: [{}, { label: 'RTT ms', stroke: '#1d4ed8', width: 2, points: { show: true, size: 5 } }],
     }),

@@ -13,8 +13,11 @@ import { formatTime } from '../../lib/i18n';
 import { onLinkClick, routePath } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
 import { contactsApi, type Commitment } from '../contacts';
+import { alerts, arrivals, precedenceName } from '../alerts';
+import { useSignal } from '../../lib/signal';
 
 const REFRESH_MS = 15_000;
+const ARRIVAL_DEBOUNCE_MS = 250;
 
 interface Overview {
   channels: Channel[];
@@ -69,11 +72,22 @@ export function ChannelListScreen({ me }: { me: Me }) {
   const shown = overview.data !== undefined;
   const counts = useAsync(() => (shown ? loadCounts() : Promise.resolve(undefined)), [shown]);
   useEffect(() => {
-    const timer = setInterval(() => {
+    const reload = (): void => {
       overview.reload();
       counts.reload();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
+    };
+    // Entries change the cards at once (the node-wide stream); link health is polled, being no entry.
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const stop = arrivals.subscribe(() => {
+      clearTimeout(pending);
+      pending = setTimeout(reload, ARRIVAL_DEBOUNCE_MS);
+    });
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => {
+      stop();
+      clearTimeout(pending);
+      clearInterval(timer);
+    };
   }, [overview.reload, counts.reload]);
 
   return (
@@ -112,6 +126,8 @@ function ChannelCard(props: {
   const observerParties = Object.keys(channel.observers);
   const others = [...new Set([...parties, ...observerParties])].filter((p) => p !== me.node.party);
   const unread = overview.inbox.get(channel.id) ?? 0;
+  const urgent = useSignal(alerts).filter((a) => a.channel === channel.id);
+  const flash = urgent.filter((a) => a.precedence === 'FLASH').length;
   const route = { screen: 'timeline', channel: channel.id } as const;
   const obligationsRoute = { screen: 'obligations' } as const;
   const owing = counts?.owing.get(channel.id) ?? { count: 0, overdue: 0 };
@@ -126,6 +142,16 @@ function ChannelCard(props: {
           <span class="muted mono">{channel.id}</span>
         </h2>
         <StateBadge state={state} />
+        {flash > 0 && (
+          <span class="badge precedence precedence-flash" data-urgent="FLASH">
+            {flash} {precedenceName('FLASH')}
+          </span>
+        )}
+        {urgent.length - flash > 0 && (
+          <span class="badge precedence precedence-immediate" data-urgent="IMMEDIATE">
+            {urgent.length - flash} {precedenceName('IMMEDIATE')}
+          </span>
+        )}
         {unread > 0 && (
           <span class="badge unread" aria-label={`${unread} ${t('colInbox')}`}>
             {unread} {t('unread')}

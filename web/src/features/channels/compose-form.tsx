@@ -3,19 +3,11 @@
  * EXERCISE marking. Refusals from the node are shown on the field they concern.
  */
 import { useState } from 'preact/hooks';
-import {
-  ApiError,
-  MARKINGS,
-  PRECEDENCES,
-  api,
-  type Channel,
-  type Entry,
-  type Marking,
-  type Precedence,
-} from '../../lib/api';
-import { locale } from '../../lib/i18n';
+import { ApiError, api, type Channel, type Entry, type Peer } from '../../lib/api';
+import { formatTime, locale } from '../../lib/i18n';
 import { t } from './messages';
-import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
+import { EnvelopeFields, useEnvelope } from '../../lib/components/envelope-fields';
+import { FormError, TextArea, TextField } from '../../lib/components/field';
 import { describeError } from '../../lib/components/status';
 
 type FieldName = 'subject' | 'text' | 'precedence' | 'lang' | 'marking';
@@ -33,19 +25,29 @@ export function fieldOfError(error: ApiError): FieldName | null {
   return null;
 }
 
+/** The other parties of the channel whose node this node cannot reach now. */
+async function unreachableParties(channel: Channel, ownParty: string): Promise<Peer[]> {
+  const others = Object.keys(channel.parties).filter((p) => p !== ownParty);
+  if (others.length === 0) return [];
+  const peers = await api.peers().catch(() => []);
+  return peers.filter((p) => others.includes(p.party) && p.status !== 'up');
+}
+
 export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (entry: Entry) => void }) {
   const [subject, setSubject] = useState('');
   const [text, setText] = useState('');
-  const [precedence, setPrecedence] = useState<Precedence>('ROUTINE');
-  // The writer's own language (the interface's) when the channel has it, else its first language.
-  const [lang, setLang] = useState(
-    channel.languages.includes(locale.get()) ? locale.get() : (channel.languages[0] ?? 'en'),
-  );
-  const [marking, setMarking] = useState<Marking | ''>('');
+  const envelope = useEnvelope({
+    precedence: 'ROUTINE',
+    // The writer's own language (the interface's) when the channel has it, else its first language.
+    lang: channel.languages.includes(locale.get()) ? locale.get() : (channel.languages[0] ?? 'en'),
+    marking: '',
+  });
+  const { precedence, lang, marking } = envelope;
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
+  const [queued, setQueued] = useState<Peer[]>([]);
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -53,6 +55,7 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
     setErrors({});
     setFormError(null);
     setSent(null);
+    setQueued([]);
     try {
       const body: Record<string, unknown> = { text };
       if (subject.trim()) body.subject = subject.trim();
@@ -67,6 +70,8 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
       setSubject('');
       setSent(`${t('sent')}: ${entry.id}`);
       onSent?.(entry);
+      // Signed and stored here is not delivered there: say at once which party's node is down.
+      setQueued(await unreachableParties(channel, entry.party));
     } catch (failure) {
       const field = failure instanceof ApiError ? fieldOfError(failure) : null;
       const message = describeError(failure);
@@ -85,29 +90,11 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
       <h2 id="compose-title">{t('compose')}</h2>
       {!writable && <p class="notice">{t('notActive')}</p>}
       <div class="compose-grid">
-        <SelectField
-          id="compose-precedence"
-          label={t('precedence')}
-          value={precedence}
-          onChange={setPrecedence}
-          options={PRECEDENCES.map((p) => ({ value: p, label: p }))}
-          error={errors.precedence}
-        />
-        <SelectField
-          id="compose-lang"
-          label={t('entryLanguage')}
-          value={lang}
-          onChange={setLang}
-          options={channel.languages.map((l) => ({ value: l, label: l }))}
-          error={errors.lang}
-        />
-        <SelectField<Marking | ''>
-          id="compose-marking"
-          label={t('marking')}
-          value={marking}
-          onChange={setMarking}
-          options={[{ value: '', label: t('markingNone') }, ...MARKINGS.map((m) => ({ value: m, label: m }))]}
-          error={errors.marking}
+        <EnvelopeFields
+          idPrefix="compose"
+          languages={channel.languages}
+          envelope={envelope}
+          errors={errors}
         />
         <TextField
           id="compose-subject"
@@ -135,7 +122,17 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
         >
           {busy ? t('sending') : `${t('send')} · ${precedence}${marking ? ` · ${marking}` : ''}`}
         </button>
-        {sent && (
+        {sent && queued.length > 0 && (
+          <p class="queued-warning" role="alert">
+            {queued.map((peer) => (
+              <span key={peer.party}>
+                {precedence} {t('queuedFor')} {peer.party}: {t('unreachableSince')} {formatTime(peer.since)}.{' '}
+                {t('useFallback')}
+              </span>
+            ))}
+          </p>
+        )}
+        {sent && queued.length === 0 && (
           <span class="ok-text" role="status">
             {sent}
           </span>

@@ -6,11 +6,20 @@ import { MarkingBanner } from './marking-banner';
 import { PrecedenceBadge } from '../../lib/components/precedence-badge';
 import { summarizeEntry } from './entry-summary';
 
-export function EntryRow({ entry, delivery }: { entry: Entry; delivery: Delivery | null }) {
+export function EntryRow(props: {
+  entry: Entry;
+  delivery: Delivery | null;
+  /** Newer than what the reader had seen when the channel was opened. */
+  unread?: boolean;
+  /** The first row already seen, under the new ones: carries the "new since you last looked" line. */
+  seenLine?: string | null;
+}) {
+  const { entry, delivery } = props;
   const summary = summarizeEntry(entry);
   return (
     <div
-      class={`entry-row kind-${entry.kind} party-${entry.party}${entry.marking ? ' marked' : ''}`}
+      class={`entry-row kind-${entry.kind} party-${entry.party}${entry.marking ? ' marked' : ''}${props.unread ? ' is-new' : ''}${props.seenLine ? ' first-seen' : ''}`}
+      data-seen-line={props.seenLine ?? undefined}
       data-entry={entry.id}
       data-precedence={entry.precedence}
     >
@@ -22,7 +31,6 @@ export function EntryRow({ entry, delivery }: { entry: Entry; delivery: Delivery
         </span>
         <span class="entry-author">{entry.author}</span>
         <span class="entry-time">{formatHlc(entry.hlc)}</span>
-        {entry.kind !== 'note' && <span class="entry-kind">{entry.kind}</span>}
         {delivery && <DeliveryBadges parties={delivery} />}
       </div>
       <div class="entry-text">

@@ -29,6 +29,11 @@ export class TimelineStore {
 
   constructor(readonly channel: string) {}
 
+  /** The highest storage cursor of the entries loaded, or null before any: what the reader has on screen. */
+  get newestCursor(): number | null {
+    return this.cursor > 0 ? this.cursor : null;
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

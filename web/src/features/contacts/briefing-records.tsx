@@ -6,27 +6,39 @@ import { useState } from 'preact/hooks';
 import { ApiError, type Channel } from '../../lib/api';
 import { FormError, SelectField, TextArea } from '../../lib/components/field';
 import { describeError } from '../../lib/components/status';
+import { DoneNote } from '../../lib/components/submit-outcome';
+import { useSubmit } from '../../lib/use-submit';
 import { formatHlc } from '../../lib/i18n';
-import { defaultLang, domId, languageOptions } from './contact-parts';
-import { contactsApi, nowLocalInput, utcFromLocalInput, type Briefing, type Readout } from './contacts-api';
+import { ContactForm, defaultLang, domId, languageOptions } from './contact-parts';
+import {
+  contactsApi,
+  nowLocalInput,
+  utcFromLocalInput,
+  type Briefing,
+  type Occurrence,
+  type Readout,
+} from './contacts-api';
 import { t } from './messages';
 import { latestByParty } from './readout-compare';
 
 export function MinutesForm({
   channel,
   briefing,
+  occurrence,
   onDone,
 }: {
   channel: Channel;
   briefing: Briefing;
+  occurrence: Occurrence;
   onDone: () => void;
 }) {
-  const base = briefing.at && briefing.at.length > 10 ? briefing.at.slice(0, 16) : nowLocalInput();
+  const planned = occurrence.start.slice(0, 16);
+  const base = Date.parse(occurrence.start) <= Date.now() ? planned : nowLocalInput();
   const [heldAt, setHeldAt] = useState(base);
   const [duration, setDuration] = useState('30');
   const [summary, setSummary] = useState('');
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<{ heldAt?: string; duration?: string }>({});
+  const [errors, setErrors] = useState<{ heldAt?: string; duration?: string; summary?: string }>({});
   const [refusal, setRefusal] = useState<{ lead: string; detail: string | null } | null>(null);
   const [ok, setOk] = useState(false);
   const id = domId(briefing.id);
@@ -40,17 +52,22 @@ export function MinutesForm({
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(heldAt)) next.heldAt = t('timeInvalid');
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) next.duration = t('durationInvalid');
     setErrors(next);
-    if (next.heldAt || next.duration) return;
+    if (!summary.trim()) next.summary = t('summaryRequired');
+    setErrors(next);
+    if (next.heldAt || next.duration || next.summary) return;
     setBusy(true);
     try {
       const of = await contactsApi.ref(briefing.id);
-      const body: Record<string, unknown> = {
+      const body = {
         of,
+        occurrence: occurrence.occurrence,
         heldAt: utcFromLocalInput(heldAt),
         durationMinutes: minutes,
+        minutes: summary.trim(),
+        attended: [],
+        noShows: [],
       };
-      if (summary.trim()) body.summary = summary.trim();
-      await contactsApi.post(channel.id, { kind: 'briefing-minutes', lang: defaultLang(channel), body });
+      await contactsApi.post(channel.id, { kind: 'briefing-record', lang: defaultLang(channel), body });
       setOk(true);
       onDone();
     } catch (failure) {
@@ -65,12 +82,7 @@ export function MinutesForm({
   };
 
   return (
-    <form
-      class="contact-form minutes-form"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-      aria-label={t('recordMinutes')}
-    >
+    <ContactForm class="minutes-form" label={t('recordMinutes')} onSubmit={submit}>
       <div class="form-grid">
         <div class={`field${errors.heldAt ? ' has-error' : ''}`}>
           <label for={`minutes-at-${id}`}>{t('heldAt')}</label>
@@ -111,6 +123,7 @@ export function MinutesForm({
         label={t('summary')}
         value={summary}
         onInput={setSummary}
+        error={errors.summary}
         rows={2}
       />
       {refusal && (
@@ -133,7 +146,7 @@ export function MinutesForm({
           </span>
         )}
       </div>
-    </form>
+    </ContactForm>
   );
 }
 
@@ -148,42 +161,28 @@ export function ReadoutForm({
 }) {
   const [text, setText] = useState('');
   const [lang, setLang] = useState(defaultLang(channel));
-  const [busy, setBusy] = useState(false);
   const [textError, setTextError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [ok, setOk] = useState(false);
+  const action = useSubmit();
   const id = domId(briefing.id);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setOk(false);
-    setError(null);
-    if (!text.trim()) {
-      setTextError(t('readoutRequired'));
-      return;
-    }
-    setTextError(null);
-    setBusy(true);
-    try {
+    return action.run(async () => {
+      if (!text.trim()) {
+        setTextError(t('readoutRequired'));
+        return;
+      }
+      setTextError(null);
       const of = await contactsApi.ref(briefing.id);
       await contactsApi.post(channel.id, { kind: 'readout', lang, body: { of, text: text.trim() } });
-      setOk(true);
       setText('');
       onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+      return t('readoutSaved');
+    });
   };
 
   return (
-    <form
-      class="contact-form readout-form"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-      aria-label={t('recordReadout')}
-    >
+    <ContactForm class="readout-form" label={t('recordReadout')} onSubmit={submit}>
       <SelectField
         id={`readout-lang-${id}`}
         label={t('briefingLang')}
@@ -200,18 +199,14 @@ export function ReadoutForm({
         rows={4}
         error={textError}
       />
-      <FormError message={error} />
+      <FormError message={action.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('saving') : t('saveReadout')}
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('saving') : t('saveReadout')}
         </button>
-        {ok && (
-          <span class="ok-text" role="status">
-            {t('readoutSaved')}
-          </span>
-        )}
+        <DoneNote message={action.done} />
       </div>
-    </form>
+    </ContactForm>
   );
 }
 

@@ -1,12 +1,12 @@
 /**
  * Briefings in one channel as a calendar-like list by day (proposed time, or the time held once
  * minutes are recorded): proposing and accepting them, and for each its minutes and readouts
- * (briefing-records.tsx). Refreshes when the channel's live updates bring anything new.
+ * (briefing-records.tsx); who may not write in the channel only reads them. Refreshes when the
+ * channel's live updates bring anything new.
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { Channel, Me } from '../../lib/api';
 import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
-import { describeError } from '../../lib/components/status';
 import { formatHlc, formatTime, locale } from '../../lib/i18n';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
@@ -14,21 +14,23 @@ import { useSubmit } from '../../lib/use-submit';
 import { MinutesForm, ReadoutForm, ReadoutList } from './briefing-records';
 import {
   defaultLang,
+  ContactForm,
   ContactsViewFrame,
   domId,
   languageOptions,
   useReloadOn,
   type ViewProps,
 } from './contact-parts';
-import { contactsApi, utcFromLocalInput, type Briefing } from './contacts-api';
+import { contactsApi, utcFromLocalInput, type Briefing, type Occurrence } from './contacts-api';
 import { t, type MessageKey } from './messages';
 import { ReadoutCompare } from './readout-compare';
+import { useMayWrite } from '../../lib/write-access';
 
 type Day = {
   key: string;
   label: string;
   today: boolean;
-  items: Array<{ briefing: Briefing; when: string | null }>;
+  items: Array<{ briefing: Briefing; occurrence: Occurrence; when: string }>;
 };
 
 function dayLabel(key: string): string {
@@ -48,19 +50,21 @@ function timeOfDay(iso: string): string {
   return `${date.toISOString().slice(11, 16)} UTC`;
 }
 
-/** Briefings grouped by UTC day of their held (else proposed) time; undated ones last. */
+/** Occurrences of briefings grouped by UTC day of their held (else planned) time. */
 export function byDay(briefings: Briefing[], now = Date.now()): Day[] {
   const days = new Map<string, Day>();
   const today = new Date(now).toISOString().slice(0, 10);
   for (const briefing of briefings) {
-    const when = briefing.minutes?.heldAt ?? briefing.at;
-    const key = when ? new Date(when).toISOString().slice(0, 10) : '';
-    let day = days.get(key);
-    if (!day) {
-      day = { key, label: key ? dayLabel(key) : t('undated'), today: key === today, items: [] };
-      days.set(key, day);
+    for (const occurrence of briefing.occurrences) {
+      const when = occurrence.minutes?.heldAt ?? occurrence.start;
+      const key = new Date(when).toISOString().slice(0, 10);
+      let day = days.get(key);
+      if (!day) {
+        day = { key, label: dayLabel(key), today: key === today, items: [] };
+        days.set(key, day);
+      }
+      day.items.push({ briefing, occurrence, when });
     }
-    day.items.push({ briefing, when });
   }
   const list = [...days.values()].sort((a, b) =>
     a.key === '' ? 1 : b.key === '' ? -1 : a.key < b.key ? -1 : 1,
@@ -104,12 +108,13 @@ export function BriefingsView({ channel, me, version }: ViewProps) {
                 {day.today && <span class="badge today-badge">{t('today')}</span>}
               </h3>
               <ul class="day-items">
-                {day.items.map(({ briefing, when }) => (
+                {day.items.map(({ briefing, occurrence, when }) => (
                   <BriefingCard
-                    key={briefing.id}
+                    key={`${briefing.id}/${occurrence.occurrence}`}
                     channel={channel}
                     me={me}
                     briefing={briefing}
+                    occurrence={occurrence}
                     when={when}
                     onChange={data.reload}
                   />
@@ -134,47 +139,45 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: (id: strin
   const [agenda, setAgenda] = useState('');
   const [at, setAt] = useState('');
   const [lang, setLang] = useState(defaultLang(channel));
-  const [busy, setBusy] = useState(false);
   const [titleError, setTitleError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [timeError, setTimeError] = useState<string | null>(null);
+  const action = useSubmit();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setError(null);
-    if (!title.trim()) {
-      setTitleError(t('titleRequired'));
-      return;
-    }
-    setTitleError(null);
-    setBusy(true);
-    try {
+    return action.run(async () => {
+      setTimeError(null);
+      if (!title.trim()) {
+        setTitleError(t('titleRequired'));
+        return;
+      }
+      if (!at) {
+        setTimeError(t('timeInvalid'));
+        return;
+      }
+      setTitleError(null);
       const body: Record<string, unknown> = {
+        type: 'briefing',
         title: title.trim(),
         agenda: agenda
           .split('\n')
           .map((line) => line.trim())
           .filter(Boolean),
+        start: utcFromLocalInput(at),
+        durationMinutes: 30,
+        // Every member office of every side takes part.
+        participants: Object.values(channel.parties).flat(),
       };
-      if (at) body.at = utcFromLocalInput(at);
-      const entry = await contactsApi.post(channel.id, { kind: 'briefing', lang, body });
+      const entry = await contactsApi.post(channel.id, { kind: 'briefing-proposal', lang, body });
       setTitle('');
       setAgenda('');
       setAt('');
       onDone(entry.id);
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      class="contact-form card"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-      aria-label={t('proposeBriefing')}
-    >
+    <ContactForm class="card" label={t('proposeBriefing')} onSubmit={submit}>
       <div class="form-grid">
         <TextField
           id="briefing-title"
@@ -209,47 +212,65 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: (id: strin
         lang={lang}
         rows={3}
       />
-      <FormError message={error} />
+      <FormError message={timeError ?? action.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('proposing') : t('propose')}
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('proposing') : t('propose')}
         </button>
       </div>
-    </form>
+    </ContactForm>
   );
 }
 
-function briefingState(b: Briefing): 'held' | 'accepted' | 'proposed' {
-  return b.minutes ? 'held' : b.waitingFor.length === 0 ? 'accepted' : 'proposed';
-}
-
-const STATE_LABEL: Record<ReturnType<typeof briefingState>, MessageKey> = {
+const STATE_LABEL: Record<Occurrence['state'], MessageKey> = {
   held: 'stateHeld',
   accepted: 'stateAccepted',
   proposed: 'stateProposed',
+  declined: 'stateDeclined',
+  postponed: 'statePostponed',
+  cancelled: 'stateCancelled',
 };
 
 function BriefingCard(props: {
   channel: Channel;
   me: Me;
   briefing: Briefing;
-  when: string | null;
+  occurrence: Occurrence;
+  when: string;
   onChange: () => void;
 }) {
-  const { channel, me, briefing, when } = props;
+  const { channel, me, briefing, occurrence: o, when } = props;
   const myParty = me.node.party;
-  const state = briefingState(briefing);
+  const state = o.state;
+  const accepted = o.answers.filter((a) => a.answer === 'accept');
   const [panel, setPanel] = useState<'minutes' | 'readout' | 'compare' | null>(null);
   const toggle = (p: typeof panel) => setPanel((current) => (current === p ? null : p));
   const accepting = useSubmit();
+  const mayWrite = useMayWrite();
   const readoutParties = new Set(briefing.readouts.map((r) => r.party));
-  const canAccept = briefing.party !== myParty && briefing.waitingFor.includes(myParty);
-  const titleId = `briefing-${domId(briefing.id)}`;
+  const open = state !== 'held' && state !== 'cancelled';
+  const canAccept = mayWrite && open && briefing.party !== myParty && o.waitingFor.includes(myParty);
+  const titleId = `briefing-${domId(briefing.id)}-${domId(o.occurrence)}`;
+  /** Opens or closes one of the card's panels below its actions. */
+  const panelButton = (p: NonNullable<typeof panel>, label: string) => (
+    <button
+      type="button"
+      class="secondary"
+      aria-expanded={panel === p}
+      aria-controls={`${titleId}-panel`}
+      onClick={() => toggle(p)}
+    >
+      {label}
+    </button>
+  );
 
   const accept = () =>
     accepting.run(async () => {
       const of = await contactsApi.ref(briefing.id);
-      await contactsApi.post(channel.id, { kind: 'briefing-accept', body: { of } });
+      await contactsApi.post(channel.id, {
+        kind: 'briefing-answer',
+        body: { of, occurrence: o.occurrence, answer: 'accept' },
+      });
       props.onChange();
     });
 
@@ -257,12 +278,13 @@ function BriefingCard(props: {
     <li
       class={`briefing-card bc-${state}`}
       data-briefing={briefing.id}
+      data-occurrence={o.occurrence}
       data-state={state}
       aria-labelledby={titleId}
     >
       <div class="briefing-time">
-        <span class="time">{when ? timeOfDay(when) : '—'}</span>
-        <span class="muted small">{briefing.minutes ? t('atHeld') : t('atProposed')}</span>
+        <span class="time">{timeOfDay(when)}</span>
+        <span class="muted small">{o.minutes ? t('atHeld') : t('atProposed')}</span>
       </div>
       <div class="briefing-body">
         <div class="briefing-head">
@@ -283,23 +305,38 @@ function BriefingCard(props: {
           </dd>
           <dt>{t('acceptedByLabel')}</dt>
           <dd>
-            {briefing.acceptedBy.length === 0
+            {accepted.length === 0
               ? t('nobody')
-              : briefing.acceptedBy.map((a) => `${a.party} · ${a.by} (${formatHlc(a.at)})`).join('; ')}
+              : accepted.map((a) => `${a.party} · ${a.by} (${formatHlc(a.at)})`).join('; ')}
           </dd>
-          {briefing.waitingFor.length > 0 && (
+          {open && o.waitingFor.length > 0 && (
             <>
               <dt>{t('waitingForLabel')}</dt>
-              <dd class="waiting">{briefing.waitingFor.join(', ')}</dd>
+              <dd class="waiting">{o.waitingFor.join(', ')}</dd>
             </>
           )}
-          {briefing.minutes && (
+          {o.changes.length > 0 && (
+            <>
+              <dt>{t(STATE_LABEL[state])}</dt>
+              <dd class="changes">
+                {o.changes.map((c) => `${c.change} · ${c.party}: ${c.reason}`).join('; ')}
+              </dd>
+            </>
+          )}
+          {o.minutes && (
             <>
               <dt>{t('minutesTitle')}</dt>
               <dd class="minutes">
-                {t('minutesHeld')} {formatTime(briefing.minutes.heldAt)}, {briefing.minutes.durationMinutes}{' '}
+                {t('minutesHeld')} {formatTime(o.minutes.heldAt)}, {o.minutes.durationMinutes}{' '}
                 {t('minutesFor')}
-                {briefing.minutes.summary && <p class="minutes-summary">{briefing.minutes.summary}</p>}
+                {o.minutes.amendments.length > 0 && ` (${t('amendedLabel')})`}
+                <p class="minutes-summary">{o.minutes.text}</p>
+                {o.minutes.noShows.length > 0 && (
+                  <p class="no-shows">
+                    {t('noShowsLabel')}:{' '}
+                    {o.minutes.noShows.map((n) => `${n.office} (${n.reason})`).join('; ')}
+                  </p>
+                )}
               </dd>
             </>
           )}
@@ -316,44 +353,17 @@ function BriefingCard(props: {
               {accepting.busy ? t('accepting') : t('accept')}
             </button>
           )}
-          {!briefing.minutes && (
-            <button
-              type="button"
-              class="secondary"
-              aria-expanded={panel === 'minutes'}
-              aria-controls={`${titleId}-panel`}
-              onClick={() => toggle('minutes')}
-            >
-              {t('recordMinutes')}
-            </button>
-          )}
-          <button
-            type="button"
-            class="secondary"
-            aria-expanded={panel === 'readout'}
-            aria-controls={`${titleId}-panel`}
-            onClick={() => toggle('readout')}
-          >
-            {t('recordReadout')}
-          </button>
-          {readoutParties.size >= 2 && (
-            <button
-              type="button"
-              class="secondary"
-              aria-expanded={panel === 'compare'}
-              aria-controls={`${titleId}-panel`}
-              onClick={() => toggle('compare')}
-            >
-              {panel === 'compare' ? t('hideCompare') : t('compareReadouts')}
-            </button>
-          )}
+          {mayWrite && state === 'accepted' && panelButton('minutes', t('recordMinutes'))}
+          {mayWrite && panelButton('readout', t('recordReadout'))}
+          {readoutParties.size >= 2 &&
+            panelButton('compare', panel === 'compare' ? t('hideCompare') : t('compareReadouts'))}
         </div>
         <FormError message={accepting.error} />
         <div id={`${titleId}-panel`}>
-          {panel === 'minutes' && (
-            <MinutesForm channel={channel} briefing={briefing} onDone={props.onChange} />
+          {mayWrite && panel === 'minutes' && (
+            <MinutesForm channel={channel} briefing={briefing} occurrence={o} onDone={props.onChange} />
           )}
-          {panel === 'readout' && (
+          {mayWrite && panel === 'readout' && (
             <ReadoutForm channel={channel} briefing={briefing} onDone={props.onChange} />
           )}
           {panel === 'compare' && <ReadoutCompare readouts={briefing.readouts} id={`${titleId}-compare`} />}

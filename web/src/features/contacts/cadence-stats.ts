@@ -5,6 +5,10 @@
  * DOM here.
  */
 
+import { isContact, isoWeek, median, PRECEDENCE_ORDER, weekStart } from '../../lib/shared.js';
+
+export { isoWeek, median, PRECEDENCE_ORDER, weekStart };
+
 /** The fields of an entry these figures read. */
 export interface StatEntry {
   party: string;
@@ -13,31 +17,16 @@ export interface StatEntry {
   author: string;
   hlc: string;
   precedence: string;
+  marking?: string | undefined;
   body: Record<string, unknown>;
 }
-
-const DAY = 86_400_000;
-export const PRECEDENCE_ORDER = ['ROUTINE', 'PRIORITY', 'IMMEDIATE', 'FLASH'] as const;
 
 /** The wall-clock time of an entry's HLC (`2026-02-20T08:00:00.000Z/000003`). */
 export function wallOf(hlc: string): number {
   return Date.parse(hlc.split('/')[0] ?? hlc);
 }
 
-/** Monday 00:00 UTC of the ISO week `at` falls in. */
-export function weekStart(at: number): number {
-  const day = Math.floor(at / DAY) * DAY;
-  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  return day - weekday * DAY;
-}
-
-/** `2026-W08`: the ISO week-numbering year and week of `at`. */
-export function isoWeek(at: number): string {
-  const thursday = weekStart(at) + 3 * DAY;
-  const year = new Date(thursday).getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY)) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
+const DAY = 86_400_000;
 
 export interface WeeklyContacts {
   /** Monday of each week, from the first to the last with any contact, none skipped. */
@@ -46,8 +35,9 @@ export interface WeeklyContacts {
 }
 
 /**
- * Entries signed by a person (not by a node), counted per ISO week, for each channel; with `now`,
- * the weeks run up to the current one and cover at least `minWeeks`, quiet weeks counted as 0.
+ * Contact (the node's own rule, `isContact`: real exchanges and held briefings, the latter at the
+ * time they were held) counted per ISO week, for each channel; with `now`, the weeks run up to
+ * the current one and cover at least `minWeeks`, quiet weeks counted as 0, and nothing after `now`.
  */
 export function contactsPerWeek(
   channels: Array<{ channel: string; entries: StatEntry[] }>,
@@ -57,9 +47,11 @@ export function contactsPerWeek(
   const perChannel = channels.map(({ channel, entries }) => {
     const counts = new Map<number, number>();
     for (const e of entries) {
-      if (e.author === 'node') continue;
-      const at = wallOf(e.hlc);
-      if (!Number.isFinite(at)) continue;
+      if (!isContact(e)) continue;
+      const wall = wallOf(e.hlc);
+      const held = typeof e.body.heldAt === 'string' ? Date.parse(e.body.heldAt) : NaN;
+      const at = Number.isFinite(held) ? Math.min(held, wall) : wall;
+      if (!Number.isFinite(at) || (now !== undefined && at > now)) continue;
       const week = weekStart(at);
       counts.set(week, (counts.get(week) ?? 0) + 1);
     }
@@ -80,13 +72,6 @@ export function contactsPerWeek(
     weeks,
     series: perChannel.map((c) => ({ channel: c.channel, counts: weeks.map((w) => c.counts.get(w) ?? 0) })),
   };
-}
-
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export interface ResponseTimes {

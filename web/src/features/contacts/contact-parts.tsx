@@ -1,7 +1,7 @@
 /**
- * Pieces the keeping-contact views share: their props and frame, reloading on live updates, the
- * channel's languages for a form, a toggled panel, and the countdown to an answer date (on the one shared
- * clock of lib/clock.ts).
+ * Pieces the keeping-contact views share: their props and frame, their forms, reloading on live
+ * updates, the channel's languages for a form, a toggled panel, and the countdown to an answer
+ * date (on the one shared clock of lib/clock.ts).
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -11,6 +11,7 @@ import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { formatTime, locale } from '../../lib/i18n';
 import type { AsyncState } from '../../lib/use-async';
 import { t } from './messages';
+import { ReadOnlyNote, useMayWrite } from '../../lib/write-access';
 
 export interface ViewProps {
   channel: Channel;
@@ -92,7 +93,8 @@ export function DueCountdown({ due }: { due: string }) {
 
 /**
  * The frame of a keeping-contact view: its heading with the toggled form that adds one, a notice
- * of what was just added, and the loading, error and empty states of its list (`children`).
+ * of what was just added, and the loading, error and empty states of its list (`children`). Who
+ * may not write in the channel is offered no form, and told why under the heading.
  */
 export function ContactsViewFrame(props: {
   /** `briefings` or `invitations`: names the view's class and its heading's id. */
@@ -112,24 +114,28 @@ export function ContactsViewFrame(props: {
   const { data } = props;
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const mayWrite = useMayWrite();
   return (
     <section class={`contacts-view ${props.name}-view`} aria-labelledby={`${props.name}-title`}>
       <div class="section-head">
         <h2 id={`${props.name}-title`}>{props.title}</h2>
-        <Disclosure
-          id={props.addId}
-          label={props.addLabel}
-          open={adding}
-          primary
-          onToggle={() => setAdding((v) => !v)}
-        >
-          {props.form((id) => {
-            setAdding(false);
-            setNotice(`${props.addedLabel}: ${id}`);
-            data.reload();
-          })}
-        </Disclosure>
+        {mayWrite && (
+          <Disclosure
+            id={props.addId}
+            label={props.addLabel}
+            open={adding}
+            primary
+            onToggle={() => setAdding((v) => !v)}
+          >
+            {props.form((id) => {
+              setAdding(false);
+              setNotice(`${props.addedLabel}: ${id}`);
+              data.reload();
+            })}
+          </Disclosure>
+        )}
       </div>
+      <ReadOnlyNote />
       {notice && (
         <p class="ok-text contact-notice" role="status">
           {notice}
@@ -140,5 +146,29 @@ export function ContactsViewFrame(props: {
       {data.data && props.empty && <EmptyState>{props.emptyText}</EmptyState>}
       {props.children}
     </section>
+  );
+}
+
+/**
+ * A keeping-contact form: named for assistive technology by `label`, and checked by its own
+ * submit handler rather than by the browser (`noValidate`), so the errors speak the interface's
+ * language and sit on the fields they concern.
+ */
+export function ContactForm(props: {
+  /** Added to `contact-form`: `card`, `minutes-form`, `readout-form`. */
+  class: string;
+  label: string;
+  onSubmit: (event: Event) => Promise<void>;
+  children: ComponentChildren;
+}) {
+  return (
+    <form
+      class={`contact-form ${props.class}`}
+      onSubmit={(e) => void props.onSubmit(e)}
+      noValidate
+      aria-label={props.label}
+    >
+      {props.children}
+    </form>
   );
 }

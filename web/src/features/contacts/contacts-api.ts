@@ -7,9 +7,10 @@ import { request, type NewEntry, type Response } from '../../lib/api';
 export type BriefingsView = Response<'GET /api/v1/channels/{channel}/briefings'>;
 export type Briefing = BriefingsView['briefings'][number];
 export type Readout = BriefingsView['readouts'][number];
+export type Occurrence = Briefing['occurrences'][number];
 export type Invitation = Response<'GET /api/v1/channels/{channel}/invitations'>['invitations'][number];
 export type Commitment = Response<'GET /api/v1/commitments'>['commitments'][number];
-export type InvitationAnswer = 'accepted' | 'declined' | 'deferred';
+export type InvitationAnswer = 'accept' | 'decline';
 
 export interface Ref {
   party: string;

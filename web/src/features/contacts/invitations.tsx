@@ -1,6 +1,7 @@
 /**
  * Invitations in one channel: what, where, a countdown to the answer date, their state and every
- * party's answers; inviting, and answering (or changing one's answer) as an invited party.
+ * party's answers; inviting, and answering (or changing one's answer) as an invited party, for
+ * who may write in the channel.
  * Refreshes when the channel's live updates bring anything new.
  */
 import { useState } from 'preact/hooks';
@@ -12,6 +13,7 @@ import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
 import {
   defaultLang,
+  ContactForm,
   ContactsViewFrame,
   domId,
   DueCountdown,
@@ -19,10 +21,16 @@ import {
   useReloadOn,
   type ViewProps,
 } from './contact-parts';
-import { contactsApi, respondDeadline, type Invitation, type InvitationAnswer } from './contacts-api';
+import { contactsApi, type Invitation, type InvitationAnswer } from './contacts-api';
+import { useSubmit } from '../../lib/use-submit';
 import { t, type MessageKey } from './messages';
+import { useMayWrite } from '../../lib/write-access';
 
 const INVITATION_STATE: Record<string, MessageKey> = {
+  open: 'invPending',
+  accept: 'invAccepted',
+  decline: 'invDeclined',
+  withdrawn: 'invWithdrawn',
   pending: 'invPending',
   accepted: 'invAccepted',
   declined: 'invDeclined',
@@ -69,44 +77,47 @@ function InvitationForm({ channel, onDone }: { channel: Channel; onDone: (id: st
   const [what, setWhat] = useState('');
   const [where, setWhere] = useState('');
   const [respondBy, setRespondBy] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [text, setText] = useState('');
   const [lang, setLang] = useState(defaultLang(channel));
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<{ what?: string; where?: string; respondBy?: string }>({});
-  const [error, setError] = useState<string | null>(null);
+  const action = useSubmit();
+  const [errors, setErrors] = useState<{
+    what?: string;
+    where?: string;
+    respondBy?: string;
+    window?: string;
+  }>({});
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setError(null);
-    const next: typeof errors = {};
-    if (!what.trim()) next.what = t('whatRequired');
-    if (!where.trim()) next.where = t('whereRequired');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(respondBy)) next.respondBy = t('respondByRequired');
-    setErrors(next);
-    if (Object.keys(next).length > 0) return;
-    setBusy(true);
-    try {
-      const body: Record<string, unknown> = { what: what.trim(), where: where.trim(), respondBy };
+    return action.run(async () => {
+      const next: typeof errors = {};
+      if (!what.trim()) next.what = t('whatRequired');
+      if (!where.trim()) next.where = t('whereRequired');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(respondBy)) next.respondBy = t('respondByRequired');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || to < from)
+        next.window = t('invWindowRequired');
+      setErrors(next);
+      if (Object.keys(next).length > 0) return;
+      const body: Record<string, unknown> = {
+        type: 'visit',
+        what: what.trim(),
+        where: where.trim(),
+        window: { from, to },
+        respondBy,
+      };
       if (text.trim()) body.text = text.trim();
-      const entry = await contactsApi.post(channel.id, { kind: 'invitation', lang, body });
+      const entry = await contactsApi.post(channel.id, { kind: 'invitation-proposal', lang, body });
       setWhat('');
       setWhere('');
       setText('');
       onDone(entry.id);
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      class="contact-form card"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-      aria-label={t('newInvitation')}
-    >
+    <ContactForm class="card" label={t('newInvitation')} onSubmit={submit}>
       <div class="form-grid">
         <TextField
           id="invitation-what"
@@ -122,6 +133,24 @@ function InvitationForm({ channel, onDone }: { channel: Channel; onDone: (id: st
           onInput={setWhere}
           error={errors.where}
         />
+        <div class={`field${errors.window ? ' has-error' : ''}`}>
+          <label for="invitation-from">{t('invWindowFrom')}</label>
+          <input
+            id="invitation-from"
+            type="date"
+            value={from}
+            onInput={(e) => setFrom(e.currentTarget.value)}
+          />
+        </div>
+        <div class={`field${errors.window ? ' has-error' : ''}`}>
+          <label for="invitation-to">{t('invWindowTo')}</label>
+          <input id="invitation-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+          {errors.window && (
+            <span class="field-error" role="alert">
+              {errors.window}
+            </span>
+          )}
+        </div>
         <div class={`field${errors.respondBy ? ' has-error' : ''}`}>
           <label for="invitation-respond-by">{t('respondBy')}</label>
           <input
@@ -154,13 +183,13 @@ function InvitationForm({ channel, onDone }: { channel: Channel; onDone: (id: st
         lang={lang}
         rows={2}
       />
-      <FormError message={error} />
+      <FormError message={action.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('inviting') : t('invite')}
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('inviting') : t('invite')}
         </button>
       </div>
-    </form>
+    </ContactForm>
   );
 }
 
@@ -168,31 +197,40 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
   const { channel, me, invitation } = props;
   const myParty = me.node.party;
   const invited = invitation.party !== myParty;
-  const mine = invitation.answers.filter((a) => a.party === myParty);
-  const [changing, setChanging] = useState(false);
-  const deadline = respondDeadline(invitation.respondBy);
-  const answeredState = ['accepted', 'declined', 'deferred'].includes(invitation.state);
+  const c = invitation.current;
+  const mayWrite = useMayWrite();
+  const canAnswer = mayWrite && invitation.state === 'open' && invitation.awaiting.includes(myParty);
+  const deadline = invitation.deadline;
+  const answeredState = invitation.state !== 'open';
+  const state = invitation.overdue ? 'overdue' : invitation.state;
+  const withdraw = useSubmit();
   const titleId = `inv-${domId(invitation.id)}`;
 
   return (
     <li
-      class={`invitation-card inv-${invitation.state}`}
+      class={`invitation-card inv-${state}`}
       data-invitation={invitation.id}
-      data-state={invitation.state}
+      data-state={state}
       aria-labelledby={titleId}
     >
       <div class="invitation-head">
         <h3 id={titleId}>{invitation.what}</h3>
-        <span class={`badge inv-state inv-state-${invitation.state}`}>
-          {t(INVITATION_STATE[invitation.state] ?? 'invPending')}
-        </span>
+        <span class={`badge inv-state inv-state-${state}`}>{t(INVITATION_STATE[state] ?? 'invPending')}</span>
       </div>
       <dl class="facts-grid">
         <dt>{t('invitationWhere')}</dt>
-        <dd>{invitation.where}</dd>
+        <dd>
+          {c.where}, {c.window.from} – {c.window.to}
+          {invitation.proposals.length > 1 && (
+            <span class="muted">
+              {' '}
+              ({t('invCounterTerms')} {c.party} · {c.by})
+            </span>
+          )}
+        </dd>
         <dt>{t('respondBy')}</dt>
         <dd>
-          {invitation.respondBy} {!answeredState && <DueCountdown due={deadline} />}
+          {c.respondBy} {!answeredState && <DueCountdown due={deadline} />}
         </dd>
         <dt>{t('invitedBy')}</dt>
         <dd>
@@ -216,21 +254,24 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
           ))}
         </ul>
       )}
-      {invited && (mine.length === 0 || changing) && (
-        <AnswerForm
-          channel={channel}
-          invitation={invitation}
-          onDone={() => {
-            setChanging(false);
-            props.onChange();
-          }}
-        />
-      )}
-      {invited && mine.length > 0 && !changing && (
-        <button type="button" class="secondary" onClick={() => setChanging(true)}>
-          {t('changeAnswer')}
+      {canAnswer && <AnswerForm channel={channel} invitation={invitation} onDone={props.onChange} />}
+      {mayWrite && !invited && invitation.state !== 'withdrawn' && (
+        <button
+          type="button"
+          class="secondary"
+          disabled={withdraw.busy}
+          onClick={() =>
+            void withdraw.run(async () => {
+              const of = await contactsApi.ref(invitation.id);
+              await contactsApi.post(channel.id, { kind: 'invitation-withdraw', body: { of } });
+              props.onChange();
+            })
+          }
+        >
+          {t('invWithdraw')}
         </button>
       )}
+      <FormError message={withdraw.error} />
     </li>
   );
 }
@@ -254,9 +295,10 @@ function AnswerForm({
     setError(null);
     try {
       const of = await contactsApi.ref(invitation.id);
-      const body: Record<string, unknown> = { of, answer: value };
+      const to = await contactsApi.ref(invitation.current.id);
+      const body: Record<string, unknown> = { of, to, answer: value };
       if (note.trim()) body.note = note.trim();
-      await contactsApi.post(channel.id, { kind: 'invitation-answer', lang: defaultLang(channel), body });
+      await contactsApi.post(channel.id, { kind: 'invitation-response', lang: defaultLang(channel), body });
       setNote('');
       onDone();
     } catch (failure) {
@@ -283,9 +325,8 @@ function AnswerForm({
       <TextArea id={`answer-note-${id}`} label={t('answerNote')} value={note} onInput={setNote} rows={2} />
       <FormError message={error} />
       <div class="actions">
-        {button('accepted', 'answerAccept', 'primary')}
-        {button('declined', 'answerDecline', 'danger')}
-        {button('deferred', 'answerDefer', 'secondary')}
+        {button('accept', 'answerAccept', 'primary')}
+        {button('decline', 'answerDecline', 'danger')}
       </div>
     </div>
   );

@@ -1,13 +1,31 @@
 /**
- * Two parties' readouts of one call in two columns, each exactly as written and marked with its
- * language; sentences found in both are marked as agreement, sentences only in one as
- * divergence, and (optionally) the words that differ within a divergent sentence.
+ * Two parties' readouts of one call side by side, point by point, aligned by the node's own
+ * module (lib/shared.ts → alignment.ts), so the web shows what the API and CLI answer: each
+ * point labelled same, similar — check, conflict (the conflicting words marked) or only one
+ * side. A readout in another language is compared through its translation, said to be not
+ * authoritative, with the original shown as written. Below, the joint summary of the call: points
+ * proposed from aligned points, signed version by version, agreed only when every party signed
+ * (proposing and signing offered only to who may write in the channel).
  */
 import { useMemo, useState } from 'preact/hooks';
-import type { Readout } from './contacts-api';
-import { t } from './messages';
+import { request } from '../../lib/api';
+import {
+  loadAlignment,
+  type AlignedPoint,
+  type AlignedSide,
+  type PointLabel,
+  type SentencePart,
+} from '../../lib/shared';
+import { useAsync } from '../../lib/use-async';
+import { useSubmit } from '../../lib/use-submit';
+import { FormError } from '../../lib/components/field';
 import { formatHlc } from '../../lib/i18n';
-import { compareReadouts, type ComparedSentence } from './readout-diff';
+import type { Readout } from './contacts-api';
+import { contactsApi } from './contacts-api';
+import { t } from './messages';
+import { rt } from './readout-messages';
+import './readouts.css';
+import { useMayWrite } from '../../lib/write-access';
 
 /** Each party's newest readout, in order of first appearance. */
 export function latestByParty(readouts: Readout[]): Map<string, Readout> {
@@ -19,6 +37,35 @@ export function latestByParty(readouts: Readout[]): Map<string, Readout> {
   return latest;
 }
 
+const LABEL: Record<PointLabel, Parameters<typeof rt>[0]> = {
+  same: 'labelSame',
+  similar: 'labelSimilar',
+  conflict: 'labelConflict',
+  'one-side': 'labelOneSide',
+};
+const SYMBOL: Record<PointLabel, string> = { same: '=', similar: '~', conflict: '≠', 'one-side': '·' };
+
+const [channelOf, localId] = [
+  (id: string) => id.split('/').slice(0, -2).join('/'),
+  (id: string) => id.split('/').slice(-2).join('/'),
+];
+
+interface Translation {
+  id: string;
+  lang: string;
+  text: string;
+}
+
+/** The newest translation of `readout` into `lang`, if any (never authoritative). */
+async function translationInto(readout: Readout, lang: string): Promise<Translation | null> {
+  const found = await request('GET /api/v1/channels/{channel}/translations', {
+    path: { channel: channelOf(readout.id) },
+    query: { of: localId(readout.id) },
+  });
+  const t = found.translations.filter((x) => x.lang === lang).at(-1);
+  return t ? { id: t.id, lang: t.lang, text: t.text } : null;
+}
+
 export function ReadoutCompare({ readouts, id }: { readouts: Readout[]; id: string }) {
   const latest = useMemo(() => latestByParty(readouts), [readouts]);
   const parties = [...latest.keys()];
@@ -27,27 +74,40 @@ export function ReadoutCompare({ readouts, id }: { readouts: Readout[]; id: stri
   const [words, setWords] = useState(true);
   const left = latest.get(leftParty) ?? latest.get(parties[0] ?? '');
   const right = latest.get(rightParty) ?? latest.get(parties[1] ?? '');
+  const bridge = useAsync(async () => {
+    if (!left || !right || left.lang === right.lang) return null;
+    const ofRight = await translationInto(right, left.lang);
+    if (ofRight) return { of: 'b' as const, ...ofRight };
+    const ofLeft = await translationInto(left, right.lang);
+    return ofLeft ? { of: 'a' as const, ...ofLeft } : null;
+  }, [left?.id, right?.id]);
+  const module = useAsync(loadAlignment, []);
   const result = useMemo(
-    () => (left && right ? compareReadouts(left.text, right.text, { words }) : null),
-    [left, right, words],
+    () =>
+      left && right && !bridge.loading && module.data
+        ? module.data.alignReadouts(
+            { text: left.text, lang: left.lang },
+            { text: right.text, lang: right.lang },
+            bridge.data ? { translation: bridge.data } : {},
+          )
+        : null,
+    [left, right, bridge.data, bridge.loading, module.data],
   );
-  if (!left || !right || !result) return null;
+  if (!left || !right) return null;
 
   return (
     <section class="readout-compare" aria-labelledby={`${id}-title`} data-compare={id}>
       <div class="compare-head">
         <h4 id={`${id}-title`}>{t('compareTitle')}</h4>
-        <p class="compare-summary" role="status">
-          <span class="s-agreed">
-            ✓ {t('compareSummary')}: {result.agreed}
-          </span>{' '}
-          <span class="s-divergent">
-            ≠ {t('onlyIn')} {left.party}: {result.divergent.left}
-          </span>{' '}
-          <span class="s-divergent">
-            ≠ {t('onlyIn')} {right.party}: {result.divergent.right}
-          </span>
-        </p>
+        {result && (
+          <p class="compare-summary" role="status">
+            {(['same', 'similar', 'conflict', 'one-side'] as const).map((label) => (
+              <span key={label} class={`count l-${label}`} data-count={label}>
+                {SYMBOL[label]} {rt(LABEL[label])}: {result.counts[label]}
+              </span>
+            ))}
+          </p>
+        )}
       </div>
       <div class="compare-tools">
         {parties.length > 2 && (
@@ -74,10 +134,16 @@ export function ReadoutCompare({ readouts, id }: { readouts: Readout[]; id: stri
         </label>
         <ul class="compare-legend" aria-label="Legend">
           <li>
-            <span class="s-agreed">✓ {t('legendAgreed')}</span>
+            <span class="point-label l-same">= {rt('legendSame')}</span>
           </li>
           <li>
-            <span class="s-divergent">≠ {t('legendDivergent')}</span>
+            <span class="point-label l-similar">~ {rt('legendSimilar')}</span>
+          </li>
+          <li>
+            <mark class="w-conflict">{rt('legendConflict')}</mark>
+          </li>
+          <li>
+            <span class="point-label l-one-side">· {rt('legendOneSide')}</span>
           </li>
           {words && (
             <li>
@@ -86,20 +152,53 @@ export function ReadoutCompare({ readouts, id }: { readouts: Readout[]; id: stri
           )}
         </ul>
       </div>
-      {left.lang !== right.lang && <p class="notice small">{t('differentLanguages')}</p>}
-      <div class="compare-columns">
-        <Column
-          readout={left}
-          sentences={result.left}
-          older={readouts.filter((r) => r.party === left.party && r !== left).length}
-        />
-        <Column
-          readout={right}
-          sentences={result.right}
-          older={readouts.filter((r) => r.party === right.party && r !== right).length}
-        />
-      </div>
+      {result && !result.comparable && <p class="notice small">{rt('notComparable')}</p>}
+      {result && (
+        <>
+          <div class="compare-columns compare-heads">
+            <SideHead readout={left} translated={bridge.data?.of === 'a' ? bridge.data : null} />
+            <SideHead readout={right} translated={bridge.data?.of === 'b' ? bridge.data : null} />
+          </div>
+          <ol class="compare-points">
+            {result.points.map((point, k) => (
+              <PointRow key={k} point={point} left={left} right={right} words={words} />
+            ))}
+          </ol>
+          <JointSummary
+            left={left}
+            right={right}
+            points={result.points}
+            sides={[result.a, result.b]}
+            split={module.data!.splitSentences}
+            id={id}
+          />
+        </>
+      )}
     </section>
+  );
+}
+
+function SideHead({ readout, translated }: { readout: Readout; translated: Translation | null }) {
+  return (
+    <header class="readout-column" data-party={readout.party}>
+      <strong>{readout.party}</strong> · {readout.author}
+      <div class="muted small">
+        {formatHlc(readout.at)} · {t('writtenIn')} <span class="mono">{readout.lang}</span>
+      </div>
+      {translated && (
+        <>
+          <p class="translated-note small" data-translation={translated.id}>
+            <span class="mono">{translated.lang}</span>: {rt('throughTranslation')}
+          </p>
+          <details class="small">
+            <summary>{rt('originalText')}</summary>
+            <p class="readout-text" lang={readout.lang}>
+              {readout.text}
+            </p>
+          </details>
+        </>
+      )}
+    </header>
   );
 }
 
@@ -124,63 +223,275 @@ function PartySelect(props: {
   );
 }
 
-function Column({
-  readout,
-  sentences,
-  older,
-}: {
-  readout: Readout;
-  sentences: ComparedSentence[];
-  older: number;
-}) {
+function PointRow(props: { point: AlignedPoint; left: Readout; right: Readout; words: boolean }) {
+  const { point } = props;
   return (
-    <article
-      class="readout-column"
-      data-party={readout.party}
-      aria-label={`${t('readoutsTitle')}: ${readout.party}`}
-    >
-      <header>
-        <strong>{readout.party}</strong> · {readout.author}
-        <div class="muted small">
-          {formatHlc(readout.at)} · {t('writtenIn')} <span class="mono">{readout.lang}</span>
-          {older > 0 && ` · ${older} ${t('olderReadouts')}`}
-        </div>
-      </header>
-      <p class="readout-text" lang={readout.lang}>
-        {sentences.map((s, i) => (
-          <SentenceView key={i} sentence={s} />
-        ))}
-      </p>
-    </article>
+    <li class={`aligned-point l-${point.label}`} data-label={point.label}>
+      <div class="point-side" data-party={props.left.party} lang={props.left.lang}>
+        <Parts parts={point.aParts} words={props.words} />
+      </div>
+      <div class="point-label-cell">
+        <span class={`point-label l-${point.label}`}>
+          {SYMBOL[point.label]} {rt(LABEL[point.label])}
+        </span>
+        {point.conflicts.length > 0 && (
+          <span class="muted small conflict-types">
+            {rt('conflictTypes')}: {point.conflicts.map((c) => c.type).join(', ')}
+          </span>
+        )}
+      </div>
+      <div class="point-side" data-party={props.right.party} lang={props.right.lang}>
+        <Parts parts={point.bParts} words={props.words} />
+      </div>
+    </li>
   );
 }
 
-function SentenceView({ sentence }: { sentence: ComparedSentence }) {
-  if (sentence.state === 'neutral') return <>{sentence.text}</>;
-  const title = sentence.state === 'agreed' ? t('legendAgreed') : t('legendDivergent');
-  // The whitespace after a sentence is shown, but not highlighted.
-  const trailing = /\s*$/.exec(sentence.text)?.[0] ?? '';
-  const body = sentence.text.slice(0, sentence.text.length - trailing.length);
-  let left = body.length;
+function Parts({ parts, words }: { parts: SentencePart[] | null; words: boolean }) {
+  if (!parts) return <span class="muted">—</span>;
   return (
-    <>
-      <span class={`sentence s-${sentence.state}`} data-state={sentence.state} title={title}>
-        {sentence.words
-          ? sentence.words.map((w, i) => {
-              const text = w.text.slice(0, Math.max(0, left));
-              left -= w.text.length;
-              if (!text) return null;
-              return w.differs ? (
-                <mark key={i} class="w-differs">
-                  {text}
-                </mark>
-              ) : (
-                text
-              );
-            })
-          : body}
-      </span>
-      {trailing}
-    </>
+    <span class="sentence">
+      {parts.map((p, i) =>
+        p.mark === 'conflict' ? (
+          <mark key={i} class="w-conflict">
+            {p.text}
+          </mark>
+        ) : p.mark === 'differs' && words ? (
+          <mark key={i} class="w-differs">
+            {p.text}
+          </mark>
+        ) : (
+          p.text
+        ),
+      )}
+    </span>
+  );
+}
+
+type Summaries = Awaited<ReturnType<typeof loadSummaries>>;
+const loadSummaries = (channel: string) =>
+  request('GET /api/v1/channels/{channel}/summaries', { path: { channel } });
+
+/** The summary id of a call: its briefing's (`briefing-ru-12`), or `call` for readouts of none. */
+function summaryId(briefing: string | null): string {
+  if (!briefing) return 'call';
+  const [party, seq] = briefing.split('/').slice(-2);
+  return `briefing-${party!.toLowerCase()}-${seq}`;
+}
+
+function JointSummary(props: {
+  left: Readout;
+  right: Readout;
+  points: AlignedPoint[];
+  sides: [AlignedSide, AlignedSide];
+  split: (text: string) => Array<{ text: string }>;
+  id: string;
+}) {
+  const channel = channelOf(props.left.id);
+  const data = useAsync(async () => {
+    const [me, listed, summaries] = await Promise.all([
+      request('GET /api/v1/me', {}),
+      request('GET /api/v1/channels/{channel}/readouts', { path: { channel } }),
+      loadSummaries(channel),
+    ]);
+    const entry = (r: Readout) => listed.readouts.find((x) => x.id === r.id);
+    return { me, left: entry(props.left), right: entry(props.right), summaries };
+  }, [channel, props.left.id, props.right.id]);
+  const [proposing, setProposing] = useState<number | null>(null);
+  const mayWrite = useMayWrite();
+  if (!data.data || !data.data.left || !data.data.right) return null;
+  const { me, left, right } = data.data;
+  const summary = summaryId(left.of);
+  const points = data.data.summaries.summaries.find((s) => s.summary === summary)?.points ?? [];
+  const myParty = me.node.party;
+  /**
+   * What a point quotes of a readout: its sentence as written; for a side read through a
+   * translation, the original's sentence at the same place when both have as many sentences
+   * (else nothing: the person quotes it by revising the point).
+   */
+  const quoteOf = (readout: ReadoutEntry, side: AlignedSide, index: number | null): string | null => {
+    if (index === null) return null;
+    const sentences = side.translated ? props.split(readout.text) : side.sentences;
+    if (sentences.length !== side.sentences.length) return null;
+    return sentences[index]?.text.trim() || null;
+  };
+  return (
+    <section class="joint-summary" aria-labelledby={`${props.id}-summary`} data-summary={summary}>
+      <h5 id={`${props.id}-summary`}>{rt('summaryTitle')}</h5>
+      <p class="muted small">{rt('summaryHint')}</p>
+      {points.length === 0 && <p class="muted">{rt('summaryNone')}</p>}
+      <ul class="summary-points">
+        {points.map((p) => (
+          <SummaryPointItem key={p.id} point={p} myParty={myParty} channel={channel} onChange={data.reload} />
+        ))}
+      </ul>
+      <div class="propose-points">
+        {mayWrite &&
+          props.points.map((point, k) => {
+            const quotes = [
+              { readout: left, quote: quoteOf(left, props.sides[0], point.a) },
+              { readout: right, quote: quoteOf(right, props.sides[1], point.b) },
+            ].filter((q): q is { readout: ReadoutEntry; quote: string } => q.quote !== null);
+            if (quotes.length === 0) return null;
+            return proposing === k ? (
+              <ProposeForm
+                key={k}
+                channel={channel}
+                summary={summary}
+                pointId={`p${points.length + 1}`}
+                point={point}
+                quotes={quotes}
+                onDone={() => {
+                  setProposing(null);
+                  data.reload();
+                }}
+              />
+            ) : (
+              <button
+                key={k}
+                type="button"
+                class="secondary small"
+                data-point={k}
+                onClick={() => setProposing(k)}
+              >
+                {rt('proposePoint')}: {k + 1}
+              </button>
+            );
+          })}
+      </div>
+    </section>
+  );
+}
+
+type SummaryPoint = Summaries['summaries'][number]['points'][number];
+type ReadoutEntry = Awaited<
+  ReturnType<typeof request<'GET /api/v1/channels/{channel}/readouts'>>
+>['readouts'][number];
+
+function SummaryPointItem(props: {
+  point: SummaryPoint;
+  myParty: string;
+  channel: string;
+  onChange: () => void;
+}) {
+  const { point } = props;
+  const mayWrite = useMayWrite();
+  const signing = useSubmit();
+  const sign = () =>
+    signing.run(async () => {
+      const [party, seq] = point.id.split('/').slice(-2);
+      await contactsApi.post(props.channel, {
+        kind: 'summary-sign',
+        body: { of: { party: party!, seq: Number(seq), hash: point.hash } },
+      });
+      props.onChange();
+    });
+  return (
+    <li class={`summary-point sp-${point.state}`} data-point={point.point} data-state={point.state}>
+      <div>
+        <span class={`badge sp-state-${point.state}`}>
+          {point.state === 'agreed' ? rt('stateAgreed') : rt('stateOpen')}
+        </span>{' '}
+        <span class="badge">
+          {rt(
+            point.status === 'agreed'
+              ? 'statusAgreed'
+              : point.status === 'disputed'
+                ? 'statusDisputed'
+                : 'statusUnilateral',
+          )}
+        </span>
+        {point.party && <span class="muted small"> ({point.party})</span>}
+      </div>
+      <p class="summary-text">{point.text}</p>
+      <p class="muted small">
+        {rt('signed')}: {point.signatures.map((s) => `${s.party} · ${s.by}`).join('; ')}
+        {point.waitingFor.length > 0 && ` · ${rt('waiting')}: ${point.waitingFor.join(', ')}`}
+        {' · '}
+        <span class="mono">sha256:{point.hash.slice(0, 12)}…</span>
+      </p>
+      {mayWrite && point.waitingFor.includes(props.myParty) && (
+        <button type="button" class="primary" disabled={signing.busy} onClick={() => void sign()}>
+          {rt('signPoint')}
+        </button>
+      )}
+      <FormError message={signing.error} />
+    </li>
+  );
+}
+
+function ProposeForm(props: {
+  channel: string;
+  summary: string;
+  pointId: string;
+  point: AlignedPoint;
+  quotes: Array<{ readout: ReadoutEntry; quote: string }>;
+  onDone: () => void;
+}) {
+  const initial =
+    props.point.label === 'conflict'
+      ? 'disputed'
+      : props.point.label === 'one-side'
+        ? 'unilateral'
+        : 'agreed';
+  const [status, setStatus] = useState<'agreed' | 'disputed' | 'unilateral'>(initial);
+  const [text, setText] = useState(props.quotes[0]?.quote ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const submitting = useSubmit();
+  const formId = `propose-${props.summary}-${props.pointId}`;
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!text.trim()) return setError(rt('pointRequired'));
+    setError(null);
+    void submitting.run(async () => {
+      await contactsApi.post(props.channel, {
+        kind: 'summary-point',
+        body: {
+          summary: props.summary,
+          point: props.pointId,
+          status,
+          ...(status === 'unilateral' ? { party: props.quotes[0]!.readout.party } : {}),
+          text: text.trim(),
+          rests: props.quotes.map((q) => {
+            const [party, seq] = q.readout.id.split('/').slice(-2);
+            return { readout: { party: party!, seq: Number(seq), hash: q.readout.hash }, quote: q.quote };
+          }),
+        },
+      });
+      props.onDone();
+    });
+  };
+  return (
+    <form class="contact-form propose-point" onSubmit={submit} aria-label={rt('proposePoint')}>
+      <label for={`${formId}-status`}>{rt('pointStatus')}</label>
+      <select
+        id={`${formId}-status`}
+        value={status}
+        onChange={(e) => setStatus(e.currentTarget.value as typeof status)}
+      >
+        <option value="agreed">{rt('statusAgreed')}</option>
+        <option value="disputed">{rt('statusDisputed')}</option>
+        <option value="unilateral">{rt('statusUnilateral')}</option>
+      </select>
+      <label for={`${formId}-text`}>{rt('pointText')}</label>
+      <textarea id={`${formId}-text`} rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      <p class="muted small">
+        {rt('restsOn')}:{' '}
+        {props.quotes.map((q) => (
+          <q key={q.readout.id} lang={q.readout.lang}>
+            {q.readout.party}: {q.quote}
+          </q>
+        ))}
+      </p>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={submitting.busy}>
+          {rt('submitPoint')}
+        </button>
+        <button type="button" class="secondary" onClick={props.onDone}>
+          {t('cancel')}
+        </button>
+      </div>
+      <FormError message={error ?? submitting.error} />
+    </form>
   );
 }

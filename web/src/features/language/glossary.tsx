@@ -1,7 +1,7 @@
 /**
  * A channel's glossary: agreed terms with their renderings per language, proposals still waiting
  * for parties, and for heads and translators the forms to propose a term and agree to another
- * party's proposal.
+ * party's proposal (not for who may not write in the channel: the tab says why).
  */
 import { useState } from 'preact/hooks';
 import { api, type Channel, type GlossaryProposal, type Me } from '../../lib/api';
@@ -11,28 +11,28 @@ import { t } from './messages';
 import { formatHlc } from '../../lib/i18n';
 import { useAsync } from '../../lib/use-async';
 import { useSubmit } from '../../lib/use-submit';
+import { TableWrap } from '../../lib/components/table-wrap';
+import { ToggleButton } from '../../lib/components/toggle-button';
+import { ReadOnlyNote, useMayWrite } from '../../lib/write-access';
 
 export function GlossaryView({ channel, me, version }: { channel: Channel; me: Me; version: number }) {
   const glossary = useAsync(() => api.glossary(channel.id), [channel.id, version]);
-  const mayEdit = me.principal.role === 'head' || me.principal.role === 'translator';
+  const mayWrite = useMayWrite();
+  const mayEdit = mayWrite && (me.principal.role === 'head' || me.principal.role === 'translator');
   const [proposing, setProposing] = useState(false);
   return (
     <section class="glossary" aria-labelledby="glossary-title">
       <div class="section-head">
         <h2 id="glossary-title">{t('glossaryTitle')}</h2>
         {mayEdit && (
-          <button
-            type="button"
-            class="secondary"
-            aria-expanded={proposing}
-            onClick={() => setProposing(!proposing)}
-          >
-            {t('proposeTerm')}
-          </button>
+          <ToggleButton label={t('proposeTerm')} open={proposing} onToggle={() => setProposing(!proposing)} />
         )}
       </div>
-      {!mayEdit && <p class="hint">{t('glossaryWho')}</p>}
-      {proposing && <ProposeForm channel={channel} onDone={() => (setProposing(false), glossary.reload())} />}
+      <ReadOnlyNote />
+      {mayWrite && !mayEdit && <p class="hint">{t('glossaryWho')}</p>}
+      {mayEdit && proposing && (
+        <ProposeForm channel={channel} onDone={() => (setProposing(false), glossary.reload())} />
+      )}
       {glossary.error ? <ErrorBox error={glossary.error} onRetry={glossary.reload} /> : null}
       {!glossary.data && !glossary.error && <Loading />}
       {glossary.data && (
@@ -41,7 +41,7 @@ export function GlossaryView({ channel, me, version }: { channel: Channel; me: M
           {glossary.data.agreed.length === 0 ? (
             <EmptyState>{t('glossaryEmpty')}</EmptyState>
           ) : (
-            <div class="table-wrap">
+            <TableWrap>
               <table class="glossary-table">
                 <thead>
                   <tr>
@@ -73,7 +73,7 @@ export function GlossaryView({ channel, me, version }: { channel: Channel; me: M
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
           <h3>{t('pendingTerms')}</h3>
           {glossary.data.pending.length === 0 ? (

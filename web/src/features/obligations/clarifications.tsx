@@ -1,6 +1,6 @@
 /**
  * A channel's clarification requests: the quoted passage, the question, the time left, and the
- * answer; the party that sent the item answers here.
+ * answer; the party that sent the item answers here (if the person may write in the channel).
  */
 import { useState } from 'preact/hooks';
 import { api, splitId, type Channel, type Me } from '../../lib/api';
@@ -9,9 +9,11 @@ import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { t } from './messages';
 import { entryRoute, onLinkClick, routePath } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import { ReadOnlyNote, useMayWrite } from '../../lib/write-access';
 
 export function ClarificationsView({ channel, me, version }: { channel: Channel; me: Me; version: number }) {
   const [all, setAll] = useState(false);
+  const mayWrite = useMayWrite();
   const list = useAsync(
     () => api.clarifications(channel.id, all ? 'all' : 'open'),
     [channel.id, all, version],
@@ -25,6 +27,7 @@ export function ClarificationsView({ channel, me, version }: { channel: Channel;
           {t('showAnswered')}
         </label>
       </div>
+      <ReadOnlyNote />
       {list.error ? <ErrorBox error={list.error} onRetry={list.reload} /> : null}
       {!list.data && !list.error && <Loading />}
       {list.data && list.data.clarifications.length === 0 && (
@@ -39,7 +42,7 @@ export function ClarificationsView({ channel, me, version }: { channel: Channel;
                 key={c.id}
                 channel={channel}
                 clarification={c}
-                canAnswer={splitId(c.item)[1] === me.node.party}
+                canAnswer={mayWrite && splitId(c.item)[1] === me.node.party}
                 onAnswered={list.reload}
                 header={
                   <p class="small">

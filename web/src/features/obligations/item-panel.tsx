@@ -22,6 +22,7 @@ import { FormError, TextArea } from '../../lib/components/field';
 import { obligationLabel } from './obligation-row';
 import { ErrorBox } from '../../lib/components/status';
 import { useSubmit } from '../../lib/use-submit';
+import { wordDiff } from '../statements/word-diff';
 
 const STATES: Record<string, MessageKey> = {
   awaiting: 'rsAwaiting',
@@ -130,10 +131,12 @@ function AnswerRow(props: {
   onChanged: () => void;
 }) {
   const r = props.response;
+  const despite = r.state === 'readback-confirmed' && r.detail !== null;
+  const original = typeof props.entry.body.text === 'string' ? props.entry.body.text : null;
   return (
-    <li data-party={r.party} data-state={r.state}>
-      <span class={`badge response response-${r.state}`}>
-        {r.party}: {responseLabel(r.state)}
+    <li data-party={r.party} data-state={despite ? 'readback-confirmed-despite' : r.state}>
+      <span class={`badge response response-${despite ? 'readback-confirmed-despite' : r.state}`}>
+        {r.party}: {despite ? t('rsReadbackConfirmedDespite') : responseLabel(r.state)}
       </span>
       {r.by && <span class="muted"> — {r.by.author}</span>}
       {r.detail && (
@@ -148,6 +151,9 @@ function AnswerRow(props: {
           </span>
           {r.detail}
         </p>
+      )}
+      {r.state === 'readback-pending' && r.detail && original && (
+        <ReadBackDiff original={original} readBack={r.detail} lang={props.entry.lang} />
       )}
       {r.fields && r.fields.length > 0 && (
         <table class="field-compare">
@@ -185,6 +191,7 @@ function AnswerRow(props: {
           entry={props.entry}
           receipt={{ party: r.by.party, seq: r.by.seq, hash: r.by.hash }}
           party={r.party}
+          differing={(r.fields ?? []).filter((f) => !f.match && f.readBack !== null).map((f) => f.field)}
           onDone={props.onChanged}
         />
       )}
@@ -198,10 +205,15 @@ function ReviewForm(props: {
   entry: Entry;
   receipt: EntryRef;
   party: string;
+  /** Fields read back differently: confirming then needs "despite differences" and a reason. */
+  differing: string[];
   onDone: () => void;
 }) {
   const [correcting, setCorrecting] = useState(false);
   const [correction, setCorrection] = useState('');
+  const [confirmingDespite, setConfirmingDespite] = useState(false);
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
   const action = useSubmit();
   const send = async (body: Record<string, unknown>): Promise<void> => {
     await action.run(async () => {
@@ -221,14 +233,26 @@ function ReviewForm(props: {
   return (
     <div class="review-form" role="group" aria-label={`${t('reviewReadBack')} ${props.party}`}>
       <div class="actions">
-        <button
-          type="button"
-          class="primary"
-          disabled={action.busy}
-          onClick={() => void send({ outcome: 'confirmed' })}
-        >
-          {t('confirmReadBack')}
-        </button>
+        {props.differing.length === 0 ? (
+          <button
+            type="button"
+            class="primary"
+            disabled={action.busy}
+            onClick={() => void send({ outcome: 'confirmed' })}
+          >
+            {t('confirmReadBack')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            class="secondary"
+            disabled={action.busy}
+            aria-expanded={confirmingDespite}
+            onClick={() => setConfirmingDespite(!confirmingDespite)}
+          >
+            {t('confirmDespite')}
+          </button>
+        )}
         <button
           type="button"
           class="secondary"
@@ -239,6 +263,38 @@ function ReviewForm(props: {
           {t('correctReadBack')}
         </button>
       </div>
+      {props.differing.length > 0 && (
+        <p class="readback-differs" role="note">
+          {t('readBackDiffers')}: <strong class="mono">{props.differing.join(', ')}</strong>
+        </p>
+      )}
+      {confirmingDespite && (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const why = reason.trim();
+            if (!why) {
+              setReasonError(t('confirmDespiteNeedsReason'));
+              return;
+            }
+            setReasonError(null);
+            void send({ outcome: 'confirmed', despiteDifferences: { fields: props.differing, reason: why } });
+          }}
+        >
+          <TextArea
+            id={`${id}-despite`}
+            label={t('confirmDespiteReason')}
+            value={reason}
+            onInput={setReason}
+            rows={2}
+            error={reasonError}
+          />
+          <button type="submit" class="danger" disabled={action.busy}>
+            {t('confirmDespiteSend')}
+          </button>
+        </form>
+      )}
       {correcting && (
         <form
           noValidate
@@ -364,5 +420,25 @@ export function ClarificationItem(props: {
         <p class="muted">{t('awaitingAnswer')}</p>
       )}
     </li>
+  );
+}
+
+/** A free-text read-back against the original, word by word, so "south" for "north" shows. */
+function ReadBackDiff({ original, readBack, lang }: { original: string; readBack: string; lang: string }) {
+  return (
+    <figure class="readback-diff">
+      <figcaption class="muted">{t('readBackAgainstOriginal')}</figcaption>
+      <p lang={lang}>
+        {wordDiff(original, readBack).map((part, i) =>
+          part.op === 'same' ? (
+            <span key={i}>{part.text}</span>
+          ) : part.op === 'removed' ? (
+            <del key={i}>{part.text}</del>
+          ) : (
+            <ins key={i}>{part.text}</ins>
+          ),
+        )}
+      </p>
+    </figure>
   );
 }

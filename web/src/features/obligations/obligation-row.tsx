@@ -4,12 +4,16 @@ import { t, type MessageKey } from './messages';
 import { entryRoute, onLinkClick, routePath } from '../../lib/router';
 import { Countdown } from './countdown';
 import { PrecedenceBadge } from '../../lib/components/precedence-badge';
+import { kindLabel } from '../../lib/kind-label';
 
 const TYPES: Record<Obligation['type'], MessageKey> = {
   delivery: 'obDelivery',
   response: 'obResponse',
   'readback-confirmation': 'obReadback',
   clarification: 'obClarification',
+  'invitation-answer': 'obInvitation',
+  'briefing-answer': 'obBriefing',
+  'commitment-lapse': 'obLapse',
 };
 
 export function obligationLabel(type: Obligation['type']): string {
@@ -40,9 +44,10 @@ export function ObligationRow({ obligation }: { obligation: Obligation }) {
             {o.owedBy} → {o.owedTo}
           </span>
           <span class="muted">
-            {o.item.kind} · {o.item.author}
+            {kindLabel(o.item.kind)} · {o.item.author}
           </span>
           {o.about.id !== o.item.id && <span class="muted mono">{o.about.id}</span>}
+          {o.subject && <span>{o.subject}</span>}
           {o.note && <span class="muted">{o.note}</span>}
         </span>
         <Countdown due={o.due} />

@@ -1,24 +1,19 @@
 /**
  * A formatted notification: pick a published template version, fill the form its JSON Schema
  * describes, add the text; the node checks the fields against that exact version before signing
- * and its refusal is shown on the field it names.
+ * and its refusal is shown on the field it names. Who may not write in the channel is told why,
+ * and offered no form.
  */
 import { useMemo, useState } from 'preact/hooks';
-import {
-  MARKINGS,
-  PRECEDENCES,
-  api,
-  type Channel,
-  type Marking,
-  type Precedence,
-  type Template,
-} from '../../lib/api';
+import { api, type Channel, type Template } from '../../lib/api';
+import { EnvelopeFields, useEnvelope } from '../../lib/components/envelope-fields';
 import { FormError, SelectField, TextArea } from '../../lib/components/field';
 import { SchemaForm, collectFields, fieldError, type JsonSchema, type RawValues } from './schema-form';
 import { EmptyState, ErrorBox, Loading, describeError } from '../../lib/components/status';
 import { t } from './messages';
 import { entryRoute, onLinkClick, routePath } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
+import { ReadOnlyNote, useMayWrite } from '../../lib/write-access';
 
 function leafPaths(schema: JsonSchema, prefix = ''): string[] {
   return Object.entries(schema.properties ?? {}).flatMap(([name, prop]) => [
@@ -29,6 +24,8 @@ function leafPaths(schema: JsonSchema, prefix = ''): string[] {
 
 export function NotifyView({ channel }: { channel: Channel }) {
   const templates = useAsync(() => api.templates(channel.id), [channel.id]);
+  const mayWrite = useMayWrite();
+  if (!mayWrite) return <ReadOnlyNote />;
   if (templates.error) return <ErrorBox error={templates.error} onRetry={templates.reload} />;
   if (!templates.data) return <Loading />;
   if (templates.data.versions.length === 0) return <EmptyState>{t('templatesNone')}</EmptyState>;
@@ -45,9 +42,8 @@ function NotifyForm({ channel, versions }: { channel: Channel; versions: Templat
   const schema = template.schema as JsonSchema;
   const [values, setValues] = useState<RawValues>({});
   const [text, setText] = useState('');
-  const [precedence, setPrecedence] = useState<Precedence>('PRIORITY');
-  const [lang, setLang] = useState(channel.languages[0] ?? 'en');
-  const [marking, setMarking] = useState<Marking | ''>('');
+  const envelope = useEnvelope({ precedence: 'PRIORITY', lang: channel.languages[0] ?? 'en', marking: '' });
+  const { precedence, lang, marking } = envelope;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
@@ -110,27 +106,7 @@ function NotifyForm({ channel, versions }: { channel: Channel; versions: Templat
         onChange={(path, value) => setValues((v) => ({ ...v, [path]: value }))}
       />
       <div class="compose-grid">
-        <SelectField
-          id="notify-precedence"
-          label={t('precedence')}
-          value={precedence}
-          onChange={setPrecedence}
-          options={PRECEDENCES.map((p) => ({ value: p, label: p }))}
-        />
-        <SelectField
-          id="notify-lang"
-          label={t('entryLanguage')}
-          value={lang}
-          onChange={setLang}
-          options={channel.languages.map((l) => ({ value: l, label: l }))}
-        />
-        <SelectField<Marking | ''>
-          id="notify-marking"
-          label={t('marking')}
-          value={marking}
-          onChange={setMarking}
-          options={[{ value: '', label: t('markingNone') }, ...MARKINGS.map((m) => ({ value: m, label: m }))]}
-        />
+        <EnvelopeFields idPrefix="notify" languages={channel.languages} envelope={envelope} />
       </div>
       <TextArea
         id="notify-text"

@@ -3,10 +3,22 @@ import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api';
 import { t } from '../messages';
 
-/** A person-readable sentence for a failure, with the node's error code when there is one. */
+/**
+ * A person-readable sentence for a failure, in the interface's language where the failure is
+ * one of the common kinds; otherwise the node's own sentence, which names the field and the rule.
+ * Never a browser's "Failed to fetch" or a bare error code.
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof ApiError)
-    return error.code === 'network' ? error.message : `${error.message} (${error.code})`;
+  if (error instanceof ApiError) {
+    if (error.code === 'network') return t('errNodeUnreachable');
+    if (error.status === 401 && error.code !== 'invalid_credentials') return t('errUnauthenticated');
+    if (error.code === 'forbidden') return `${t('errForbidden')} ${error.message}`;
+    if (error.status === 404) return `${t('errNotFound')} ${error.message}`;
+    if (error.status === 429) return t('errTooMany');
+    if (error.status === 503) return t('errUnavailable');
+    if (error.status >= 500) return t('errInternal');
+    return error.message;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

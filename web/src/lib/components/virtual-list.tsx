@@ -19,6 +19,8 @@ export interface VirtualListProps<T> {
   rowLabel: (item: T) => string;
   onOpen: (item: T, index: number) => void;
   selectedKey?: string | null;
+  /** Scrolls to and focuses this row each time `token` changes (e.g. "jump to the first unread"). */
+  jumpTo?: { index: number; token: number } | null;
 }
 
 export function VirtualList<T>(props: VirtualListProps<T>) {
@@ -64,6 +66,12 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     focusPending.current = true;
     setActive(next);
   };
+
+  const jumpToken = props.jumpTo?.token;
+  useEffect(() => {
+    if (props.jumpTo) moveTo(props.jumpTo.index);
+    // Only a new token asks for a jump; new items alone never move the reader.
+  }, [jumpToken]);
 
   const onKeyDown = (event: KeyboardEvent): void => {
     const page = Math.max(1, Math.floor(height / rowHeight) - 1);
