@@ -48,14 +48,19 @@ describe('cadence figures', () => {
     expect(isoWeek(Date.parse('2024-12-30T00:00Z'))).toBe('2025-W01');
   });
 
-  it('counts person-signed entries per week per channel, quiet weeks as zero', () => {
+  it('counts real contact per week per channel, quiet weeks as zero', () => {
     const weekly = contactsPerWeek([
       {
         channel: 'intel',
         entries: [
           entry('RU', 0, 'note', at('2026-02-02T10:00Z')),
-          entry('US', 0, 'receipt', at('2026-02-03T10:00Z')),
-          entry('US', 1, 'received', at('2026-02-03T10:00Z'), { author: 'node' }),
+          entry('US', 0, 'notification', at('2026-02-03T10:00Z')),
+          // Receipts, the node's entries, charter changes and exercises are not contact.
+          entry('US', 1, 'receipt', at('2026-02-03T11:00Z')),
+          entry('US', 2, 'received', at('2026-02-03T10:00Z'), { author: 'node' }),
+          entry('US', 3, 'principal-key', at('2026-02-03T10:00Z'), { author: 'node' }),
+          entry('RU', 2, 'channel-change', at('2026-02-04T10:00Z')),
+          entry('RU', 3, 'note', at('2026-02-04T10:00Z'), { marking: 'EXERCISE' }),
           entry('RU', 1, 'note', at('2026-02-18T10:00Z')),
         ],
       },

@@ -42,7 +42,7 @@ beforeAll(async () => {
   ]);
   peerUp(ru, us);
   await openChannel(ru, us);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all([ru?.serve.stop(), us?.serve.stop(), nato?.serve.stop(), fr?.serve.stop()]);

@@ -1,7 +1,7 @@
 /**
  * The CLI's API client is checked against the node's own OpenAPI document: every operation the
  * CLI calls (src/cli/api-operations.ts) must exist in /openapi.json, and the client's types
- * (src/cli/api-types.generated.ts) must be exactly what the document generates today. Also checks
+ * (generated/cli-api-types.generated.d.ts) must be exactly what the document generates today. Also checks
  * how the client turns an operation and its arguments into a request.
  */
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,9 @@ describe('CLI API client against the OpenAPI document', () => {
   it('has generated types that match the current document (else run `npm run gen:cli-api`)', async () => {
     const expected = await generateCliApiTypes(doc);
     const actual = readFileSync(CLI_GENERATED_PATH, 'utf8');
-    expect(actual, 'src/cli/api-types.generated.ts is stale: run `npm run gen:cli-api`').toBe(expected);
+    expect(actual, 'generated/cli-api-types.generated.d.ts is stale: run `npm run gen:cli-api`').toBe(
+      expected,
+    );
   });
 });
 

@@ -12,6 +12,8 @@ import { eventually, runCli, startServe, tempDir, type ServeProcess } from './su
 const dataDir = join(tempDir(), 'node');
 const env = { PARLEY_ADMIN_PASSWORD: 'administrator password 1', PARLEY_PASSWORD: 'officer password 12345' };
 let serve: ServeProcess | undefined;
+/** The duty officer's generated password (its token signs only with it). */
+let dutyPassword = '';
 
 afterAll(async () => {
   await serve?.stop();
@@ -68,6 +70,7 @@ describe('parley CLI', () => {
       ]).stdout,
     ) as { password?: string };
     expect(generated.password).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    dutyPassword = generated.password!;
     const channel = JSON.parse(
       ok([
         'channel',
@@ -104,7 +107,10 @@ describe('parley CLI', () => {
   it('sends, lists the inbox, acknowledges and shows the log through a running node', async () => {
     serve = await startServe(dataDir);
     const headToken = ok(['token', 'create', 'ru-svr-head', '--data-dir', dataDir]).trim();
-    const dutyToken = ok(['token', 'create', 'ru-svr-duty', '--data-dir', dataDir]).trim();
+    // A token signs only with its person's own password (the duty officer's was generated).
+    const dutyToken = ok(['token', 'create', 'ru-svr-duty', '--data-dir', dataDir], {
+      PARLEY_PASSWORD: dutyPassword,
+    }).trim();
     const as = (token: string) => ({ PARLEY_URL: serve!.url, PARLEY_TOKEN: token });
 
     const sent = JSON.parse(
@@ -211,7 +217,8 @@ describe('parley CLI', () => {
 
   it('runs the demo end to end, with the scenario written as real workflow entries', async () => {
     const dir = join(tempDir(), 'demo');
-    const result = runCli(['demo', '--data-dir', dir, '--port', '0', '--smoke']);
+    // Three nodes, ten people (each sealing a key), the whole scenario: give it three minutes.
+    const result = runCli(['demo', '--data-dir', dir, '--port', '0', '--smoke'], {}, undefined, 180_000);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Parley demo node for RU');
     expect(result.stdout).toMatch(/demo smoke check passed: \d+ entries verified on 3 nodes/);
@@ -227,11 +234,14 @@ describe('parley CLI', () => {
       expect(await count('intelligence', 'readback-review')).toBe(1);
       expect(await count('intelligence', 'clarification-request')).toBe(1);
       expect(await count('intelligence', 'clarification')).toBe(1);
-      expect(await count('ukraine-settlement', 'statement-draft')).toBe(2);
+      expect(await count('ukraine-settlement', 'statement-draft')).toBe(1);
+      expect(await count('ukraine-settlement', 'statement-resolution')).toBe(1);
+      expect(await count('ukraine-settlement', 'statement-resolution-agree')).toBe(1);
       expect(await count('ukraine-settlement', 'statement-approve')).toBe(2);
       expect(await count('ukraine-settlement', 'statement-release')).toBe(1);
+      expect(await count('ukraine-settlement', 'public-statement')).toBe(1);
     } finally {
       await storage.close();
     }
-  });
+  }, 240_000);
 });

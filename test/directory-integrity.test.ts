@@ -22,7 +22,7 @@ import { publicKeyOf } from '../src/core/keys.js';
 import { verifyStorage } from '../src/workflows/audit/verify.js';
 import { addPrincipal } from '../src/workflows/directory/commands.js';
 import { hashPassword } from '../src/workflows/directory/password.js';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
+import { signingToken } from './support/unlocked.js';
 import { HostilePeer } from './support/hostile-peer.js';
 import { pinPeers, startInProcessParty, virtualClock, type InProcessParty } from './support/in-process.js';
 import { PASSWORD, api, eventually } from './support/node-process.js';
@@ -36,14 +36,7 @@ const note = (text: string) => ({ kind: 'note', lang: 'en', body: { text } });
 
 /** Gives `user` of `node` an API token, as `parley token` would. */
 async function tokenFor(node: InProcessParty, user: string): Promise<void> {
-  const token = newSecret(API_TOKEN_PREFIX);
-  await node.node.storage.createApiToken({
-    tokenHash: hashSecret(token),
-    principal: user,
-    label: 'test',
-    createdAt: Date.now(),
-  });
-  node.tokens[user] = token;
+  node.tokens[user] = await signingToken(node.node.storage, user);
 }
 
 async function open(id: string, accept = true): Promise<void> {
@@ -81,12 +74,12 @@ beforeAll(async () => {
   [ru, us] = await Promise.all([startInProcessParty('RU', clock), startInProcessParty('US', clock)]);
   await pinPeers(ru, us);
   await open('intel');
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   if (!ruStopped) await ru?.stop();
   await us?.stop();
-}, 60_000);
+}, 240_000);
 
 describe('a person is created with their key publications, or not at all', () => {
   const admin = async (): Promise<Principal> => (await us.node.storage.getPrincipal('admin'))!;

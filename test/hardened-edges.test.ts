@@ -17,7 +17,7 @@ import { checkDataDirPermissions } from '../src/node/data-dir.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
 import { startServer, type RunningServer } from '../src/server/run-server.js';
 import { openNode } from '../src/workflows/open-node.js';
-import { PROJECT_ROOT, prepareNode, runCli, tempDir, type Fixture } from './support/node-process.js';
+import { PROJECT_ROOT, copyOfPreparedNode, runCli, tempDir, type Fixture } from './support/node-process.js';
 
 const METRICS_TOKEN = 'edges-metrics-token';
 let fixture: Fixture;
@@ -26,7 +26,7 @@ let server: RunningServer;
 let port: number;
 
 beforeAll(async () => {
-  fixture = await prepareNode();
+  fixture = await copyOfPreparedNode();
   node = await openNode(fixture.dataDir);
   server = await startServer(node, {
     host: '127.0.0.1',
@@ -214,7 +214,7 @@ describe('/metrics', () => {
   });
 
   it('answers 404 without a token, and serves a separate metrics listener when asked', async () => {
-    const dir = (await prepareNode()).dataDir;
+    const dir = (await copyOfPreparedNode()).dataDir;
     const other = await startServer(await openNode(dir), {
       host: '127.0.0.1',
       port: 0,
@@ -281,7 +281,7 @@ describe('security headers', () => {
       { stdio: 'ignore' },
     );
     const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    const tlsNode = await openNode((await prepareNode()).dataDir);
+    const tlsNode = await openNode((await copyOfPreparedNode()).dataDir);
     const tlsServer = await startServer(tlsNode, {
       host: '127.0.0.1',
       port: 0,
@@ -326,7 +326,7 @@ describe('plain http peers', () => {
   });
 
   it('lets the CLI pin a non-loopback http:// peer only with --insecure-peer', async () => {
-    const { dataDir } = await prepareNode();
+    const { dataDir } = await copyOfPreparedNode();
     const args = [
       'peer',
       'add',
@@ -350,7 +350,7 @@ describe('plain http peers', () => {
 
 describe('private data', () => {
   it('refuses to start when the database, the directory or the TLS key is readable by others', async () => {
-    const { dataDir } = await prepareNode();
+    const { dataDir } = await copyOfPreparedNode();
     expect(() => checkDataDirPermissions(dataDir)).not.toThrow();
     chmodSync(join(dataDir, 'parley.db'), 0o644);
     expect(() => checkDataDirPermissions(dataDir)).toThrow(/parley\.db has mode 644.*chmod 600/);

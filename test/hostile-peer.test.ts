@@ -396,6 +396,68 @@ describe('a hostile pinned peer', () => {
     expect(stored, stored.message).toMatchObject({ status: 200, body: { held: { [CHANNEL]: 3 } } });
   });
 
+  it('cannot sign with a key its chain revoked, nor publish that key again; what it signed before stays', async () => {
+    const envoy = generateKeyPair();
+    const publication = {
+      principal: 'xx-envoy',
+      office: 'xx-ops',
+      role: 'member',
+      title: 'Envoy',
+      publicKey: envoy.publicKey,
+    };
+    const byEnvoy = (text: string) =>
+      xx.entry(CHANNEL, {
+        seq: xxChain.length,
+        prev: xxChain.at(-1)!,
+        kind: 'note',
+        body: { text } as never,
+        author: 'xx-envoy',
+        authorKey: envoy.publicKey,
+        signingKey: envoy.privateKey,
+      });
+    const published = nextXxEntry('principal-key', publication);
+    xxChain.push(published.hash);
+    const before = byEnvoy('signed before the revocation');
+    xxChain.push(before.hash);
+    const revoked = nextXxEntry('principal-key-revoke', {
+      principal: 'xx-envoy',
+      publicKey: envoy.publicKey,
+      reason: 'device lost',
+      replacedBy: null,
+    });
+    xxChain.push(revoked.hash);
+    const stored = await xx.push([published, before, revoked].map((entry) => HostilePeer.wire(entry)));
+    expect(stored, stored.message).toMatchObject({
+      status: 200,
+      body: { held: { [CHANNEL]: xxChain.length } },
+    });
+
+    await expectRefused(
+      () => xx.push([HostilePeer.wire(byEnvoy('signed after the revocation'))]),
+      422,
+      'entry_invalid',
+      'federation batch refused',
+      `key_revoked: key of 'xx-envoy' was revoked at ${CHANNEL}/XX/${xxChain.length - 1}`,
+    );
+    await expectRefused(
+      () => xx.push([HostilePeer.wire(nextXxEntry('principal-key', publication))]),
+      422,
+      'entry_invalid',
+      'federation batch refused',
+      'cannot be published again',
+    );
+    // The entry signed before the revocation is still held, and the stored chain verifies.
+    const reader = openRu();
+    try {
+      const kept = await reader.getEntry(CHANNEL, 'XX', xxChain.length - 2);
+      expect(kept?.hash).toBe(before.hash);
+    } finally {
+      await reader.close();
+    }
+    const verify = runCli(['verify', '--data-dir', ru.dataDir, '--json']);
+    expect(JSON.parse(verify.stdout).failures, verify.stdout).toEqual([]);
+  });
+
   it('cannot move the honest clock: entries timestamped far in the future are refused', async () => {
     const future = xx.entry(CHANNEL, {
       seq: xxChain.length,

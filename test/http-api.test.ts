@@ -147,9 +147,9 @@ describe('authentication', () => {
     });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
-    const audit = await node.storage.listAudit(50);
-    expect(audit.filter((e) => e.type === 'login_failed' && e.principal === 'pres-head')).toHaveLength(5);
-    expect(audit.some((e) => e.type === 'login_throttled')).toBe(true);
+    const audit = await node.storage.listSecurityEvents({ limit: 50 });
+    expect(audit.filter((e) => e.action === 'login_failed' && e.subject === 'pres-head')).toHaveLength(5);
+    expect(audit.some((e) => e.action === 'login_throttled')).toBe(true);
     expect(JSON.stringify(audit)).not.toContain('wrong password');
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyNode } from '../src/node/parley-node.js';
 import { openNode } from '../src/workflows/open-node.js';
 import { startServer, type RunningServer } from '../src/server/run-server.js';
-import { prepareNode, startServe, type Fixture } from './support/node-process.js';
+import { copyOfPreparedNode, startServe, type Fixture } from './support/node-process.js';
 
 interface Answer {
   status: number;
@@ -43,7 +43,7 @@ describe('idempotency keys on one node', () => {
     send(server.url, 'POST', '/api/v1/channels/intel/entries', { token, body, key });
 
   beforeAll(async () => {
-    fixture = await prepareNode();
+    fixture = await copyOfPreparedNode();
     node = await openNode(fixture.dataDir);
     server = await startServer(node, { host: '127.0.0.1', port: 0, logLevel: 'silent' });
   });
@@ -156,7 +156,7 @@ describe('idempotency keys on one node', () => {
 
 describe('idempotency keys across a restart of the node process', () => {
   it('replays the stored answer after the process restarted', { timeout: 60_000 }, async () => {
-    const fixture = await prepareNode();
+    const fixture = await copyOfPreparedNode();
     const token = fixture.tokens['svr-head']!;
     const path = '/api/v1/channels/intel/entries';
     let serve = await startServe(fixture.dataDir);

@@ -6,7 +6,7 @@
  * with nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
+import { signingToken } from './support/unlocked.js';
 import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
 import { verifyStorage } from '../src/workflows/audit/verify.js';
@@ -29,14 +29,7 @@ beforeAll(async () => {
       title: 'Translator',
       password: PASSWORD,
     });
-    const token = newSecret(API_TOKEN_PREFIX);
-    await node.storage.createApiToken({
-      tokenHash: hashSecret(token),
-      principal: 'svr-translator',
-      label: 'test',
-      createdAt: Date.now(),
-    });
-    fixture.tokens['svr-translator'] = token;
+    fixture.tokens['svr-translator'] = await signingToken(node.storage, 'svr-translator');
   });
   ({ fixture, node, server } = local);
 });

@@ -106,7 +106,10 @@ describe.skipIf(skip)('a node on PostgreSQL', () => {
       '--data-dir',
       dataDir,
     ]);
-    const { token } = JSON.parse(cli(['token', 'create', 'svr-head', '--data-dir', dataDir, '--json'])) as {
+    // Made with the person's own password, so the token carries the unlocked signing key.
+    const { token } = JSON.parse(
+      cli(['token', 'create', 'svr-head', '--data-dir', dataDir, '--json'], { PARLEY_PASSWORD: PASSWORD }),
+    ) as {
       token: string;
     };
 

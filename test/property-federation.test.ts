@@ -80,7 +80,7 @@ beforeAll(async () => {
   });
   const started = await xx.push([HostilePeer.wire(accept), HostilePeer.wire(published)]);
   expect(started, started.message).toMatchObject({ status: 200, body: { held: { [CHANNEL]: 2 } } });
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await ru?.stop();

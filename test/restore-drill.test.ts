@@ -7,7 +7,6 @@
  * recovering node refuses writes (503 `recovering`), made deterministic with a slow proxy.
  */
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath } from '../src/node/data-dir.js';
@@ -16,6 +15,7 @@ import type { RecoveryStatus } from '../src/federation/recovery.js';
 import { hammer, type Accepted } from './support/append-load.js';
 import { startChaosProxy, type ChaosProxy } from './support/chaos-proxy.js';
 import {
+  freePort,
   api,
   eventually,
   openChannel,
@@ -36,7 +36,7 @@ beforeAll(async () => {
   [ru, us] = await Promise.all([startParty('RU'), startParty('US')]);
   peerUp(ru, us);
   await openChannel(ru, us);
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all([ru?.serve.stop(), us?.serve.stop()]);
@@ -83,17 +83,6 @@ async function replicated(): Promise<number> {
     20_000,
     "RU's chain at US",
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 describe('backup, restore and recovery from peers', () => {

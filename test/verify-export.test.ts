@@ -94,7 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ru?.stop();
   await us?.stop();
-}, 60_000);
+}, 240_000);
 
 const readLines = (file: string): Line[] =>
   readFileSync(file, 'utf8')

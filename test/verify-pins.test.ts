@@ -17,6 +17,7 @@ import { readNodeKey } from '../src/node/data-dir.js';
 import { openNode } from '../src/workflows/open-node.js';
 import { prepareNode, runCli, tempDir } from './support/node-process.js';
 import { postEntry } from '../src/workflows/entries/commands.js';
+import { unlockedActor } from './support/unlocked.js';
 
 type Line = Record<string, unknown> & { type: string };
 interface Report {
@@ -34,7 +35,7 @@ let ruFingerprint: string;
 beforeAll(async () => {
   ({ dataDir } = await prepareNode());
   const node = await openNode(dataDir);
-  const head = (await node.storage.getPrincipal('svr-head'))!;
+  const head = await unlockedActor(node.storage, 'svr-head');
   for (let i = 0; i < 5; i += 1) {
     await postEntry(node, head, 'intel', { kind: 'note', lang: 'en', body: { text: `message ${i}` } });
   }
@@ -42,7 +43,7 @@ beforeAll(async () => {
   await node.close();
   exported = join(tempDir(), 'intel.jsonl');
   expect(runCli(['export', 'intel', '--data-dir', dataDir, '--out', exported]).status).toBe(0);
-}, 60_000);
+}, 240_000);
 
 const readLines = (file: string): Line[] =>
   readFileSync(file, 'utf8')

@@ -3,22 +3,25 @@
  * a deleted entry in the middle or at the end of a chain, and a tampered export file. Each must
  * fail with a non-zero exit status and name the entry and the rule.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openNode } from '../src/workflows/open-node.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { prepareNode, runCli, tempDir } from './support/node-process.js';
 import { postEntry } from '../src/workflows/entries/commands.js';
+import { unlockedActor } from './support/unlocked.js';
 
 let dataDir: string;
 let lastSeq: number;
+/** A closed node with 20 notes, written once; each test tampers with a copy of it. */
+let template: string;
 
-beforeEach(async () => {
-  ({ dataDir } = await prepareNode());
-  const node = await openNode(dataDir);
-  const head = (await node.storage.getPrincipal('svr-head'))!;
+beforeAll(async () => {
+  ({ dataDir: template } = await prepareNode());
+  const node = await openNode(template);
+  const head = await unlockedActor(node.storage, 'svr-head');
   for (let i = 0; i < 20; i += 1) {
     const entry = await postEntry(node, head, 'intel', {
       kind: 'note',
@@ -28,6 +31,12 @@ beforeEach(async () => {
     lastSeq = entry.seq;
   }
   await node.close();
+});
+
+beforeEach(() => {
+  // A fresh owner-only directory (mkdtemp) holding a byte copy of the template node.
+  dataDir = tempDir();
+  cpSync(template, dataDir, { recursive: true });
 });
 
 function tamper(sql: string, ...params: unknown[]): void {

@@ -67,13 +67,13 @@ beforeAll(async () => {
     async () =>
       (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/intel')).body.state === 'active',
   );
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   // One at a time: each node's close waits for the other's requests in flight.
   await ru?.stop();
   await us?.stop();
-}, 60_000);
+}, 240_000);
 
 async function post(
   node: InProcessParty,
@@ -582,6 +582,7 @@ describe('a joint statement', () => {
   interface Statement {
     state: string;
     current: string;
+    textHash: string;
     versions: Array<{ id: string; textHash: string; brackets: unknown[] }>;
     approvals: Array<{ party: string }>;
     waitingFor: string[];
@@ -593,7 +594,7 @@ describe('a joint statement', () => {
   const entries = (node: InProcessParty, user: string, kind: string, body: unknown) =>
     api<Entry>(node, user, 'POST', '/api/v1/channels/intel/entries', { kind, body });
 
-  it('is drafted with brackets, resolved, approved by both on one text hash, then released', async () => {
+  it('is drafted with brackets, resolved by both, approved by both on one text hash, then released', async () => {
     const draft = await post(ru, 'ru-duty', 'statement-draft', {
       statement: 'settlement',
       title: 'Joint statement',
@@ -602,7 +603,7 @@ describe('a joint statement', () => {
     const bracketed = await statementOf(ru);
     expect(bracketed).toMatchObject({ state: 'bracketed', current: draft.id });
     expect(bracketed.versions[0]!.brackets).toHaveLength(1);
-    const hashOf = (s: Statement) => s.versions.at(-1)!.textHash;
+    const hashOf = (s: Statement) => s.textHash;
     await refused(
       ru,
       () => entries(ru, 'ru-head', 'statement-approve', { of: ref(draft), textHash: hashOf(bracketed) }),
@@ -611,15 +612,36 @@ describe('a joint statement', () => {
     );
 
     await arrived(us, draft);
-    const resolved = await post(us, 'us-duty', 'statement-draft', {
-      statement: 'settlement',
-      title: 'Joint statement',
-      text: 'The parties confirm their commitment to a negotiated settlement and agree to prepare the ground for talks without delay.',
-      revises: ref(draft),
+    // US may not remove the bracket alone by revising it away.
+    await refused(
+      us,
+      () =>
+        entries(us, 'us-duty', 'statement-draft', {
+          statement: 'settlement',
+          title: 'Joint statement',
+          text: 'The parties confirm their commitment to a negotiated settlement and agree to prepare the ground for talks without delay.',
+          revises: ref(draft),
+        }),
+      409,
+      'state_conflict',
+    );
+    const proposal = await post(us, 'us-duty', 'statement-resolution', {
+      of: ref(draft),
+      bracket: 0,
+      text: 'agree to prepare the ground for talks without delay',
     });
+    expect((await statementOf(us)).state).toBe('bracketed');
+    await arrived(ru, proposal);
+    const agreement = await post(ru, 'ru-duty', 'statement-resolution-agree', {
+      of: ref(draft),
+      resolution: ref(proposal),
+    });
+    await arrived(us, agreement);
+    const resolved = draft;
     const current = await statementOf(us);
     expect(current.state).toBe('approving');
-    // Only heads approve, only the exact text, only the newest version.
+    expect(hashOf(current)).not.toBe(hashOf(bracketed));
+    // Only heads approve, only the exact text as resolved.
     await refused(
       us,
       () => entries(us, 'us-duty', 'statement-approve', { of: ref(resolved), textHash: hashOf(current) }),
@@ -635,8 +657,8 @@ describe('a joint statement', () => {
     await refused(
       us,
       () => entries(us, 'us-head', 'statement-approve', { of: ref(draft), textHash: hashOf(bracketed) }),
-      409,
-      'state_conflict',
+      400,
+      'body_invalid',
     );
     await post(us, 'us-head', 'statement-approve', { of: ref(resolved), textHash: hashOf(current) });
     // Nothing is released that a party has not approved word for word.
@@ -801,6 +823,33 @@ describe('a formatted notification', () => {
         item: expect.objectContaining({ id: notice.id }),
       }),
     ]);
+    // A differing read-back is never confirmed by one click: only "despite differences", naming
+    // exactly the fields that differ, with a reason kept in the log.
+    const review = (body: Record<string, unknown>) =>
+      api(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {
+        kind: 'readback-review',
+        body: { of: ref(receipt.body), ...body },
+      });
+    const oneClick = await refused(ru, () => review({ outcome: 'confirmed' }), 409, 'state_conflict');
+    expect(oneClick).toContain('differs from the original in to');
+    const wrongFields = await refused(
+      ru,
+      () =>
+        review({ outcome: 'confirmed', despiteDifferences: { fields: ['area'], reason: 'close enough' } }),
+      400,
+      'body_invalid',
+    );
+    expect(wrongFields).toContain('despiteDifferences.fields');
+    const despite = await review({
+      outcome: 'confirmed',
+      despiteDifferences: { fields: ['to'], reason: 'The end date is confirmed by telephone.' },
+    });
+    expect(despite.status).toBe(201);
+    const confirmed = (await status(ru, notice)).responses[0] as unknown as { state: string; detail: string };
+    expect(confirmed).toMatchObject({
+      state: 'readback-confirmed',
+      detail: 'despite differences in to: The end date is confirmed by telephone.',
+    });
     await post(ru, 'ru-head', 'readback-review', {
       of: ref(receipt.body),
       outcome: 'corrected',
@@ -812,17 +861,27 @@ describe('a formatted notification', () => {
 
 describe('keeping contact', () => {
   it('holds a briefing only once accepted, keeps both readouts, answers an invitation, and tracks a commitment', async () => {
-    const briefing = await post(ru, 'ru-duty', 'briefing', {
+    const briefing = await post(ru, 'ru-duty', 'briefing-proposal', {
+      type: 'call',
       title: 'Call between the services heads',
       agenda: ['Exercise notifications'],
-      at: '2026-02-12T16:00Z',
+      start: new Date(clock.now()).toISOString(),
+      durationMinutes: 30,
+      participants: ['ru-ops', 'us-ops'],
     });
-    const minutes = { of: ref(briefing), heldAt: new Date(clock.now()).toISOString(), durationMinutes: 28 };
+    const minutes = {
+      of: ref(briefing),
+      heldAt: new Date(clock.now()).toISOString(),
+      durationMinutes: 28,
+      minutes: 'Held.',
+      attended: ['ru-ops', 'us-ops'],
+      noShows: [],
+    };
     const early = await refused(
       ru,
       () =>
         api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
-          kind: 'briefing-minutes',
+          kind: 'briefing-record',
           body: minutes,
         }),
       409,
@@ -833,16 +892,17 @@ describe('keeping contact', () => {
       ru,
       () =>
         api(ru, 'ru-duty', 'POST', '/api/v1/channels/intel/entries', {
-          kind: 'briefing-accept',
-          body: { of: ref(briefing) },
+          kind: 'briefing-answer',
+          body: { of: ref(briefing), answer: 'accept' },
         }),
       400,
       'ref_invalid',
     );
     await arrived(us, briefing);
-    const accept = await post(us, 'us-duty', 'briefing-accept', { of: ref(briefing) });
+    const accept = await post(us, 'us-duty', 'briefing-answer', { of: ref(briefing), answer: 'accept' });
     await arrived(ru, accept);
-    await post(ru, 'ru-duty', 'briefing-minutes', minutes);
+    clock.advance(MINUTE);
+    await post(ru, 'ru-duty', 'briefing-record', minutes);
     await post(
       ru,
       'ru-duty',
@@ -860,20 +920,22 @@ describe('keeping contact', () => {
     await arrived(ru, theirs);
     const listed = await api<{
       briefings: Array<{
-        minutes: { durationMinutes: number } | null;
-        waitingFor: string[];
+        occurrences: Array<{ minutes: { durationMinutes: number } | null; waitingFor: string[] }>;
         readouts: Array<{ party: string }>;
       }>;
     }>(ru, 'ru-head', 'GET', '/api/v1/channels/intel/briefings');
-    expect(listed.body.briefings).toEqual([
+    expect(listed.body.briefings[0]!.occurrences).toEqual([
       expect.objectContaining({ waitingFor: [], minutes: expect.objectContaining({ durationMinutes: 28 }) }),
     ]);
     expect(listed.body.briefings[0]!.readouts.map((r) => r.party)).toEqual(['RU', 'US']);
 
-    const invitation = await post(ru, 'ru-head', 'invitation', {
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const invitation = await post(ru, 'ru-head', 'invitation-proposal', {
+      type: 'visit',
       what: 'Visit to Moscow',
       where: 'Moscow',
-      respondBy: '2026-03-15',
+      window: { from: day(clock.now() + 30 * 86_400_000), to: day(clock.now() + 32 * 86_400_000) },
+      respondBy: day(clock.now() + 10 * 86_400_000),
     });
     await arrived(us, invitation);
     const pending = async () =>
@@ -885,14 +947,14 @@ describe('keeping contact', () => {
           '/api/v1/channels/intel/invitations',
         )
       ).body.invitations[0]!.state;
-    // The answer date has passed in this run's (virtual) time: it is overdue until answered.
-    expect(await pending()).toBe(clock.now() > Date.parse('2026-03-16') ? 'overdue' : 'pending');
-    await post(us, 'us-head', 'invitation-answer', {
+    expect(await pending()).toBe('open');
+    await post(us, 'us-head', 'invitation-response', {
       of: ref(invitation),
-      answer: 'deferred',
+      to: ref(invitation),
+      answer: 'decline',
       note: 'Dates under review',
     });
-    expect(await pending()).toBe('deferred');
+    expect(await pending()).toBe('declined');
 
     const from = new Date(clock.now() - 20 * 86_400_000).toISOString();
     await refused(
@@ -916,11 +978,15 @@ describe('keeping contact', () => {
     const { body } = await api<{
       commitments: Array<{
         commitment: string;
-        cadence: { periods: Array<{ kept: boolean }>; kept: boolean };
+        state: string;
+        awaiting: string[];
+        cadence: { periods: Array<{ kept: boolean }>; kept: boolean | null };
       }>;
     }>(ru, 'ru-head', 'GET', '/api/v1/commitments?channel=intel');
-    // Period one (20 to 6 days ago) had no contact in this virtual run; period two (now) has both parties.
-    expect(body.commitments[0]!.cadence.periods.map((p) => p.kept)).toEqual([false, true]);
-    expect(body.commitments[0]!.cadence.kept).toBe(false);
+    // It binds RU, who proposed it, from the period it was made in (period one, 20 to 6 days ago,
+    // bound nobody and is not listed); US only once US accepts it. The period now has both parties.
+    expect(body.commitments[0]).toMatchObject({ state: 'proposed', awaiting: ['US'] });
+    expect(body.commitments[0]!.cadence.periods.map((p) => p.kept)).toEqual([true]);
+    expect(body.commitments[0]!.cadence.kept).toBeNull();
   });
 });

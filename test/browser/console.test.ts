@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { launchBrowser, openComposer, runBrowserTests, screenshot, signIn } from '../support/browser.js';
 import { api, openChannel, peerUp, startParty, type PartyNode } from '../support/node-process.js';
 
 interface Entry {
@@ -51,6 +51,7 @@ async function compose(
   page: Page,
   note: { text: string; subject?: string; precedence?: string; lang?: string; marking?: string },
 ): Promise<void> {
+  await openComposer(page);
   await page.getByLabel('Precedence').selectOption(note.precedence ?? 'ROUTINE');
   if (note.lang) await page.getByLabel('Language of the text').selectOption(note.lang);
   await page.getByLabel('Marking').selectOption(note.marking ?? '');
@@ -71,7 +72,7 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     peerUp(ru, us);
     await openChannel(ru, us);
     browser = await launchBrowser();
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
@@ -121,6 +122,20 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     await usRow.waitFor({ timeout: 20_000 });
     expect(await usRow.getAttribute('data-precedence')).toBe('FLASH');
     expect(await usRow.locator('[lang="ru"]', { hasText: text }).count()).toBe(1);
+    // What the US officer now owes is counted in the navigation, without a reload.
+    const owing = async () =>
+      (
+        await api<{ obligations: unknown[] }>(
+          us,
+          'us-duty',
+          'GET',
+          '/api/v1/obligations?direction=owing&limit=1000',
+        )
+      ).body.obligations.length;
+    await expect.poll(owing).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await usPage.locator('.topbar .nav-count').textContent()), { timeout: 10_000 })
+      .toBe(await owing());
 
     // Inspect, verify in the browser, acknowledge with a read-back.
     await usPage.getByRole('button', { name: new RegExp(`FLASH ${sent.id}\\b`) }).click();
@@ -214,7 +229,7 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     await ruPage.reload();
     await ruPage.getByRole('link', { name: 'Каналы' }).click();
     await ruPage.getByRole('link', { name: 'Intelligence services' }).click();
-    await ruPage.getByRole('heading', { name: 'Новая записка' }).waitFor();
+    await ruPage.getByText('Написать записку…').waitFor();
     expect(await ruPage.evaluate('document.documentElement.lang')).toBe('ru');
     await ruPage.locator('.entry-row [lang="en"]', { hasText: 'Test of the line' }).first().waitFor();
     await screenshot(ruPage, 'timeline-ru');
@@ -226,6 +241,7 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     const page = await newPage();
     await signIn(page, us.url, 'us-duty');
     await page.getByRole('link', { name: 'Intelligence services' }).click();
+    await openComposer(page);
     await page.getByRole('heading', { name: 'New note' }).waitFor();
     expect(await page.locator('#compose-lang').inputValue()).toBe('en');
   });
@@ -305,23 +321,20 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     expect(rows).toBeGreaterThan(5);
     expect(rows).toBeLessThan(60);
     expect(await page.locator('.entry-row').first().textContent()).toContain(`Entry number ${TOTAL}`);
-    // Scroll through the list; every frame must be rendered promptly.
-    const frames = await page.evaluate<{ times: number[]; rows: number }>(`(async () => {
+    // Scroll through the list: only the visible window is ever in the DOM, however far it goes.
+    // How fast frames come is a benchmark figure; a test on a shared machine never asserts speed.
+    const mostRows = await page.evaluate<number>(`(async () => {
       const list = document.querySelector('.vlist');
-      const times = [];
-      let last = performance.now();
+      let most = 0;
       for (let i = 0; i < 60; i += 1) {
         list.scrollTop += list.scrollHeight / 80;
         await new Promise((r) => requestAnimationFrame(() => r(null)));
-        const now = performance.now();
-        times.push(now - last);
-        last = now;
+        most = Math.max(most, document.querySelectorAll('.vrow').length);
       }
-      return { times, rows: document.querySelectorAll('.vrow').length };
+      return most;
     })()`);
-    expect(frames.rows).toBeLessThan(60);
-    const sorted = [...frames.times].sort((a, b) => a - b);
-    expect(sorted[Math.floor(sorted.length * 0.9)]!).toBeLessThan(100);
+    expect(mostRows).toBeGreaterThan(5);
+    expect(mostRows).toBeLessThan(60);
     // Keyboard: End jumps to the oldest entry.
     await page.locator('.vrow-button').first().focus();
     await page.keyboard.press('End');
@@ -494,25 +507,28 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     expect(await ruCard.getAttribute('data-state')).toBe('bracketed');
     expect(await ruCard.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
 
-    // US head resolves the bracket by choosing an alternative, and sends the revision.
+    // US head proposes one alternative for the bracket; it stays disputed until RU agrees.
     const usHead = await newPage();
     await signIn(usHead, us.url, 'us-head');
     await usHead.goto(`${us.url}/app/channels/intel/statements`);
     const usCard = usHead.locator('.statement[data-statement="joint-1"]');
     await usCard.waitFor({ timeout: 20_000 });
-    await usCard.getByRole('button', { name: 'Revise' }).click();
-    await usCard.getByRole('button', { name: 'Use «agree to prepare the ground for talks»' }).click();
-    expect(await usCard.getByLabel('Text (disputed passages as [a | b])').inputValue()).toBe(
+    await usCard.getByRole('button', { name: 'Propose «agree to prepare the ground for talks»' }).click();
+    await usCard.locator('.bracket-panel .resolution').waitFor();
+    expect(await usCard.locator('.bracket-panel .resolution').textContent()).toContain('proposed by US');
+    expect(await usCard.getAttribute('data-state')).toBe('bracketed');
+    expect(await usCard.getByRole('button', { name: /^Agree to/ }).count()).toBe(0);
+
+    // RU head agrees: only now is the bracket resolved, and the settled text is shown.
+    await ruCard
+      .getByRole('button', { name: 'Agree to «agree to prepare the ground for talks»' })
+      .click({ timeout: 20_000 });
+    await expect.poll(() => ruCard.getAttribute('data-state')).toBe('approving');
+    await expect.poll(() => usCard.getAttribute('data-state'), { timeout: 20_000 }).toBe('approving');
+    expect(await ruCard.locator('.bracket-panel').getAttribute('data-resolved')).toBe('true');
+    expect(await ruCard.locator('p.statement-text').first().textContent()).toBe(
       'The parties agree to prepare the ground for talks in March.',
     );
-    await usCard.getByRole('button', { name: 'Send revision' }).click();
-    await expect.poll(() => usCard.getAttribute('data-state')).toBe('approving');
-
-    // RU head sees the new version with the diff, approves; release is not yet allowed.
-    await expect.poll(() => ruCard.getAttribute('data-state'), { timeout: 20_000 }).toBe('approving');
-    await ruCard.getByText('Versions and changes').click();
-    expect((await ruCard.locator('.diff del').allTextContents()).join('')).toContain('begin talks |');
-    expect(await ruCard.locator('.diff ins').count()).toBeGreaterThan(0);
     await ruCard.getByRole('button', { name: 'Approve' }).click();
     await ruCard.locator('tr[data-party="RU"][data-approved="true"]').waitFor();
     expect(await ruCard.getByRole('button', { name: 'Release' }).isDisabled()).toBe(true);
@@ -542,10 +558,31 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     await usCard.getByRole('button', { name: 'Approve' }).click();
     await usCard.locator('tr[data-party="US"][data-approved="true"]').waitFor();
     await ruCard.locator('tr[data-party="US"][data-approved="true"]').waitFor({ timeout: 20_000 });
+    // RU head releases it under embargo: both nodes show it embargoed until then.
+    const embargo = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16) + 'Z';
+    await ruCard.getByLabel('Embargo until (UTC, optional)').fill(embargo);
     await ruCard.getByRole('button', { name: 'Release' }).click();
-    await expect.poll(() => ruCard.getAttribute('data-state')).toBe('released');
-    await expect.poll(() => usCard.getAttribute('data-state'), { timeout: 20_000 }).toBe('released');
+    await expect.poll(() => ruCard.getAttribute('data-state')).toBe('embargoed');
+    await expect.poll(() => usCard.getAttribute('data-state'), { timeout: 20_000 }).toBe('embargoed');
+    expect(await usCard.locator('.released').textContent()).toContain('embargoed until');
+    expect(await usCard.getByRole('button', { name: 'Revise' }).count()).toBe(0);
     await screenshot(usHead, 'statement-released');
+
+    // The public record, apart from the statements: RU records the Secretary General's remarks.
+    await ruHead.getByRole('button', { name: 'Record a public statement' }).click();
+    const form = ruHead.locator('form.public-form');
+    await form.getByLabel('Speaker').fill('Secretary General');
+    await form.getByLabel('Office').fill('NATO Secretary General');
+    await form.getByLabel('Party or organisation').fill('NATO');
+    await form.getByLabel('Where published').fill('Press conference, Brussels');
+    await form.getByLabel('When (UTC, e.g. 2026-02-22T09:00Z)').fill('2026-02-22T09:00Z');
+    await form
+      .getByLabel('What was said')
+      .fill('The Secretary General voiced support for peace negotiations.');
+    await form.getByRole('button', { name: 'Record' }).click();
+    const usPublic = usHead.locator('.public-record .public-statement');
+    await usPublic.first().waitFor({ timeout: 20_000 });
+    expect(await usPublic.first().textContent()).toContain('(NATO Secretary General, NATO)');
 
     // Glossary: RU's head proposes a term, US's head agrees in the browser.
     const proposed = await api(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {

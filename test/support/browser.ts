@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PASSWORD, PROJECT_ROOT } from './node-process.js';
 
 export const CHROMIUM_PATH = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
@@ -38,6 +38,21 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * A fresh page in a context of its own (English, UTC, 15 s per step), so that no session or
+ * storage leaks between tests; the context is put in `contexts`, for the file to close after.
+ */
+export async function newTestPage(
+  browser: Browser,
+  contexts: BrowserContext[],
+  viewport = { width: 1280, height: 800 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
+  context.setDefaultTimeout(15_000);
+  contexts.push(context);
+  return context.newPage();
+}
+
 /** Saves a full-page PNG under test-artifacts/screenshots/. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -53,4 +68,16 @@ export async function signIn(page: Page, baseUrl: string, user: string, password
   await page.getByLabel(/^(Password|Пароль)$/).fill(password);
   await page.getByRole('button', { name: /Sign in|Войти/ }).click();
   await page.locator('.topbar').waitFor({ timeout: 15_000 });
+}
+
+/** Unfolds the timeline's note composer (folded by default so the timeline keeps the screen). */
+export async function openComposer(page: Page): Promise<void> {
+  // The fold appears only once the channel and the reader's write access have loaded, so wait
+  // for it rather than looking once: before then the page shows the read-only note.
+  const fold = page.locator('details.compose-fold');
+  await fold.waitFor({ state: 'attached' });
+  if (!(await fold.evaluate((details) => (details as unknown as { open: boolean }).open))) {
+    await fold.locator('> summary').click();
+  }
+  await page.locator('form.compose').waitFor();
 }

@@ -35,7 +35,14 @@ export interface InProcessParty {
   stop(): Promise<void>;
 }
 
-export async function startInProcessParty(party: string, clock: VirtualClock): Promise<InProcessParty> {
+/** Options of startServer a test adds (mail settings, a metrics token…). */
+export type ServerExtras = Partial<Parameters<typeof startServer>[1]>;
+
+export async function startInProcessParty(
+  party: string,
+  clock: VirtualClock,
+  extras: ServerExtras = {},
+): Promise<InProcessParty> {
   const { dataDir, tokens } = await initParty(party);
   const launch = async (port: number) => {
     const node = await openNode(dataDir, { now: clock.now });
@@ -45,6 +52,9 @@ export async function startInProcessParty(party: string, clock: VirtualClock): P
       port,
       logLevel: process.env.PARLEY_TEST_LOG ?? 'silent',
       escalationSeconds: 86_400,
+      // So is the alert outbox's: tests call server.alerts.tick().
+      alertSeconds: 86_400,
+      ...extras,
     });
     return { node, server };
   };

@@ -3,32 +3,45 @@
  * prepares data directories through the same node code the CLI uses.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../../src/cli/local-node.js';
 import { initNode } from '../../src/workflows/open-node.js';
 import type { Role } from '../../src/storage/storage.js';
 import { createChannel } from '../../src/workflows/channels/commands.js';
 import { addOffice, addPrincipal } from '../../src/workflows/directory/commands.js';
+import { signingToken } from './unlocked.js';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(PROJECT_ROOT, 'bin/parley.js');
 export const PASSWORD = 'correct horse battery staple';
+
+/** A free loopback port (for a node whose URL must be known before it starts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 export function tempDir(prefix = 'parley-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** Runs the CLI to completion. */
-export function runCli(args: string[], env: Record<string, string> = {}, input?: string) {
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string, timeoutMs = 60_000) {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     input,
-    timeout: 60_000,
+    timeout: timeoutMs,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -160,20 +173,29 @@ export async function prepareNode(dataDir = tempDir()): Promise<Fixture> {
     for (const [id, office, role] of users) {
       await addPrincipal(node, LOCAL_OPERATOR, { id, office, role, title: id, password: PASSWORD });
     }
-    for (const id of ['admin', ...users.map((u) => u[0])]) {
-      const token = newSecret(API_TOKEN_PREFIX);
-      await node.storage.createApiToken({
-        tokenHash: hashSecret(token),
-        principal: id,
-        label: 'test',
-        createdAt: Date.now(),
-      });
-      tokens[id] = token;
-    }
+    // Each token unlocks its person's key (a scrypt); the hashing slots run them side by side.
+    const ids = ['admin', ...users.map((u) => u[0])];
+    const issued = await Promise.all(ids.map((id) => signingToken(node.storage, id)));
+    ids.forEach((id, i) => (tokens[id] = issued[i]!));
     return { dataDir, tokens };
   } finally {
     await node.close();
   }
+}
+
+let preparedTemplate: Promise<Fixture> | null = null;
+
+/**
+ * A byte copy of one prepareNode node made once per test file, in a fresh owner-only directory:
+ * for tests that need another separate node of that shape but not one of its own identity (the
+ * copies share the node key, the people and the tokens). Saves the fixture's password hashing.
+ */
+export async function copyOfPreparedNode(): Promise<Fixture> {
+  preparedTemplate ??= prepareNode();
+  const { dataDir, tokens } = await preparedTemplate;
+  const copy = tempDir();
+  cpSync(dataDir, copy, { recursive: true });
+  return { dataDir: copy, tokens: { ...tokens } };
 }
 
 export interface PartyNode {
@@ -194,9 +216,13 @@ export interface PartyNode {
  */
 /**
  * A fresh node for `party` with office `<party>-ops`, its head `<party>-head` and duty officer
- * `<party>-duty`, and an API token for each (and for `admin`).
+ * `<party>-duty`, and an API token for each (and for `admin`); in SQLite, or in the PostgreSQL
+ * schema `databaseUrl` names.
  */
-export async function initParty(party: string): Promise<{ dataDir: string; tokens: Record<string, string> }> {
+export async function initParty(
+  party: string,
+  options: { databaseUrl?: string } = {},
+): Promise<{ dataDir: string; tokens: Record<string, string> }> {
   const lower = party.toLowerCase();
   const dataDir = join(tempDir(`parley-${lower}-`), 'node');
   const node = await initNode({
@@ -205,6 +231,7 @@ export async function initParty(party: string): Promise<{ dataDir: string; token
     partyName: `Party ${party}`,
     adminId: 'admin',
     adminPassword: PASSWORD,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
   const tokens: Record<string, string> = {};
   try {
@@ -221,16 +248,9 @@ export async function initParty(party: string): Promise<{ dataDir: string; token
         password: PASSWORD,
       });
     }
-    for (const id of ['admin', `${lower}-head`, `${lower}-duty`]) {
-      const token = newSecret(API_TOKEN_PREFIX);
-      await node.storage.createApiToken({
-        tokenHash: hashSecret(token),
-        principal: id,
-        label: 'test',
-        createdAt: Date.now(),
-      });
-      tokens[id] = token;
-    }
+    const ids = ['admin', `${lower}-head`, `${lower}-duty`];
+    const issued = await Promise.all(ids.map((id) => signingToken(node.storage, id)));
+    ids.forEach((id, i) => (tokens[id] = issued[i]!));
   } finally {
     await node.close();
   }
