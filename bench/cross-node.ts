@@ -19,13 +19,14 @@ import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { initNode } from '../src/workflows/open-node.js';
+import { openStorage, readStorageConfig } from '../src/storage/open-storage.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
+import type { Storage } from '../src/storage/storage.js';
 import { writeLoad, subscribe } from './cross-node-load.js';
-import { BENCH_PASSWORD, NOTE_TEXT } from './fixture.js';
+import { BENCH_PASSWORD, NOTE_TEXT, benchToken } from './fixture.js';
 import { call, spawnUntilReady, type Spawned } from './http-bench.js';
 import {
   type Cleanup,
@@ -57,6 +58,10 @@ export interface CrossNodeOptions {
   catchUpWriteSeconds: number;
   /** Rounds of each measurement (throughput, latency, catch-up) on the same pair of nodes. */
   rounds?: number;
+  /** B's data in PostgreSQL at this URL (a throw-away schema) instead of SQLite; throughput only. */
+  databaseUrlB?: string;
+  /** CPU seconds of something else to count during the throughput window (the PostgreSQL server). */
+  extraCpuSeconds?: () => number | null;
   /** Whether round `round` (from 2 on) of a measurement still fits the run's time budget. */
   more?: Partial<Record<'throughput' | 'latency' | 'catchUp', (round: number) => boolean>>;
 }
@@ -79,6 +84,8 @@ export interface CrossNodeRound {
     drainMs: number;
     cpuCoresA: number | null;
     cpuCoresB: number | null;
+    /** extraCpuSeconds over the window, in cores (null without it). */
+    cpuCoresExtra: number | null;
   };
   latency: { samples: number; p50: number; p95: number; p99: number; max: number; postP50: number };
   catchUp: {
@@ -112,13 +119,19 @@ interface Side {
   port: number;
 }
 
-async function prepare(dataDir: string, side: typeof A, users: string[]): Promise<Side> {
+async function prepare(
+  dataDir: string,
+  side: typeof A,
+  users: string[],
+  databaseUrl?: string,
+): Promise<Side> {
   const node = await initNode({
     dataDir,
     party: side.party,
     partyName: `Bench party ${side.party}`,
     adminId: 'admin',
     adminPassword: BENCH_PASSWORD,
+    ...(databaseUrl ? { databaseUrl } : {}),
   });
   try {
     await addOffice(node, LOCAL_OPERATOR, { id: side.office, name: 'Operations' });
@@ -134,16 +147,7 @@ async function prepare(dataDir: string, side: typeof A, users: string[]): Promis
       ),
     );
     const tokens: Record<string, string> = {};
-    for (const id of ['admin', ...users]) {
-      const secret = newSecret(API_TOKEN_PREFIX);
-      await node.storage.createApiToken({
-        tokenHash: hashSecret(secret),
-        principal: id,
-        label: 'bench',
-        createdAt: Date.now(),
-      });
-      tokens[id] = secret;
-    }
+    for (const id of ['admin', ...users]) tokens[id] = await benchToken(node, id);
     return { party: side.party, dataDir, fingerprint: node.fingerprint, tokens, server: null, port: 0 };
   } finally {
     await node.close();
@@ -199,7 +203,7 @@ async function until(
 
 /** How much of a party's chain a node's database holds (read-only, beside the running node). */
 class ChainWatch {
-  private storage: SqliteStorage | null = null;
+  private storage: Pick<Storage, 'getChainHead' | 'close'> | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -207,7 +211,10 @@ class ChainWatch {
   ) {}
 
   async size(): Promise<number> {
-    this.storage ??= SqliteStorage.open(databasePath(this.dataDir), { readonly: true });
+    // SQLite read-only beside the serving process; a PostgreSQL node through its storage.json.
+    this.storage ??= readStorageConfig(this.dataDir)
+      ? await openStorage(this.dataDir)
+      : SqliteStorage.open(databasePath(this.dataDir), { readonly: true });
     return (await this.storage.getChainHead(CHANNEL, this.party))?.size ?? 0;
   }
 
@@ -223,7 +230,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
   progress(`cross-node: preparing two nodes (${A.party}, ${B.party}) in ${base}`);
   const [a, b] = await Promise.all([
     prepare(join(base, 'a'), A, writers),
-    prepare(join(base, 'b'), B, ['reader']),
+    prepare(join(base, 'b'), B, ['reader'], options.databaseUrlB),
   ]);
   await Promise.all([start(cleanup, options.root, a, 0), start(cleanup, options.root, b, 0)]);
   const watchB = new ChainWatch(b.dataDir, A.party);
@@ -304,6 +311,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       const sampler = setInterval(() => void watchB.size().then((n) => (heldB = n)), 100);
       const cpuA0 = processCpuSeconds(a.server!.pid);
       const cpuB0 = processCpuSeconds(b.server!.pid);
+      const extra0 = options.extraCpuSeconds?.() ?? null;
       const t0 = performance.now();
       const end = t0 + options.seconds * 1000;
       let load;
@@ -329,6 +337,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       }
       const cpuA1 = processCpuSeconds(a.server!.pid);
       const cpuB1 = processCpuSeconds(b.server!.pid);
+      const extra1 = options.extraCpuSeconds?.() ?? null;
       const delivered = target - before;
       const throughput = {
         clients: options.clients,
@@ -342,6 +351,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
         drainMs: t2 - t1,
         cpuCoresA: cpuA0 !== null && cpuA1 !== null ? (cpuA1 - cpuA0) / ((t2 - t0) / 1000) : null,
         cpuCoresB: cpuB0 !== null && cpuB1 !== null ? (cpuB1 - cpuB0) / ((t2 - t0) / 1000) : null,
+        cpuCoresExtra: extra0 !== null && extra1 !== null ? (extra1 - extra0) / ((t2 - t0) / 1000) : null,
       };
       progress(
         `cross-node${of}: ${delivered} entries held on ${B.party} in ${throughput.seconds.toFixed(1)}s = ${throughput.rate.toFixed(0)}/s (A accepted ${throughput.writeRate.toFixed(0)}/s; drain ${throughput.drainMs.toFixed(0)} ms)`,

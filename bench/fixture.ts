@@ -3,7 +3,8 @@
  * channel between them, created through the same ParleyNode calls the CLI uses; optionally API
  * tokens for the principals (as `parley token create` makes them).
  */
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
+import { createApiTokenFor } from '../src/workflows/directory/sessions.js';
+import { asActor, unlockWithPassword } from '../src/workflows/directory/key-custody.js';
 import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import type { EntryDraft } from '../src/node/appender.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
@@ -64,7 +65,7 @@ export async function createFixture(
       offices: [BENCH_OFFICE],
       languages: ['en'],
     });
-    return { node, writers, channel: BENCH_CHANNEL };
+    return { node, writers: await Promise.all(writers.map(unlocked)), channel: BENCH_CHANNEL };
   } catch (error) {
     await node.close();
     throw error;
@@ -74,17 +75,23 @@ export async function createFixture(
 /** Creates one API token per principal; returns the secrets (bearer tokens). */
 export async function createTokens(node: ParleyNode, principals: Principal[]): Promise<string[]> {
   const tokens: string[] = [];
-  for (const principal of principals) {
-    const secret = newSecret(API_TOKEN_PREFIX);
-    await node.storage.createApiToken({
-      tokenHash: hashSecret(secret),
-      principal: principal.id,
-      label: 'bench',
-      createdAt: Date.now(),
-    });
-    tokens.push(secret);
-  }
+  for (const principal of principals) tokens.push(await benchToken(node, principal.id));
   return tokens;
+}
+
+/**
+ * A token for `id` that signs: it carries the person's key, unlocked with the bench password
+ * (as `parley token create` with the person's password makes it).
+ */
+export async function benchToken(node: ParleyNode, id: string): Promise<string> {
+  return (await createApiTokenFor(node, LOCAL_OPERATOR, id, 'bench', undefined, BENCH_PASSWORD)).token;
+}
+
+/** A principal holding its key unlocked with the bench password (for the appender's bulk path). */
+export async function unlocked(principal: Principal): Promise<Principal> {
+  const opened = await unlockWithPassword(principal, BENCH_PASSWORD);
+  if (!opened) throw new Error(`the key of ${principal.id} does not open with the bench password`);
+  return asActor(principal, opened.privateKey);
 }
 
 /** A note draft by `author` for the appender's bulk path. */

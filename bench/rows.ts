@@ -5,7 +5,9 @@
  */
 import type { CrossNodeResult } from './cross-node.js';
 import type { HttpLoadResult } from './http-bench.js';
+import type { PostgresNodesResult } from './postgres-nodes.js';
 import { medianOf, row, type Row } from './report.js';
+import type { SearchBenchResult } from './search-bench.js';
 import type { StorageResult, VerifyResult } from './storage-bench.js';
 
 export const TARGETS = {
@@ -112,6 +114,35 @@ export function verifyRows(runs: VerifyResult[], b: Baselines): Row[] {
       target: `>= ${TARGETS.verifyShareOfVerify * 100}% of verify`,
       pass: medianPass(rates, TARGETS.verifyShareOfVerify * verify),
     }),
+  ];
+}
+
+/** Rows of the search phase: searches per second against channel pages per second of the same run. */
+export function searchRows(runs: SearchBenchResult[]): Row[] {
+  const pages = best(runs.map((r) => r.pageRate));
+  const entries = runs[0]?.entries ?? 0;
+  return [
+    row(
+      `search (${entries} entries, page of 20)`,
+      runs.map((r) => r.rate),
+      'searches/s',
+      {
+        id: 'search',
+        baseline: { label: 'channel page (best)', value: pages },
+      },
+    ),
+    row(
+      'search latency p50',
+      runs.map((r) => r.latencyP50Ms),
+      'ms',
+      { id: 'search.latency.p50', decimals: 2 },
+    ),
+    row(
+      'search latency p99',
+      runs.map((r) => r.latencyP99Ms),
+      'ms',
+      { id: 'search.latency.p99', decimals: 2 },
+    ),
   ];
 }
 
@@ -312,4 +343,84 @@ export function crossNodeRows(x: CrossNodeResult, b: Baselines): Row[] {
       { id: 'catchup.rss.b', decimals: 1 },
     ),
   ];
+}
+
+/** Targets of the PostgreSQL phase, as ratios measured in the same run. */
+export const POSTGRES_TARGETS = { shareOfSqliteHttp: 0.4, twoOverOne: 1 };
+
+/**
+ * Rows of the PostgreSQL phase (bench/postgres-nodes.ts), read against the SQLite figures of the
+ * same run: the HTTP append rate of one `parley serve` on SQLite, and the SQLite cross-node rate.
+ */
+export function postgresNodeRows(
+  p: PostgresNodesResult,
+  sqliteHttp: HttpLoadResult[],
+  sqliteCrossNode: CrossNodeResult | null,
+): Row[] {
+  const sqlite = { label: 'SQLite HTTP (same run)', value: medianOf(sqliteHttp.map((h) => h.rate)) };
+  const oneProcess = { label: 'PostgreSQL, 1 process', value: p.one.rate };
+  const sum = (values: Array<number | null>): number =>
+    values.reduce<number>((total, v) => total + (v ?? Number.NaN), 0);
+  const rows = [
+    row(`HTTP appends on PostgreSQL, 1 process, ${p.one.clients} clients`, p.one.rate, 'req/s', {
+      id: 'pg.http.one',
+      baseline: sqlite,
+      target: `>= ${POSTGRES_TARGETS.shareOfSqliteHttp * 100}% of SQLite`,
+      pass: p.one.errors === 0 && p.one.rate >= POSTGRES_TARGETS.shareOfSqliteHttp * sqlite.value,
+    }),
+    row(
+      `HTTP appends on PostgreSQL, 2 processes on one schema, ${p.two.clients} clients`,
+      p.two.rate,
+      'req/s',
+      {
+        id: 'pg.http.two',
+        baseline: oneProcess,
+        target: '>= 1 process',
+        pass: p.two.errors === 0 && p.two.rate >= POSTGRES_TARGETS.twoOverOne * oneProcess.value,
+      },
+    ),
+    row('PostgreSQL, 1 process: CPU of the node process', nan(p.one.nodeCpuCores[0]), 'cores', {
+      id: 'pg.http.one.cpu.node',
+      decimals: 2,
+    }),
+    row('PostgreSQL, 1 process: CPU of the PostgreSQL server', nan(p.one.postgresCpuCores), 'cores', {
+      id: 'pg.http.one.cpu.postgres',
+      decimals: 2,
+    }),
+    row('PostgreSQL, 2 processes: CPU of both node processes', sum(p.two.nodeCpuCores), 'cores', {
+      id: 'pg.http.two.cpu.nodes',
+      decimals: 2,
+    }),
+    row('PostgreSQL, 2 processes: CPU of the PostgreSQL server', nan(p.two.postgresCpuCores), 'cores', {
+      id: 'pg.http.two.cpu.postgres',
+      decimals: 2,
+    }),
+  ];
+  if (p.crossNode) {
+    const sqliteRate = sqliteCrossNode ? medianOf(sqliteCrossNode.throughput.map((t) => t.rate)) : Number.NaN;
+    rows.push(
+      row('Cross-node throughput, B on PostgreSQL', p.crossNode.rate, 'entries/s', {
+        id: 'pg.xnode.throughput',
+        baseline: { label: 'SQLite cross-node (same run)', value: sqliteRate },
+      }),
+      row('Cross-node, B on PostgreSQL: CPU of A', nan(p.crossNode.cpuCoresA), 'cores', {
+        id: 'pg.xnode.cpu.a',
+        decimals: 2,
+      }),
+      row('Cross-node, B on PostgreSQL: CPU of B', nan(p.crossNode.cpuCoresB), 'cores', {
+        id: 'pg.xnode.cpu.b',
+        decimals: 2,
+      }),
+      row(
+        'Cross-node, B on PostgreSQL: CPU of the PostgreSQL server',
+        nan(p.crossNode.postgresCpuCores),
+        'cores',
+        {
+          id: 'pg.xnode.cpu.postgres',
+          decimals: 2,
+        },
+      ),
+    );
+  }
+  return rows;
 }

@@ -41,9 +41,20 @@ import {
   webPrerequisite,
   xmppPrerequisite,
 } from './prerequisites.js';
+import { postgresNodesPhase, type PostgresNodesResult } from './postgres-nodes.js';
 import { medianOf, renderSections, writeJson, type Section } from './report.js';
-import { baselineRows, crossNodeRows, serverRows, storageRows, verifyRows, type Baselines } from './rows.js';
+import {
+  postgresNodeRows,
+  baselineRows,
+  crossNodeRows,
+  serverRows,
+  storageRows,
+  verifyRows,
+  searchRows,
+  type Baselines,
+} from './rows.js';
 import { fillTo, runVerify } from './storage-bench.js';
+import { runSearchRound, searchNoteText, type SearchBenchResult } from './search-bench.js';
 import {
   Budget,
   Cleanup,
@@ -56,6 +67,9 @@ import {
 import type * as WebModule from './web.js';
 import type { WebBenchResult } from './web.js';
 import { runXmppAnchor, xmppSection, type XmppAnchorResult } from './xmpp-anchor.js';
+
+/** The PostgreSQL node phase runs only if the run has spent less than this share of its budget. */
+const POSTGRES_NODES_UNTIL = 0.7;
 
 async function bench(
   settings: BenchSettings,
@@ -163,6 +177,27 @@ async function bench(
     budget.rounds('verify', n, 0.26),
   );
 
+  // search over a data dir of a fixed size with varied text, against channel pages of the same dir.
+  const searchFixture = await createFixture(join(cleanup.tempDir('search'), 'data'), settings.principals);
+  let search: SearchBenchResult[];
+  try {
+    await fillTo(searchFixture, settings.searchEntries, searchNoteText);
+    search = await rounds(
+      settings.repeats,
+      async (of) => {
+        progress(`search${of}: channel pages, then searches, ${settings.seconds}s each`);
+        const result = await runSearchRound(searchFixture, settings.seconds);
+        progress(
+          `search${of}: ${result.entries} entries, ${result.rate.toFixed(0)} searches/s (p99 ${result.latencyP99Ms.toFixed(1)} ms) against ${result.pageRate.toFixed(0)} pages/s`,
+        );
+        return result;
+      },
+      budget.rounds('search', n, 0.3),
+    );
+  } finally {
+    await searchFixture.node.close();
+  }
+
   if (settings.repeats > 1) baselineRound(cleanup, settings.baselineSeconds, baselines, 'middle');
   progress(`start-up: bare node x${settings.starts}`);
   const bare = await measureBareNode(cleanup, settings.starts);
@@ -189,6 +224,20 @@ async function bench(
     }).catch((error: unknown) => failedPhase('cross-node', error));
   } else {
     progress('cross-node: skipped (BENCH_CROSS_NODE=0)');
+  }
+
+  // Node processes on PostgreSQL beside the SQLite figures above (bench/postgres-nodes.ts).
+  let postgresNodes: PostgresNodesResult | null = null;
+  if (postgres?.ok === true) {
+    if (elapsedSeconds() > POSTGRES_NODES_UNTIL * settings.budgetSeconds) {
+      skip(
+        `postgres nodes: skipped: ${elapsedSeconds().toFixed(0)}s of the budget of ${settings.budgetSeconds}s spent; to enable: a larger BENCH_BUDGET_SECONDS or shorter phases (BENCH_POSTGRES=0 skips it quietly)`,
+      );
+    } else {
+      postgresNodes = await postgresNodesPhase(settings, cleanup, root).catch((error: unknown) =>
+        failedPhase('postgres nodes', error),
+      );
+    }
   }
 
   let webResult: WebBenchResult | null = null;
@@ -268,6 +317,7 @@ async function bench(
         ...(storagePg ? storageRows(storagePg, baselines, 'postgres') : []),
         ...serverRows(server, baselines),
         ...verifyRows(verify, baselines),
+        ...searchRows(search),
       ],
     },
   ];
@@ -282,6 +332,17 @@ async function bench(
         `catch-up: B killed with SIGKILL, ${c.entries} entries written on A in ${c.writeSeconds.toFixed(1)}s (the 10-minute outage of the issue scaled down), B restarted; timed from B's restart until it holds them all`,
       ],
       rows: crossNodeRows(crossNode, baselines),
+    });
+  }
+  if (postgresNodes) {
+    sections.push({
+      heading: 'PostgreSQL: `parley serve` processes of one node on one PostgreSQL schema',
+      notes: [
+        `HTTP appends: ${postgresNodes.one.clients} keep-alive clients for ${settings.seconds}s on one process, then the same clients split over two processes of the node; ratios to the SQLite HTTP figure above`,
+        'cross-node: as above, with B (the receiving node) on PostgreSQL; one round',
+        'CPU in cores over each window, from /proc: the node processes, and every `postgres` process of the local server',
+      ],
+      rows: postgresNodeRows(postgresNodes, server.http, crossNode),
     });
   }
   if (webResult && webModule) sections.push(webModule.webSection(webResult));
@@ -332,8 +393,10 @@ async function bench(
       storage,
       storagePostgres: storagePg,
       verify,
+      search,
       server,
       crossNode,
+      postgresNodes,
       web: webResult,
       xmppAnchor: xmpp,
     },

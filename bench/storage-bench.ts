@@ -100,21 +100,31 @@ export async function runStorageAppends(
   };
 }
 
-/** Appends notes in large batches until the node holds at least `entries` entries. */
-export async function fillTo(fixture: Fixture, entries: number): Promise<number> {
+/**
+ * Appends notes in large batches until the node holds at least `entries` entries; `textOf` gives
+ * the n-th note's text (the bench note by default).
+ */
+export async function fillTo(
+  fixture: Fixture,
+  entries: number,
+  textOf: (n: number) => string = () => NOTE_TEXT,
+): Promise<number> {
   const { node, writers, channel } = fixture;
   const BATCH = 1000;
   const IN_FLIGHT = 4;
   let total = await node.storage.countEntries();
   if (total >= entries) return total;
-  progress(`verify set-up: topping the data dir up from ${total} to ${entries} entries`);
+  progress(`set-up: topping the data dir up from ${total} to ${entries} entries`);
   let next = 0;
   while (total < entries) {
     const rounds = Math.min(IN_FLIGHT, Math.ceil((entries - total) / BATCH));
     await Promise.all(
       Array.from({ length: rounds }, () =>
         node.appender.append(
-          Array.from({ length: BATCH }, () => noteDraft(channel, writers[next++ % writers.length]!)),
+          Array.from({ length: BATCH }, () => {
+            const n = next++;
+            return noteDraft(channel, writers[n % writers.length]!, textOf(n));
+          }),
         ),
       ),
     );

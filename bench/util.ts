@@ -45,6 +45,8 @@ export interface BenchSettings {
   principals: number;
   /** Entries the verified data dir holds at least, env BENCH_VERIFY_ENTRIES. */
   verifyEntries: number;
+  /** Entries the search phase searches (bench/search-bench.ts). */
+  searchEntries: number;
   /** Server starts timed for the start-up median, env BENCH_STARTS. */
   starts: number;
   /** Where temp dirs go (the disk under test), env BENCH_DIR. */
@@ -125,6 +127,7 @@ export function readSettings(argv: readonly string[] = process.argv.slice(2)): B
     httpClients: Math.round(envNumber('BENCH_HTTP_CLIENTS', 64, 1, 1024)),
     principals: Math.round(envNumber('BENCH_PRINCIPALS', 8, 1, 64)),
     verifyEntries: Math.round(envNumber('BENCH_VERIFY_ENTRIES', pick(30_000, 3000), 0, 10_000_000)),
+    searchEntries: Math.round(envNumber('BENCH_SEARCH_ENTRIES', pick(100_000, 5000), 1000, 10_000_000)),
     starts: Math.round(envNumber('BENCH_STARTS', pick(5, 2), 1, 50)),
     baseDir: process.env.BENCH_DIR || tmpdir(),
     deadlineSeconds: envNumber('BENCH_DEADLINE_SECONDS', pick(420, 180), 10, 3600),

@@ -19,10 +19,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../src/workflows/directory/tokens.js';
 import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import { initNode } from '../src/workflows/open-node.js';
-import { BENCH_PASSWORD, noteDraft } from './fixture.js';
+import { BENCH_PASSWORD, benchToken, noteDraft, unlocked } from './fixture.js';
 import type { EntryDraft } from '../src/node/appender.js';
 import type { ParleyNode } from '../src/node/parley-node.js';
 import type { Principal } from '../src/storage/storage.js';
@@ -110,19 +109,10 @@ async function prepare(cleanup: Cleanup, party: string, bulkEntries = 0): Promis
         offices: [office],
         languages: ['en'],
       });
-      await fillBulk(node, duty, bulkEntries);
+      await fillBulk(node, await unlocked(duty), bulkEntries);
     }
     const tokens: string[] = [];
-    for (const id of ['duty', 'admin']) {
-      const secret = newSecret(API_TOKEN_PREFIX);
-      await node.storage.createApiToken({
-        tokenHash: hashSecret(secret),
-        principal: id,
-        label: 'bench',
-        createdAt: Date.now(),
-      });
-      tokens.push(secret);
-    }
+    for (const id of ['duty', 'admin']) tokens.push(await benchToken(node, id));
     return {
       party,
       office,

@@ -1,5 +1,5 @@
 /**
- * Generates `src/cli/api-types.generated.ts`, the CLI's request and response types, from the
+ * Generates `generated/cli-api-types.generated.d.ts` (kept out of `src/`: generated, not written), the CLI's request and response types, from the
  * node's own OpenAPI document, for exactly the operations in `src/cli/api-operations.ts`. It is
  * the web app's generator (web/scripts/generate-api-types.ts) with the CLI's list of operations
  * and its own header; `test/cli-api-types.test.ts` fails when the checked-in file differs.
@@ -19,7 +19,7 @@ import {
 
 export const CLI_GENERATED_PATH = resolve(
   fileURLToPath(import.meta.url),
-  '../../src/cli/api-types.generated.ts',
+  '../../generated/cli-api-types.generated.d.ts',
 );
 
 const HEADER = [
