@@ -212,15 +212,13 @@ export async function playTimeline(ctx: TimelineContext): Promise<Posted[]> {
     return entry;
   };
 
-  // The scenario gives month-day times; the demo places its last day just before today, so
-  // deadlines and commitment periods read naturally.
-  const year = new Date().getUTCFullYear();
-  const lastAt = Date.parse(`${year}-${timeline.at(-1)!.at.replace(/Z$/, ':00Z')}`);
-  const shift = Math.max(0, Math.floor((Date.now() - lastAt) / 86_400_000) - 1) * 86_400_000;
-  const when = (at: string): string =>
-    new Date(Date.parse(`${year}-${at.replace(/Z$/, ':00Z')}`) + shift)
-      .toISOString()
-      .replace(/:00\.000Z$/, 'Z');
+  // The scenario gives month-day times; the demo plays them at those dates (the call on 12
+  // February) of the latest year in which they have all passed, since minutes and orders are
+  // recorded once they happened, never ahead. Only an answer date must lie ahead (below).
+  const onDate = (year: number, at: string): number => Date.parse(`${year}-${at.replace(/Z$/, ':00Z')}`);
+  const thisYear = new Date().getUTCFullYear();
+  const year = onDate(thisYear, timeline.at(-1)!.at) <= Date.now() ? thisYear : thisYear - 1;
+  const when = (at: string): string => new Date(onDate(year, at)).toISOString().replace(/:00\.000Z$/, 'Z');
 
   for (const [i, item] of timeline.entries()) {
     const step = `${String(i + 1).padStart(2)}/${timeline.length}`;
