@@ -56,6 +56,8 @@ export interface CrossNodeOptions {
   catchUpEntries: number;
   /** Upper bound of the write phase during B's outage. */
   catchUpWriteSeconds: number;
+  /** Entries, one at a time, timed until B's witness cosignature covering each is held by A. */
+  witnessSamples?: number;
   /** Rounds of each measurement (throughput, latency, catch-up) on the same pair of nodes. */
   rounds?: number;
   /** B's data in PostgreSQL at this URL (a throw-away schema) instead of SQLite; throughput only. */
@@ -88,6 +90,8 @@ export interface CrossNodeRound {
     cpuCoresExtra: number | null;
   };
   latency: { samples: number; p50: number; p95: number; p99: number; max: number; postP50: number };
+  /** A's API call until A holds B's witness cosignature of a checkpoint covering the entry (ms). */
+  witness: { samples: number; p50: number; p95: number; max: number };
   catchUp: {
     entries: number;
     writeSeconds: number;
@@ -106,6 +110,7 @@ export interface CrossNodeRound {
 export interface CrossNodeResult {
   throughput: Array<CrossNodeRound['throughput']>;
   latency: Array<CrossNodeRound['latency']>;
+  witness: Array<CrossNodeRound['witness']>;
   catchUp: Array<CrossNodeRound['catchUp']>;
 }
 
@@ -222,6 +227,48 @@ class ChainWatch {
     await this.storage?.close();
     this.storage = null;
   }
+}
+
+/**
+ * Issue 16's witness target: from an append on A until A holds B's cosignature of a checkpoint
+ * covering it (read from A's database beside the serving process, polled every 2 ms).
+ */
+async function witnessLatency(a: Side, writer: string, samples: number): Promise<CrossNodeRound['witness']> {
+  const db = new Database(databasePath(a.dataDir), { readonly: true, fileMustExist: true });
+  const cosigned = db.prepare(
+    'SELECT max(size) AS size FROM cosignatures WHERE channel = ? AND party = ? AND witness = ?',
+  );
+  const times: number[] = [];
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < samples; i += 1) {
+      const sent = performance.now();
+      const answer = await call(a.port, 'POST', `/api/v1/channels/${CHANNEL}/entries`, {
+        token: a.tokens[writer],
+        agent,
+        body: { kind: 'note', body: { text: `witnessed ${i}: ${NOTE_TEXT}` } },
+      });
+      if (answer.status !== 201) throw new Error(`cross-node: witness post answered ${answer.status}`);
+      const size = (JSON.parse(answer.body) as { seq: number }).seq + 1;
+      await until(
+        () => ((cosigned.get(CHANNEL, A.party, B.party) as { size: number | null }).size ?? 0) >= size,
+        `${B.party}'s cosignature of ${A.party}'s checkpoint at size ${size}`,
+        20_000,
+        2,
+      );
+      times.push(performance.now() - sent);
+    }
+  } finally {
+    agent.destroy();
+    db.close();
+  }
+  times.sort((x, y) => x - y);
+  return {
+    samples: times.length,
+    p50: quantile(times, 0.5),
+    p95: quantile(times, 0.95),
+    max: times.at(-1) ?? Number.NaN,
+  };
 }
 
 export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions): Promise<CrossNodeResult> {
@@ -360,6 +407,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       throughputs.push(throughput);
     }
     const latencyRounds: CrossNodeResult['latency'] = [];
+    const witnessRounds: CrossNodeResult['witness'] = [];
     for (let round = 1; round <= rounds && (options.more?.latency?.(round) ?? true); round += 1) {
       const of = rounds > 1 ? ` (round ${round}/${rounds})` : '';
       // 2. Latency of single FLASH entries, A's API call to the live event on B's subscriber.
@@ -413,6 +461,11 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       );
 
       latencyRounds.push(latency);
+      witnessRounds.push(await witnessLatency(a, writers[0]!, options.witnessSamples ?? 20));
+      const w = witnessRounds.at(-1)!;
+      progress(
+        `cross-node${of}: append on ${A.party} -> ${B.party}'s cosignature held by ${A.party}: p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms (${w.samples} samples)`,
+      );
     }
     const catchUps: CrossNodeResult['catchUp'] = [];
     for (let round = 1; round <= rounds && (options.more?.catchUp?.(round) ?? true); round += 1) {
@@ -490,7 +543,7 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       );
       catchUps.push(catchUp);
     }
-    return { throughput: throughputs, latency: latencyRounds, catchUp: catchUps };
+    return { throughput: throughputs, latency: latencyRounds, witness: witnessRounds, catchUp: catchUps };
   } finally {
     await watchA.close();
     await watchB.close();
