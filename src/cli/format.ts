@@ -1,6 +1,12 @@
 /** One-line renderings of the API's entries and obligations, shared by several commands. */
 import type { Entry, Obligation } from './api-client.js';
 
+/** A time for people: an entry's clock stamp (`…Z/000001`) or an ISO time, to the second, UTC. */
+export function plainTime(at: string): string {
+  const iso = at.replace(/\/\d+$/, '');
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : at;
+}
+
 /** One line per entry: id, precedence, time, author, kind and a summary. */
 export function formatEntry(entry: Entry): string {
   const body = entry.body;

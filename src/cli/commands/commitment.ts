@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { ApiClient, Response } from '../api-client.js';
 import { client, remoteCommand, run, type Remote } from '../context.js';
 import { print, printLines } from '../output.js';
+import { plainTime } from '../format.js';
 import { collect, list, parseEntryId, partyOffices } from '../parse.js';
 
 type Commitment = Response<'GET /api/v1/commitments'>['commitments'][number];
@@ -26,7 +27,7 @@ function describe(c: Commitment): string {
         : `${missed} of ${closed} periods missed`;
   return [
     `${c.id}\t${c.commitment}\t${c.what} every ${c.every}\t${c.state}${c.awaiting.length > 0 ? ` (awaiting ${c.awaiting.join(', ')})` : ''}`,
-    `  owners ${c.owners.map((o) => `${o.principal}${o.party ? ` (${o.party})` : ''}`).join(', ')}; from ${c.from}; ${kept}; next due ${c.cadence.nextDue}; last contact ${c.cadence.lastContact ?? 'none'}`,
+    `  owners ${c.owners.map((o) => `${o.principal}${o.party ? ` (${o.party})` : ''}`).join(', ')}; from ${c.from}; ${kept}; next due ${c.cadence.nextDue ? plainTime(c.cadence.nextDue) : 'none'}; last contact ${c.cadence.lastContact ? plainTime(c.cadence.lastContact) : 'none'}`,
     ...(c.problem ? [`  binds nobody: ${c.problem}`] : []),
     ...c.refused.map((r) => `  not applied: ${r.id} (${r.kind}): ${r.reason}`),
   ].join('\n');
@@ -202,10 +203,10 @@ export function registerCommitment(program: Command): void {
       print(options, c, () =>
         [
           describe(c),
-          ...c.accepted.map((a) => `  accepted by ${a.party}: ${a.by} at ${a.at} (${a.id})`),
+          ...c.accepted.map((a) => `  accepted by ${a.party}: ${a.by} at ${plainTime(a.at)} (${a.id})`),
           ...c.cadence.periods.map(
             (p, i) =>
-              `  ${p.from} – ${p.to}\t${i >= c.cadence.closed ? (p.kept ? 'open, kept so far' : 'open') : p.kept ? 'kept' : `missed${p.missing.length ? ` by ${p.missing.join(', ')}` : ''}`}`,
+              `  ${plainTime(p.from)} – ${plainTime(p.to)}\t${i >= c.cadence.closed ? (p.kept ? 'open, kept so far' : 'open') : p.kept ? 'kept' : `missed${p.missing.length ? ` by ${p.missing.join(', ')}` : ''}`}`,
           ),
         ].join('\n'),
       );
@@ -219,7 +220,7 @@ const duration = (ms: number | null) =>
 /** `parley channel metrics` as text. */
 export function metricsText(m: Metrics): string {
   return [
-    `${m.channel} at ${m.at}; last contact ${m.lastContact ?? 'none'}`,
+    `${m.channel} at ${plainTime(m.at)}; last contact ${m.lastContact ? plainTime(m.lastContact) : 'none'}`,
     `contacts per week: ${m.contactsPerWeek.map((w) => `${w.week} ${w.contacts}`).join(', ')}`,
     'response times (to the first understood of another party):',
     ...m.responseTimes.map(
