@@ -39,7 +39,8 @@ export function TextField(
   props: Common & {
     value: string;
     onInput: (value: string) => void;
-    type?: 'text' | 'password';
+    /** A date is the browser's own picker (`YYYY-MM-DD`), as the node takes it. */
+    type?: 'text' | 'password' | 'date';
     autoComplete?: string;
   },
 ) {
@@ -51,6 +52,13 @@ export function TextField(
           type="password"
           value={props.value}
           autoComplete={props.autoComplete ?? 'off'}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      ) : props.type === 'date' ? (
+        <input
+          {...described(props)}
+          type="date"
+          value={props.value}
           onInput={(e) => props.onInput(e.currentTarget.value)}
         />
       ) : (
