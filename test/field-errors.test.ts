@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { plainIssue } from '../src/core/plain-issue.js';
-import { fieldRefusal, splitRefusal, translateRule } from '../web/src/lib/field-errors.js';
+import { claimingField, fieldRefusal, splitRefusal, translateRule } from '../web/src/lib/field-errors.js';
 
 const refusal = (message: string, code = 'body_invalid') => ({ code, message });
 
@@ -104,6 +104,7 @@ describe('fieldRefusal', () => {
   it('puts a validation refusal on its field, in the interface language', () => {
     expect(fieldRefusal(refusal('body.window.from: is not a real date', 'validation_failed'), 'ru')).toEqual({
       field: 'window',
+      path: ['window', 'from'],
       sentence: 'Такой даты нет.',
       known: true,
       standalone: false,
@@ -133,5 +134,35 @@ describe('fieldRefusal', () => {
       'en',
     );
     expect(superseded).toMatchObject({ field: 'to', standalone: true });
+  });
+});
+
+describe('claimingField', () => {
+  it('gives the refusal to the form field its path falls under', () => {
+    expect(claimingField(['window', 'from'], ['where', 'window', 'respondBy'])).toBe('window');
+    expect(claimingField(['renderings', 'ru'], ['term', 'renderings.en', 'renderings.ru'])).toBe(
+      'renderings.ru',
+    );
+    expect(claimingField(['renderings'], ['renderings.en'])).toBeNull();
+    expect(claimingField(['to'], ['where', 'window'])).toBeNull();
+    expect(claimingField([], ['text'])).toBeNull();
+  });
+});
+
+describe('template fields (Ajv)', () => {
+  it('says the bounds, types and formats of a template field in both languages', () => {
+    expect(fieldRefusal(refusal('fields.area.lat: must be <= 90'), 'en')).toMatchObject({
+      path: ['fields', 'area', 'lat'],
+      sentence: 'Must be at most 90.',
+    });
+    expect(translateRule('must be <= 90', 'ru')?.sentence).toBe('Значение должно быть не больше 90.');
+    expect(translateRule('must be integer', 'ru')?.sentence).toBe('Нужно целое число.');
+    expect(translateRule('must NOT have more than 40 characters', 'ru')?.sentence).toBe(
+      'Не больше 40 символов.',
+    );
+    expect(translateRule('must match format "date"', 'en')?.sentence).toBe('Must be a valid date.');
+    expect(translateRule('is not a field of the template', 'ru')?.sentence).toBe(
+      'В шаблоне нет такого поля.',
+    );
   });
 });

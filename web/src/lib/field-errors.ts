@@ -15,6 +15,8 @@ type Locale = 'en' | 'ru';
 export interface FieldRefusal {
   /** The form field it concerns: `window`, `respondBy`, `text`…; null for the whole request. */
   field: string | null;
+  /** The whole path below the request part: `['window', 'from']`. */
+  path: string[];
   /** The rule as a sentence in the interface language (or the node's own, if not known here). */
   sentence: string;
   /** Whether the rule was one of the known sentences (so `sentence` is translated). */
@@ -188,6 +190,43 @@ const RULES: readonly Rule[] = [
     en: () => 'Give other dates or another place.',
     ru: () => 'Предложите другие даты или другое место.',
   },
+  // Ajv's words for a notification's template fields (workflows/templates/kinds.ts).
+  {
+    pattern: /^must be (<=|>=|<|>) (-?[\d.]+)$/,
+    en: ([op, n]) => `Must be ${AJV_BOUND[op!]!.en} ${n}.`,
+    ru: ([op, n]) => `Значение должно быть ${AJV_BOUND[op!]!.ru} ${n}.`,
+  },
+  { pattern: /^must be integer$/, en: () => 'Must be a whole number.', ru: () => 'Нужно целое число.' },
+  {
+    pattern: /^must be (?:number|string|boolean|object|array|null)$/,
+    en: () => 'This has the wrong type of value.',
+    ru: () => 'Значение не того типа.',
+  },
+  {
+    pattern: /^must be equal to one of the allowed values$/,
+    en: () => 'Choose one of the allowed values.',
+    ru: () => 'Выберите одно из допустимых значений.',
+  },
+  {
+    pattern: /^must NOT have more than (\d+) (characters?|items?)$/,
+    en: ([n, unit]) => `Must have at most ${n} ${unit}.`,
+    ru: ([n, unit]) => `Не больше ${ruCount(n!, unit)}.`,
+  },
+  {
+    pattern: /^must NOT have fewer than (\d+) (characters?|items?)$/,
+    en: ([n, unit]) => `Must have at least ${n} ${unit}.`,
+    ru: ([n, unit]) => `Нужно не меньше ${ruCount(n!, unit)}.`,
+  },
+  {
+    pattern: /^must match format "([^"]+)"$/,
+    en: ([format]) => `Must be a valid ${format}.`,
+    ru: ([format]) => `Неверный формат (${format}).`,
+  },
+  {
+    pattern: /^is not a field of the template$/,
+    en: () => 'The template has no such field.',
+    ru: () => 'В шаблоне нет такого поля.',
+  },
   // Timed rules (a date against the entry's own time).
   {
     pattern: /^\S+ is not after the entry's own time \([^)]*\): the answer date must be in the future$/,
@@ -227,6 +266,13 @@ const RULES: readonly Rule[] = [
   },
 ];
 
+const AJV_BOUND: Record<string, { en: string; ru: string }> = {
+  '<=': { en: 'at most', ru: 'не больше' },
+  '>=': { en: 'at least', ru: 'не меньше' },
+  '<': { en: 'less than', ru: 'меньше' },
+  '>': { en: 'more than', ru: 'больше' },
+};
+
 const RU_TIME_WHAT: Record<string, string> = {
   'date or time': 'Нужна дата или время',
   'date and time': 'Нужны дата и время',
@@ -259,8 +305,18 @@ export function fieldRefusal(error: { code: string; message: string }, locale: L
   const translated = translateRule(rule, locale);
   return {
     field: path[0] ?? null,
+    path,
     sentence: translated?.sentence ?? asSentence(rule),
     known: translated !== null,
     standalone: translated?.standalone ?? false,
   };
+}
+
+/**
+ * The first of a form's `fields` a refusal's path falls under. A field is a dotted path
+ * (`renderings.ru`) the refusal's path starts with, so `window` takes `window.from` too.
+ */
+export function claimingField(path: readonly string[], fields: readonly string[]): string | null {
+  if (path.length === 0) return null;
+  return fields.find((name) => name.split('.').every((segment, i) => path[i] === segment)) ?? null;
 }

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { describeError } from './components/status';
-import { fieldRefusal, type FieldRefusal } from './field-errors';
+import { claimingField, fieldRefusal, type FieldRefusal } from './field-errors';
 import { locale } from './i18n';
 
 export interface SubmitState {
@@ -40,14 +40,29 @@ export function formErrorOf(failure: unknown): string {
   return describeError(failure);
 }
 
-/** `fields`: the names of the form's controls as the request body names them (`text`, `window`). */
+/**
+ * For a form that keeps its own state: the first of `fields` the refusal concerns
+ * (field-errors.ts's claimingField), and the sentence to show on it.
+ */
+export function fieldErrorOf(
+  failure: unknown,
+  fields: readonly string[],
+): { field: string; sentence: string } | null {
+  const refusal = refusalOf(failure);
+  const field = refusal ? claimingField(refusal.path, fields) : null;
+  return refusal && field !== null ? { field, sentence: refusal.sentence } : null;
+}
+
+/**
+ * `fields`: the form's controls as the request body names them (`text`, `window`, `renderings.ru`);
+ * a refusal of one of them is its `fieldError`, not the form's `error`.
+ */
 export function useSubmit(fields: readonly string[] = []): SubmitState {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   // Worked out at render, so a change of the interface language re-says it.
-  const refusal = failure === null ? null : refusalOf(failure);
-  const claimed = refusal?.field != null && fields.includes(refusal.field) ? refusal : null;
+  const claimed = failure === null ? null : fieldErrorOf(failure, fields);
   return {
     busy,
     error: failure === null || claimed ? null : formErrorOf(failure),

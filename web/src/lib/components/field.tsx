@@ -39,8 +39,8 @@ export function TextField(
   props: Common & {
     value: string;
     onInput: (value: string) => void;
-    /** A date is the browser's own picker (`YYYY-MM-DD`), as the node takes it. */
-    type?: 'text' | 'password' | 'date';
+    /** Dates and times are the browser's own pickers (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`). */
+    type?: 'text' | 'password' | 'date' | 'datetime-local';
     autoComplete?: string;
   },
 ) {
@@ -54,10 +54,10 @@ export function TextField(
           autoComplete={props.autoComplete ?? 'off'}
           onInput={(e) => props.onInput(e.currentTarget.value)}
         />
-      ) : props.type === 'date' ? (
+      ) : props.type === 'date' || props.type === 'datetime-local' ? (
         <input
           {...described(props)}
-          type="date"
+          type={props.type}
           value={props.value}
           onInput={(e) => props.onInput(e.currentTarget.value)}
         />
