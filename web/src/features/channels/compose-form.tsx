@@ -74,10 +74,10 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
     } catch (failure) {
       const field = failure instanceof ApiError ? fieldOfError(failure) : null;
       if (failure instanceof ApiError && field) {
-        // The rule in the interface language; an empty text is said the way the form says it.
-        const { sentence, known } = fieldRefusal(failure, locale.get());
-        const message = known ? sentence : failure.message;
-        setErrors({ [field]: field === 'text' && text.trim() === '' ? t('composeTextRequired') : message });
+        // The rule in the interface language (or the node's sentence); an empty text is said the
+        // way the form says it.
+        const { sentence } = fieldRefusal(failure, locale.get());
+        setErrors({ [field]: field === 'text' && text.trim() === '' ? t('composeTextRequired') : sentence });
       } else setFormError(formErrorOf(failure));
     } finally {
       setBusy(false);
