@@ -73,7 +73,10 @@ describe.skipIf(!runBrowserTests)('account and audit screens', () => {
     await signIn(page, serve.url, 'svr-head');
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('button', { name: 'Create token' }).click();
-    await page.getByText(/label/).first().waitFor();
+    // Refused on the label field itself, in a sentence (lib/field-errors.ts), not as validator text.
+    const label = page.getByLabel('What it is for');
+    await expect.poll(() => label.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#token-label-error').textContent()).toBe('This must not be empty.');
     expect(await page.locator('.token-secret').count()).toBe(0);
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel('New password (12+ characters)').fill('a brand new long password');

@@ -669,7 +669,7 @@ describe.runIf(runBrowserTests)('web app in a browser, two federated nodes', () 
     await ruItem.getByRole('button', { name: /^Send notification/ }).click();
     const error = ruItem.locator('#nf-area-lat-error');
     await error.waitFor();
-    expect(await error.textContent()).toContain('must be <= 90');
+    expect(await error.textContent()).toBe('Must be at most 90.');
     expect(await ruItem.getByLabel(/^lat/).getAttribute('aria-invalid')).toBe('true');
     await screenshot(ruItem, 'notify-error');
     expect((await notifications()).length).toBe(before);

@@ -36,7 +36,8 @@ function Tokens() {
   const [label, setLabel] = useState('');
   const [lifetime, setLifetime] = useState<Lifetime>('90');
   const [secret, setSecret] = useState<string | null>(null);
-  const create = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const create = useSubmit(['label', 'expiresInSeconds']);
   const revoke = useSubmit();
   return (
     <section class="card" aria-labelledby="tokens-title">
@@ -115,12 +116,19 @@ function Tokens() {
           });
         }}
       >
-        <TextField id="token-label" label={t('tokenNewLabel')} value={label} onInput={setLabel} />
+        <TextField
+          id="token-label"
+          label={t('tokenNewLabel')}
+          value={label}
+          onInput={setLabel}
+          error={create.fieldError('label')}
+        />
         <SelectField
           id="token-lifetime"
           label={t('tokenNewLifetime')}
           value={lifetime}
           onChange={setLifetime}
+          error={create.fieldError('expiresInSeconds')}
           options={LIFETIMES.map((d) => ({ value: d, label: `${d} ${t('days')}` }))}
         />
         <button type="submit" class="primary" disabled={create.busy}>
@@ -142,7 +150,9 @@ function Password() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const submit = useSubmit();
+  const [mismatch, setMismatch] = useState(false);
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submit = useSubmit(['current', 'next']);
   return (
     <section class="card" aria-labelledby="password-title">
       <h2 id="password-title">{t('passwordTitle')}</h2>
@@ -153,7 +163,8 @@ function Password() {
         onSubmit={(e) => {
           e.preventDefault();
           void submit.run(async () => {
-            if (next !== repeat) throw new Error(t('passwordMismatch'));
+            setMismatch(next !== repeat);
+            if (next !== repeat) return;
             await api.changePassword(current, next);
             setCurrent('');
             setNext('');
@@ -169,6 +180,7 @@ function Password() {
           value={current}
           onInput={setCurrent}
           autoComplete="current-password"
+          error={submit.fieldError('current')}
         />
         <TextField
           id="password-next"
@@ -177,6 +189,7 @@ function Password() {
           value={next}
           onInput={setNext}
           autoComplete="new-password"
+          error={submit.fieldError('next')}
         />
         <TextField
           id="password-repeat"
@@ -185,6 +198,7 @@ function Password() {
           value={repeat}
           onInput={setRepeat}
           autoComplete="new-password"
+          error={mismatch ? t('passwordMismatch') : null}
         />
         <button type="submit" class="primary" disabled={submit.busy}>
           {t('passwordChange')}
@@ -198,7 +212,8 @@ function Password() {
 /** Rotating one's own signing key: the old one is revoked in every channel, and one signs in again. */
 function SigningKey({ me }: { me: Me }) {
   const [password, setPassword] = useState('');
-  const submit = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submit = useSubmit(['password']);
   const [rotated, setRotated] = useState(false);
   return (
     <section class="card" aria-labelledby="key-title">
@@ -233,6 +248,7 @@ function SigningKey({ me }: { me: Me }) {
             value={password}
             onInput={setPassword}
             autoComplete="current-password"
+            error={submit.fieldError('password')}
           />
           <button type="submit" class="primary" disabled={submit.busy}>
             {t('keyRotate')}

@@ -5,16 +5,17 @@
  */
 import { useState } from 'preact/hooks';
 import { api, type Me, type Principal } from '../../lib/api';
-import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
+import { FormError, SelectField, TextField } from '../../lib/components/field';
 import { StateBadge } from '../../lib/components/state-badge';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { t } from './messages';
 import { useAsync } from '../../lib/use-async';
-import { useSubmit, type SubmitState } from '../../lib/use-submit';
+import { useSubmit } from '../../lib/use-submit';
 import { parsePartyOffices } from '../../lib/party-offices';
 import { TableWrap } from '../../lib/components/table-wrap';
 import { KeyRevocation } from './key-revocation';
-import { SubmitOutcome } from '../../lib/components/submit-outcome';
+import { PeerPinning } from './peer-pinning';
+import { SubmitRow } from './submit-row';
 
 const ROLES: ReadonlyArray<Principal['role']> = [
   'admin',
@@ -40,20 +41,8 @@ export function AdminScreen({ me }: { me: Me }) {
       <Users me={me} />
       <Roster />
       <Channels />
-      <Peers />
+      <PeerPinning />
     </div>
-  );
-}
-
-/** A form's submit button with the refusal or the confirmation under it. */
-function SubmitRow({ submit, label }: { submit: SubmitState; label: string }) {
-  return (
-    <>
-      <button type="submit" class="primary" disabled={submit.busy}>
-        {label}
-      </button>
-      <SubmitOutcome submit={submit} />
-    </>
   );
 }
 
@@ -62,7 +51,8 @@ function Offices() {
   const offices = useAsync(() => api.offices(), []);
   const [id, setId] = useState('');
   const [name, setName] = useState('');
-  const submit = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submit = useSubmit(['id', 'name']);
   return (
     <section class="card" aria-labelledby="offices-title">
       <h2 id="offices-title">{t('offices')}</h2>
@@ -92,8 +82,20 @@ function Offices() {
           });
         }}
       >
-        <TextField id="office-id" label={t('officeId')} value={id} onInput={setId} />
-        <TextField id="office-name" label={t('officeName')} value={name} onInput={setName} />
+        <TextField
+          id="office-id"
+          error={submit.fieldError('id')}
+          label={t('officeId')}
+          value={id}
+          onInput={setId}
+        />
+        <TextField
+          id="office-name"
+          error={submit.fieldError('name')}
+          label={t('officeName')}
+          value={name}
+          onInput={setName}
+        />
         <SubmitRow submit={submit} label={t('addOffice')} />
       </form>
     </section>
@@ -109,7 +111,8 @@ function Roster() {
   const [user, setUser] = useState('');
   const [from, setFrom] = useState('');
   const [until, setUntil] = useState('');
-  const submit = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submit = useSubmit(['user', 'from', 'until']);
   const remove = useSubmit();
   return (
     <section class="card" aria-labelledby="roster-title">
@@ -172,9 +175,27 @@ function Roster() {
           });
         }}
       >
-        <TextField id="roster-user" label={t('rosterUser')} value={user} onInput={setUser} />
-        <TextField id="roster-from" label={t('rosterFrom')} value={from} onInput={setFrom} />
-        <TextField id="roster-until" label={t('rosterUntil')} value={until} onInput={setUntil} />
+        <TextField
+          id="roster-user"
+          error={submit.fieldError('user')}
+          label={t('rosterUser')}
+          value={user}
+          onInput={setUser}
+        />
+        <TextField
+          id="roster-from"
+          error={submit.fieldError('from')}
+          label={t('rosterFrom')}
+          value={from}
+          onInput={setFrom}
+        />
+        <TextField
+          id="roster-until"
+          error={submit.fieldError('until')}
+          label={t('rosterUntil')}
+          value={until}
+          onInput={setUntil}
+        />
         <SubmitRow submit={submit} label={t('rosterAdd')} />
       </form>
     </section>
@@ -190,7 +211,8 @@ function Users({ me }: { me: Me }) {
   const [role, setRole] = useState<Principal['role']>('duty-officer');
   const [title, setTitle] = useState('');
   const [password, setPassword] = useState('');
-  const submit = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submit = useSubmit(['id', 'office', 'role', 'title', 'password']);
   return (
     <section class="card" aria-labelledby="users-title">
       <h2 id="users-title">{t('users')}</h2>
@@ -273,9 +295,16 @@ function Users({ me }: { me: Me }) {
           });
         }}
       >
-        <TextField id="user-id" label={t('userId')} value={id} onInput={setId} />
+        <TextField
+          id="user-id"
+          error={submit.fieldError('id')}
+          label={t('userId')}
+          value={id}
+          onInput={setId}
+        />
         <SelectField
           id="user-office"
+          error={submit.fieldError('office')}
           label={t('userOffice')}
           value={office}
           onChange={setOffice}
@@ -286,14 +315,22 @@ function Users({ me }: { me: Me }) {
         />
         <SelectField
           id="user-role"
+          error={submit.fieldError('role')}
           label={t('userRole')}
           value={role}
           onChange={setRole}
           options={ROLES.map((r) => ({ value: r, label: r }))}
         />
-        <TextField id="user-title" label={t('userTitle')} value={title} onInput={setTitle} />
+        <TextField
+          id="user-title"
+          error={submit.fieldError('title')}
+          label={t('userTitle')}
+          value={title}
+          onInput={setTitle}
+        />
         <TextField
           id="user-password"
+          error={submit.fieldError('password')}
           label={t('userPassword')}
           type="password"
           value={password}
@@ -314,7 +351,8 @@ function Channels() {
   const [languages, setLanguages] = useState('ru,en');
   const [peers, setPeers] = useState('');
   const [observers, setObservers] = useState('');
-  const submit = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submit = useSubmit(['id', 'name', 'offices', 'languages', 'peers', 'observers']);
   const accept = useSubmit();
   return (
     <section class="card" aria-labelledby="admin-channels-title">
@@ -378,83 +416,49 @@ function Channels() {
           });
         }}
       >
-        <TextField id="channel-id" label={t('channelId')} value={id} onInput={setId} />
-        <TextField id="channel-name" label={t('channelName')} value={name} onInput={setName} />
-        <TextField id="channel-offices" label={t('channelOffices')} value={offices} onInput={setOffices} />
+        <TextField
+          id="channel-id"
+          error={submit.fieldError('id')}
+          label={t('channelId')}
+          value={id}
+          onInput={setId}
+        />
+        <TextField
+          id="channel-name"
+          error={submit.fieldError('name')}
+          label={t('channelName')}
+          value={name}
+          onInput={setName}
+        />
+        <TextField
+          id="channel-offices"
+          error={submit.fieldError('offices')}
+          label={t('channelOffices')}
+          value={offices}
+          onInput={setOffices}
+        />
         <TextField
           id="channel-languages"
+          error={submit.fieldError('languages')}
           label={t('channelLanguages')}
           value={languages}
           onInput={setLanguages}
         />
-        <TextField id="channel-peers" label={t('channelPeers')} value={peers} onInput={setPeers} />
+        <TextField
+          id="channel-peers"
+          error={submit.fieldError('peers')}
+          label={t('channelPeers')}
+          value={peers}
+          onInput={setPeers}
+        />
         <TextField
           id="channel-observers"
+          error={submit.fieldError('observers')}
           label={t('channelObservers')}
           value={observers}
           onInput={setObservers}
         />
         <SubmitRow submit={submit} label={t('createChannel')} />
-      </form>
-    </section>
-  );
-}
-
-/** Pins another party's node; refused unless its key matches the fingerprint given out of band. */
-function Peers() {
-  const peers = useAsync(() => api.peers(), []);
-  const [url, setUrl] = useState('');
-  const [party, setParty] = useState('');
-  const [fingerprint, setFingerprint] = useState('');
-  const [tlsCa, setTlsCa] = useState('');
-  const submit = useSubmit();
-  return (
-    <section class="card" aria-labelledby="admin-peers-title">
-      <h2 id="admin-peers-title">{t('adminPeers')}</h2>
-      {peers.error ? <ErrorBox error={peers.error} onRetry={peers.reload} /> : null}
-      {!peers.data && peers.loading && <Loading />}
-      {peers.data && peers.data.length === 0 && <EmptyState>{t('empty')}</EmptyState>}
-      {peers.data && peers.data.length > 0 && (
-        <ul class="plain-list">
-          {peers.data.map((p) => (
-            <li key={p.party}>
-              <strong>{p.party}</strong> — {p.name} · <span class="mono">{p.url}</span> ·{' '}
-              <span class="mono">{p.fingerprint}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <p class="muted">{t('peerPinHint')}</p>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run(async () => {
-            const pinned = await api.pinPeer({
-              url: url.trim(),
-              party: party.trim(),
-              fingerprint: fingerprint.trim(),
-              ...(tlsCa.trim() ? { tlsCa: tlsCa.trim() } : {}),
-            });
-            setUrl('');
-            setParty('');
-            setFingerprint('');
-            setTlsCa('');
-            peers.reload();
-            return `${t('peerPinned')} ${pinned.party} (${pinned.fingerprint})`;
-          });
-        }}
-      >
-        <TextField id="peer-url" label={t('peerUrl')} value={url} onInput={setUrl} />
-        <TextField id="peer-party" label={t('peerParty')} value={party} onInput={setParty} />
-        <TextField
-          id="peer-fingerprint"
-          label={t('peerFingerprint')}
-          value={fingerprint}
-          onInput={setFingerprint}
-        />
-        <TextArea id="peer-tls" label={t('peerTlsCa')} value={tlsCa} onInput={setTlsCa} rows={2} />
-        <SubmitRow submit={submit} label={t('peerPin')} />
       </form>
     </section>
   );

@@ -15,7 +15,8 @@ export function KeyRevocation({ users, onDone }: { users: Principal[]; onDone: (
   const holders = users.filter((u) => !u.keyRevoked);
   const [user, setUser] = useState('');
   const [reason, setReason] = useState('');
-  const submit = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submit = useSubmit(['reason']);
   const chosen = user || holders[0]?.id || '';
   return (
     <form
@@ -40,7 +41,13 @@ export function KeyRevocation({ users, onDone }: { users: Principal[]; onDone: (
         onChange={setUser}
         options={holders.map((u) => ({ value: u.id, label: u.id }))}
       />
-      <TextField id="revoke-reason" label={t('revokeKeyReason')} value={reason} onInput={setReason} />
+      <TextField
+        id="revoke-reason"
+        error={submit.fieldError('reason')}
+        label={t('revokeKeyReason')}
+        value={reason}
+        onInput={setReason}
+      />
       <button type="submit" class="danger" disabled={submit.busy || chosen === ''}>
         {t('revokeKey')}
       </button>

@@ -8,21 +8,20 @@ import { formatTime, locale } from '../../lib/i18n';
 import { t } from './messages';
 import { EnvelopeFields, useEnvelope } from '../../lib/components/envelope-fields';
 import { FormError, TextArea, TextField } from '../../lib/components/field';
-import { describeError } from '../../lib/components/status';
+import { fieldRefusal, splitRefusal } from '../../lib/field-errors';
+import { formErrorOf } from '../../lib/use-submit';
 
-type FieldName = 'subject' | 'text' | 'precedence' | 'lang' | 'marking';
+const FIELDS = ['subject', 'text', 'precedence', 'lang', 'marking'] as const;
+type FieldName = (typeof FIELDS)[number];
 
-/** Which field a refusal concerns, from its code and the field path the node names. */
+/** Which field a refusal concerns: by its code where the node names none, else by its path. */
 export function fieldOfError(error: ApiError): FieldName | null {
   if (error.code === 'language_invalid') return 'lang';
   if (error.code === 'precedence_invalid') return 'precedence';
-  const match = /^(?:body\.)*(?:body\.)?([a-z]+)\b/.exec(error.message);
-  const field = match?.[1];
-  if (field === 'text' || field === 'subject') return field;
-  if (error.message.startsWith('marking') || error.message.includes('.marking')) return 'marking';
-  if (error.message.includes('.lang')) return 'lang';
-  if (error.message.includes('.precedence')) return 'precedence';
-  return null;
+  // `marking must be one of …` names its field without a colon (entries/commands.ts).
+  if (/^marking\b/.test(error.message)) return 'marking';
+  const [field] = splitRefusal(error.message).path;
+  return FIELDS.find((name) => name === field) ?? null;
 }
 
 /** The other parties of the channel whose node this node cannot reach now. */
@@ -74,11 +73,12 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
       setQueued(await unreachableParties(channel, entry.party));
     } catch (failure) {
       const field = failure instanceof ApiError ? fieldOfError(failure) : null;
-      const message = describeError(failure);
-      if (field === 'text' && text.trim() === '')
-        setErrors({ text: `${t('composeTextRequired')} ${message}` });
-      else if (field) setErrors({ [field]: message });
-      else setFormError(message);
+      if (failure instanceof ApiError && field) {
+        // The rule in the interface language (or the node's sentence); an empty text is said the
+        // way the form says it.
+        const { sentence } = fieldRefusal(failure, locale.get());
+        setErrors({ [field]: field === 'text' && text.trim() === '' ? t('composeTextRequired') : sentence });
+      } else setFormError(formErrorOf(failure));
     } finally {
       setBusy(false);
     }

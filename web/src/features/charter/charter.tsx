@@ -149,7 +149,8 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
   const [delivery, setDelivery] = useState('');
   const [response, setResponse] = useState('');
   const [joining, setJoining] = useState('');
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['reason', 'charter.languages', 'charter.objectives', 'charter.parties']);
   const submit = async (e: Event) => {
     e.preventDefault();
     const charter: {
@@ -203,6 +204,7 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
             label={t('charterLanguages')}
             value={languages}
             onInput={setLanguages}
+            error={action.fieldError('charter.languages')}
           />
           <div class="field">
             <label for="change-precedence">{t('precedence')}</label>
@@ -223,6 +225,7 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
             label={t('charterDelivery')}
             value={delivery}
             onInput={setDelivery}
+            error={action.fieldError('charter.objectives')}
           />
           <TextField
             id="change-response"
@@ -235,10 +238,17 @@ function ProposeForm(props: { channel: Channel; suspended: boolean; onDone: () =
             label={t('changeJoiningParties')}
             value={joining}
             onInput={setJoining}
+            error={action.fieldError('charter.parties')}
           />
         </>
       )}
-      <TextArea id="change-reason" label={t('changeReason')} value={reason} onInput={setReason} />
+      <TextArea
+        id="change-reason"
+        label={t('changeReason')}
+        value={reason}
+        onInput={setReason}
+        error={action.fieldError('reason')}
+      />
       <button type="submit">{t('changeSubmit')}</button>
       <FormError message={action.error} />
       {action.done && (

@@ -4,10 +4,9 @@
  */
 import { useState } from 'preact/hooks';
 import { ApiError, type Channel } from '../../lib/api';
-import { FormError, SelectField, TextArea } from '../../lib/components/field';
-import { describeError } from '../../lib/components/status';
+import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
 import { DoneNote } from '../../lib/components/submit-outcome';
-import { useSubmit } from '../../lib/use-submit';
+import { fieldErrorOf, formErrorOf, useSubmit } from '../../lib/use-submit';
 import { formatHlc } from '../../lib/i18n';
 import { ContactForm, defaultLang, domId, languageOptions } from './contact-parts';
 import {
@@ -20,6 +19,9 @@ import {
 } from './contacts-api';
 import { t } from './messages';
 import { latestByParty } from './readout-compare';
+
+/** The record's body names → the form's fields (lib/field-errors.ts puts a refusal on them). */
+const MINUTES_FIELDS = { heldAt: 'heldAt', durationMinutes: 'duration', minutes: 'summary' } as const;
 
 export function MinutesForm({
   channel,
@@ -71,11 +73,16 @@ export function MinutesForm({
       setOk(true);
       onDone();
     } catch (failure) {
-      setRefusal(
-        failure instanceof ApiError && failure.status === 409
-          ? { lead: t('minutesRefused'), detail: describeError(failure) }
-          : { lead: describeError(failure), detail: null },
-      );
+      // A rule of one field is said on it; the thread's refusals (409) keep their lead.
+      const claimed = fieldErrorOf(failure, Object.keys(MINUTES_FIELDS));
+      if (claimed)
+        setErrors({ [MINUTES_FIELDS[claimed.field as keyof typeof MINUTES_FIELDS]]: claimed.sentence });
+      else
+        setRefusal(
+          failure instanceof ApiError && failure.status === 409
+            ? { lead: t('minutesRefused'), detail: formErrorOf(failure) }
+            : { lead: formErrorOf(failure), detail: null },
+        );
     } finally {
       setBusy(false);
     }
@@ -84,21 +91,14 @@ export function MinutesForm({
   return (
     <ContactForm class="minutes-form" label={t('recordMinutes')} onSubmit={submit}>
       <div class="form-grid">
-        <div class={`field${errors.heldAt ? ' has-error' : ''}`}>
-          <label for={`minutes-at-${id}`}>{t('heldAt')}</label>
-          <input
-            id={`minutes-at-${id}`}
-            type="datetime-local"
-            value={heldAt}
-            aria-invalid={errors.heldAt ? true : undefined}
-            onInput={(e) => setHeldAt(e.currentTarget.value)}
-          />
-          {errors.heldAt && (
-            <span class="field-error" role="alert">
-              {errors.heldAt}
-            </span>
-          )}
-        </div>
+        <TextField
+          id={`minutes-at-${id}`}
+          type="datetime-local"
+          label={t('heldAt')}
+          value={heldAt}
+          onInput={setHeldAt}
+          error={errors.heldAt}
+        />
         <div class={`field${errors.duration ? ' has-error' : ''}`}>
           <label for={`minutes-duration-${id}`}>{t('duration')}</label>
           <input
@@ -109,10 +109,11 @@ export function MinutesForm({
             step={1}
             value={duration}
             aria-invalid={errors.duration ? true : undefined}
+            aria-describedby={errors.duration ? `minutes-duration-${id}-error` : undefined}
             onInput={(e) => setDuration(e.currentTarget.value)}
           />
           {errors.duration && (
-            <span class="field-error" role="alert">
+            <span class="field-error" id={`minutes-duration-${id}-error`} role="alert">
               {errors.duration}
             </span>
           )}
@@ -162,7 +163,7 @@ export function ReadoutForm({
   const [text, setText] = useState('');
   const [lang, setLang] = useState(defaultLang(channel));
   const [textError, setTextError] = useState<string | null>(null);
-  const action = useSubmit();
+  const action = useSubmit(['text']);
   const id = domId(briefing.id);
 
   const submit = (e: Event) => {
@@ -197,7 +198,7 @@ export function ReadoutForm({
         onInput={setText}
         lang={lang}
         rows={4}
-        error={textError}
+        error={textError ?? action.fieldError('text')}
       />
       <FormError message={action.error} />
       <div class="actions">

@@ -141,7 +141,8 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: (id: strin
   const [lang, setLang] = useState(defaultLang(channel));
   const [titleError, setTitleError] = useState<string | null>(null);
   const [timeError, setTimeError] = useState<string | null>(null);
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['title', 'agenda', 'start']);
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -184,17 +185,16 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: (id: strin
           label={t('briefingTitle')}
           value={title}
           onInput={setTitle}
-          error={titleError}
+          error={titleError ?? action.fieldError('title')}
         />
-        <div class="field">
-          <label for="briefing-at">{t('briefingAt')}</label>
-          <input
-            id="briefing-at"
-            type="datetime-local"
-            value={at}
-            onInput={(e) => setAt(e.currentTarget.value)}
-          />
-        </div>
+        <TextField
+          id="briefing-at"
+          type="datetime-local"
+          label={t('briefingAt')}
+          value={at}
+          onInput={setAt}
+          error={timeError ?? action.fieldError('start')}
+        />
         <SelectField
           id="briefing-lang"
           label={t('briefingLang')}
@@ -211,8 +211,9 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: (id: strin
         onInput={setAgenda}
         lang={lang}
         rows={3}
+        error={action.fieldError('agenda')}
       />
-      <FormError message={timeError ?? action.error} />
+      <FormError message={action.error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={action.busy}>
           {action.busy ? t('proposing') : t('propose')}

@@ -7,7 +7,6 @@
 import { useState } from 'preact/hooks';
 import type { Channel, Me } from '../../lib/api';
 import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
-import { describeError } from '../../lib/components/status';
 import { formatHlc, locale } from '../../lib/i18n';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
@@ -22,6 +21,7 @@ import {
   type ViewProps,
 } from './contact-parts';
 import { contactsApi, type Invitation, type InvitationAnswer } from './contacts-api';
+import { CounterForm, TermsHistory } from './invitation-terms';
 import { useSubmit } from '../../lib/use-submit';
 import { t, type MessageKey } from './messages';
 import { useMayWrite } from '../../lib/write-access';
@@ -37,6 +37,8 @@ const INVITATION_STATE: Record<string, MessageKey> = {
   deferred: 'invDeferred',
   overdue: 'invOverdue',
 };
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function InvitationsView({ channel, me, version }: ViewProps) {
   useSignal(locale);
@@ -81,13 +83,15 @@ function InvitationForm({ channel, onDone }: { channel: Channel; onDone: (id: st
   const [to, setTo] = useState('');
   const [text, setText] = useState('');
   const [lang, setLang] = useState(defaultLang(channel));
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['what', 'where', 'window', 'respondBy', 'text']);
   const [errors, setErrors] = useState<{
     what?: string;
     where?: string;
     respondBy?: string;
     window?: string;
   }>({});
+  const fieldError = (name: keyof typeof errors) => errors[name] ?? action.fieldError(name);
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -95,9 +99,8 @@ function InvitationForm({ channel, onDone }: { channel: Channel; onDone: (id: st
       const next: typeof errors = {};
       if (!what.trim()) next.what = t('whatRequired');
       if (!where.trim()) next.where = t('whereRequired');
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(respondBy)) next.respondBy = t('respondByRequired');
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || to < from)
-        next.window = t('invWindowRequired');
+      if (!DATE.test(respondBy)) next.respondBy = t('respondByRequired');
+      if (!DATE.test(from) || !DATE.test(to) || to < from) next.window = t('invWindowRequired');
       setErrors(next);
       if (Object.keys(next).length > 0) return;
       const body: Record<string, unknown> = {
@@ -124,49 +127,38 @@ function InvitationForm({ channel, onDone }: { channel: Channel; onDone: (id: st
           label={t('invitationWhat')}
           value={what}
           onInput={setWhat}
-          error={errors.what}
+          error={fieldError('what')}
         />
         <TextField
           id="invitation-where"
           label={t('invitationWhere')}
           value={where}
           onInput={setWhere}
-          error={errors.where}
+          error={fieldError('where')}
         />
-        <div class={`field${errors.window ? ' has-error' : ''}`}>
-          <label for="invitation-from">{t('invWindowFrom')}</label>
-          <input
-            id="invitation-from"
-            type="date"
-            value={from}
-            onInput={(e) => setFrom(e.currentTarget.value)}
-          />
-        </div>
-        <div class={`field${errors.window ? ' has-error' : ''}`}>
-          <label for="invitation-to">{t('invWindowTo')}</label>
-          <input id="invitation-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-          {errors.window && (
-            <span class="field-error" role="alert">
-              {errors.window}
-            </span>
-          )}
-        </div>
-        <div class={`field${errors.respondBy ? ' has-error' : ''}`}>
-          <label for="invitation-respond-by">{t('respondBy')}</label>
-          <input
-            id="invitation-respond-by"
-            type="date"
-            value={respondBy}
-            aria-invalid={errors.respondBy ? true : undefined}
-            aria-describedby={errors.respondBy ? 'invitation-respond-by-error' : undefined}
-            onInput={(e) => setRespondBy(e.currentTarget.value)}
-          />
-          {errors.respondBy && (
-            <span class="field-error" id="invitation-respond-by-error" role="alert">
-              {errors.respondBy}
-            </span>
-          )}
-        </div>
+        <TextField
+          id="invitation-from"
+          type="date"
+          label={t('invWindowFrom')}
+          value={from}
+          onInput={setFrom}
+        />
+        <TextField
+          id="invitation-to"
+          type="date"
+          label={t('invWindowTo')}
+          value={to}
+          onInput={setTo}
+          error={fieldError('window')}
+        />
+        <TextField
+          id="invitation-respond-by"
+          type="date"
+          label={t('respondBy')}
+          value={respondBy}
+          onInput={setRespondBy}
+          error={fieldError('respondBy')}
+        />
         <SelectField
           id="invitation-lang"
           label={t('briefingLang')}
@@ -182,6 +174,7 @@ function InvitationForm({ channel, onDone }: { channel: Channel; onDone: (id: st
         onInput={setText}
         lang={lang}
         rows={2}
+        error={action.fieldError('text')}
       />
       <FormError message={action.error} />
       <div class="actions">
@@ -238,6 +231,7 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
         </dd>
       </dl>
       {invitation.text && <p class="invitation-text">{invitation.text}</p>}
+      <TermsHistory invitation={invitation} />
       <h4>{t('answersTitle')}</h4>
       {invitation.answers.length === 0 ? (
         <p class="muted">{t('noAnswers')}</p>
@@ -286,14 +280,14 @@ function AnswerForm({
   onDone: () => void;
 }) {
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState<InvitationAnswer | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [choice, setChoice] = useState<InvitationAnswer | null>(null);
+  const [countering, setCountering] = useState(false);
+  const submit = useSubmit(['note']);
   const id = domId(invitation.id);
 
-  const answer = async (value: InvitationAnswer) => {
-    setBusy(value);
-    setError(null);
-    try {
+  const answer = (value: InvitationAnswer) => {
+    setChoice(value);
+    return submit.run(async () => {
       const of = await contactsApi.ref(invitation.id);
       const to = await contactsApi.ref(invitation.current.id);
       const body: Record<string, unknown> = { of, to, answer: value };
@@ -301,32 +295,56 @@ function AnswerForm({
       await contactsApi.post(channel.id, { kind: 'invitation-response', lang: defaultLang(channel), body });
       setNote('');
       onDone();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   const button = (value: InvitationAnswer, label: MessageKey, cls: string) => (
     <button
       type="button"
       class={cls}
-      disabled={busy !== null}
+      disabled={submit.busy}
       onClick={() => void answer(value)}
       aria-label={`${t(label)}: ${invitation.what}`}
     >
-      {busy === value ? t('answering') : t(label)}
+      {submit.busy && choice === value ? t('answering') : t(label)}
     </button>
   );
 
+  if (countering)
+    return (
+      <CounterForm
+        channel={channel}
+        invitation={invitation}
+        onDone={() => {
+          setCountering(false);
+          onDone();
+        }}
+        onCancel={() => setCountering(false)}
+      />
+    );
   return (
     <div class="answer-form" role="group" aria-label={`${t('answersTitle')}: ${invitation.what}`}>
-      <TextArea id={`answer-note-${id}`} label={t('answerNote')} value={note} onInput={setNote} rows={2} />
-      <FormError message={error} />
+      <TextArea
+        id={`answer-note-${id}`}
+        label={t('answerNote')}
+        value={note}
+        onInput={setNote}
+        rows={2}
+        error={submit.fieldError('note')}
+      />
+      <FormError message={submit.error} />
       <div class="actions">
         {button('accept', 'answerAccept', 'primary')}
         {button('decline', 'answerDecline', 'danger')}
+        <button
+          type="button"
+          class="secondary"
+          disabled={submit.busy}
+          onClick={() => setCountering(true)}
+          aria-label={`${t('invCounter')}: ${invitation.what}`}
+        >
+          {t('invCounter')}
+        </button>
       </div>
     </div>
   );

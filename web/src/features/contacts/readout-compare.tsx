@@ -26,6 +26,7 @@ import { t } from './messages';
 import { rt } from './readout-messages';
 import './readouts.css';
 import { useMayWrite } from '../../lib/write-access';
+import { PointProposal, type ReadoutEntry } from './point-proposal';
 
 /** Each party's newest readout, in order of first appearance. */
 export function latestByParty(readouts: Readout[]): Map<string, Readout> {
@@ -334,7 +335,7 @@ function JointSummary(props: {
             ].filter((q): q is { readout: ReadoutEntry; quote: string } => q.quote !== null);
             if (quotes.length === 0) return null;
             return proposing === k ? (
-              <ProposeForm
+              <PointProposal
                 key={k}
                 channel={channel}
                 summary={summary}
@@ -364,9 +365,6 @@ function JointSummary(props: {
 }
 
 type SummaryPoint = Summaries['summaries'][number]['points'][number];
-type ReadoutEntry = Awaited<
-  ReturnType<typeof request<'GET /api/v1/channels/{channel}/readouts'>>
->['readouts'][number];
 
 function SummaryPointItem(props: {
   point: SummaryPoint;
@@ -417,81 +415,5 @@ function SummaryPointItem(props: {
       )}
       <FormError message={signing.error} />
     </li>
-  );
-}
-
-function ProposeForm(props: {
-  channel: string;
-  summary: string;
-  pointId: string;
-  point: AlignedPoint;
-  quotes: Array<{ readout: ReadoutEntry; quote: string }>;
-  onDone: () => void;
-}) {
-  const initial =
-    props.point.label === 'conflict'
-      ? 'disputed'
-      : props.point.label === 'one-side'
-        ? 'unilateral'
-        : 'agreed';
-  const [status, setStatus] = useState<'agreed' | 'disputed' | 'unilateral'>(initial);
-  const [text, setText] = useState(props.quotes[0]?.quote ?? '');
-  const [error, setError] = useState<string | null>(null);
-  const submitting = useSubmit();
-  const formId = `propose-${props.summary}-${props.pointId}`;
-  const submit = (event: Event) => {
-    event.preventDefault();
-    if (!text.trim()) return setError(rt('pointRequired'));
-    setError(null);
-    void submitting.run(async () => {
-      await contactsApi.post(props.channel, {
-        kind: 'summary-point',
-        body: {
-          summary: props.summary,
-          point: props.pointId,
-          status,
-          ...(status === 'unilateral' ? { party: props.quotes[0]!.readout.party } : {}),
-          text: text.trim(),
-          rests: props.quotes.map((q) => {
-            const [party, seq] = q.readout.id.split('/').slice(-2);
-            return { readout: { party: party!, seq: Number(seq), hash: q.readout.hash }, quote: q.quote };
-          }),
-        },
-      });
-      props.onDone();
-    });
-  };
-  return (
-    <form class="contact-form propose-point" onSubmit={submit} aria-label={rt('proposePoint')}>
-      <label for={`${formId}-status`}>{rt('pointStatus')}</label>
-      <select
-        id={`${formId}-status`}
-        value={status}
-        onChange={(e) => setStatus(e.currentTarget.value as typeof status)}
-      >
-        <option value="agreed">{rt('statusAgreed')}</option>
-        <option value="disputed">{rt('statusDisputed')}</option>
-        <option value="unilateral">{rt('statusUnilateral')}</option>
-      </select>
-      <label for={`${formId}-text`}>{rt('pointText')}</label>
-      <textarea id={`${formId}-text`} rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-      <p class="muted small">
-        {rt('restsOn')}:{' '}
-        {props.quotes.map((q) => (
-          <q key={q.readout.id} lang={q.readout.lang}>
-            {q.readout.party}: {q.quote}
-          </q>
-        ))}
-      </p>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={submitting.busy}>
-          {rt('submitPoint')}
-        </button>
-        <button type="button" class="secondary" onClick={props.onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-      <FormError message={error ?? submitting.error} />
-    </form>
   );
 }

@@ -142,7 +142,8 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: () => void
   const [term, setTerm] = useState('');
   const [renderings, setRenderings] = useState<Record<string, string>>({});
   const [note, setNote] = useState('');
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['term', ...channel.languages.map((l) => `renderings.${l}`), 'note']);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     await action.run(async () => {
@@ -157,7 +158,13 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: () => void
     <form class="card" onSubmit={submit} aria-labelledby="propose-title" noValidate>
       <h3 id="propose-title">{t('proposeTerm')}</h3>
       <div class="compose-grid">
-        <TextField id="term-id" label={t('termId')} value={term} onInput={setTerm} />
+        <TextField
+          id="term-id"
+          label={t('termId')}
+          value={term}
+          onInput={setTerm}
+          error={action.fieldError('term')}
+        />
         {channel.languages.map((l) => (
           <TextField
             key={l}
@@ -165,9 +172,16 @@ function ProposeForm({ channel, onDone }: { channel: Channel; onDone: () => void
             label={`${t('rendering')} (${l})`}
             value={renderings[l] ?? ''}
             onInput={(v) => setRenderings((r) => ({ ...r, [l]: v }))}
+            error={action.fieldError(`renderings.${l}`)}
           />
         ))}
-        <TextField id="term-note" label={t('termNote')} value={note} onInput={setNote} />
+        <TextField
+          id="term-note"
+          label={t('termNote')}
+          value={note}
+          onInput={setNote}
+          error={action.fieldError('note')}
+        />
       </div>
       <FormError message={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>

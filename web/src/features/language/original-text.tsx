@@ -8,7 +8,7 @@ import { api, refOfEntry, type Channel, type Entry } from '../../lib/api';
 import { t } from './messages';
 import { passageOfQuote, selectedPassage, type Passage } from './selection';
 import { FormError, TextArea, TextField } from '../../lib/components/field';
-import { describeError } from '../../lib/components/status';
+import { fieldErrorOf, formErrorOf } from '../../lib/use-submit';
 
 export function OriginalText(props: {
   channel: Channel;
@@ -86,6 +86,7 @@ function ClarificationRequestForm(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [quoteError, setQuoteError] = useState<string | null>(null);
+  const [questionError, setQuestionError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const passage = props.passage;
   const [quote, setQuote] = useState(passage?.quote ?? '');
@@ -99,6 +100,7 @@ function ClarificationRequestForm(props: {
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     setError(null);
+    setQuestionError(null);
     setDone(null);
     if (!passage) {
       setQuoteError(t('passageNotFound'));
@@ -119,7 +121,11 @@ function ClarificationRequestForm(props: {
       setQuestion('');
       props.onSent();
     } catch (failure) {
-      setError(describeError(failure));
+      // A refusal of the question is said on it; of the passage, on the quote (lib/field-errors.ts).
+      const claimed = fieldErrorOf(failure, ['question', 'passage']);
+      if (claimed?.field === 'question') setQuestionError(claimed.sentence);
+      else if (claimed) setQuoteError(claimed.sentence);
+      else setError(formErrorOf(failure));
     } finally {
       setBusy(false);
     }
@@ -141,7 +147,14 @@ function ClarificationRequestForm(props: {
           props.onPassage(found);
         }}
       />
-      <TextArea id="clarify-question" label={t('question')} value={question} onInput={setQuestion} rows={2} />
+      <TextArea
+        id="clarify-question"
+        label={t('question')}
+        value={question}
+        onInput={setQuestion}
+        rows={2}
+        error={questionError}
+      />
       <FormError message={error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>

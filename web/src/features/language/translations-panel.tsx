@@ -116,7 +116,8 @@ function TranslationForm(props: { channel: Channel; entry: Entry; onClose: () =>
   const [text, setText] = useState('');
   const [kind, setKind] = useState<'person' | 'machine'>('person');
   const [tool, setTool] = useState('');
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['text', 'translator.tool']);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     await action.run(async () => {
@@ -150,6 +151,7 @@ function TranslationForm(props: { channel: Channel; entry: Entry; onClose: () =>
         onInput={setText}
         lang={lang}
         rows={3}
+        error={action.fieldError('text')}
       />
       <SelectField<'person' | 'machine'>
         id="translate-by"
@@ -162,7 +164,13 @@ function TranslationForm(props: { channel: Channel; entry: Entry; onClose: () =>
         ]}
       />
       {kind === 'machine' && (
-        <TextField id="translate-tool" label={t('machineTool')} value={tool} onInput={setTool} />
+        <TextField
+          id="translate-tool"
+          label={t('machineTool')}
+          value={tool}
+          onInput={setTool}
+          error={action.fieldError('translator.tool')}
+        />
       )}
       <FormError message={action.error} />
       <div class="actions">

@@ -8,7 +8,8 @@ import { api, refOfEntry, type Channel, type Entry } from '../../lib/api';
 import { t } from './messages';
 import { useAsync } from '../../lib/use-async';
 import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
-import { describeError } from '../../lib/components/status';
+import { DoneNote } from '../../lib/components/submit-outcome';
+import { useSubmit } from '../../lib/use-submit';
 
 type Level = 'read' | 'understood' | 'deferred' | 'declined';
 
@@ -71,19 +72,21 @@ export function AckForm({
   const [lang, setLang] = useState(
     channel.languages.includes(entry.lang) ? entry.lang : (channel.languages[0] ?? 'en'),
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const fields = useAsync(() => templateFields(channel.id, entry), [channel.id, entry.id]);
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const submission = useSubmit([
+    'readBack',
+    'reason',
+    'until',
+    ...(fields.data ?? []).map((spec) => `readBackFields.${spec.name}`),
+  ]);
   const isItem = entry.kind === 'note' || entry.kind === 'notification';
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
+    await submission.run(async () => {
       let answer: Entry;
+      let done: string;
       if (level === 'read' || level === 'understood') {
         const readBackFields: Record<string, string | number | boolean> = {};
         for (const spec of fields.data ?? []) {
@@ -96,7 +99,7 @@ export function AckForm({
           ...(readBack.trim() && level === 'understood' ? { readBack: readBack.trim() } : {}),
           ...(level === 'understood' && Object.keys(readBackFields).length > 0 ? { readBackFields } : {}),
         });
-        setDone(`${t('ackDone')} ${answer.id}`);
+        done = `${t('ackDone')} ${answer.id}`;
       } else {
         answer = await api.postEntry(channel.id, {
           kind: 'response',
@@ -113,17 +116,14 @@ export function AckForm({
                 }
               : { of: refOfEntry(entry), response: 'declined', reason: reason.trim() },
         });
-        setDone(`${level === 'deferred' ? t('deferDone') : t('declineDone')} ${answer.id}`);
+        done = `${level === 'deferred' ? t('deferDone') : t('declineDone')} ${answer.id}`;
       }
       setReadBack('');
       setReason('');
       setFieldValues({});
       onDone(answer);
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+      return done;
+    });
   };
 
   const levels: Array<[Level, string]> = [
@@ -163,6 +163,7 @@ export function AckForm({
             onInput={setReadBack}
             lang={lang}
             rows={3}
+            error={submission.fieldError('readBack')}
           />
           {fields.data && fields.data.length > 0 && (
             <fieldset class="readback-fields">
@@ -176,6 +177,7 @@ export function AckForm({
                     label={spec.title ? `${spec.title} (${spec.name})` : spec.name}
                     value={fieldValues[spec.name] ?? ''}
                     onChange={(v) => setFieldValues((s) => ({ ...s, [spec.name]: v }))}
+                    error={submission.fieldError(`readBackFields.${spec.name}`)}
                     options={[
                       { value: '', label: '—' },
                       { value: 'true', label: t('yes') },
@@ -189,6 +191,7 @@ export function AckForm({
                     label={spec.title ? `${spec.title} (${spec.name})` : spec.name}
                     value={fieldValues[spec.name] ?? ''}
                     onInput={(v) => setFieldValues((s) => ({ ...s, [spec.name]: v }))}
+                    error={submission.fieldError(`readBackFields.${spec.name}`)}
                   />
                 ),
               )}
@@ -197,19 +200,24 @@ export function AckForm({
         </>
       )}
       {(level === 'deferred' || level === 'declined') && (
-        <TextArea id="ack-reason" label={t('answerReason')} value={reason} onInput={setReason} rows={2} />
+        <TextArea
+          id="ack-reason"
+          label={t('answerReason')}
+          value={reason}
+          onInput={setReason}
+          rows={2}
+          error={submission.fieldError('reason')}
+        />
       )}
       {level === 'deferred' && (
-        <div class="field">
-          <label for="ack-until">{t('deferUntil')}</label>
-          <input
-            id="ack-until"
-            name="ack-until"
-            type="datetime-local"
-            value={until}
-            onInput={(e) => setUntil(e.currentTarget.value)}
-          />
-        </div>
+        <TextField
+          id="ack-until"
+          type="datetime-local"
+          label={t('deferUntil')}
+          value={until}
+          onInput={setUntil}
+          error={submission.fieldError('until')}
+        />
       )}
       {level !== 'read' && (
         <SelectField
@@ -220,20 +228,16 @@ export function AckForm({
           options={channel.languages.map((l) => ({ value: l, label: l }))}
         />
       )}
-      <FormError message={error} />
+      <FormError message={submission.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={submission.busy}>
           {level === 'deferred'
             ? t('ackSendDefer')
             : level === 'declined'
               ? t('ackSendDecline')
               : t('ackSubmit')}
         </button>
-        {done && (
-          <span class="ok-text" role="status">
-            {done}
-          </span>
-        )}
+        <DoneNote message={submission.done} />
       </div>
     </form>
   );

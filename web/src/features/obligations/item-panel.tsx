@@ -214,7 +214,9 @@ function ReviewForm(props: {
   const [confirmingDespite, setConfirmingDespite] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
-  const action = useSubmit();
+  // A refusal of the correction is shown on it; the despite-differences rules name the fields
+  // that differ, not the reason, so they stay with the form (lib/field-errors.ts).
+  const action = useSubmit(['correction']);
   const send = async (body: Record<string, unknown>): Promise<void> => {
     await action.run(async () => {
       await api.postEntry(props.channel.id, {
@@ -309,6 +311,7 @@ function ReviewForm(props: {
             value={correction}
             onInput={setCorrection}
             rows={2}
+            error={action.fieldError('correction')}
           />
           <button type="submit" class="danger" disabled={action.busy}>
             {t('sendCorrection')}
@@ -374,7 +377,8 @@ export function ClarificationItem(props: {
   const c = props.clarification;
   const passage = (c.passage ?? {}) as { quote?: string; start?: number; end?: number };
   const [text, setText] = useState('');
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['text']);
   const answer = async (event: Event): Promise<void> => {
     event.preventDefault();
     await action.run(async () => {
@@ -410,7 +414,14 @@ export function ClarificationItem(props: {
         </p>
       ) : props.canAnswer ? (
         <form class="answer-form" onSubmit={answer} noValidate>
-          <TextArea id={fieldId} label={t('yourAnswer')} value={text} onInput={setText} rows={2} />
+          <TextArea
+            id={fieldId}
+            label={t('yourAnswer')}
+            value={text}
+            onInput={setText}
+            rows={2}
+            error={action.fieldError('text')}
+          />
           <FormError message={action.error} />
           <button type="submit" class="primary" disabled={action.busy}>
             {t('sendAnswer')}

@@ -30,7 +30,8 @@ export function BracketPanel(props: {
   const live = s.resolutions.find((r) => r.key === b.resolution);
   const [wording, setWording] = useState('');
   const [reason, setReason] = useState('');
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['text', 'reason']);
   const id = `bracket-${s.statement}-${b.index}`;
   const post = (kind: string, body: Record<string, unknown>, done: MessageKey): Promise<void> =>
     action.run(async () => {
@@ -101,10 +102,22 @@ export function BracketPanel(props: {
       {!props.frozen && (
         <div class="compose-grid">
           {!b.resolved && (
-            <TextField id={`${id}-wording`} label={t('ownWording')} value={wording} onInput={setWording} />
+            <TextField
+              id={`${id}-wording`}
+              label={t('ownWording')}
+              value={wording}
+              onInput={setWording}
+              error={action.fieldError('text')}
+            />
           )}
           {live && (
-            <TextField id={`${id}-reason`} label={t('reopenReason')} value={reason} onInput={setReason} />
+            <TextField
+              id={`${id}-reason`}
+              label={t('reopenReason')}
+              value={reason}
+              onInput={setReason}
+              error={action.fieldError('reason')}
+            />
           )}
         </div>
       )}

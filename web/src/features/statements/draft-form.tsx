@@ -13,7 +13,8 @@ export function DraftForm({ channel, onDone }: { channel: Channel; onDone: () =>
   const [statement, setStatement] = useState('');
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['statement', 'title', 'text']);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     await action.run(async () => {
@@ -34,8 +35,15 @@ export function DraftForm({ channel, onDone }: { channel: Channel; onDone: () =>
           value={statement}
           onInput={setStatement}
           hint="e.g. joint-2026-02"
+          error={action.fieldError('statement')}
         />
-        <TextField id="draft-name" label={t('statementTitle')} value={title} onInput={setTitle} />
+        <TextField
+          id="draft-name"
+          label={t('statementTitle')}
+          value={title}
+          onInput={setTitle}
+          error={action.fieldError('title')}
+        />
       </div>
       <TextArea
         id="draft-text"
@@ -44,6 +52,7 @@ export function DraftForm({ channel, onDone }: { channel: Channel; onDone: () =>
         onInput={setText}
         rows={4}
         hint={t('bracketHint')}
+        error={action.fieldError('text')}
       />
       {text && <BracketedText text={text} />}
       <FormError message={action.error} />

@@ -115,7 +115,8 @@ function PublicForm({ channel, onDone }: { channel: Channel; onDone: () => void 
     language: 'en',
     text: '',
   });
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit([...FIELDS, 'text']);
   const set = (name: keyof typeof values) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -140,6 +141,7 @@ function PublicForm({ channel, onDone }: { channel: Channel; onDone: () => void 
             label={t(`public_${name}`)}
             value={values[name]}
             onInput={set(name)}
+            error={action.fieldError(name)}
           />
         ))}
       </div>
@@ -149,6 +151,7 @@ function PublicForm({ channel, onDone }: { channel: Channel; onDone: () => void 
         value={values.text}
         onInput={set('text')}
         rows={3}
+        error={action.fieldError('text')}
       />
       <FormError message={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>

@@ -20,7 +20,8 @@ export function ReviseForm(props: {
 }) {
   // A revision starts from the text as resolved so far; brackets not yet resolved must stay.
   const [text, setText] = useState(props.statement.text);
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['text']);
   const id = `revise-${props.statement.statement}`;
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -47,6 +48,7 @@ export function ReviseForm(props: {
         onInput={setText}
         rows={5}
         hint={t('reviseHint')}
+        error={action.fieldError('text')}
       />
       {findBrackets(text).length > 0 && <BracketedText text={text} />}
       <p class="muted small">{t('preview')}:</p>

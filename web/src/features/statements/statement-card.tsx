@@ -34,7 +34,8 @@ export function StatementCard(props: {
   const { statement: s, me, channel } = props;
   const current = s.versions.find((v) => v.id === s.current) ?? s.versions.at(-1)!;
   const [revising, setRevising] = useState(false);
-  const action = useSubmit();
+  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
+  const action = useSubmit(['embargoUntil']);
   // Who may not write in the channel reads the card: the tab says why once at its top.
   const mayWrite = useMayWrite();
   const myParty = me.node.party;
@@ -131,6 +132,7 @@ export function StatementCard(props: {
           value={embargo}
           onInput={setEmbargo}
           hint={t('embargoHint')}
+          error={action.fieldError('embargoUntil')}
         />
       )}
       {mayWrite && (

@@ -5,11 +5,14 @@
  * and offered no form.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { api, type Channel, type Template } from '../../lib/api';
+import { ApiError, api, type Channel, type Template } from '../../lib/api';
 import { EnvelopeFields, useEnvelope } from '../../lib/components/envelope-fields';
 import { FormError, SelectField, TextArea } from '../../lib/components/field';
-import { SchemaForm, collectFields, fieldError, type JsonSchema, type RawValues } from './schema-form';
-import { EmptyState, ErrorBox, Loading, describeError } from '../../lib/components/status';
+import { SchemaForm, collectFields, type JsonSchema, type RawValues } from './schema-form';
+import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
+import { fieldRefusal } from '../../lib/field-errors';
+import { locale } from '../../lib/i18n';
+import { formErrorOf } from '../../lib/use-submit';
 import { t } from './messages';
 import { entryRoute, onLinkClick, routePath } from '../../lib/router';
 import { useAsync } from '../../lib/use-async';
@@ -71,12 +74,15 @@ function NotifyForm({ channel, versions }: { channel: Channel; versions: Templat
       setValues({});
       setText('');
     } catch (failure) {
-      const message = describeError(failure);
-      const named = fieldError(failure instanceof Error ? failure.message : message);
-      const known = new Set(leafPaths(schema));
-      if (named && known.has(named.path)) setErrors({ [named.path]: named.message });
-      else if (/(?:^|\.)text\b/.test(message) && !text.trim()) setErrors({ text: message });
-      else setFormError(message);
+      // A template field's refusal (`fields.area.lat: must be <= 90`) is said on that field, the
+      // text's on the text, in the interface language (lib/field-errors.ts).
+      const refusal = failure instanceof ApiError ? fieldRefusal(failure, locale.get()) : null;
+      const [head, ...rest] = refusal?.path ?? [];
+      const templateField = head === 'fields' ? rest.join('.') : null;
+      if (refusal && templateField && leafPaths(schema).includes(templateField))
+        setErrors({ [templateField]: refusal.sentence });
+      else if (refusal && head === 'text') setErrors({ text: refusal.sentence });
+      else setFormError(formErrorOf(failure));
     } finally {
       setBusy(false);
     }

@@ -83,13 +83,6 @@ function prefixed(values: RawValues, name: string): RawValues {
   return out;
 }
 
-/** The field a node refusal names (`fields.area.lat: must be <= 90` → `area.lat`), with its words. */
-export function fieldError(message: string): { path: string; message: string } | null {
-  const match =
-    /(?:^|\s|\.)fields\.([^\s:]+): (.+)$/.exec(message) ?? /^fields\.([^\s:]+): (.+)$/.exec(message);
-  return match ? { path: match[1]!, message: match[2]! } : null;
-}
-
 export function SchemaForm(props: {
   schema: JsonSchema;
   values: RawValues;

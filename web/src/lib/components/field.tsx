@@ -39,7 +39,8 @@ export function TextField(
   props: Common & {
     value: string;
     onInput: (value: string) => void;
-    type?: 'text' | 'password';
+    /** Dates and times are the browser's own pickers (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`). */
+    type?: 'text' | 'password' | 'date' | 'datetime-local';
     autoComplete?: string;
   },
 ) {
@@ -51,6 +52,13 @@ export function TextField(
           type="password"
           value={props.value}
           autoComplete={props.autoComplete ?? 'off'}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      ) : props.type === 'date' || props.type === 'datetime-local' ? (
+        <input
+          {...described(props)}
+          type={props.type}
+          value={props.value}
           onInput={(e) => props.onInput(e.currentTarget.value)}
         />
       ) : (
