@@ -22,10 +22,8 @@ import Database from 'better-sqlite3';
 import { LOCAL_OPERATOR } from '../src/cli/local-node.js';
 import { databasePath } from '../src/node/data-dir.js';
 import { initNode } from '../src/workflows/open-node.js';
-import { openStorage, readStorageConfig } from '../src/storage/open-storage.js';
-import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
-import type { Storage } from '../src/storage/storage.js';
 import { writeLoad, subscribe } from './cross-node-load.js';
+import { ChainWatch, witnessLatency, type WitnessLatency } from './node-watch.js';
 import { BENCH_PASSWORD, NOTE_TEXT, benchToken } from './fixture.js';
 import { call, spawnUntilReady, type Spawned } from './http-bench.js';
 import {
@@ -56,8 +54,6 @@ export interface CrossNodeOptions {
   catchUpEntries: number;
   /** Upper bound of the write phase during B's outage. */
   catchUpWriteSeconds: number;
-  /** Entries, one at a time, timed until B's witness cosignature covering each is held by A. */
-  witnessSamples?: number;
   /** Rounds of each measurement (throughput, latency, catch-up) on the same pair of nodes. */
   rounds?: number;
   /** B's data in PostgreSQL at this URL (a throw-away schema) instead of SQLite; throughput only. */
@@ -91,7 +87,7 @@ export interface CrossNodeRound {
   };
   latency: { samples: number; p50: number; p95: number; p99: number; max: number; postP50: number };
   /** A's API call until A holds B's witness cosignature of a checkpoint covering the entry (ms). */
-  witness: { samples: number; p50: number; p95: number; max: number };
+  witness: WitnessLatency;
   catchUp: {
     entries: number;
     writeSeconds: number;
@@ -206,71 +202,6 @@ async function until(
   }
 }
 
-/** How much of a party's chain a node's database holds (read-only, beside the running node). */
-class ChainWatch {
-  private storage: Pick<Storage, 'getChainHead' | 'close'> | null = null;
-
-  constructor(
-    private readonly dataDir: string,
-    private readonly party: string,
-  ) {}
-
-  async size(): Promise<number> {
-    // SQLite read-only beside the serving process; a PostgreSQL node through its storage.json.
-    this.storage ??= readStorageConfig(this.dataDir)
-      ? await openStorage(this.dataDir)
-      : SqliteStorage.open(databasePath(this.dataDir), { readonly: true });
-    return (await this.storage.getChainHead(CHANNEL, this.party))?.size ?? 0;
-  }
-
-  async close(): Promise<void> {
-    await this.storage?.close();
-    this.storage = null;
-  }
-}
-
-/**
- * Issue 16's witness target: from an append on A until A holds B's cosignature of a checkpoint
- * covering it (read from A's database beside the serving process, polled every 2 ms).
- */
-async function witnessLatency(a: Side, writer: string, samples: number): Promise<CrossNodeRound['witness']> {
-  const db = new Database(databasePath(a.dataDir), { readonly: true, fileMustExist: true });
-  const cosigned = db.prepare(
-    'SELECT max(size) AS size FROM cosignatures WHERE channel = ? AND party = ? AND witness = ?',
-  );
-  const times: number[] = [];
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  try {
-    for (let i = 0; i < samples; i += 1) {
-      const sent = performance.now();
-      const answer = await call(a.port, 'POST', `/api/v1/channels/${CHANNEL}/entries`, {
-        token: a.tokens[writer],
-        agent,
-        body: { kind: 'note', body: { text: `witnessed ${i}: ${NOTE_TEXT}` } },
-      });
-      if (answer.status !== 201) throw new Error(`cross-node: witness post answered ${answer.status}`);
-      const size = (JSON.parse(answer.body) as { seq: number }).seq + 1;
-      await until(
-        () => ((cosigned.get(CHANNEL, A.party, B.party) as { size: number | null }).size ?? 0) >= size,
-        `${B.party}'s cosignature of ${A.party}'s checkpoint at size ${size}`,
-        20_000,
-        2,
-      );
-      times.push(performance.now() - sent);
-    }
-  } finally {
-    agent.destroy();
-    db.close();
-  }
-  times.sort((x, y) => x - y);
-  return {
-    samples: times.length,
-    p50: quantile(times, 0.5),
-    p95: quantile(times, 0.95),
-    max: times.at(-1) ?? Number.NaN,
-  };
-}
-
 export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions): Promise<CrossNodeResult> {
   const base = cleanup.tempDir('xnode');
   const writers = Array.from({ length: options.principals }, (_, i) => `writer-${i}`);
@@ -280,8 +211,8 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
     prepare(join(base, 'b'), B, ['reader'], options.databaseUrlB),
   ]);
   await Promise.all([start(cleanup, options.root, a, 0), start(cleanup, options.root, b, 0)]);
-  const watchB = new ChainWatch(b.dataDir, A.party);
-  const watchA = new ChainWatch(a.dataDir, A.party);
+  const watchB = new ChainWatch(b.dataDir, CHANNEL, A.party);
+  const watchA = new ChainWatch(a.dataDir, CHANNEL, A.party);
   try {
     progress(
       `cross-node: ${A.party} on port ${a.port}, ${B.party} on port ${b.port}; pinning by fingerprint`,
@@ -461,7 +392,13 @@ export async function runCrossNode(cleanup: Cleanup, options: CrossNodeOptions):
       );
 
       latencyRounds.push(latency);
-      witnessRounds.push(await witnessLatency(a, writers[0]!, options.witnessSamples ?? 20));
+      witnessRounds.push(
+        await witnessLatency(
+          { port: a.port, token: a.tokens[writers[0]!]!, dataDir: a.dataDir },
+          { channel: CHANNEL, party: A.party, witness: B.party },
+          20,
+        ),
+      );
       const w = witnessRounds.at(-1)!;
       progress(
         `cross-node${of}: append on ${A.party} -> ${B.party}'s cosignature held by ${A.party}: p50 ${w.p50.toFixed(1)} ms, p95 ${w.p95.toFixed(1)} ms (${w.samples} samples)`,

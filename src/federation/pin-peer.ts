@@ -112,6 +112,8 @@ export async function acceptNodeKeyRotations(
   context: PinContext,
   from: string,
   rotations: readonly NodeKeyRotation[],
+  /** Restarted with the moved pin: its loop would check the peer's replies against the old key. */
+  replicator?: { ensureLoop(peer: Peer): void },
 ): Promise<{ party: string; fingerprint: string; accepted: number }> {
   const peer = await context.peers.getPeer(from);
   if (!peer) throw new ParleyError('peer_not_found', `party ${from} is not a pinned peer of this node`);
@@ -143,7 +145,9 @@ export async function acceptNodeKeyRotations(
     key = rotation.newKey;
   }
   for (const rotation of accepted) await context.peers.putNodeKeyRotation(rotation);
-  await context.peers.putPeer({ ...peer, nodePublicKey: key });
+  const moved = { ...peer, nodePublicKey: key };
+  await context.peers.putPeer(moved);
+  replicator?.ensureLoop(moved);
   await context.audit.recordSecurityEvent({
     action: 'peer_key_rotated',
     actor: 'node',

@@ -126,14 +126,9 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
     },
     async (request) => {
       try {
-        const result = await acceptNodeKeyRotations(context, request.body.party, request.body.rotations);
-        if (result.accepted > 0) {
-          request.log.warn(result, 'peer node key rotated; pin moved to the new key');
-          // The peer's loop holds the old key until restarted: without this, its next replies
-          // (cosignatures included) would be checked against the key just replaced.
-          const moved = await context.peers.getPeer(request.body.party);
-          if (moved) parts.replicator.ensureLoop(moved);
-        }
+        const { party, rotations } = request.body;
+        const result = await acceptNodeKeyRotations(context, party, rotations, parts.replicator);
+        if (result.accepted > 0) request.log.warn(result, 'peer node key rotated; pin moved to the new key');
         return result;
       } catch (error) {
         request.log.warn(
