@@ -55,7 +55,8 @@ export function registerVerify(program: Command): void {
   dataDirOption(program.command('verify'))
     .description(
       'check every signature, chain link, Merkle root and checkpoint, and the security audit trail ' +
-        '(its chain, node signatures, no gaps); exit status 1 when anything fails',
+        '(its chain, node signatures, no gaps); exit status 1 when anything fails. Authentic entries ' +
+        "that a workflow's rules give no effect are listed as WARNING entry_without_effect, not failures",
     )
     .option('--file <path>', 'verify a channel export file instead of the data directory')
     .option(

@@ -46,7 +46,18 @@ export interface AuditFailure {
 }
 
 export interface AuditWarning {
-  code: 'keys_not_pinned' | 'format_outdated' | 'chain_absent' | 'chain_outside_charter' | 'pin_unused';
+  code:
+    | 'keys_not_pinned'
+    | 'format_outdated'
+    | 'chain_absent'
+    | 'chain_outside_charter'
+    | 'pin_unused'
+    /** An authentic entry that a workflow's rules give no effect (workflow-rules.ts). */
+    | 'entry_without_effect'
+    /** A channel whose workflow rules could not be applied (an entry the folds cannot read). */
+    | 'workflow_rules_unchecked';
+  /** `<channel>/<party>/<seq>` (or `<channel>`) for warnings about an entry. */
+  entry?: string;
   message: string;
 }
 

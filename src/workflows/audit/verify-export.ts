@@ -53,6 +53,7 @@ import {
 import type { Pins } from './pins.js';
 import { OfficeAudit, officesEverListed } from './office-rules.js';
 import { noteSize } from './proofs.js';
+import { WorkflowRuleAudit } from './workflow-rules.js';
 import type { AuditFailure, AuditWarning, VerifyReport } from './report.js';
 
 export interface VerifyExportOptions {
@@ -121,6 +122,7 @@ export async function verifyExportFile(
   const highestSeen = new Map<string, EntryReference & { from: string }>();
   const evidence = emptyEvidence();
   let offices = new OfficeAudit('');
+  let rules = new WorkflowRuleAudit('');
   let entries = 0;
   let lineNumber = 0;
 
@@ -157,6 +159,7 @@ export async function verifyExportFile(
       checkFields(line, header.channel.id);
       verifiers = noteVerifiers(header.nodeKeys);
       offices = new OfficeAudit(header.channel.id);
+      rules = new WorkflowRuleAudit(header.channel.id);
     } else if (line.type === 'chain') {
       if (!header) throw new Error(`${path}:${lineNumber}: chain before header`);
       checkShape(chainShape, line, `${path}:${lineNumber}`);
@@ -195,6 +198,8 @@ export async function verifyExportFile(
   const charter = officesEverListed(evidence);
   checkCharter(channelId, chains, references, evidence, header.nodeKeys, fail, warnings);
   if (charter) offices.finish(charter, fail);
+  // The parties of the charter folded from the signed entries, else as the exporting node listed them.
+  warnings.push(...rules.finish(charter?.parties ?? header.channel.parties));
 
   // A note checked both as the latest checkpoint and in the history reports a failure once.
   const unique = [...new Map(failures.map((f) => [`${f.entry}\n${f.rule}\n${f.message}`, f])).values()];
@@ -282,6 +287,7 @@ export async function verifyExportFile(
     }
     collectCharterEvidence(chain.line.party, record.seq, record.hash, content, evidence);
     offices.note(chain.line.party, record.seq, content);
+    rules.note(chain.line.party, record.seq, record.hash, content);
   }
 
   function finishChain(chain: ChainState): void {

@@ -14,7 +14,8 @@ import { noteVerifiers, openWithKnownKeys, unknownEnvelopeFields } from './entry
 import { collectCharterEvidence, emptyEvidence } from './export-checks.js';
 import { OfficeAudit, officesEverListed } from './office-rules.js';
 import { noteSize } from './proofs.js';
-import type { AuditFailure, VerifyReport } from './report.js';
+import type { AuditFailure, AuditWarning, VerifyReport } from './report.js';
+import { WorkflowRuleAudit } from './workflow-rules.js';
 
 export type { AuditFailure, AuditWarning, VerifyReport } from './report.js';
 export { verifyExportFile, type VerifyExportOptions } from './verify-export.js';
@@ -30,6 +31,7 @@ export async function verifyStorage(
   const info = await storage.getNodeInfo();
   if (!info) throw new Error('storage holds no node information');
   const failures: AuditFailure[] = [];
+  const warnings: AuditWarning[] = [];
   let entries = 0;
   let chains = 0;
   const peerKeys = new Map((await storage.listPeers()).map((p) => [p.party, p.nodePublicKey]));
@@ -55,6 +57,7 @@ export async function verifyStorage(
     }
     const evidence = emptyEvidence();
     const offices = new OfficeAudit(channel.id);
+    const rules = new WorkflowRuleAudit(channel.id);
     for (const head of heads) {
       const nodeKey = histories.get(head.party);
       if (!nodeKey) {
@@ -85,6 +88,7 @@ export async function verifyStorage(
           if (content) {
             collectCharterEvidence(head.party, record.seq, record.hash, content, evidence);
             offices.note(head.party, record.seq, content);
+            rules.note(head.party, record.seq, record.hash, content);
           }
         }
         entries += page.length;
@@ -116,6 +120,8 @@ export async function verifyStorage(
     }
     const charter = officesEverListed(evidence);
     if (charter) offices.finish(charter, (entry, rule, message) => failures.push({ entry, rule, message }));
+    // The parties the node's views fold with (workflows' queries.ts use the channel's parties).
+    warnings.push(...rules.finish(channel.parties));
   }
   // Evidence kept from federation: a peer that signed two histories or two entries at one position.
   for (const evidence of await storage.listEquivocations()) {
@@ -137,7 +143,7 @@ export async function verifyStorage(
   return {
     ok: failures.length === 0,
     channels: channels.length,
-    warnings: [],
+    warnings,
     chains,
     entries,
     failures,

@@ -228,3 +228,28 @@ export function foldCommitments(
   }
   return out;
 }
+
+/**
+ * Every commitment entry of a channel without effect, with the fold's reason, for the offline
+ * audit (audit/workflow-rules.ts): commitments that bind nobody and acceptances not allowed.
+ */
+export function refusedCommitmentEntries(
+  entries: readonly LoggedEntry[],
+  parties: Record<string, readonly string[]>,
+): CommitmentTerms['refused'] {
+  const of = (kind: string) => entries.filter((e) => e.kind === kind);
+  const folded = foldCommitments(of('commitment'), of('commitment-accept'), of('principal-key'), parties);
+  return folded.flatMap((terms) => [
+    ...(terms.state === 'refused'
+      ? [
+          {
+            id: terms.id,
+            kind: 'commitment',
+            party: terms.party,
+            reason: `it binds nobody: ${terms.problem!}`,
+          },
+        ]
+      : []),
+    ...terms.refused,
+  ]);
+}

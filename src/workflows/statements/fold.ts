@@ -412,3 +412,25 @@ export function droppedBracket(previous: VersionFold, revisedText: string): Brac
   }
   return null;
 }
+
+/**
+ * Every statement action of a channel that its version gives no effect, with the fold's reason,
+ * for the offline audit (audit/workflow-rules.ts). Each draft is folded with the actions naming
+ * it, as queries.ts folds the current one.
+ */
+export function refusedStatementEntries(
+  entries: readonly LoggedEntry[],
+  channel: string,
+  partiesAt: PartiesAt,
+): VersionFold['refused'] {
+  const actionsOf = new Map<string, LoggedEntry[]>();
+  for (const e of entries) {
+    if (!(STATEMENT_ACTIONS as readonly string[]).includes(e.kind)) continue;
+    const of = e.body.of as unknown as EntryRef;
+    const key = `${channel}/${of.party}/${of.seq}`;
+    actionsOf.set(key, [...(actionsOf.get(key) ?? []), e]);
+  }
+  return entries
+    .filter((e) => e.kind === 'statement-draft')
+    .flatMap((d) => foldVersionState(d, actionsOf.get(d.id) ?? [], partiesAt).refused);
+}

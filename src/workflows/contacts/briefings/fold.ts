@@ -337,3 +337,32 @@ export function foldBriefing(
   }
   return view;
 }
+
+/**
+ * Every briefing entry of a channel that the fold gives no effect, with the fold's reason, for
+ * the offline audit (audit/workflow-rules.ts): the same grouping as queries.ts channelBriefings.
+ */
+export function refusedBriefingEntries(
+  entries: readonly LoggedEntry[],
+  channel: string,
+  offices: Record<string, string[]>,
+): BriefingView['refused'] {
+  const named = (e: LoggedEntry) => {
+    const of = e.body.of as { party?: string; seq?: number } | undefined;
+    return `${channel}/${of?.party}/${of?.seq}`;
+  };
+  const byTarget = new Map<string, LoggedEntry[]>();
+  const recordOf = new Map<string, string>();
+  for (const e of entries) {
+    if (!(BRIEFING_ACTIONS as readonly string[]).includes(e.kind)) continue;
+    byTarget.set(named(e), [...(byTarget.get(named(e)) ?? []), e]);
+    if (e.kind === 'briefing-record') recordOf.set(e.id, named(e));
+  }
+  for (const e of entries) {
+    const briefing = e.kind === 'briefing-amendment' ? recordOf.get(named(e)) : undefined;
+    if (briefing) byTarget.get(briefing)!.push(e);
+  }
+  return entries
+    .filter((e) => e.kind === 'briefing-proposal')
+    .flatMap((p) => foldBriefing(p, byTarget.get(p.id) ?? [], offices).refused);
+}

@@ -193,3 +193,24 @@ export function foldInvitation(
 export function overdue(view: InvitationView, now: number): boolean {
   return view.state === 'open' && now > deadlineOf(view.current.respondBy);
 }
+
+/**
+ * Every invitation entry of a channel that its thread gives no effect, with the fold's reason,
+ * for the offline audit (audit/workflow-rules.ts): the same grouping as queries.ts.
+ */
+export function refusedInvitationEntries(
+  entries: readonly LoggedEntry[],
+  channel: string,
+  parties: readonly string[],
+): InvitationView['refused'] {
+  const byThread = new Map<string, LoggedEntry[]>();
+  for (const e of entries) {
+    if (!(INVITATION_ACTIONS as readonly string[]).includes(e.kind)) continue;
+    const of = e.body.of as { party: string; seq: number };
+    const key = `${channel}/${of.party}/${of.seq}`;
+    byThread.set(key, [...(byThread.get(key) ?? []), e]);
+  }
+  return entries
+    .filter((e) => e.kind === 'invitation-proposal')
+    .flatMap((p) => foldInvitation(p, byThread.get(p.id) ?? [], parties).refused);
+}
