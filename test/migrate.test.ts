@@ -18,7 +18,8 @@ import {
   urlWithSchema,
 } from '../src/storage/postgres/test-support/postgres-server.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/storage/postgres/migrations.js';
-import { SchemaPendingError, migrate, type Migration } from '../src/storage/sqlite/migrations.js';
+import { migrate } from '../src/storage/sqlite/migrations.js';
+import { SchemaPendingError, type Migration } from '../src/storage/sql/schema.js';
 import { PASSWORD, runCli, startServe, tempDir } from './support/node-process.js';
 
 const skip = await skipWithoutPostgres('the migration test');

@@ -43,6 +43,12 @@ export interface EntryPosition {
   author: string;
 }
 
+/** The position of an entry alone, for a view that names it (a plain copy: no body or envelope). */
+export function positionOf(entry: EntryPosition): EntryPosition {
+  const { id, party, seq, hash, kind, author } = entry;
+  return { id, party, seq, hash, kind, author };
+}
+
 /** An entry as kind rules see it: decoded, with where it sits. */
 export interface LoggedEntry extends EntryPosition {
   precedence: string;

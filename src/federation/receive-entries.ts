@@ -50,6 +50,14 @@ const MAX_STORE_RACES = 3;
 /** Entries stored by another process that a kept verifier catches up on, before rebuilding instead. */
 const CATCH_UP_LIMIT = 2000;
 
+/** One chain's share of a push: its entries in order, the push's checkpoints, its introduction. */
+interface ChainBatch {
+  channelId: string;
+  list: WireEntry[];
+  checkpoints: WireCheckpoint[];
+  introduction: Introduction | null;
+}
+
 export class EntryReceiver {
   private readonly verifiers = new Map<string, ChainVerifier>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -111,7 +119,7 @@ export class EntryReceiver {
       // Stable: entries sent twice for one position stay in the order they were sent.
       list.sort((a, b) => a.seq - b.seq);
       const introduction = introductions.find((i) => i.channel === channelId) ?? null;
-      held[channelId] = await this.receiveChain(from, channelId, list, checkpoints, introduction);
+      held[channelId] = await this.receiveChain(from, { channelId, list, checkpoints, introduction });
     }
     return { held, cosigned: await this.witnessCheckpoints(from, checkpoints) };
   }
@@ -141,23 +149,17 @@ export class EntryReceiver {
    * Receives one chain's entries; a store lost to another process of this node is verified again
    * from the committed head.
    */
-  private async receiveChain(
-    from: Peer,
-    channelId: string,
-    list: WireEntry[],
-    checkpoints: WireCheckpoint[],
-    introduction: Introduction | null,
-  ): Promise<number> {
+  private async receiveChain(from: Peer, batch: ChainBatch): Promise<number> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.receiveChainOnce(from, channelId, list, checkpoints, introduction);
+        return await this.receiveChainOnce(from, batch);
       } catch (error) {
         const raced = error instanceof ChainConflictError || error instanceof AlreadyExistsError;
         if (!raced) throw error;
         if (attempt >= MAX_STORE_RACES) {
           throw new ParleyError(
             'unavailable',
-            `other processes of this node kept storing ${channelId}/${from.party} at the same time; retry`,
+            `other processes of this node kept storing ${batch.channelId}/${from.party} at the same time; retry`,
             1,
           );
         }
@@ -167,10 +169,7 @@ export class EntryReceiver {
 
   private async receiveChainOnce(
     from: Peer,
-    channelId: string,
-    list: WireEntry[],
-    checkpoints: WireCheckpoint[],
-    introduction: Introduction | null,
+    { channelId, list, checkpoints, introduction }: ChainBatch,
   ): Promise<number> {
     const { chains } = this.context;
     // Keyed by the pinned node key too: after a rotation the verifier resumes with the new key.

@@ -96,17 +96,29 @@ export class Witness {
     const detail =
       `${nodeKeyName(party)} signed a checkpoint of ${channel}/${party} at size ${claimed.size} whose root ` +
       `differs from the root of the ${claimed.size} verified entries this node holds (reported by ${reportedBy})`;
+    await this.equivocation(channel, party, note, head.checkpoint, detail, reportedBy);
+    return 'equivocation';
+  }
+
+  /** Records two signed notes that cannot both be true, and tells whoever watches. */
+  private async equivocation(
+    channel: string,
+    party: string,
+    noteA: string,
+    noteB: string,
+    detail: string,
+    reportedBy: string,
+  ): Promise<void> {
     await this.context.evidence.recordEquivocation({
       channel,
       party,
-      noteA: note,
-      noteB: head.checkpoint,
+      noteA,
+      noteB,
       detail,
       reportedBy,
       at: Date.now(),
     });
     this.onEquivocation(channel, party, detail);
-    return 'equivocation';
   }
 
   /**
@@ -138,16 +150,7 @@ export class Witness {
     }
     if (conflicting !== null) {
       const detail = `asked to cosign root ${rootHash.toString('hex')} for ${channel}/${party} at size ${size}, but root ${conflicting} was cosigned at that size before`;
-      await this.context.evidence.recordEquivocation({
-        channel,
-        party,
-        noteA: note,
-        noteB: head.checkpoint,
-        detail,
-        reportedBy: this.context.party,
-        at: Date.now(),
-      });
-      this.onEquivocation(channel, party, detail);
+      await this.equivocation(channel, party, note, head.checkpoint, detail, this.context.party);
       return null;
     }
     return this.context.cosign(note);

@@ -160,6 +160,34 @@ function keyTemplate(label: string, id: Buffer) {
 }
 
 /**
+ * Runs `write` in a session on the token once no key there has `ref.keyLabel` (a label names one
+ * key: refused as `already_exists`); token failures become `unavailable` with `failure` in front.
+ */
+function withFreeLabel<T>(
+  ref: Omit<Pkcs11NodeKey, 'format' | 'custody' | 'publicKey'>,
+  pin: string,
+  failure: string,
+  write: (p11: Pkcs11, session: Handle, template: ReturnType<typeof keyTemplate>) => T,
+): T {
+  const lib = pkcs11js();
+  const { p11, session } = openSession(ref, pin);
+  try {
+    if (findKey(p11, session, lib.CKO_PRIVATE_KEY, ref.keyLabel)) {
+      throw new ParleyError(
+        'already_exists',
+        `the PKCS#11 token '${ref.tokenLabel}' already holds a key labelled '${ref.keyLabel}'`,
+      );
+    }
+    return write(p11, session, keyTemplate(ref.keyLabel, Buffer.from(ref.keyLabel)));
+  } catch (error) {
+    if (error instanceof ParleyError) throw error;
+    throw new ParleyError('unavailable', `${failure}: ${message(error)}`);
+  } finally {
+    p11.C_CloseSession(session);
+  }
+}
+
+/**
  * Copies a key (PKCS#8 DER, base64) into the token as a non-extractable Ed25519 key; refuses
  * when the token already holds a key of that label.
  */
@@ -173,16 +201,8 @@ export function importIntoToken(
   if (der.length !== PKCS8_PREFIX.length + 32 || !der.subarray(0, PKCS8_PREFIX.length).equals(PKCS8_PREFIX)) {
     throw new ParleyError('validation_failed', 'the node key is not an Ed25519 PKCS#8 key');
   }
-  const lib = pkcs11js();
-  const { p11, session } = openSession(ref, pin);
-  try {
-    if (findKey(p11, session, lib.CKO_PRIVATE_KEY, ref.keyLabel)) {
-      throw new ParleyError(
-        'already_exists',
-        `the PKCS#11 token '${ref.tokenLabel}' already holds a key labelled '${ref.keyLabel}'`,
-      );
-    }
-    const template = keyTemplate(ref.keyLabel, Buffer.from(ref.keyLabel));
+  withFreeLabel(ref, pin, 'the PKCS#11 token refused the key', (p11, session, template) => {
+    const lib = pkcs11js();
     // CKA_EC_POINT of an Edwards key: the raw public key as a DER OCTET STRING.
     const point = Buffer.concat([Buffer.from([0x04, 0x20]), Buffer.from(publicKey, 'base64')]);
     p11.C_CreateObject(session, [
@@ -190,12 +210,7 @@ export function importIntoToken(
       { type: lib.CKA_VALUE, value: der.subarray(PKCS8_PREFIX.length) },
     ]);
     p11.C_CreateObject(session, [...template.public, { type: lib.CKA_EC_POINT, value: point }]);
-  } catch (error) {
-    if (error instanceof ParleyError) throw error;
-    throw new ParleyError('unavailable', `the PKCS#11 token refused the key: ${message(error)}`);
-  } finally {
-    p11.C_CloseSession(session);
-  }
+  });
 }
 
 /** Generates a new Ed25519 key pair inside the token; returns its raw public key (base64). */
@@ -203,16 +218,8 @@ export function generateInToken(
   ref: Omit<Pkcs11NodeKey, 'format' | 'custody' | 'publicKey'>,
   pin: string,
 ): string {
-  const lib = pkcs11js();
-  const { p11, session } = openSession(ref, pin);
-  try {
-    if (findKey(p11, session, lib.CKO_PRIVATE_KEY, ref.keyLabel)) {
-      throw new ParleyError(
-        'already_exists',
-        `the PKCS#11 token '${ref.tokenLabel}' already holds a key labelled '${ref.keyLabel}'`,
-      );
-    }
-    const template = keyTemplate(ref.keyLabel, Buffer.from(ref.keyLabel));
+  return withFreeLabel(ref, pin, 'the PKCS#11 token could not generate a key', (p11, session, template) => {
+    const lib = pkcs11js();
     const keys = p11.C_GenerateKeyPair(
       session,
       { mechanism: CKM_EC_EDWARDS_KEY_PAIR_GEN },
@@ -226,12 +233,7 @@ export function generateInToken(
     if (!raw || raw.length !== 32)
       throw new ParleyError('unavailable', 'the token returned no Ed25519 public key');
     return raw.toString('base64');
-  } catch (error) {
-    if (error instanceof ParleyError) throw error;
-    throw new ParleyError('unavailable', `the PKCS#11 token could not generate a key: ${message(error)}`);
-  } finally {
-    p11.C_CloseSession(session);
-  }
+  });
 }
 
 /**

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkDataDirPermissions, checkPrivateFile } from '../../node/data-dir.js';
-import { DEFAULT_CONNECTION_LIMITS } from '../../http/limits.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../http/limits.js';
 import { peerClientCertificate } from '../../federation/peer-transport.js';
 import { startServer } from '../../server/run-server.js';
 import { checkMailSettings } from '../../workflows/alerting/transports.js';
@@ -126,8 +126,72 @@ function readPasskeySettings(mode: string, publicUrl: string | undefined) {
 
 const env = (name: string, fallback: number): string => process.env[name] ?? String(fallback);
 
+/** The listener's limits as flags: one row a limit, used to declare and to read them. */
+const CONNECTION_LIMIT_FLAGS: ReadonlyArray<{
+  key: keyof ConnectionLimits;
+  flag: string;
+  env: string;
+  description: string;
+  min: number;
+  max: number;
+}> = [
+  {
+    key: 'headersTimeoutMs',
+    flag: '--headers-timeout-ms <ms>',
+    env: 'PARLEY_HEADERS_TIMEOUT_MS',
+    description: 'time a client has to send its request headers',
+    min: 100,
+    max: 3_600_000,
+  },
+  {
+    key: 'requestTimeoutMs',
+    flag: '--request-timeout-ms <ms>',
+    env: 'PARLEY_REQUEST_TIMEOUT_MS',
+    description: 'time a client has to send a whole request, body included (slow bodies are cut off)',
+    min: 100,
+    max: 3_600_000,
+  },
+  {
+    key: 'keepAliveTimeoutMs',
+    flag: '--keep-alive-timeout-ms <ms>',
+    env: 'PARLEY_KEEP_ALIVE_TIMEOUT_MS',
+    description: 'how long an idle keep-alive connection stays open',
+    min: 100,
+    max: 3_600_000,
+  },
+  {
+    key: 'maxConnections',
+    flag: '--max-connections <n>',
+    env: 'PARLEY_MAX_CONNECTIONS',
+    description: 'open connections at once; more are refused',
+    min: 1,
+    max: 1_000_000,
+  },
+  {
+    key: 'maxRequestsPerSocket',
+    flag: '--max-requests-per-socket <n>',
+    env: 'PARLEY_MAX_REQUESTS_PER_SOCKET',
+    description: 'requests on one connection before it is closed (0: unlimited)',
+    min: 0,
+    max: 1_000_000,
+  },
+];
+
+function connectionLimitOptions(command: Command): Command {
+  for (const { key, flag, env: name, description } of CONNECTION_LIMIT_FLAGS)
+    command.option(flag, description, env(name, DEFAULT_CONNECTION_LIMITS[key]));
+  return command;
+}
+
+function readConnectionLimits(options: Record<keyof ConnectionLimits, string>): ConnectionLimits {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS };
+  for (const { key, flag, min, max } of CONNECTION_LIMIT_FLAGS)
+    limits[key] = parseCount(options[key], flag.split(' ')[0]!, min, max);
+  return limits;
+}
+
 export function registerServe(program: Command): void {
-  databaseUrlOption(dataDirOption(program.command('serve')))
+  connectionLimitOptions(databaseUrlOption(dataDirOption(program.command('serve'))))
     .description('serve the HTTP API (and live updates) of the node in --data-dir')
     .option('--host <host>', 'address to listen on', process.env.PARLEY_HOST ?? '127.0.0.1')
     .option(
@@ -170,31 +234,6 @@ export function registerServe(program: Command): void {
       '--federation-client-ca <pem-file>',
       'CA whose client certificates peers must present on the federation port; others fail the TLS handshake',
       process.env.PARLEY_FEDERATION_CLIENT_CA,
-    )
-    .option(
-      '--headers-timeout-ms <ms>',
-      'time a client has to send its request headers',
-      env('PARLEY_HEADERS_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
-    )
-    .option(
-      '--request-timeout-ms <ms>',
-      'time a client has to send a whole request, body included (slow bodies are cut off)',
-      env('PARLEY_REQUEST_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
-    )
-    .option(
-      '--keep-alive-timeout-ms <ms>',
-      'how long an idle keep-alive connection stays open',
-      env('PARLEY_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs),
-    )
-    .option(
-      '--max-connections <n>',
-      'open connections at once; more are refused',
-      env('PARLEY_MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections),
-    )
-    .option(
-      '--max-requests-per-socket <n>',
-      'requests on one connection before it is closed (0: unlimited)',
-      env('PARLEY_MAX_REQUESTS_PER_SOCKET', DEFAULT_CONNECTION_LIMITS.maxRequestsPerSocket),
     )
     .option(
       '--metrics-port <port>',
@@ -265,23 +304,7 @@ export function registerServe(program: Command): void {
       }) => {
         try {
           const passkeys = readPasskeySettings(options.passkeys, options.publicUrl);
-          const limits = {
-            headersTimeoutMs: parseCount(options.headersTimeoutMs, '--headers-timeout-ms', 100, 3_600_000),
-            requestTimeoutMs: parseCount(options.requestTimeoutMs, '--request-timeout-ms', 100, 3_600_000),
-            keepAliveTimeoutMs: parseCount(
-              options.keepAliveTimeoutMs,
-              '--keep-alive-timeout-ms',
-              100,
-              3_600_000,
-            ),
-            maxConnections: parseCount(options.maxConnections, '--max-connections', 1, 1_000_000),
-            maxRequestsPerSocket: parseCount(
-              options.maxRequestsPerSocket,
-              '--max-requests-per-socket',
-              0,
-              1_000_000,
-            ),
-          };
+          const limits = readConnectionLimits(options);
           const mail = checkMailSettings({ smtpUrl: options.smtpUrl || null, mailFrom: options.mailFrom });
           const tls = readTls(options.tlsCert, options.tlsKey);
           const federationListen = readFederationListen(options, tls);

@@ -23,13 +23,6 @@ import { schemaHistory } from '../sql/schema-history.js';
 import { searchSchemaPostgres } from '../sql/schema-search.js';
 import { SCHEMA_NAME_PATTERN } from './database-url.js';
 
-export {
-  SchemaPendingError,
-  SchemaTooNewError,
-  type Migration,
-  type MigrationPolicy,
-} from '../sql/schema.js';
-
 /**
  * Identity values are handed out at insert time, not at commit: appends to different channels
  * could commit out of cursor order and a change-feed reader would skip the later cursor's

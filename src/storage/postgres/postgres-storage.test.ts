@@ -15,7 +15,8 @@ import {
 import { runStorageContract } from '../contract-suite.js';
 import { ChainConflictError, type StoredEntry } from '../storage.js';
 import { DEFAULT_SCHEMA, parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaTooNewError } from './migrations.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { SchemaTooNewError } from '../sql/schema.js';
 import { PostgresStorage } from './postgres-storage.js';
 import {
   IN_CI,

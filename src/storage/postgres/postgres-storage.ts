@@ -31,7 +31,6 @@ import { chainKey, type StoredTip } from '../chain-check.js';
 import { channelValues, type EntryRow } from '../rows.js';
 import { appendCommitHint, checkAppend, entryInsertError, refuseLostFences } from '../sql/chain-write.js';
 import { commitHint, encodeHint } from '../sql/commit-hints.js';
-import type { SqlOpenOptions } from '../sql/schema.js';
 import { SQL, SqlStorage, type AwaitingReceiptQuery, type IndexedEntry } from '../sql/sql-storage.js';
 import { UNMARKED, documentOf } from '../sql/search-statements.js';
 import type {
@@ -46,7 +45,8 @@ import type {
 } from '../storage.js';
 import { CommitNotifier } from './commit-notifier.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
-import { SchemaPendingError, SchemaTooNewError, migrate } from './migrations.js';
+import { migrate } from './migrations.js';
+import { SchemaPendingError, SchemaTooNewError, type SqlOpenOptions } from '../sql/schema.js';
 import {
   INSERT_DOCS,
   INSERT_ENTRIES,

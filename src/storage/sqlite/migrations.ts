@@ -20,13 +20,6 @@ import {
 import { schemaHistory } from '../sql/schema-history.js';
 import { searchSchemaSqlite } from '../sql/schema-search.js';
 
-export {
-  SchemaPendingError,
-  SchemaTooNewError,
-  type Migration,
-  type MigrationPolicy,
-} from '../sql/schema.js';
-
 /**
  * SQLite needs no migration for the change feed: one writer at a time means rowid cursors already
  * increase in commit order node-wide, so its second migration is the idempotency keys.

@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bareChannel, headAfter, plainEntry as entry, raceOneEntry } from '../contract-fixtures.js';
 import { runStorageContract } from '../contract-suite.js';
 import { ChainConflictError } from '../storage.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaTooNewError } from './migrations.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { SchemaTooNewError } from '../sql/schema.js';
 import { SqliteStorage } from './sqlite-storage.js';
 
 const tempDirs: string[] = [];

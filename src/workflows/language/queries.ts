@@ -12,7 +12,7 @@ import {
   type GlossaryState,
   type GlossaryWarning,
 } from './glossary.js';
-import type { EntryPosition, LoggedEntry } from '../../core/kinds.js';
+import { positionOf, type EntryPosition, type LoggedEntry } from '../../core/kinds.js';
 import type { Channel, Principal } from '../../storage/storage.js';
 import { ParleyError } from '../../core/errors.js';
 import type { EntryRef } from '../obligations/kinds.js';
@@ -122,12 +122,7 @@ export async function entryTranslations(
     );
   }
   const original: OriginalView = {
-    id: entry.id,
-    party: entry.party,
-    seq: entry.seq,
-    hash: entry.hash,
-    kind: entry.kind,
-    author: entry.author,
+    ...positionOf(entry),
     hlc: entry.hlc,
     lang: entry.lang,
     text: entry.body.text,

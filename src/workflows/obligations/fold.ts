@@ -12,7 +12,7 @@
  */
 import { parseHlc } from '../../core/hlc.js';
 import type { Precedence } from '../../core/entry.js';
-import type { EntryPosition, LoggedEntry } from '../../core/kinds.js';
+import { positionOf, type EntryPosition, type LoggedEntry } from '../../core/kinds.js';
 import type { ObligationType, EscalationStep } from './kinds.js';
 import type { Objectives } from '../../core/objectives.js';
 import { compareFields, type FieldComparison } from './read-back.js';
@@ -86,12 +86,7 @@ function joinedBy(channel: ChannelFacts, party: string, time: number): boolean {
 
 export function brief(entry: LoggedEntry): EntryBrief {
   return {
-    id: entry.id,
-    party: entry.party,
-    seq: entry.seq,
-    hash: entry.hash,
-    kind: entry.kind,
-    author: entry.author,
+    ...positionOf(entry),
     precedence: entry.precedence as Precedence,
     ...(entry.marking ? { marking: entry.marking } : {}),
   };
@@ -265,18 +260,12 @@ export class ChannelLedger {
         if (!this.delivered(item, party))
           push('delivery', item, item, party, item.party, sent, sent + window.deliveryMinutes * MINUTE, null);
         const response = this.response(item, party);
+        // A response owed by `party` from `at`, within the window of the item's precedence.
+        const owedResponse = (at: number, note: string | null) =>
+          push('response', item, item, party, item.party, at, at + window.responseMinutes * MINUTE, note);
         switch (response.state) {
           case 'awaiting':
-            push(
-              'response',
-              item,
-              item,
-              party,
-              item.party,
-              sent,
-              sent + window.responseMinutes * MINUTE,
-              null,
-            );
+            owedResponse(sent, null);
             break;
           case 'deferred': {
             const until = Date.parse(String(this.entryOf(response.by!).body.until));
@@ -298,20 +287,9 @@ export class ChannelLedger {
             );
             break;
           }
-          case 'readback-corrected': {
-            const at = timeOf(this.entryOf(response.by!));
-            push(
-              'response',
-              item,
-              item,
-              party,
-              item.party,
-              at,
-              at + window.responseMinutes * MINUTE,
-              `read-back corrected: ${response.detail!}`,
-            );
+          case 'readback-corrected':
+            owedResponse(timeOf(this.entryOf(response.by!)), `read-back corrected: ${response.detail!}`);
             break;
-          }
           default:
             break;
         }

@@ -133,6 +133,20 @@ async function peopleAsked(
   return people;
 }
 
+/**
+ * Every obligation of a channel's entries at `now`: responses, deliveries, read-backs and
+ * clarifications (the ledger), open invitations and briefings. Lapsed commitments apart: they are
+ * owed by their owners, not by the author of an entry.
+ */
+async function entryObligations(node: NodeContext, channel: Channel, now: number): Promise<Obligation[]> {
+  const ledger = await loadLedger(node, channel);
+  return [
+    ...ledger.obligations(now),
+    ...(await invitationObligations(node, channel, now)),
+    ...(await briefingObligations(node, channel, now)),
+  ];
+}
+
 /** What the caller's party owes in the caller's channels (or the office's), soonest deadline first. */
 export async function owing(
   node: NodeContext,
@@ -143,10 +157,9 @@ export async function owing(
   const result: Obligation[] = [];
   const people = await peopleAsked(node, actor, query);
   for (const channel of await memberChannels(node, actor, query)) {
-    const ledger = await loadLedger(node, channel);
-    result.push(...ledger.obligations(now).filter((o) => o.owedBy === node.party && o.type !== 'delivery'));
-    result.push(...(await invitationObligations(node, channel, now)).filter((o) => o.owedBy === node.party));
-    result.push(...(await briefingObligations(node, channel, now)).filter((o) => o.owedBy === node.party));
+    // Delivery is the network's duty, not a person's: not shown as owed.
+    for (const o of await entryObligations(node, channel, now))
+      if (o.owedBy === node.party && o.type !== 'delivery') result.push(o);
     // A lapsed commitment is owed by its owners: shown to them (or for their office).
     for (const lapse of await commitmentLapses(node, channel, now))
       if (lapse.obligation.owedBy === node.party && lapse.owners.some((o) => people.has(o)))
@@ -167,18 +180,9 @@ export async function owed(
   const now = node.now();
   const authors = await peopleAsked(node, actor, query);
   const result: Obligation[] = [];
-  for (const channel of await memberChannels(node, actor, query)) {
-    const ledger = await loadLedger(node, channel);
-    result.push(
-      ...ledger.obligations(now).filter((o) => o.owedTo === node.party && authors.has(o.about.author)),
-      ...(await invitationObligations(node, channel, now)).filter(
-        (o) => o.owedTo === node.party && authors.has(o.about.author),
-      ),
-      ...(await briefingObligations(node, channel, now)).filter(
-        (o) => o.owedTo === node.party && authors.has(o.about.author),
-      ),
-    );
-  }
+  for (const channel of await memberChannels(node, actor, query))
+    for (const o of await entryObligations(node, channel, now))
+      if (o.owedTo === node.party && authors.has(o.about.author)) result.push(o);
   return result.sort((a, b) => a.due - b.due).slice(0, query.limit ?? 1000);
 }
 
