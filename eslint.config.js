@@ -105,7 +105,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.test.ts'],
+    // Test fixtures (test-support folders, outside the build) build from any layer too.
+    files: ['src/**/*.test.ts', 'src/**/test-support/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

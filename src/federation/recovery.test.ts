@@ -6,8 +6,6 @@
  * in time is reported and the node proceeds.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNING_DOMAIN, generateKeyPair, signMessage } from '../core/keys.js';
@@ -18,14 +16,13 @@ import { backupNode } from '../workflows/backup/backup.js';
 import { restoreDataDir } from '../workflows/backup/restore.js';
 import { createChannel } from '../workflows/channels/commands.js';
 import { postEntry } from '../workflows/entries/commands.js';
-import { addOffice, addPrincipal } from '../workflows/directory/commands.js';
-import { initNode, openNode } from '../workflows/open-node.js';
+import { openNode } from '../workflows/open-node.js';
+import { newNode } from '../workflows/test-support/new-node.js';
 import { federationContextOf } from './node-context.js';
 import { ChainRecovery } from './recovery.js';
 import { toWire } from './replicator.js';
 import { unlockedActor } from '../../test/support/unlocked.js';
 
-const PASSWORD = 'correct horse battery staple';
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
@@ -65,23 +62,14 @@ async function standInPeer(
  * restored after two more: returns the restored node and the chain as the peer holds it.
  */
 async function restoredNode(peerUrl: string): Promise<{ node: ParleyNode; chain: WireEntry[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-recovery-'));
-  const dataDir = join(dir, 'node');
-  let node: ParleyNode = await initNode({
-    dataDir,
-    party: 'RU',
+  const made = await newNode('RU', {
+    prefix: 'parley-recovery-',
     partyName: 'Party RU',
-    adminId: 'admin',
-    adminPassword: PASSWORD,
+    office: { id: 'ru-ops', name: 'RU operations' },
+    people: [['ru-duty', 'duty-officer']],
   });
-  await addOffice(node, LOCAL_OPERATOR, { id: 'ru-ops', name: 'RU operations' });
-  await addPrincipal(node, LOCAL_OPERATOR, {
-    id: 'ru-duty',
-    office: 'ru-ops',
-    role: 'duty-officer',
-    title: 'Duty officer',
-    password: PASSWORD,
-  });
+  const { dir, dataDir } = made;
+  let node: ParleyNode = made.node;
   await node.storage.putPeer({
     party: 'US',
     name: 'Party US',

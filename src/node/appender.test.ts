@@ -1,37 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { LOCAL_OPERATOR } from '../cli/local-node.js';
 import { ParleyError } from '../core/errors.js';
 import type { Principal } from '../core/model.js';
 import type { EntryDraft } from './appender.js';
 import type { ParleyNode } from './parley-node.js';
-import { initNode, openNode } from '../workflows/open-node.js';
+import { openNode } from '../workflows/open-node.js';
 import { verifyStorage } from '../workflows/audit/verify.js';
 import { createChannel } from '../workflows/channels/commands.js';
-import { addOffice, addPrincipal } from '../workflows/directory/commands.js';
+import { addOffice } from '../workflows/directory/commands.js';
+import { addPerson, newNode } from '../workflows/test-support/new-node.js';
 import { postEntry } from '../workflows/entries/commands.js';
 import { unlockedActor } from '../../test/support/unlocked.js';
 
-const PASSWORD = 'correct horse battery staple';
-
 async function freshNode(): Promise<ParleyNode> {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'parley-appender-')), 'node');
-  const node = await initNode({
-    dataDir,
-    party: 'RU',
-    partyName: 'RU',
-    adminId: 'admin',
-    adminPassword: PASSWORD,
-  });
-  await addOffice(node, LOCAL_OPERATOR, { id: 'svr', name: 'SVR' });
-  await addPrincipal(node, LOCAL_OPERATOR, {
-    id: 'head',
-    office: 'svr',
-    role: 'head',
-    title: '',
-    password: PASSWORD,
+  const { node } = await newNode('RU', {
+    prefix: 'parley-appender-',
+    office: { id: 'svr', name: 'SVR' },
+    people: [['head', 'head']],
   });
   await createChannel(node, LOCAL_OPERATOR, {
     id: 'intel',
@@ -81,13 +66,7 @@ describe('one bad draft fails only its own append', () => {
   it('refuses poisoned drafts alone while 300 concurrent appends across channels succeed', async () => {
     const node = await freshNode();
     await addOffice(node, LOCAL_OPERATOR, { id: 'gru', name: 'GRU' });
-    await addPrincipal(node, LOCAL_OPERATOR, {
-      id: 'other',
-      office: 'gru',
-      role: 'duty-officer',
-      title: '',
-      password: PASSWORD,
-    });
+    await addPerson(node, 'other', 'gru', 'duty-officer');
     await createChannel(node, LOCAL_OPERATOR, {
       id: 'ops',
       name: 'Ops',

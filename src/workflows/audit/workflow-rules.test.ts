@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoggedEntry } from '../../core/kinds.js';
 import { loggedEntryMaker, refTo } from '../../core/test-support/logged-entries.js';
+import { callMinutes, proposedCall } from '../contacts/briefings/test-support/briefing-entries.js';
 import { WorkflowRuleAudit, entriesWithoutEffect, type ChannelFacts } from './workflow-rules.js';
 
 const entry = loggedEntryMaker({ start: '2026-02-10T09:00Z', role: 'head' });
@@ -19,34 +20,8 @@ const keys = () => [
   entry('RU', 'principal-key', { principal: 'ru-head', office: 'ru-ops', role: 'head', publicKey: 'k1' }, 0),
   entry('US', 'principal-key', { principal: 'us-head', office: 'us-ops', role: 'head', publicKey: 'k2' }, 0),
 ];
-const briefing = () =>
-  entry(
-    'RU',
-    'briefing-proposal',
-    {
-      type: 'call',
-      title: 'Call',
-      agenda: [],
-      start: '2026-02-12T16:00Z',
-      durationMinutes: 30,
-      participants: ['ru-ops', 'us-ops'],
-    },
-    1,
-  );
-const minutes = (p: LoggedEntry, party: string, minute: number) =>
-  entry(
-    party,
-    'briefing-record',
-    {
-      of: refTo(p),
-      heldAt: '2026-02-12T16:00Z',
-      durationMinutes: 30,
-      minutes: 'm',
-      attended: [],
-      noShows: [],
-    },
-    minute,
-  );
+const briefing = () => proposedCall(entry, 1);
+const minutes = (p: LoggedEntry, party: string, minute: number) => callMinutes(entry, p, party, minute);
 const commitment = (owners: string[]) =>
   entry(
     'RU',
@@ -55,17 +30,22 @@ const commitment = (owners: string[]) =>
     5,
   );
 const TEXT = 'The parties agree in [March | April].';
+/** A draft by RU, US's resolution of its bracket, and `party`'s agreement to that resolution. */
+const bracketAgreedBy = (party: string) => {
+  const draft = entry('RU', 'statement-draft', { statement: 's', title: 'T', text: TEXT }, 1);
+  const proposal = entry('US', 'statement-resolution', { of: refTo(draft), bracket: 0, text: 'March' }, 2);
+  const agree = entry(
+    party,
+    'statement-resolution-agree',
+    { of: refTo(draft), resolution: refTo(proposal) },
+    3,
+  );
+  return [draft, proposal, agree] as const;
+};
 
 describe('entries without effect', () => {
   it('finds none in an honest record: a statement agreed by both, a briefing held, a commitment accepted', () => {
-    const draft = entry('RU', 'statement-draft', { statement: 's', title: 'T', text: TEXT }, 1);
-    const proposal = entry('US', 'statement-resolution', { of: refTo(draft), bracket: 0, text: 'March' }, 2);
-    const agree = entry(
-      'RU',
-      'statement-resolution-agree',
-      { of: refTo(draft), resolution: refTo(proposal) },
-      3,
-    );
+    const [draft, proposal, agree] = bracketAgreedBy('RU');
     const b = briefing();
     const accept = entry('US', 'briefing-answer', { of: refTo(b), answer: 'accept' }, 2);
     const c = commitment(['ru-head', 'us-head']);
@@ -75,14 +55,7 @@ describe('entries without effect', () => {
   });
 
   it('names a bracket resolution agreed by its proposer alone, with the fold’s reason', () => {
-    const draft = entry('RU', 'statement-draft', { statement: 's', title: 'T', text: TEXT }, 1);
-    const proposal = entry('US', 'statement-resolution', { of: refTo(draft), bracket: 0, text: 'March' }, 2);
-    const alone = entry(
-      'US',
-      'statement-resolution-agree',
-      { of: refTo(draft), resolution: refTo(proposal) },
-      3,
-    );
+    const [draft, proposal, alone] = bracketAgreedBy('US');
     expect(entriesWithoutEffect([draft, proposal, alone], facts)).toEqual([
       {
         id: alone.id,
@@ -152,14 +125,7 @@ describe('entries without effect', () => {
   it('warns with the entry, its kind and the reason, from signed objects noted while streaming', () => {
     const audit = new WorkflowRuleAudit('c');
     const signed = (e: LoggedEntry) => ({ ...e, id: undefined, v: 1, channel: 'c', seen: {} });
-    const draft = entry('RU', 'statement-draft', { statement: 's', title: 'T', text: TEXT }, 1);
-    const proposal = entry('US', 'statement-resolution', { of: refTo(draft), bracket: 0, text: 'March' }, 2);
-    const alone = entry(
-      'US',
-      'statement-resolution-agree',
-      { of: refTo(draft), resolution: refTo(proposal) },
-      3,
-    );
+    const [draft, proposal, alone] = bracketAgreedBy('US');
     for (const e of [draft, proposal, alone]) audit.note(e.party, e.seq, e.hash, signed(e));
     audit.note('RU', 99, 'h', { kind: 'note', body: { text: 'ignored' } });
     expect(audit.finish(facts.parties)).toEqual([

@@ -3,34 +3,18 @@
  * overwrite; a restore refuses while the database is open, refuses another node's backup, keeps
  * the database it replaces, and leaves a node that opens with the backup's content.
  */
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ParleyNode } from '../../node/parley-node.js';
 import type { Storage } from '../../storage/storage.js';
-import { initNode, openNode } from '../open-node.js';
+import { openNode } from '../open-node.js';
+import { newNode } from '../test-support/new-node.js';
 import { backupNode } from './backup.js';
 import { restoreDataDir } from './restore.js';
 
-const PASSWORD = 'correct horse battery staple';
-
-async function newNode(party: string): Promise<{ dir: string; dataDir: string; node: ParleyNode }> {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-backup-'));
-  const dataDir = join(dir, 'node');
-  const node = await initNode({
-    dataDir,
-    party,
-    partyName: party,
-    adminId: 'admin',
-    adminPassword: PASSWORD,
-  });
-  return { dir, dataDir, node };
-}
-
 describe('backup and restore', () => {
   it('copies the database owner-only, refuses to overwrite, and restores it into the stopped node', async () => {
-    const { dir, dataDir, node } = await newNode('RU');
+    const { dir, dataDir, node } = await newNode('RU', { prefix: 'parley-backup-' });
     const file = join(dir, 'ru.db');
     const report = await backupNode(node, file);
     expect(report).toMatchObject({ path: file, party: 'RU', fingerprint: node.fingerprint });
@@ -55,8 +39,8 @@ describe('backup and restore', () => {
   });
 
   it("refuses another node's backup and a file that is not a backup", async () => {
-    const ru = await newNode('RU');
-    const us = await newNode('US');
+    const ru = await newNode('RU', { prefix: 'parley-backup-' });
+    const us = await newNode('US', { prefix: 'parley-backup-' });
     const file = join(us.dir, 'us.db');
     await backupNode(us.node, file);
     await Promise.all([ru.node.close(), us.node.close()]);

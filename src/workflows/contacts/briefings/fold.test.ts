@@ -1,42 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LoggedEntry } from '../../../core/kinds.js';
 import { loggedEntryMaker, refTo } from '../../../core/test-support/logged-entries.js';
+import { callMinutes, proposedCall } from './test-support/briefing-entries.js';
 import { foldBriefing, refusal } from './fold.js';
 import { briefingProposalBody, briefingRecordKind } from './kinds.js';
 import { checkRecurrence, occurrences } from './recurrence.js';
 
 const offices = { RU: ['ru-ops'], US: ['us-ops'] };
 const entry = loggedEntryMaker({ start: '2026-02-10T09:00Z', role: 'duty' });
-const proposal = (extra: Record<string, unknown> = {}) =>
-  entry(
-    'RU',
-    'briefing-proposal',
-    {
-      type: 'call',
-      title: 'Call',
-      agenda: [],
-      start: '2026-02-12T16:00Z',
-      durationMinutes: 30,
-      participants: ['ru-ops', 'us-ops'],
-      ...extra,
-    },
-    0,
-  );
+const proposal = (extra: Record<string, unknown> = {}) => proposedCall(entry, 0, extra);
 const record = (p: LoggedEntry, party: string, minute: number, extra: Record<string, unknown> = {}) =>
-  entry(
-    party,
-    'briefing-record',
-    {
-      of: refTo(p),
-      heldAt: '2026-02-12T16:00Z',
-      durationMinutes: 30,
-      minutes: `${party} minutes`,
-      attended: [],
-      noShows: [],
-      ...extra,
-    },
-    minute,
-  );
+  callMinutes(entry, p, party, minute, extra);
 
 describe('the briefing fold', () => {
   it('waits for the other side, then holds once; a second set of minutes written concurrently is listed, not hidden', () => {
