@@ -4,7 +4,7 @@
  * orders by timestamp, not by how it was handed the entries. Not part of the build
  * (tsconfig.build.json leaves out test-support folders).
  */
-import type { LoggedEntry } from '../kinds.js';
+import type { KindCheckContext, LoggedEntry } from '../kinds.js';
 
 /** Makes the next entry of a test: who wrote it, its kind and body, and its minute after the start. */
 export type MakeEntry = (
@@ -42,4 +42,28 @@ export function loggedEntryMaker(options: { start: string; role: string }): Make
 /** The reference a body gives to another entry (`of`, `to`, `revises`). */
 export function refTo(entry: LoggedEntry): { party: string; seq: number; hash: string } {
   return { party: entry.party, seq: entry.seq, hash: entry.hash };
+}
+
+/**
+ * What a kind rule reads, over a list of entries (the channel's log in storage order): for
+ * testing a kind's `check` as the node would run it before signing, as `party`'s `actor`.
+ */
+export function checkContextOver(
+  entries: readonly LoggedEntry[],
+  channel: KindCheckContext['channel'],
+  party: string,
+): KindCheckContext {
+  const refOf = (e: LoggedEntry) => {
+    const of = (e.body.of ?? e.body.revises) as { party?: string; seq?: number } | undefined;
+    return of ? `${of.party}/${of.seq}` : null;
+  };
+  return {
+    channel,
+    party,
+    parties: async () => Object.keys(channel.parties),
+    actor: { id: `${party.toLowerCase()}-head`, office: channel.parties[party]?.[0] ?? null, role: 'head' },
+    getEntry: async (p, seq) => entries.find((e) => e.party === p && e.seq === seq) ?? null,
+    listByRef: async (kind, ref) => entries.filter((e) => e.kind === kind && refOf(e) === ref),
+    listByKind: async (kind) => entries.filter((e) => e.kind === kind),
+  };
 }

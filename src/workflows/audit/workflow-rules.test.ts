@@ -85,6 +85,56 @@ describe('entries without effect', () => {
     expect(found[1]!.reason).toContain('already recorded');
   });
 
+  it('names an amendment of minutes without effect, and entries naming no briefing of the channel', () => {
+    const cancelled = briefing();
+    const cancel = entry(
+      'RU',
+      'briefing-change',
+      { of: refTo(cancelled), change: 'cancel', reason: 'no' },
+      2,
+    );
+    const late = minutes(cancelled, 'US', 3);
+    const amendLate = entry('US', 'briefing-amendment', { of: refTo(late), minutes: 'x', reason: 'y' }, 4);
+    const ghost = { ...briefing(), id: 'c/RU/999', seq: 999 };
+    const answerGhost = entry('US', 'briefing-answer', { of: refTo(ghost), answer: 'accept' }, 5);
+    const amendGhost = entry('US', 'briefing-amendment', { of: refTo(ghost), minutes: 'x', reason: 'y' }, 6);
+    const found = entriesWithoutEffect([cancelled, cancel, late, amendLate, answerGhost, amendGhost], facts);
+    expect(found.map((f) => [f.id, f.kind])).toEqual([
+      [late.id, 'briefing-record'],
+      [amendLate.id, 'briefing-amendment'],
+      [amendGhost.id, 'briefing-amendment'],
+      [answerGhost.id, 'briefing-answer'],
+    ]);
+    expect(found[1]!.reason).toContain('not the minutes in effect');
+    expect(found[2]!.reason).toContain('is not a briefing-record of this channel');
+    expect(found[3]!.reason).toContain('is not a briefing-proposal of this channel');
+  });
+
+  it('names a signature of a joint summary point revised meanwhile', () => {
+    const readout = entry('RU', 'readout', { text: 'We meet in March.' }, 1);
+    const point = (party: string, minute: number, revises?: LoggedEntry) =>
+      entry(
+        party,
+        'summary-point',
+        {
+          summary: 'call',
+          point: 'p1',
+          status: 'agreed',
+          text: `version of ${party}`,
+          rests: [{ readout: refTo(readout), quote: 'meet in March' }],
+          ...(revises ? { revises: refTo(revises) } : {}),
+        },
+        minute,
+      );
+    const first = point('RU', 2);
+    const stale = entry('US', 'summary-sign', { of: refTo(first) }, 3);
+    const revised = point('RU', 4, first);
+    const found = entriesWithoutEffect([...keys(), first, stale, revised], facts);
+    expect(found).toEqual([
+      expect.objectContaining({ id: stale.id, reason: expect.stringContaining('was revised') }),
+    ]);
+  });
+
   it('names an answer to a withdrawn invitation', () => {
     const invitation = entry(
       'RU',

@@ -1,9 +1,10 @@
 /**
  * The workflows' log-dependent rules in an offline audit: entries that a workflow's fold gives
  * no effect (a bracket resolved by its proposer alone, minutes of a cancelled briefing, an answer
- * to withdrawn terms, a commitment owned by no person of a member party…) are authentic and
- * chained, so not failures, but an auditor must see that the record holds them: each is an
- * `entry_without_effect` warning with the fold's own reason, so each rule stays defined once.
+ * to withdrawn terms, a signature of a revised summary point, a commitment owned by no person of
+ * a member party…) are authentic and chained, so not failures, but an auditor must see that the
+ * record holds them: each is an `entry_without_effect` warning with the fold's own reason, so
+ * each rule stays defined once.
  * Only entries of the kinds the rules read are kept while the chains stream past.
  */
 import { entryId, type EntryContent } from '../../core/entry.js';
@@ -12,6 +13,7 @@ import { partiesAt, type Joined } from '../../core/membership.js';
 import { refusedBriefingEntries } from '../contacts/briefings/fold.js';
 import { refusedCommitmentEntries } from '../contacts/commitment-fold.js';
 import { refusedInvitationEntries } from '../contacts/invitations/fold.js';
+import { foldSummaries } from '../contacts/readouts/summary-fold.js';
 import { refusedStatementEntries } from '../statements/fold.js';
 import type { AuditWarning } from './report.js';
 
@@ -62,6 +64,17 @@ export const WORKFLOW_RULES: readonly WorkflowRules[] = [
     ],
     // The parties of the moment, as statements/queries.ts: those whose chain had begun.
     refused: (entries, f) => refusedStatementEntries(entries, f.channel, (hlc) => partiesAt(f.joined, hlc)),
+  },
+  {
+    kinds: ['summary-point', 'summary-sign'],
+    // A joint summary is signed by the parties whose chains had begun, as readouts/queries.ts.
+    refused: (entries, f) =>
+      foldSummaries(
+        f.channel,
+        entries.filter((e) => e.kind === 'summary-point'),
+        entries.filter((e) => e.kind === 'summary-sign'),
+        partiesAt(f.joined),
+      ).refused,
   },
   {
     kinds: ['commitment', 'commitment-accept', 'principal-key'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoggedEntry } from '../../../core/kinds.js';
 import { loggedEntryMaker, refTo } from '../../../core/test-support/logged-entries.js';
 import { callMinutes, proposedCall } from './test-support/briefing-entries.js';
-import { foldBriefing, refusal } from './fold.js';
+import { amendmentRefusal, foldBriefing, refusal } from './fold.js';
 import { briefingProposalBody, briefingRecordKind } from './kinds.js';
 import { checkRecurrence, occurrences } from './recurrence.js';
 
@@ -30,6 +30,27 @@ describe('the briefing fold', () => {
         reason: expect.stringContaining('already recorded'),
       }),
     ]);
+  });
+
+  it('amends only the minutes in effect: an amendment of refused minutes is listed, not applied', () => {
+    const p = proposal();
+    const accept = entry('US', 'briefing-answer', { of: refTo(p), answer: 'accept' }, 1);
+    const kept = record(p, 'RU', 3);
+    const second = record(p, 'US', 4);
+    const amend = (of: LoggedEntry, minute: number) =>
+      entry(of.party, 'briefing-amendment', { of: refTo(of), minutes: 'corrected', reason: 'typo' }, minute);
+    const ofKept = amend(kept, 5);
+    const ofSecond = amend(second, 6);
+    const view = foldBriefing(p, [accept, kept, second, ofKept, ofSecond], offices);
+    expect(view.occurrences[0]!.minutes).toMatchObject({ id: kept.id, text: 'corrected' });
+    expect(view.occurrences[0]!.minutes!.amendments.map((a) => a.id)).toEqual([ofKept.id]);
+    expect(view.refused.map((r) => [r.id, r.kind])).toEqual([
+      [second.id, 'briefing-record'],
+      [ofSecond.id, 'briefing-amendment'],
+    ]);
+    expect(view.refused[1]!.reason).toContain('not the minutes in effect');
+    expect(amendmentRefusal(view, kept.id)).toBeNull();
+    expect(amendmentRefusal(view, second.id)).toMatchObject({ code: 'state_conflict' });
   });
 
   it('applies entries in timestamp order, not storage order, and resets answers on a new time', () => {

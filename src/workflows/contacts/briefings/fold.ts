@@ -142,6 +142,19 @@ function targets(view: BriefingView, action: BriefingAction): OccurrenceView[] |
 }
 
 /**
+ * Why minutes `recordId` may not be amended, or null: only minutes in effect (those of a held
+ * occurrence) are amended; minutes the fold refused (of a cancelled briefing, a second set) stay
+ * without effect, and so would an amendment of them.
+ */
+export function amendmentRefusal(view: BriefingView, recordId: string): Refusal | null {
+  if (view.occurrences.some((o) => o.minutes?.id === recordId)) return null;
+  return {
+    code: 'state_conflict',
+    message: `of: ${recordId} are not the minutes in effect of any occurrence of ${view.id} (minutes without effect are not amended)`,
+  };
+}
+
+/**
  * Why an action may not apply to the briefing as it stands, or null. The same rules are the
  * kind check before signing and the fold's, so a node signs only what views apply.
  */
@@ -259,8 +272,13 @@ export function foldBriefing(
   for (const entry of [...related].sort(byClock)) {
     if (entry.kind === 'briefing-amendment') {
       const of = entry.body.of as unknown as EntryRef;
-      const held = minutesById.get(`${proposal.id.split('/')[0]}/${of.party}/${of.seq}`);
-      if (!held) continue;
+      const recordId = `${proposal.id.split('/')[0]}/${of.party}/${of.seq}`;
+      const held = minutesById.get(recordId);
+      if (!held) {
+        const reason = amendmentRefusal(view, recordId)!.message;
+        view.refused.push({ id: entry.id, kind: entry.kind, party: entry.party, reason });
+        continue;
+      }
       const text = entry.body.minutes as string;
       held.amendments.push({
         id: entry.id,
@@ -358,11 +376,34 @@ export function refusedBriefingEntries(
     byTarget.set(named(e), [...(byTarget.get(named(e)) ?? []), e]);
     if (e.kind === 'briefing-record') recordOf.set(e.id, named(e));
   }
+  const strays: BriefingView['refused'] = [];
   for (const e of entries) {
-    const briefing = e.kind === 'briefing-amendment' ? recordOf.get(named(e)) : undefined;
+    if (e.kind !== 'briefing-amendment') continue;
+    const briefing = recordOf.get(named(e));
     if (briefing) byTarget.get(briefing)!.push(e);
+    else
+      strays.push({
+        id: e.id,
+        kind: e.kind,
+        party: e.party,
+        reason: `of: ${named(e)} is not a briefing-record of this channel`,
+      });
   }
-  return entries
-    .filter((e) => e.kind === 'briefing-proposal')
-    .flatMap((p) => foldBriefing(p, byTarget.get(p.id) ?? [], offices).refused);
+  // Entries naming a proposal the channel does not hold are refused too (a proposal is never lost).
+  const proposals = new Set(entries.filter((e) => e.kind === 'briefing-proposal').map((e) => e.id));
+  for (const [target, list] of byTarget)
+    if (!proposals.has(target))
+      for (const e of list.filter((x) => x.kind !== 'briefing-amendment'))
+        strays.push({
+          id: e.id,
+          kind: e.kind,
+          party: e.party,
+          reason: `of: ${target} is not a briefing-proposal of this channel`,
+        });
+  return [
+    ...entries
+      .filter((e) => e.kind === 'briefing-proposal')
+      .flatMap((p) => foldBriefing(p, byTarget.get(p.id) ?? [], offices).refused),
+    ...strays,
+  ];
 }

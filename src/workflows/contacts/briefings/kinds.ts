@@ -24,7 +24,7 @@ import { entryRef } from '../../obligations/kinds.js';
 import { referenced, refKey } from '../referenced.js';
 import { dateTime } from './times.js';
 import { MAX_OCCURRENCES, checkRecurrence, occurrences } from './recurrence.js';
-import { foldBriefing, refusal, BRIEFING_ACTIONS, type BriefingAction } from './fold.js';
+import { amendmentRefusal, foldBriefing, refusal, BRIEFING_ACTIONS, type BriefingAction } from './fold.js';
 
 const office = z.string().regex(ID_PATTERN, 'must be an office id');
 const reason = z.string().trim().min(1, 'must give a reason').max(2000);
@@ -199,7 +199,10 @@ export const briefingAmendmentKind = defineKind({
   ref: (body) => refKey(body.of),
   summary: (body) => `amends the minutes ${refKey(body.of)}: ${body.reason}`,
   async check(context, body) {
-    await referenced(context, body.of, 'briefing-record');
+    const record = await referenced(context, body.of, 'briefing-record');
+    const view = await readBriefing(context, record.body.of as unknown as z.infer<typeof entryRef>);
+    const refused = amendmentRefusal(view, record.id);
+    if (refused) throw new KindRuleError(refused.code, refused.message);
   },
 });
 

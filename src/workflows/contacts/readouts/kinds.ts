@@ -14,6 +14,7 @@ import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../../cor
 import { entryRef } from '../../obligations/kinds.js';
 import { BRIEFING_KINDS } from '../briefings/kinds.js';
 import { referenced } from '../referenced.js';
+import { newestOf, pointKey } from './summary-fold.js';
 
 const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
 
@@ -48,20 +49,12 @@ export const summarySignBody = z.strictObject({ of: entryRef });
 
 export type SummaryPointBody = z.infer<typeof summaryPointBody>;
 
-const pointKey = (body: { summary: string; point: string }) => `${body.summary}/${body.point}`;
-
-/** The newest version of a point: the one no other version revises. */
+/** The newest version of a point, by the fold's rule (summary-fold.ts). */
 async function newestVersion(context: KindCheckContext, key: string): Promise<LoggedEntry | null> {
   const versions = (await context.listByKind('summary-point')).filter(
     (v) => pointKey(v.body as unknown as SummaryPointBody) === key,
   );
-  const revised = new Set(
-    versions.flatMap((v) => {
-      const revises = (v.body as unknown as SummaryPointBody).revises;
-      return revises ? [`${revises.party}/${revises.seq}`] : [];
-    }),
-  );
-  return versions.filter((v) => !revised.has(`${v.party}/${v.seq}`)).at(-1) ?? null;
+  return newestOf(context.channel.id, versions);
 }
 
 export const readoutKind = defineKind({

@@ -14,11 +14,8 @@ import { type NodeContext } from '../../context.js';
 import { kindContext } from '../../entries/kind-context.js';
 import type { EntryRef } from '../../obligations/kinds.js';
 import { alignReadouts } from './alignment.js';
-import type { SummaryPointBody } from './kinds.js';
+import { byClock, foldSummaries } from './summary-fold.js';
 import type { AlignmentView, ReadoutListView, SummaryView } from './views.js';
-
-const byClock = (a: LoggedEntry, b: LoggedEntry) =>
-  a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 const refId = (channel: string, of: EntryRef) => `${channel}/${of.party}/${of.seq}`;
 
@@ -137,57 +134,9 @@ export async function listSummaries(
   const channel = await readableChannel(node, actor, channelId);
   const log = kindContext(node, actor, channel);
   const [versions, signs, joined] = await Promise.all([
-    log.listByKind('summary-point').then((v) => v.sort(byClock)),
-    log.listByKind('summary-sign').then((v) => v.sort(byClock)),
+    log.listByKind('summary-point'),
+    log.listByKind('summary-sign'),
     joinedAt(node, channel),
   ]);
-  const parties = partiesAt(joined);
-  const groups = new Map<string, Map<string, LoggedEntry[]>>();
-  for (const v of versions) {
-    const body = v.body as unknown as SummaryPointBody;
-    const points = groups.get(body.summary) ?? new Map<string, LoggedEntry[]>();
-    groups.set(body.summary, points);
-    points.set(body.point, [...(points.get(body.point) ?? []), v]);
-  }
-  return [...groups.entries()].map(([summary, points]) => {
-    const list = [...points.entries()].map(([point, all]) => {
-      const revised = new Set(
-        all.flatMap((v) => {
-          const revises = (v.body as unknown as SummaryPointBody).revises;
-          return revises ? [refId(channel.id, revises)] : [];
-        }),
-      );
-      const newest = all.filter((v) => !revised.has(v.id)).at(-1) ?? all.at(-1)!;
-      const body = newest.body as unknown as SummaryPointBody;
-      const signatures = [
-        { party: newest.party, by: newest.author, at: newest.hlc, id: newest.id },
-        ...signs
-          .filter((s) => {
-            const of = s.body.of as unknown as EntryRef;
-            return refId(channel.id, of) === newest.id && of.hash === newest.hash && s.party !== newest.party;
-          })
-          .map((s) => ({ party: s.party, by: s.author, at: s.hlc, id: s.id })),
-      ].filter((s, k, list) => list.findIndex((o) => o.party === s.party) === k);
-      const waitingFor = parties.filter((p) => !signatures.some((s) => s.party === p));
-      return {
-        point,
-        id: newest.id,
-        hash: newest.hash,
-        status: body.status,
-        party: body.party ?? null,
-        text: body.text,
-        rests: body.rests.map((r) => ({
-          readout: refId(channel.id, r.readout),
-          party: r.readout.party,
-          quote: r.quote,
-        })),
-        proposedBy: { party: newest.party, by: newest.author, at: newest.hlc },
-        signatures,
-        waitingFor,
-        state: waitingFor.length === 0 ? ('agreed' as const) : ('open' as const),
-        versions: all.filter((v) => v !== newest).map((v) => v.id),
-      };
-    });
-    return { summary, agreed: list.every((p) => p.state === 'agreed'), points: list };
-  });
+  return foldSummaries(channel.id, versions, signs, partiesAt(joined)).summaries;
 }
