@@ -83,13 +83,13 @@ export async function startIntelPair(
 
 /**
  * Starts the pair before the file's tests (handing it to `ready`, which may prepare more) and
- * stops it after them.
+ * stops it after them; returns the clock RU runs on (a fresh virtual clock unless given).
  */
 export function useIntelPair(
-  clock: VirtualClock,
-  options: IntelPairOptions,
   ready: (ru: InProcessParty, us: InProcessParty) => void | Promise<void>,
-): void {
+  options: IntelPairOptions & { clock?: VirtualClock } = {},
+): VirtualClock {
+  const clock = options.clock ?? virtualClock();
   let nodes: InProcessParty[] = [];
   beforeAll(async () => {
     nodes = await startIntelPair(clock, options);
@@ -99,6 +99,7 @@ export function useIntelPair(
     // One at a time: each node's close waits for the other's requests in flight.
     for (const node of nodes) await node.stop();
   }, 240_000);
+  return clock;
 }
 
 export const head = (node: InProcessParty) => `${node.party.toLowerCase()}-head`;
@@ -218,9 +219,7 @@ export const DAY = 24 * HOUR;
 /** The workflow tests' charter objective: a FLASH item delivered within a minute, answered within ten. */
 export const FLASH_IN_TEN_MINUTES = { FLASH: { deliveryMinutes: 1, responseMinutes: 10 } };
 
-/** The workflow tests' pair: on a virtual clock of its own, FLASH items answered within ten minutes. */
+/** The workflow tests' pair: FLASH items answered within ten minutes. */
 export function useWorkflowPair(ready: (ru: InProcessParty, us: InProcessParty) => void): VirtualClock {
-  const clock = virtualClock();
-  useIntelPair(clock, { objectives: FLASH_IN_TEN_MINUTES }, ready);
-  return clock;
+  return useIntelPair(ready, { objectives: FLASH_IN_TEN_MINUTES });
 }
