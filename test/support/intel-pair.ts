@@ -174,27 +174,32 @@ export async function peopleEntries(node: InProcessParty): Promise<number> {
   return entries.filter((e) => e.party === node.party && e.author !== 'node').length;
 }
 
-/** Expects a refusal with the standard error shape and no entry written on the node; its message. */
+/**
+ * Expects a refusal with the standard error shape and no entry written on the node (as `written`
+ * counts them: people's entries unless told otherwise); its message.
+ */
 export async function refused(
   node: InProcessParty,
   call: () => Promise<{ status: number; body: unknown }>,
   status: number,
   code: string,
+  written: (node: InProcessParty) => Promise<number> = peopleEntries,
 ): Promise<string> {
-  const before = await peopleEntries(node);
+  const before = await written(node);
   const result = await call();
   expect(result.status, JSON.stringify(result.body)).toBe(status);
   const error = (result.body as { error: { code: string; message: string } }).error;
   expect(error.code).toBe(code);
-  expect(await peopleEntries(node)).toBe(before);
+  expect(await written(node)).toBe(before);
   return error.message;
 }
 
 /**
  * Calls that send every entry with `extra` (say `{ lang: 'en' }`): `post`, and `refused`, which
- * writes an entry that must be refused with a message naming `names` (the field or rule).
+ * writes an entry that must be refused with a message naming `names` (the field or rule) and
+ * nothing `written`.
  */
-export function entriesWith(extra: Record<string, unknown>) {
+export function entriesWith(extra: Record<string, unknown>, written = peopleEntries) {
   return {
     post: (node: InProcessParty, user: string, kind: string, body: unknown) =>
       post(node, user, kind, body, extra),
@@ -207,7 +212,7 @@ export function entriesWith(extra: Record<string, unknown>) {
       code: string,
       names: string | RegExp,
     ): Promise<void> {
-      const message = await refused(node, () => write(node, user, kind, body, extra), status, code);
+      const message = await refused(node, () => write(node, user, kind, body, extra), status, code, written);
       expect(message).toMatch(names);
     },
   };
