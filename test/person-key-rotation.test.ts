@@ -4,7 +4,7 @@
  * signed before stays valid at both nodes and what the new key signs replicates; an administrator
  * revokes a key over the CLI, which ends the person's sessions and tokens and leaves them unable
  * to sign until they rotate; both nodes' logs verify offline, revocations included. (A peer that
- * signs with a revoked key anyway is refused: test/hostile-peer.test.ts.)
+ * signs with a revoked key anyway is refused: test/hostile-peer-entries.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,26 +1,9 @@
-/**
- * Briefings and invitations through the API on two federated nodes (RU, US) over real HTTP, in
- * virtual time: a briefing's whole life (propose, accept, hold with minutes, amend), recurring
- * briefings answered and cancelled per occurrence, invitation threads with counter-proposals and
- * withdrawal, open invitations in "what I owe", and every bad input refused with a 4xx that
- * names the field or rule, nothing written.
- */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// A briefing's life: proposed, accepted, held with minutes, amended, moved, cancelled, recurring.
+import { describe, expect, it } from 'vitest';
 import { api, eventually } from './support/node-process.js';
-import { pinPeers, startInProcessParty, virtualClock, type InProcessParty } from './support/in-process.js';
+import type { InProcessParty } from './support/in-process.js';
+import { arrived, DAY, entriesWith, head, HOUR, ref, useIntelPair } from './support/intel-pair.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const clock = virtualClock();
-let ru: InProcessParty;
-let us: InProcessParty;
-
-interface Entry {
-  id: string;
-  party: string;
-  seq: number;
-  hash: string;
-}
 interface Occurrence {
   occurrence: string;
   start: string;
@@ -34,86 +17,14 @@ interface Briefing {
   occurrences: Occurrence[];
   refused: unknown[];
 }
-interface Invitation {
-  id: string;
-  state: string;
-  awaiting: string[];
-  current: { id: string; where: string };
-  proposals: unknown[];
-}
 
-beforeAll(async () => {
-  [ru, us] = await Promise.all([startInProcessParty('RU', clock), startInProcessParty('US', clock)]);
-  await pinPeers(ru, us);
-  const created = await api(ru, 'admin', 'POST', '/api/v1/channels', {
-    id: 'intel',
-    name: 'Intelligence services heads',
-    offices: ['ru-ops'],
-    peers: { US: ['us-ops'] },
-    languages: ['ru', 'en'],
-  });
-  expect(created.status).toBe(201);
-  await eventually(async () => (await api(us, 'admin', 'GET', '/api/v1/channels/intel')).status === 200);
-  expect((await api(us, 'admin', 'POST', '/api/v1/channels/intel/accept')).status).toBe(200);
-  await eventually(
-    async () =>
-      (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/intel')).body.state === 'active',
-  );
-}, 240_000);
-
-afterAll(async () => {
-  await ru?.stop();
-  await us?.stop();
-}, 240_000);
+let ru: InProcessParty;
+let us: InProcessParty;
+const clock = useIntelPair((a, b) => void ([ru, us] = [a, b]));
+const { post, refused } = entriesWith({ lang: 'en' });
 
 const at = (ms: number) => new Date(ms).toISOString();
 const day = (ms: number) => at(ms).slice(0, 10);
-const head = (node: InProcessParty) => `${node.party.toLowerCase()}-head`;
-const ref = (e: Entry) => ({ party: e.party, seq: e.seq, hash: e.hash });
-
-function write(node: InProcessParty, user: string, kind: string, body: unknown) {
-  return api<Entry>(node, user, 'POST', '/api/v1/channels/intel/entries', { kind, body, lang: 'en' });
-}
-
-async function post(node: InProcessParty, user: string, kind: string, body: unknown): Promise<Entry> {
-  const result = await write(node, user, kind, body);
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result.body;
-}
-
-async function arrived(node: InProcessParty, entry: Entry): Promise<void> {
-  await eventually(
-    async () =>
-      (await api(node, head(node), 'GET', `/api/v1/channels/intel/entries/${entry.party}/${entry.seq}`))
-        .status === 200,
-    20_000,
-    `${entry.id} at ${node.party}`,
-  );
-}
-
-async function peopleEntries(node: InProcessParty): Promise<number> {
-  const entries = await node.node.storage.readChannel('intel', 0, 1_000_000);
-  return entries.filter((e) => e.party === node.party && e.author !== 'node').length;
-}
-
-/** Expects the refusal (status, code, a message naming `names`) and nothing written. */
-async function refused(
-  node: InProcessParty,
-  user: string,
-  kind: string,
-  body: unknown,
-  status: number,
-  code: string,
-  names: string | RegExp,
-): Promise<void> {
-  const before = await peopleEntries(node);
-  const result = await write(node, user, kind, body);
-  expect(result.status, JSON.stringify(result.body)).toBe(status);
-  const error = (result.body as unknown as { error: { code: string; message: string } }).error;
-  expect(error.code).toBe(code);
-  expect(error.message).toMatch(names);
-  expect(await peopleEntries(node)).toBe(before);
-}
 
 async function briefing(node: InProcessParty, id: string): Promise<Briefing> {
   const result = await api<{ briefings: Briefing[] }>(
@@ -124,17 +35,6 @@ async function briefing(node: InProcessParty, id: string): Promise<Briefing> {
   );
   expect(result.status).toBe(200);
   return result.body.briefings.find((b) => b.id === id)!;
-}
-
-async function invitation(node: InProcessParty, id: string): Promise<Invitation> {
-  const result = await api<{ invitations: Invitation[] }>(
-    node,
-    head(node),
-    'GET',
-    '/api/v1/channels/intel/invitations',
-  );
-  expect(result.status).toBe(200);
-  return result.body.invitations.find((i) => i.id === id)!;
 }
 
 const proposal = (extra: Record<string, unknown> = {}) => ({
@@ -477,181 +377,5 @@ describe('a briefing, whole life', () => {
       'body_invalid',
       /use 'invitation-proposal'/,
     );
-  });
-});
-
-describe('an invitation', () => {
-  const terms = (extra: Record<string, unknown> = {}) => ({
-    type: 'visit',
-    what: 'Visit of the US delegation to Moscow',
-    where: 'Moscow',
-    window: { from: day(clock.now() + 30 * DAY), to: day(clock.now() + 33 * DAY) },
-    respondBy: day(clock.now() + 10 * DAY),
-    ...extra,
-  });
-
-  it('refuses an answer date already past, or after the window, and a window backwards', async () => {
-    await refused(
-      ru,
-      'ru-head',
-      'invitation-proposal',
-      terms({ respondBy: day(clock.now() - DAY) }),
-      400,
-      'body_invalid',
-      /^respondBy: .* the answer date must be in the future/,
-    );
-    await refused(
-      ru,
-      'ru-head',
-      'invitation-proposal',
-      terms({ respondBy: day(clock.now() + 40 * DAY) }),
-      400,
-      'body_invalid',
-      /^respondBy: .* after the window ends/,
-    );
-    await refused(
-      ru,
-      'ru-head',
-      'invitation-proposal',
-      terms({ window: { from: day(clock.now() + 5 * DAY), to: day(clock.now() + 4 * DAY) } }),
-      400,
-      'body_invalid',
-      /^window\.to: must not be before from/,
-    );
-  });
-
-  it('is owed an answer, counter-proposed, and accepted; an answer to the superseded terms is refused', async () => {
-    const invite = await post(ru, 'ru-head', 'invitation-proposal', terms());
-    await arrived(us, invite);
-    const owing = await api<{
-      obligations: Array<{ type: string; subject?: string; owedTo: string; item: { id: string } }>;
-    }>(us, 'us-head', 'GET', '/api/v1/obligations?direction=owing&channel=intel');
-    expect(owing.body.obligations).toContainEqual(
-      expect.objectContaining({
-        type: 'invitation-answer',
-        subject: 'Visit of the US delegation to Moscow',
-        owedTo: 'RU',
-        item: expect.objectContaining({ id: invite.id }),
-      }),
-    );
-    await refused(
-      us,
-      'us-head',
-      'invitation-counter',
-      { of: ref(invite), to: ref(invite), respondBy: day(clock.now() + 5 * DAY) },
-      400,
-      'body_invalid',
-      /^window: a counter-proposal gives another window or place/,
-    );
-    await refused(
-      us,
-      'us-head',
-      'invitation-counter',
-      { of: ref(invite), to: ref(invite), where: 'Geneva', respondBy: day(clock.now() - 2 * DAY) },
-      400,
-      'body_invalid',
-      /^respondBy: .* must be in the future/,
-    );
-    const counter = await post(us, 'us-head', 'invitation-counter', {
-      of: ref(invite),
-      to: ref(invite),
-      where: 'Geneva',
-      respondBy: day(clock.now() + 8 * DAY),
-      note: 'A neutral venue',
-    });
-    await refused(
-      us,
-      'us-head',
-      'invitation-response',
-      { of: ref(invite), to: ref(invite), answer: 'accept' },
-      409,
-      'state_conflict',
-      /^to: .* is superseded by .*; answer the current proposal/,
-    );
-    await refused(
-      us,
-      'us-head',
-      'invitation-response',
-      { of: ref(invite), to: ref(counter), answer: 'accept' },
-      400,
-      'ref_invalid',
-      /answered by the other parties/,
-    );
-    await arrived(ru, counter);
-    // The counter-proposal is now owed an answer by RU.
-    const ruOwes = await api<{ obligations: Array<{ type: string; owedTo: string }> }>(
-      ru,
-      'ru-head',
-      'GET',
-      '/api/v1/obligations?direction=owing&channel=intel',
-    );
-    expect(ruOwes.body.obligations).toContainEqual(
-      expect.objectContaining({ type: 'invitation-answer', owedTo: 'US' }),
-    );
-    await post(ru, 'ru-head', 'invitation-response', { of: ref(invite), to: ref(counter), answer: 'accept' });
-    expect(await invitation(ru, invite.id)).toMatchObject({
-      state: 'accepted',
-      awaiting: [],
-      current: { where: 'Geneva' },
-    });
-    await refused(
-      ru,
-      'ru-head',
-      'invitation-response',
-      { of: ref(invite), to: ref(counter), answer: 'decline' },
-      409,
-      'state_conflict',
-      /already accepted/,
-    );
-  });
-
-  it('once withdrawn, refuses answers and counter-proposals', async () => {
-    const invite = await post(
-      ru,
-      'ru-head',
-      'invitation-proposal',
-      terms({ type: 'meeting', what: 'Meeting of experts' }),
-    );
-    await arrived(us, invite);
-    await refused(
-      us,
-      'us-head',
-      'invitation-withdraw',
-      { of: ref(invite) },
-      403,
-      'forbidden',
-      /only RU, who invited/,
-    );
-    const withdrawn = await post(ru, 'ru-head', 'invitation-withdraw', {
-      of: ref(invite),
-      reason: 'Overtaken by events',
-    });
-    await arrived(us, withdrawn);
-    await refused(
-      us,
-      'us-head',
-      'invitation-response',
-      { of: ref(invite), to: ref(invite), answer: 'accept' },
-      409,
-      'state_conflict',
-      /was withdrawn/,
-    );
-    await refused(
-      us,
-      'us-head',
-      'invitation-counter',
-      { of: ref(invite), to: ref(invite), where: 'Vienna', respondBy: day(clock.now() + 5 * DAY) },
-      409,
-      'state_conflict',
-      /was withdrawn/,
-    );
-    expect((await invitation(us, invite.id)).state).toBe('withdrawn');
-    const owing = await api<{ obligations: Array<{ item: { id: string } }> }>(
-      us,
-      'us-head',
-      'GET',
-      '/api/v1/obligations?direction=owing&channel=intel',
-    );
-    expect(owing.body.obligations.map((o) => o.item.id)).not.toContain(invite.id);
   });
 });

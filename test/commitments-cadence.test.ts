@@ -1,64 +1,22 @@
-/**
- * Keeping contact as ordered, end to end on two federated nodes (RU, US) over real HTTP, in
- * virtual time: an order to keep contact recorded as its own kind (asking nobody for an answer),
- * a commitment arising from it that binds US only once US accepts it, owners checked against the
- * people whose keys the channel holds, bad periods refused; the cadence counting only real
- * exchanges (not receipts, keys or system entries) and nothing dated after now; a lapse escalated
- * to the owners, then their heads, and shown in "what I owe"; the channel's metrics through the
- * API and the CLI. US's clock runs four minutes fast, so what US signs is dated ahead of RU's now.
- */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// A commitment binding once accepted, its cadence counted, a lapse escalated, and the channel's metrics.
+import { beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, runCliAsync } from './support/node-process.js';
-import { pinPeers, startInProcessParty, virtualClock, type InProcessParty } from './support/in-process.js';
+import type { InProcessParty } from './support/in-process.js';
+import { DAY, HOUR, MINUTE, ref } from './support/intel-pair.js';
+import {
+  cli,
+  commitmentsAt,
+  iso,
+  orderArrived,
+  owing,
+  post,
+  recordKeepMomentum,
+  refused,
+  useCommitmentPair,
+  type Commitment,
+  type Entry,
+} from './support/commitments.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** A whole minute, so that periods begin on the minute. */
-const clock = virtualClock(Math.floor(Date.now() / MINUTE) * MINUTE);
-/** US's clock: four minutes ahead of RU's (within what a receiver accepts). */
-const fast = { now: () => clock.now() + 4 * MINUTE, advance: () => {} };
-let ru: InProcessParty;
-let us: InProcessParty;
-
-interface Entry {
-  id: string;
-  party: string;
-  seq: number;
-  hash: string;
-  hlc: string;
-}
-interface Period {
-  from: string;
-  to: string;
-  kept: boolean;
-  by: string[];
-  missing: string[];
-}
-interface Commitment {
-  id: string;
-  commitment: string;
-  state: string;
-  awaiting: string[];
-  parties: string[];
-  bound: Record<string, string>;
-  order: string | null;
-  owners: Array<{ principal: string; party: string | null }>;
-  refused: Array<{ reason: string }>;
-  cadence: {
-    periods: Period[];
-    current: Period | null;
-    closed: number;
-    kept: boolean | null;
-    lastContact: string | null;
-  };
-}
-interface Obligation {
-  type: string;
-  owedBy: string;
-  about: { id: string };
-  subject?: string;
-}
 interface Metrics {
   channel: string;
   lastContact: string | null;
@@ -67,227 +25,23 @@ interface Metrics {
   open: { total: number; byType: Array<{ type: string; count: number }> };
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/:00\.000Z$/, 'Z');
+let ru: InProcessParty;
+let us: InProcessParty;
+const clock = useCommitmentPair((a, b) => void ([ru, us] = [a, b]));
 /** Start of the first period: an hour from the start, after US has had time to accept. */
 const FROM = clock.now() + HOUR;
-
-beforeAll(async () => {
-  [ru, us] = await Promise.all([startInProcessParty('RU', clock), startInProcessParty('US', fast)]);
-  await pinPeers(ru, us);
-  const created = await api(ru, 'admin', 'POST', '/api/v1/channels', {
-    id: 'intel',
-    name: 'Intelligence services heads',
-    offices: ['ru-ops'],
-    peers: { US: ['us-ops'] },
-    languages: ['ru', 'en'],
-  });
-  expect(created.status).toBe(201);
-  await eventually(async () => (await api(us, 'admin', 'GET', '/api/v1/channels/intel')).status === 200);
-  expect((await api(us, 'admin', 'POST', '/api/v1/channels/intel/accept')).status).toBe(200);
-  await eventually(
-    async () =>
-      (await api<{ state: string }>(ru, 'admin', 'GET', '/api/v1/channels/intel')).body.state === 'active',
-  );
-  // Each side's keys at the other: owners are checked against them.
-  await eventually(
-    async () => (await post(ru, 'ru-head', 'note', { text: 'Line open.' }, false)).status === 201,
-  );
-  await eventually(
-    async () => (await post(us, 'us-head', 'note', { text: 'Line open.' }, false)).status === 201,
-  );
-  await eventually(async () => (await commitmentsAt(ru)).length === 0 && (await ruKnowsUsKeys()));
-}, 240_000);
-
-afterAll(async () => {
-  await ru?.stop();
-  await us?.stop();
-}, 240_000);
-
-async function ruKnowsUsKeys(): Promise<boolean> {
-  const page = await api<{ entries: Array<{ party: string; kind: string }> }>(
-    ru,
-    'ru-head',
-    'GET',
-    '/api/v1/channels/intel/entries?limit=1000',
-  );
-  return page.body.entries.some((e) => e.party === 'US' && e.kind === 'principal-key');
-}
-
-async function post(
-  node: InProcessParty,
-  user: string,
-  kind: string,
-  body: unknown,
-  expectCreated = true,
-): Promise<{ status: number; body: Entry & { error?: { code: string; message: string } } }> {
-  const result = await api<Entry & { error?: { code: string; message: string } }>(
-    node,
-    user,
-    'POST',
-    '/api/v1/channels/intel/entries',
-    { kind, body },
-  );
-  if (expectCreated) expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result;
-}
-
-async function chainLength(node: InProcessParty): Promise<number> {
-  const page = await api<{ entries: Array<{ party: string }> }>(
-    node,
-    node === ru ? 'ru-head' : 'us-head',
-    'GET',
-    '/api/v1/channels/intel/entries?limit=1000',
-  );
-  return page.body.entries.filter((e) => e.party === node.party).length;
-}
-
-/** Posts what must be refused; checks the status, code and the field named, and that nothing was written. */
-async function refused(
-  node: InProcessParty,
-  user: string,
-  kind: string,
-  body: unknown,
-  status: number,
-  code: string,
-  names: RegExp,
-): Promise<void> {
-  const before = await chainLength(node);
-  const result = await post(node, user, kind, body, false);
-  expect(result.status, JSON.stringify(result.body)).toBe(status);
-  expect(result.body.error?.code).toBe(code);
-  expect(result.body.error?.message).toMatch(names);
-  expect(await chainLength(node)).toBe(before);
-}
-
-async function commitmentsAt(node: InProcessParty, user = node === ru ? 'ru-head' : 'us-head') {
-  const result = await api<{ commitments: Commitment[] }>(
-    node,
-    user,
-    'GET',
-    '/api/v1/commitments?channel=intel',
-  );
-  expect(result.status).toBe(200);
-  return result.body.commitments;
-}
-
-async function owing(node: InProcessParty, user: string): Promise<Obligation[]> {
-  const result = await api<{ obligations: Obligation[] }>(
-    node,
-    user,
-    'GET',
-    '/api/v1/obligations?direction=owing&channel=intel',
-  );
-  expect(result.status).toBe(200);
-  return result.body.obligations;
-}
-
-function cli(node: InProcessParty, user: string, args: string[]) {
-  return runCliAsync([...args, '--url', node.url, '--json'], { PARLEY_TOKEN: node.tokens[user]! });
-}
-
-const ref = (e: Entry) => ({ party: e.party, seq: e.seq, hash: e.hash });
 let order: Entry;
 let daily: Entry;
 
+beforeAll(async () => {
+  // The order the commitment arises from, as RU's head records it.
+  const recorded = await recordKeepMomentum(ru);
+  expect(recorded.stderr).toBe('');
+  order = JSON.parse(recorded.stdout) as Entry;
+  await orderArrived(us, order.id);
+});
+
 describe('an order to keep contact and the commitments arising from it', { timeout: 120_000 }, () => {
-  it('records the order as its own kind, asking nobody for an answer; refuses offices not in the channel and bad periods', async () => {
-    const good = {
-      order: 'keep-momentum',
-      orderedBy: 'President of the Russian Federation',
-      offices: { RU: ['ru-ops'], US: ['us-ops'] },
-      why: 'Maintain ongoing high-level contact among heads of departments.',
-      what: 'contact',
-      every: 'P1D',
-    };
-    await refused(
-      ru,
-      'ru-head',
-      'contact-order',
-      { ...good, offices: { RU: ['ru-nowhere'] } },
-      400,
-      'body_invalid',
-      /offices\.RU: 'ru-nowhere'/,
-    );
-    await refused(
-      ru,
-      'ru-head',
-      'contact-order',
-      { ...good, every: 'P0D' },
-      400,
-      'body_invalid',
-      /^every: .*shorter than a day/,
-    );
-    await refused(
-      ru,
-      'ru-head',
-      'contact-order',
-      { ...good, given: '2031-01-01' },
-      400,
-      'body_invalid',
-      /^given: /,
-    );
-    await refused(ru, 'ru-duty', 'contact-order', good, 403, 'forbidden', /head/);
-    const recorded = await cli(ru, 'ru-head', [
-      'contact-order',
-      'record',
-      'intel',
-      '--order',
-      good.order,
-      '--ordered-by',
-      good.orderedBy,
-      '--offices',
-      'RU=ru-ops',
-      '--offices',
-      'US=us-ops',
-      '--why',
-      good.why,
-      '--every',
-      'P1D',
-    ]);
-    expect(recorded.stderr).toBe('');
-    order = JSON.parse(recorded.stdout) as Entry;
-    expect(order.id).toMatch(/^intel\/RU\/\d+$/);
-    await eventually(
-      async () =>
-        (
-          await api<{ orders: Array<{ id: string }> }>(
-            us,
-            'us-head',
-            'GET',
-            '/api/v1/channels/intel/contact-orders',
-          )
-        ).body.orders.some((o) => o.id === order.id),
-      20_000,
-      'the order at US',
-    );
-    // An order is a record, not a message: nobody owes it an answer.
-    expect((await owing(us, 'us-head')).filter((o) => o.about.id === order.id)).toEqual([]);
-    await refused(ru, 'ru-head', 'contact-order', good, 409, 'already_exists', /keep-momentum/);
-  });
-
-  it('refuses periods under a day or over a year, and owners who are not people of a party in the channel', async () => {
-    const body = {
-      commitment: 'daily',
-      what: 'contact',
-      every: 'P1D',
-      owners: ['ru-head', 'us-head'],
-      from: iso(FROM),
-    };
-    for (const every of ['P0D', 'PT1H', 'P999M'])
-      await refused(ru, 'ru-head', 'commitment', { ...body, every }, 400, 'body_invalid', /^every: /);
-    await refused(
-      ru,
-      'ru-head',
-      'commitment',
-      { ...body, owners: ['ru-head', 'us-ghost'] },
-      400,
-      'body_invalid',
-      /owners: 'us-ghost' is not a person/,
-    );
-    await refused(ru, 'ru-duty', 'commitment', body, 403, 'forbidden', /only the head/);
-    expect(await commitmentsAt(ru)).toEqual([]);
-  });
-
   it('binds US only once US accepts it: proposed until then, and only a head or owner of US accepts', async () => {
     daily = (
       await post(ru, 'ru-head', 'commitment', {
