@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoggedEntry } from '../../core/kinds.js';
 import { loggedEntryMaker, refTo } from '../../core/test-support/logged-entries.js';
 import { callMinutes, proposedCall } from '../contacts/briefings/test-support/briefing-entries.js';
+import { summaryPointMaker } from '../contacts/readouts/test-support/summary-entries.js';
 import { WorkflowRuleAudit, entriesWithoutEffect, type ChannelFacts } from './workflow-rules.js';
 
 const entry = loggedEntryMaker({ start: '2026-02-10T09:00Z', role: 'head' });
@@ -22,6 +23,12 @@ const keys = () => [
 ];
 const briefing = () => proposedCall(entry, 1);
 const minutes = (p: LoggedEntry, party: string, minute: number) => callMinutes(entry, p, party, minute);
+/** A call cancelled by RU, and US's minutes of it written regardless (as on another node). */
+const cancelledWithMinutes = () => {
+  const cancelled = briefing();
+  const cancel = entry('RU', 'briefing-change', { of: refTo(cancelled), change: 'cancel', reason: 'no' }, 2);
+  return [cancelled, cancel, minutes(cancelled, 'US', 3)] as const;
+};
 const commitment = (owners: string[]) =>
   entry(
     'RU',
@@ -67,14 +74,7 @@ describe('entries without effect', () => {
   });
 
   it('names minutes of a cancelled briefing and a second set of minutes', () => {
-    const cancelled = briefing();
-    const cancel = entry(
-      'RU',
-      'briefing-change',
-      { of: refTo(cancelled), change: 'cancel', reason: 'no' },
-      2,
-    );
-    const late = minutes(cancelled, 'US', 3);
+    const [cancelled, cancel, late] = cancelledWithMinutes();
     const held = briefing();
     const accept = entry('US', 'briefing-answer', { of: refTo(held), answer: 'accept' }, 2);
     const first = minutes(held, 'RU', 3);
@@ -86,14 +86,7 @@ describe('entries without effect', () => {
   });
 
   it('names an amendment of minutes without effect, and entries naming no briefing of the channel', () => {
-    const cancelled = briefing();
-    const cancel = entry(
-      'RU',
-      'briefing-change',
-      { of: refTo(cancelled), change: 'cancel', reason: 'no' },
-      2,
-    );
-    const late = minutes(cancelled, 'US', 3);
+    const [cancelled, cancel, late] = cancelledWithMinutes();
     const amendLate = entry('US', 'briefing-amendment', { of: refTo(late), minutes: 'x', reason: 'y' }, 4);
     const ghost = { ...briefing(), id: 'c/RU/999', seq: 999 };
     const answerGhost = entry('US', 'briefing-answer', { of: refTo(ghost), answer: 'accept' }, 5);
@@ -111,24 +104,10 @@ describe('entries without effect', () => {
   });
 
   it('names a signature of a joint summary point revised meanwhile', () => {
-    const readout = entry('RU', 'readout', { text: 'We meet in March.' }, 1);
-    const point = (party: string, minute: number, revises?: LoggedEntry) =>
-      entry(
-        party,
-        'summary-point',
-        {
-          summary: 'call',
-          point: 'p1',
-          status: 'agreed',
-          text: `version of ${party}`,
-          rests: [{ readout: refTo(readout), quote: 'meet in March' }],
-          ...(revises ? { revises: refTo(revises) } : {}),
-        },
-        minute,
-      );
-    const first = point('RU', 2);
+    const point = summaryPointMaker(entry, entry('RU', 'readout', { text: 'We meet in March.' }, 1));
+    const first = point('RU', 2, 'version of RU');
     const stale = entry('US', 'summary-sign', { of: refTo(first) }, 3);
-    const revised = point('RU', 4, first);
+    const revised = point('RU', 4, 'revised by RU', first);
     const found = entriesWithoutEffect([...keys(), first, stale, revised], facts);
     expect(found).toEqual([
       expect.objectContaining({ id: stale.id, reason: expect.stringContaining('was revised') }),

@@ -7,23 +7,11 @@ import { describe, expect, it } from 'vitest';
 import type { LoggedEntry } from '../../../core/kinds.js';
 import { loggedEntryMaker, refTo } from '../../../core/test-support/logged-entries.js';
 import { foldSummaries } from './summary-fold.js';
+import { summaryPointMaker } from './test-support/summary-entries.js';
 
 const entry = loggedEntryMaker({ start: '2026-02-12T17:00Z', role: 'head' });
 const readout = entry('RU', 'readout', { text: 'We agreed to meet in March.' }, 0);
-const point = (party: string, minute: number, text: string, revises?: LoggedEntry) =>
-  entry(
-    party,
-    'summary-point',
-    {
-      summary: 'call',
-      point: 'p1',
-      status: 'agreed',
-      text,
-      rests: [{ readout: refTo(readout), quote: 'meet in March' }],
-      ...(revises ? { revises: refTo(revises) } : {}),
-    },
-    minute,
-  );
+const point = summaryPointMaker(entry, readout);
 const sign = (party: string, of: LoggedEntry, minute: number) =>
   entry(party, 'summary-sign', { of: refTo(of) }, minute);
 
