@@ -29,6 +29,7 @@ import {
   tempDir,
   type ServeProcess,
 } from './support/node-process.js';
+import { streamEvents } from './support/event-stream.js';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const noHaproxy = !existsSync(HAPROXY);
@@ -84,21 +85,8 @@ function openStream(url: string, token: string, lastEventId?: number) {
   })();
   const reading = (async () => {
     try {
-      const reader = (await connected).body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const id = /^id: (\d+)$/m.exec(event)?.[1];
-          if (id && /^event: entry$/m.test(event)) cursors.push(Number(id));
-        }
-      }
+      for await (const event of streamEvents((await connected).body!))
+        if (event.event === 'entry' && event.id !== null) cursors.push(event.id);
     } catch (error) {
       if ((error as Error).name !== 'AbortError' && !/terminated|other side closed/i.test(String(error)))
         throw error;

@@ -15,6 +15,7 @@ import {
   urlWithSchema,
 } from '../src/storage/postgres/test-support/postgres-server.js';
 import { PASSWORD, api, runCli, startServe, tempDir, type ServeProcess } from './support/node-process.js';
+import { readEvents } from './support/event-stream.js';
 
 const skip = await skipWithoutPostgres('the live feed test');
 const ENTRIES = 30;
@@ -32,38 +33,14 @@ interface Received {
 
 /** Reads `entry` events of a channel's live stream until `count` arrived or the time is up. */
 async function readStream(url: string, token: string, count: number, ms: number): Promise<Received[]> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), ms);
-  const received: Received[] = [];
-  try {
-    const response = await fetch(`${url}/api/v1/channels/intel/events`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: controller.signal,
-    });
-    expect(response.status).toBe(200);
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    while (received.length < count) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(event)?.[1];
-        const data = /^data: (.*)$/m.exec(event)?.[1];
-        if (id && data) received.push({ cursor: Number(id), id: (JSON.parse(data) as { id: string }).id });
-      }
-    }
-  } catch (error) {
-    if ((error as Error).name !== 'AbortError') throw error;
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
-  return received;
+  const { status, events } = await readEvents(url, '/api/v1/channels/intel/events', token, {
+    enough: (got) => got.filter((e) => e.event === 'entry').length >= count,
+    ms,
+  });
+  expect(status).toBe(200);
+  return events
+    .filter((e) => e.event === 'entry' && e.id !== null)
+    .map((e) => ({ cursor: e.id!, id: (e.data as { id: string }).id }));
 }
 
 describe.skipIf(skip)('live updates from the change feed', () => {

@@ -113,6 +113,8 @@ export async function rotateOwnKey(
     throw new ParleyError('forbidden', 'password is wrong');
   }
   const keys = generateKeyPair();
+  // A key an administrator revoked is revoked already: only a live key is revoked by the rotation.
+  const revokedKey = isRevokedKey(stored) ? null : stored.publicKey;
   const drafts = await replacementDrafts(node, stored, keys.publicKey, 'rotated by its holder');
   // The publications go first: a key stored before they are durable could sign entries every
   // peer refuses. If storing fails after, the new key was published but never kept (unusable).
@@ -133,7 +135,7 @@ export async function rotateOwnKey(
     address: input.ip,
     details: {
       publicKey: keys.publicKey,
-      revokedKey: isRevokedKey(stored) ? null : stored.publicKey,
+      revokedKey,
       entries: drafts.length,
       sessionsEnded,
     },
@@ -141,7 +143,7 @@ export async function rotateOwnKey(
   return {
     user: stored.id,
     publicKey: keys.publicKey,
-    revokedKey: isRevokedKey(stored) ? null : stored.publicKey,
+    revokedKey,
     entries: drafts.length,
     sessionsEnded,
     tokensEnded: 0,
