@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { runBrowserTests, screenshot, signIn } from '../support/browser.js';
 import { dutyOfficerPages, federatedBrowserSuite } from '../support/browser-suite.js';
 import { postEntry } from '../support/held-call.js';
-import type { PartyNode } from '../support/node-process.js';
+import { api, type PartyNode } from '../support/node-process.js';
 
 let ru: PartyNode;
 let us: PartyNode;
@@ -128,5 +128,98 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
     expect(await page.locator('#invitation-what-error').textContent()).toBe('Не больше 300 символов.');
     expect(await page.locator('.form-error').count()).toBe(0);
     await screenshot(page, 'field-error-ru');
+  });
+
+  describe('withdrawn before the invitee answers', () => {
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    let withdrawn: string;
+    /** The invitation entries (proposals, answers, counter-proposals, withdrawals) at `node`. */
+    const invitationEntries = async (node: PartyNode, user: string) =>
+      (
+        await api<{ entries: Array<{ kind: string }> }>(
+          node,
+          user,
+          'GET',
+          '/api/v1/channels/intel/entries?limit=1000',
+        )
+      ).body.entries.filter((e) => e.kind.startsWith('invitation')).length;
+
+    it("takes the counter-proposal form away in the invitee's browser, live, and says why", async () => {
+      const proposal = await postEntry(ru, 'ru-duty', {
+        kind: 'invitation-proposal',
+        lang: 'en',
+        body: {
+          type: 'meeting',
+          what: 'Staff talks on hotlines',
+          where: 'Geneva',
+          window: { from: inDays(30), to: inDays(31) },
+          respondBy: inDays(10),
+        },
+      });
+      withdrawn = proposal.id;
+      // The invitee has begun a counter-proposal when the inviter withdraws the invitation.
+      await usPage.goto(`${us.url}/app/channels/intel/invitations`);
+      const usCard = usPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+      await usCard.waitFor({ timeout: 20_000 });
+      await usCard.getByRole('button', { name: 'Counter-propose: Staff talks on hotlines' }).click();
+      const counter = usCard.getByRole('form', { name: 'Counter-proposal: Staff talks on hotlines' });
+      await counter.getByLabel('Where').fill('Vienna');
+
+      await ruPage.goto(`${ru.url}/app/channels/intel/invitations`);
+      const ruCard = ruPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+      await ruCard.getByRole('button', { name: 'Withdraw' }).click();
+      await ruPage
+        .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="withdrawn"]`)
+        .waitFor();
+
+      // Without a reload, the invitee's card is withdrawn: no form, no button, and a sentence why.
+      await usPage
+        .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="withdrawn"]`)
+        .waitFor({ timeout: 20_000 });
+      expect(await counter.count()).toBe(0);
+      expect(await usCard.getByRole('button', { name: /^(Counter-propose|Accept|Decline):/ }).count()).toBe(
+        0,
+      );
+      expect(await usCard.locator('.withdrawn-note').textContent()).toMatch(
+        /^Withdrawn by RU · ru-duty, .+: it can no longer be answered or counter-proposed\.$/,
+      );
+      await screenshot(usPage, 'invitation-withdrawn');
+    });
+
+    it('refuses a counter-proposal sent from a view that missed the withdrawal, in Russian, writing nothing', async () => {
+      const page = await newPage();
+      await signIn(page, us.url, 'us-duty');
+      // A view that still believes the invitation open (as one loaded before the withdrawal arrived).
+      await page.route(
+        (url) => url.pathname === '/api/v1/channels/intel/invitations',
+        async (route) => {
+          const response = await route.fetch();
+          const body = (await response.json()) as { invitations: Array<Record<string, unknown>> };
+          for (const invitation of body.invitations)
+            if (invitation.id === withdrawn)
+              Object.assign(invitation, { state: 'open', withdrawn: null, awaiting: ['US'] });
+          await route.fulfill({ response, json: body });
+        },
+      );
+      await page.goto(`${us.url}/app/channels/intel/invitations`);
+      await page.getByLabel('Interface language').selectOption('ru');
+      const card = page.locator(`.invitation-card[data-invitation="${withdrawn}"]`);
+      await card.getByRole('button', { name: 'Встречное предложение: Staff talks on hotlines' }).click();
+      const counter = card.getByRole('form', { name: 'Встречное предложение: Staff talks on hotlines' });
+      await counter.getByLabel('Где').fill('Vienna');
+      await counter.getByLabel('Ответить до').fill(inDays(12));
+      const [usBefore, ruBefore] = await Promise.all([
+        invitationEntries(us, 'us-duty'),
+        invitationEntries(ru, 'ru-duty'),
+      ]);
+      await counter.getByRole('button', { name: 'Отправить встречное предложение' }).click();
+      await expect
+        .poll(() => counter.getByRole('alert').textContent())
+        .toBe('Приглашение отозвано: на него больше нельзя ответить.');
+      expect(await counter.locator('[aria-invalid="true"]').count()).toBe(0);
+      await screenshot(page, 'invitation-withdrawn-refused-ru');
+      expect(await invitationEntries(us, 'us-duty')).toBe(usBefore);
+      expect(await invitationEntries(ru, 'ru-duty')).toBe(ruBefore);
+    });
   });
 });
