@@ -1,7 +1,7 @@
 /** Invitations across two federated nodes: answered live, counter-proposed, refused on the field, withdrawn. */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { rewriteResponses, runBrowserTests, screenshot, signIn } from '../support/browser.js';
 import { dutyOfficerPages, federatedBrowserSuite } from '../support/browser-suite.js';
 import { postEntry } from '../support/held-call.js';
 import { api, type PartyNode } from '../support/node-process.js';
@@ -190,15 +190,13 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
       const page = await newPage();
       await signIn(page, us.url, 'us-duty');
       // A view that still believes the invitation open (as one loaded before the withdrawal arrived).
-      await page.route(
-        (url) => url.pathname === '/api/v1/channels/intel/invitations',
-        async (route) => {
-          const response = await route.fetch();
-          const body = (await response.json()) as { invitations: Array<Record<string, unknown>> };
+      await rewriteResponses<{ invitations: Array<Record<string, unknown>> }>(
+        page,
+        '/api/v1/channels/intel/invitations',
+        (body) => {
           for (const invitation of body.invitations)
             if (invitation.id === withdrawn)
               Object.assign(invitation, { state: 'open', withdrawn: null, awaiting: ['US'] });
-          await route.fulfill({ response, json: body });
         },
       );
       await page.goto(`${us.url}/app/channels/intel/invitations`);

@@ -1,7 +1,7 @@
 /** Notes and the timeline across two nodes: sign-in, a live FLASH note, refusals, verification, scale. */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openComposer, runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { openComposer, rewriteResponses, runBrowserTests, screenshot, signIn } from '../support/browser.js';
 import { federatedBrowserSuite } from '../support/browser-suite.js';
 import { compose, notesOf, type Entry } from '../support/console-notes.js';
 import { api, type PartyNode } from '../support/node-process.js';
@@ -129,15 +129,9 @@ describe.runIf(runBrowserTests)('notes and the timeline in a browser, two federa
     await signIn(page, ru.url, 'ru-duty');
     const target = (await notesOf(ru, 'ru-duty', 'RU'))[0]!;
     // A man in the middle changes the words of one entry in the page of entries.
-    await page.route(
-      (url) => url.pathname === '/api/v1/channels/intel/entries',
-      async (route) => {
-        const response = await route.fetch();
-        const body = (await response.json()) as { entries: Entry[] };
-        for (const entry of body.entries) if (entry.id === target.id) entry.body.text = 'Nothing is planned.';
-        await route.fulfill({ response, json: body });
-      },
-    );
+    await rewriteResponses<{ entries: Entry[] }>(page, '/api/v1/channels/intel/entries', (body) => {
+      for (const entry of body.entries) if (entry.id === target.id) entry.body.text = 'Nothing is planned.';
+    });
     await page.goto(`${ru.url}/app/channels/intel`);
     await page.getByRole('button', { name: new RegExp(`${target.id}\\b`) }).click();
     const checks = page.locator(`aside.inspector[data-entry="${target.id}"] .checks`);

@@ -1,7 +1,7 @@
 /** Workflow screens across two federated nodes: obligations, clarifications, read-backs, statements. */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { rewriteResponses, runBrowserTests, screenshot, signIn } from '../support/browser.js';
 import { federatedBrowserSuite } from '../support/browser-suite.js';
 import { compose, notesOf, type Entry } from '../support/console-notes.js';
 import { api, type PartyNode } from '../support/node-process.js';
@@ -208,13 +208,11 @@ describe.runIf(runBrowserTests)('workflow screens in a browser, two federated no
     // A view that wrongly believes every party approved: the node refuses, and says why.
     const stale = await newPage();
     await signIn(stale, ru.url, 'ru-head');
-    await stale.route(
-      (url) => url.pathname === '/api/v1/channels/intel/statements',
-      async (route) => {
-        const response = await route.fetch();
-        const body = (await response.json()) as { statements: Array<{ waitingFor: string[] }> };
+    await rewriteResponses<{ statements: Array<{ waitingFor: string[] }> }>(
+      stale,
+      '/api/v1/channels/intel/statements',
+      (body) => {
         for (const statement of body.statements) statement.waitingFor = [];
-        await route.fulfill({ response, json: body });
       },
     );
     await stale.goto(`${ru.url}/app/channels/intel/statements`);
