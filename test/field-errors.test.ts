@@ -166,3 +166,23 @@ describe('template fields (Ajv)', () => {
     );
   });
 });
+
+describe('fieldRefusal of a wrong password', () => {
+  it('puts the pathless refusal of a password on the field the request names it by', () => {
+    // workflows/directory/accounts.ts (POST /api/v1/me/password) and key-rotation.ts (…/key/rotate).
+    expect(fieldRefusal(refusal('current password is wrong', 'forbidden'), 'en')).toEqual({
+      field: 'current',
+      path: ['current'],
+      sentence: 'The current password is wrong.',
+      known: true,
+      standalone: false,
+    });
+    expect(fieldRefusal(refusal('password is wrong', 'forbidden'), 'ru')).toMatchObject({
+      field: 'password',
+      sentence: 'Пароль неверен.',
+      known: true,
+    });
+    // The login's refusal names no field of its own (user or password): it stays the form's.
+    expect(fieldRefusal(refusal('user or password is wrong', 'invalid_credentials'), 'en').field).toBeNull();
+  });
+});

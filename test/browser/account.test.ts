@@ -2,7 +2,8 @@
  * The account and audit screens in a real browser (Debian chromium, headless) against a real
  * `parley serve` on 127.0.0.1: a duty officer creates an API token (its secret shown once, and it
  * works as a bearer credential), sees its last use, revokes it (it stops working), and changes
- * their password (a wrong current one is refused); a head replaces their signing key; an
+ * their password (a wrong current one is refused on its field, in the interface's language, as is
+ * a wrong password for the signing key); a head replaces their signing key; an
  * administrator disables an account (its session and token stop at once), enables it again,
  * revokes a person's key, and reads and checks the audit trail.
  */
@@ -172,5 +173,53 @@ describe.skipIf(!runBrowserTests)('account and audit screens', () => {
     await page.getByText('Only administrators can open this page.').waitFor();
     const denied = await page.evaluate(async () => (await fetch('/api/v1/audit-events')).status);
     expect(denied).toBe(403);
+  }, 60_000);
+
+  it('says a wrong current password on its own field, in the interface language, for the password and the key', async () => {
+    const page = await newPage();
+    await signIn(page, serve.url, 'pres-head');
+    await page.getByRole('link', { name: 'Account' }).click();
+    const passwordForm = page.locator('section[aria-labelledby="password-title"]');
+    const current = page.getByLabel('Current password');
+    await current.fill('not my password');
+    await page.getByLabel('New password (12+ characters)').fill('a brand new long password');
+    await page.getByLabel('New password again').fill('a brand new long password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => current.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`[id="${await current.getAttribute('aria-describedby')}"]`).textContent()).toBe(
+      'The current password is wrong.',
+    );
+    // On the field, and not said again (as a role refusal) at form level.
+    expect(await passwordForm.locator('.form-error').count()).toBe(0);
+    expect(await page.getByLabel('New password (12+ characters)').getAttribute('aria-invalid')).not.toBe(
+      'true',
+    );
+
+    // The signing key's form asks for the password too: a wrong one is said on that field.
+    const keyBefore = (await page.locator('section[aria-labelledby="key-title"] code').textContent())!.trim();
+    const keyPassword = page.getByLabel('Your password');
+    await keyPassword.fill('not my password');
+    await page.getByRole('button', { name: 'Replace my key' }).click();
+    await expect.poll(() => keyPassword.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#key-password-error').textContent()).toBe('The password is wrong.');
+    expect(await page.locator('section[aria-labelledby="key-title"] .form-error').count()).toBe(0);
+    await screenshot(page, 'account-wrong-password');
+
+    // In the Russian interface, the same refusals are said in Russian on the same fields.
+    await page.getByLabel('Interface language').selectOption('ru');
+    await expect
+      .poll(() => page.locator('#password-current-error').textContent())
+      .toBe('Текущий пароль неверен.');
+    expect(await page.locator('#key-password-error').textContent()).toBe('Пароль неверен.');
+    // Nothing changed: the old password still signs in, and the key is the same.
+    const login = await fetch(`${serve.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'pres-head', password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    expect((await page.locator('section[aria-labelledby="key-title"] code').textContent())!.trim()).toBe(
+      keyBefore,
+    );
   }, 60_000);
 });

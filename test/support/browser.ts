@@ -81,3 +81,23 @@ export async function openComposer(page: Page): Promise<void> {
   }
   await page.locator('form.compose').waitFor();
 }
+
+/**
+ * Serves the page the node's JSON answers for `pathname` changed by `edit`: a view that believes
+ * something the node does not (stale, or tampered with in transit), to show what the node says then.
+ */
+export async function rewriteResponses<T>(
+  page: Page,
+  pathname: string,
+  edit: (body: T) => void,
+): Promise<void> {
+  await page.route(
+    (url) => url.pathname === pathname,
+    async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as T;
+      edit(body);
+      await route.fulfill({ response, json: body });
+    },
+  );
+}

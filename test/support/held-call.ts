@@ -1,7 +1,8 @@
 /**
- * A call held between two party nodes, as the readout tests need it: entries posted through the
- * API, waiting for an entry to arrive at the other node, and a briefing proposed by one party,
- * accepted by the other and held (its minutes recorded).
+ * A call held between two party nodes, as the readout and keeping-contact tests need it: entries
+ * posted through the API, the reference of an entry read at a node, waiting for an entry to
+ * arrive at the other node, and a briefing proposed by one party, accepted by the other and held
+ * (its minutes recorded).
  */
 import { expect } from 'vitest';
 import { api, eventually, type PartyNode } from './node-process.js';
@@ -15,21 +16,34 @@ export interface Entry {
 
 export const ref = (e: Entry) => ({ party: e.party, seq: e.seq, hash: e.hash });
 
+/** Posts `entry` (its kind, body, lang, precedence…) to channel `intel` as `user`; expects it accepted. */
+export async function postEntry(
+  node: PartyNode,
+  user: string,
+  entry: Record<string, unknown>,
+): Promise<Entry> {
+  const result = await api<Entry>(node, user, 'POST', '/api/v1/channels/intel/entries', entry);
+  expect(result.status, JSON.stringify(result.body)).toBe(201);
+  return result.body;
+}
+
 /** Posts an entry of `kind` to channel `intel` as `user`; expects it accepted. */
-export async function post(
+export function post(
   node: PartyNode,
   user: string,
   kind: string,
   body: unknown,
   lang?: string,
 ): Promise<Entry> {
-  const result = await api<Entry>(node, user, 'POST', '/api/v1/channels/intel/entries', {
-    kind,
-    body,
-    ...(lang ? { lang } : {}),
-  });
-  expect(result.status, JSON.stringify(result.body)).toBe(201);
-  return result.body;
+  return postEntry(node, user, { kind, body, ...(lang ? { lang } : {}) });
+}
+
+/** The reference of the entry named `<channel>/<party>/<seq>`, as `user` reads it at `node`. */
+export async function refAt(node: PartyNode, user: string, id: string): Promise<ReturnType<typeof ref>> {
+  const [channel, party, seq] = id.split('/');
+  const entry = await api<Entry>(node, user, 'GET', `/api/v1/channels/${channel}/entries/${party}/${seq}`);
+  expect(entry.status).toBe(200);
+  return ref(entry.body);
 }
 
 /** Resolves once `entry` (or the entry named `<channel>/<party>/<seq>`) is readable at `node`. */

@@ -266,6 +266,43 @@ const RULES: readonly Rule[] = [
   },
 ];
 
+/**
+ * The node's refusals that name no path but concern one field of the request all the same: a
+ * password that does not prove the person (workflows/directory/accounts.ts for `POST
+ * /api/v1/me/password`, whose body field is `current`; key-rotation.ts for `POST
+ * /api/v1/me/key/rotate`, whose field is `password`). Code `forbidden`, status 403.
+ */
+const UNPATHED: readonly (Rule & { path: readonly string[] })[] = [
+  {
+    pattern: /^current password is wrong$/,
+    path: ['current'],
+    en: () => 'The current password is wrong.',
+    ru: () => 'Текущий пароль неверен.',
+  },
+  {
+    pattern: /^password is wrong$/,
+    path: ['password'],
+    en: () => 'The password is wrong.',
+    ru: () => 'Пароль неверен.',
+  },
+];
+
+/** A pathless refusal that concerns one field (UNPATHED), said in the interface language; or null. */
+function unpathedRefusal(rule: string, locale: Locale): FieldRefusal | null {
+  for (const known of UNPATHED) {
+    const match = known.pattern.exec(rule);
+    if (match)
+      return {
+        field: known.path[0]!,
+        path: [...known.path],
+        sentence: known[locale](match.slice(1)),
+        known: true,
+        standalone: false,
+      };
+  }
+  return null;
+}
+
 const AJV_BOUND: Record<string, { en: string; ru: string }> = {
   '<=': { en: 'at most', ru: 'не больше' },
   '>=': { en: 'at least', ru: 'не меньше' },
@@ -302,6 +339,8 @@ function asSentence(text: string): string {
 /** What a refusal (`{code, message}` of the node) says, and about which field. */
 export function fieldRefusal(error: { code: string; message: string }, locale: Locale): FieldRefusal {
   const { path, rule } = splitRefusal(error.message);
+  const unpathed = path.length === 0 ? unpathedRefusal(rule, locale) : null;
+  if (unpathed) return unpathed;
   const translated = translateRule(rule, locale);
   return {
     field: path[0] ?? null,

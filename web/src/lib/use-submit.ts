@@ -23,11 +23,17 @@ export interface SubmitState {
 /** Refusals of what was sent; describeError's own words stay for sessions, roles and limits. */
 const REFUSAL_STATUSES = new Set([400, 409, 413, 422]);
 
-/** The refusal of a failure, if the node refused it with a `path: rule` message. */
+/**
+ * The refusal of a failure, if the node refused it with a `path: rule` message. A 403 is a
+ * refusal of a field only where the node said which (a wrong password, field-errors.ts's
+ * UNPATHED); any other is a role's, for describeError.
+ */
 function refusalOf(failure: unknown): FieldRefusal | null {
-  return failure instanceof ApiError && REFUSAL_STATUSES.has(failure.status)
-    ? fieldRefusal(failure, locale.get())
-    : null;
+  if (!(failure instanceof ApiError)) return null;
+  if (REFUSAL_STATUSES.has(failure.status)) return fieldRefusal(failure, locale.get());
+  if (failure.status !== 403) return null;
+  const refusal = fieldRefusal(failure, locale.get());
+  return refusal.known && refusal.field !== null ? refusal : null;
 }
 
 /**

@@ -4,13 +4,14 @@
  * current password, and the rotation of their signing key (README "Security", "People's keys").
  * Administrators disable and enable others' accounts, and revoke keys, on the admin screen.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, type Me } from '../../lib/api';
 import { SelectField, TextField } from '../../lib/components/field';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { formatTime } from '../../lib/i18n';
 import { useAsync } from '../../lib/use-async';
-import { useSubmit } from '../../lib/use-submit';
+import { useSubmit, type SubmitState } from '../../lib/use-submit';
 import { SubmitOutcome } from '../../lib/components/submit-outcome';
 import { t } from './messages';
 import { TableWrap } from '../../lib/components/table-wrap';
@@ -146,6 +147,51 @@ function Tokens() {
   );
 }
 
+/**
+ * A form that proves the person's password before it acts: the password field, any others the
+ * action needs after it (`children`), the button and the outcome. A wrong password is said on the
+ * password field (the node's refusal names it: lib/field-errors.ts), not only at form level.
+ */
+function PasswordPrompt(props: {
+  /** The request body's name for the password (`current`, `password`). */
+  field: string;
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  submit: SubmitState;
+  action: () => Promise<string | void>;
+  button: string;
+  children?: ComponentChildren;
+}) {
+  const { submit } = props;
+  return (
+    <form
+      class="inline-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit.run(props.action);
+      }}
+    >
+      <TextField
+        id={props.id}
+        label={props.label}
+        type="password"
+        value={props.value}
+        onInput={props.onInput}
+        autoComplete="current-password"
+        error={submit.fieldError(props.field)}
+      />
+      {props.children}
+      <button type="submit" class="primary" disabled={submit.busy}>
+        {props.button}
+      </button>
+      <SubmitOutcome submit={submit} />
+    </form>
+  );
+}
+
 function Password() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -157,31 +203,24 @@ function Password() {
     <section class="card" aria-labelledby="password-title">
       <h2 id="password-title">{t('passwordTitle')}</h2>
       <p class="muted">{t('passwordHint')}</p>
-      <form
-        class="inline-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit.run(async () => {
-            setMismatch(next !== repeat);
-            if (next !== repeat) return;
-            await api.changePassword(current, next);
-            setCurrent('');
-            setNext('');
-            setRepeat('');
-            return t('passwordChanged');
-          });
+      <PasswordPrompt
+        field="current"
+        id="password-current"
+        label={t('passwordCurrent')}
+        value={current}
+        onInput={setCurrent}
+        submit={submit}
+        button={t('passwordChange')}
+        action={async () => {
+          setMismatch(next !== repeat);
+          if (next !== repeat) return;
+          await api.changePassword(current, next);
+          setCurrent('');
+          setNext('');
+          setRepeat('');
+          return t('passwordChanged');
         }}
       >
-        <TextField
-          id="password-current"
-          label={t('passwordCurrent')}
-          type="password"
-          value={current}
-          onInput={setCurrent}
-          autoComplete="current-password"
-          error={submit.fieldError('current')}
-        />
         <TextField
           id="password-next"
           label={t('passwordNext')}
@@ -200,11 +239,7 @@ function Password() {
           autoComplete="new-password"
           error={mismatch ? t('passwordMismatch') : null}
         />
-        <button type="submit" class="primary" disabled={submit.busy}>
-          {t('passwordChange')}
-        </button>
-        <SubmitOutcome submit={submit} />
-      </form>
+      </PasswordPrompt>
     </section>
   );
 }
@@ -228,33 +263,21 @@ function SigningKey({ me }: { me: Me }) {
           {t('keyRotated')} <a href="/app/">{t('signInAgain')}</a>
         </p>
       ) : (
-        <form
-          class="inline-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit.run(async () => {
-              await api.rotateKey(password);
-              setPassword('');
-              setRotated(true);
-              return t('keyRotated');
-            });
+        <PasswordPrompt
+          field="password"
+          id="key-password"
+          label={t('keyPassword')}
+          value={password}
+          onInput={setPassword}
+          submit={submit}
+          button={t('keyRotate')}
+          action={async () => {
+            await api.rotateKey(password);
+            setPassword('');
+            setRotated(true);
+            return t('keyRotated');
           }}
-        >
-          <TextField
-            id="key-password"
-            label={t('keyPassword')}
-            type="password"
-            value={password}
-            onInput={setPassword}
-            autoComplete="current-password"
-            error={submit.fieldError('password')}
-          />
-          <button type="submit" class="primary" disabled={submit.busy}>
-            {t('keyRotate')}
-          </button>
-          <SubmitOutcome submit={submit} />
-        </form>
+        />
       )}
     </section>
   );

@@ -248,6 +248,7 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
           ))}
         </ul>
       )}
+      {invitation.withdrawn && <WithdrawnNote invitation={invitation} withdrawn={invitation.withdrawn} />}
       {canAnswer && <AnswerForm channel={channel} invitation={invitation} onDone={props.onChange} />}
       {mayWrite && !invited && invitation.state !== 'withdrawn' && (
         <button
@@ -267,6 +268,31 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
       )}
       <FormError message={withdraw.error} />
     </li>
+  );
+}
+
+/**
+ * Why a withdrawn invitation offers no answer and no counter-proposal (the node would refuse
+ * both, workflows/contacts/invitations/fold.ts): who withdrew it, when, and their reason.
+ */
+function WithdrawnNote({
+  invitation,
+  withdrawn,
+}: {
+  invitation: Invitation;
+  withdrawn: NonNullable<Invitation['withdrawn']>;
+}) {
+  return (
+    <p class="why withdrawn-note">
+      {t('invWithdrawnBy')} {invitation.party} · {withdrawn.by}, {formatHlc(withdrawn.at)}:{' '}
+      {t('invWithdrawnWhy')}
+      {withdrawn.reason && (
+        <>
+          {' '}
+          {t('invWithdrawnReason')} <span class="answer-note">{withdrawn.reason}</span>
+        </>
+      )}
+    </p>
   );
 }
 

@@ -1,0 +1,223 @@
+/** Invitations across two federated nodes: answered live, counter-proposed, refused on the field, withdrawn. */
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { rewriteResponses, runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { dutyOfficerPages, federatedBrowserSuite } from '../support/browser-suite.js';
+import { postEntry } from '../support/held-call.js';
+import { api, type PartyNode } from '../support/node-process.js';
+
+let ru: PartyNode;
+let us: PartyNode;
+
+describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes', () => {
+  let ruPage: Page;
+  let usPage: Page;
+  const { newPage } = federatedBrowserSuite(async (suite) => {
+    ({ ru, us } = suite);
+    [ruPage, usPage] = await dutyOfficerPages(suite);
+  });
+
+  it('an invitation answered in one browser changes state in the other, live', async () => {
+    await ruPage.goto(`${ru.url}/app/channels/intel/invitations`);
+    await ruPage.getByRole('heading', { name: 'Invitations', exact: true }).waitFor();
+    await ruPage.getByRole('button', { name: 'New invitation' }).click();
+    await ruPage.getByLabel('What').fill('Expert consultations on incident prevention');
+    await ruPage.getByLabel('Where').fill('Geneva');
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    await ruPage.getByLabel('From (date)').fill(inDays(20));
+    await ruPage.getByLabel('To (date)').fill(inDays(22));
+    await ruPage.getByLabel('Answer by').fill(inDays(5));
+    await ruPage.getByRole('button', { name: 'Send invitation' }).click();
+    const ruCard = ruPage.locator('.invitation-card', { hasText: 'Expert consultations' });
+    await ruCard.waitFor();
+    const id = (await ruCard.getAttribute('data-invitation'))!;
+    expect(await ruCard.getAttribute('data-state')).toBe('open');
+    expect(await ruCard.locator('.due-countdown').textContent()).toMatch(/^\d+ d \d\d:\d\d left$/);
+    // The inviting party has no answer buttons.
+    expect(await ruCard.getByRole('button', { name: /^Accept:/ }).count()).toBe(0);
+
+    await usPage.goto(`${us.url}/app/channels/intel/invitations`);
+    const usCard = usPage.locator(`.invitation-card[data-invitation="${id}"]`);
+    await usCard.waitFor({ timeout: 20_000 });
+    await usCard.getByLabel('Note with your answer (optional)').fill('Two experts will attend.');
+    await usCard.getByRole('button', { name: 'Accept: Expert consultations on incident prevention' }).click();
+    await usPage.locator(`.invitation-card[data-invitation="${id}"][data-state="accepted"]`).waitFor();
+    await screenshot(usPage, 'invitations-answered');
+
+    const accepted = ruPage.locator(`.invitation-card[data-invitation="${id}"][data-state="accepted"]`);
+    await accepted.waitFor({ timeout: 20_000 });
+    expect(await accepted.locator('.answer-list').textContent()).toContain('Two experts will attend.');
+    await screenshot(ruPage, 'invitations');
+  });
+
+  it('a counter-proposal replaces the terms in both browsers; a past answer date is refused on its field', async () => {
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const proposal = await postEntry(ru, 'ru-duty', {
+      kind: 'invitation-proposal',
+      lang: 'en',
+      body: {
+        type: 'meeting',
+        what: 'Naval staff talks',
+        where: 'Geneva',
+        window: { from: inDays(30), to: inDays(31) },
+        respondBy: inDays(10),
+      },
+    });
+    await usPage.goto(`${us.url}/app/channels/intel/invitations`);
+    const usCard = usPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+    await usCard.waitFor({ timeout: 20_000 });
+    await usCard.getByRole('button', { name: 'Counter-propose: Naval staff talks' }).click();
+    const counter = usCard.getByRole('form', { name: 'Counter-proposal: Naval staff talks' });
+    await counter.getByLabel('Where').fill('Vienna');
+    await counter.getByLabel('From (date)').fill(inDays(40));
+    await counter.getByLabel('To (date)').fill(inDays(41));
+    // An answer date already past: the node refuses it, and the form says so on that field.
+    await counter.getByLabel('Answer by').fill(inDays(-2));
+    await counter.getByRole('button', { name: 'Send counter-proposal' }).click();
+    const answerBy = counter.getByLabel('Answer by');
+    await expect.poll(() => answerBy.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await answerBy.getAttribute('aria-describedby'))!;
+    expect(await usPage.locator(`[id="${describedBy}"]`).textContent()).toBe(
+      'The answer date must be in the future.',
+    );
+    expect(await counter.locator('.form-error').count()).toBe(0);
+    await screenshot(usPage, 'invitation-counter-refused');
+
+    await answerBy.fill(inDays(12));
+    await counter.getByRole('button', { name: 'Send counter-proposal' }).click();
+    const current = usCard.locator('.terms[data-state="current"]');
+    await current.waitFor();
+    expect(await current.textContent()).toContain(`Vienna, ${inDays(40)} – ${inDays(41)}`);
+    expect(await usCard.locator('.terms[data-state="superseded"]').textContent()).toContain('Geneva');
+    // The counter-proposing party now waits for the other: no answer buttons on its own terms.
+    expect(await usCard.getByRole('button', { name: /^Accept:/ }).count()).toBe(0);
+
+    // In the inviter's browser, live: the new terms current, the first superseded, and RU answers.
+    await ruPage.goto(`${ru.url}/app/channels/intel/invitations`);
+    const ruCard = ruPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+    await ruCard.locator('.terms[data-state="current"]', { hasText: 'Vienna' }).waitFor({ timeout: 20_000 });
+    expect(await ruCard.locator('.terms[data-state="superseded"]').textContent()).toContain('Geneva');
+    expect(await ruCard.locator('.facts-grid').textContent()).toContain(`Vienna, ${inDays(40)}`);
+    await screenshot(ruPage, 'invitation-countered');
+    await ruCard.getByRole('button', { name: 'Accept: Naval staff talks' }).click();
+    await ruPage
+      .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="accepted"]`)
+      .waitFor();
+    await usPage
+      .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="accepted"]`)
+      .waitFor({ timeout: 20_000 });
+  });
+
+  it('says a refusal in Russian on the field it concerns, in the Russian interface', async () => {
+    const page = await newPage();
+    await signIn(page, ru.url, 'ru-duty');
+    await page.goto(`${ru.url}/app/channels/intel/invitations`);
+    await page.getByLabel('Interface language').selectOption('ru');
+    await page.getByRole('heading', { name: 'Приглашения', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Новое приглашение' }).click();
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    // Longer than the node takes (300 characters): only the node knows that rule.
+    await page.locator('#invitation-what').fill('Консультации экспертов '.repeat(14));
+    await page.locator('#invitation-where').fill('Женева');
+    await page.locator('#invitation-from').fill(inDays(20));
+    await page.locator('#invitation-to').fill(inDays(22));
+    await page.locator('#invitation-respond-by').fill(inDays(5));
+    await page.getByRole('button', { name: 'Отправить приглашение' }).click();
+    const what = page.locator('#invitation-what');
+    await expect.poll(() => what.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#invitation-what-error').textContent()).toBe('Не больше 300 символов.');
+    expect(await page.locator('.form-error').count()).toBe(0);
+    await screenshot(page, 'field-error-ru');
+  });
+
+  describe('withdrawn before the invitee answers', () => {
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    let withdrawn: string;
+    /** The invitation entries (proposals, answers, counter-proposals, withdrawals) at `node`. */
+    const invitationEntries = async (node: PartyNode, user: string) =>
+      (
+        await api<{ entries: Array<{ kind: string }> }>(
+          node,
+          user,
+          'GET',
+          '/api/v1/channels/intel/entries?limit=1000',
+        )
+      ).body.entries.filter((e) => e.kind.startsWith('invitation')).length;
+
+    it("takes the counter-proposal form away in the invitee's browser, live, and says why", async () => {
+      const proposal = await postEntry(ru, 'ru-duty', {
+        kind: 'invitation-proposal',
+        lang: 'en',
+        body: {
+          type: 'meeting',
+          what: 'Staff talks on hotlines',
+          where: 'Geneva',
+          window: { from: inDays(30), to: inDays(31) },
+          respondBy: inDays(10),
+        },
+      });
+      withdrawn = proposal.id;
+      // The invitee has begun a counter-proposal when the inviter withdraws the invitation.
+      await usPage.goto(`${us.url}/app/channels/intel/invitations`);
+      const usCard = usPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+      await usCard.waitFor({ timeout: 20_000 });
+      await usCard.getByRole('button', { name: 'Counter-propose: Staff talks on hotlines' }).click();
+      const counter = usCard.getByRole('form', { name: 'Counter-proposal: Staff talks on hotlines' });
+      await counter.getByLabel('Where').fill('Vienna');
+
+      await ruPage.goto(`${ru.url}/app/channels/intel/invitations`);
+      const ruCard = ruPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+      await ruCard.getByRole('button', { name: 'Withdraw' }).click();
+      await ruPage
+        .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="withdrawn"]`)
+        .waitFor();
+
+      // Without a reload, the invitee's card is withdrawn: no form, no button, and a sentence why.
+      await usPage
+        .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="withdrawn"]`)
+        .waitFor({ timeout: 20_000 });
+      expect(await counter.count()).toBe(0);
+      expect(await usCard.getByRole('button', { name: /^(Counter-propose|Accept|Decline):/ }).count()).toBe(
+        0,
+      );
+      expect(await usCard.locator('.withdrawn-note').textContent()).toMatch(
+        /^Withdrawn by RU · ru-duty, .+: it can no longer be answered or counter-proposed\.$/,
+      );
+      await screenshot(usPage, 'invitation-withdrawn');
+    });
+
+    it('refuses a counter-proposal sent from a view that missed the withdrawal, in Russian, writing nothing', async () => {
+      const page = await newPage();
+      await signIn(page, us.url, 'us-duty');
+      // A view that still believes the invitation open (as one loaded before the withdrawal arrived).
+      await rewriteResponses<{ invitations: Array<Record<string, unknown>> }>(
+        page,
+        '/api/v1/channels/intel/invitations',
+        (body) => {
+          for (const invitation of body.invitations)
+            if (invitation.id === withdrawn)
+              Object.assign(invitation, { state: 'open', withdrawn: null, awaiting: ['US'] });
+        },
+      );
+      await page.goto(`${us.url}/app/channels/intel/invitations`);
+      await page.getByLabel('Interface language').selectOption('ru');
+      const card = page.locator(`.invitation-card[data-invitation="${withdrawn}"]`);
+      await card.getByRole('button', { name: 'Встречное предложение: Staff talks on hotlines' }).click();
+      const counter = card.getByRole('form', { name: 'Встречное предложение: Staff talks on hotlines' });
+      await counter.getByLabel('Где').fill('Vienna');
+      await counter.getByLabel('Ответить до').fill(inDays(12));
+      const [usBefore, ruBefore] = await Promise.all([
+        invitationEntries(us, 'us-duty'),
+        invitationEntries(ru, 'ru-duty'),
+      ]);
+      await counter.getByRole('button', { name: 'Отправить встречное предложение' }).click();
+      await expect
+        .poll(() => counter.getByRole('alert').textContent())
+        .toBe('Приглашение отозвано: на него больше нельзя ответить.');
+      expect(await counter.locator('[aria-invalid="true"]').count()).toBe(0);
+      await screenshot(page, 'invitation-withdrawn-refused-ru');
+      expect(await invitationEntries(us, 'us-duty')).toBe(usBefore);
+      expect(await invitationEntries(ru, 'ru-duty')).toBe(ruBefore);
+    });
+  });
+});
