@@ -4,50 +4,24 @@
  * point of a joint summary, proposed as agreed, disputed or unilateral, with its text and the
  * readout passages it rests on; a later version revises it. `summary-sign`: a party's person
  * signs one exact version (by hash). A point counts as agreed by the parties only when every
- * party of the channel signed that version, its proposer by proposing it (queries.ts folds this
- * the same way on every node).
+ * party of the channel signed that version, its proposer by proposing it (summary-fold.ts folds
+ * this the same way on every node). The bodies are in summary-body.ts.
  */
 import { z } from 'zod';
-import { ID_PATTERN, MAX_TEXT, PARTY_PATTERN } from '../../../core/model.js';
+import { MAX_TEXT } from '../../../core/model.js';
 import { KindRuleError, defineKind } from '../../../core/kinds.js';
 import type { KindCheckContext, KindDefinition, LoggedEntry } from '../../../core/kinds.js';
 import { entryRef } from '../../obligations/kinds.js';
 import { BRIEFING_KINDS } from '../briefings/kinds.js';
 import { referenced } from '../referenced.js';
 import { newestOf, pointKey } from './summary-fold.js';
-
-const id = z.string().regex(ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-"');
+import { summaryPointBody, summarySignBody, type SummaryPointBody } from './summary-body.js';
 
 export const readoutBody = z.strictObject({
   /** The briefing (or call) it reads out, if recorded in the channel. */
   of: entryRef.optional(),
   text: z.string().min(1).max(MAX_TEXT),
 });
-
-export const SUMMARY_STATUSES = ['agreed', 'disputed', 'unilateral'] as const;
-
-export const summaryPointBody = z.strictObject({
-  /** The summary this point belongs to, e.g. `call-2026-02-12`. */
-  summary: id,
-  /** The point's id within the summary; versions of one point share it. */
-  point: id,
-  /** Agreed by the parties, disputed between them, or one party's own position. */
-  status: z.enum(SUMMARY_STATUSES),
-  /** For a unilateral point: whose position it records. */
-  party: z.string().regex(PARTY_PATTERN, 'must be an upper-case party id such as RU').optional(),
-  text: z.string().trim().min(1).max(4000),
-  /** The readout passages it rests on, each quoted exactly as the readout has it. */
-  rests: z
-    .array(z.strictObject({ readout: entryRef, quote: z.string().trim().min(1).max(4000) }))
-    .min(1)
-    .max(20),
-  /** The version this one replaces (the newest of the point). */
-  revises: entryRef.optional(),
-});
-
-export const summarySignBody = z.strictObject({ of: entryRef });
-
-export type SummaryPointBody = z.infer<typeof summaryPointBody>;
 
 /** The newest version of a point, by the fold's rule (summary-fold.ts). */
 async function newestVersion(context: KindCheckContext, key: string): Promise<LoggedEntry | null> {

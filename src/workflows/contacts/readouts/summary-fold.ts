@@ -8,7 +8,7 @@
  */
 import type { LoggedEntry } from '../../../core/kinds.js';
 import type { EntryRef } from '../../obligations/kinds.js';
-import type { SummaryPointBody } from './kinds.js';
+import type { SummaryPointBody } from './summary-body.js';
 import type { SummaryView } from './views.js';
 
 export interface RefusedSummaryEntry {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { POINT_LABELS } from './alignment.js';
-import { SUMMARY_STATUSES } from './kinds.js';
+import { SUMMARY_STATUSES } from './summary-body.js';
 
 const ENTRY_ID = /^[A-Z][A-Z0-9]{1,15}\/\d{1,15}$/;
 
