@@ -308,6 +308,7 @@ export type Obligation = {
   overdue: boolean;
   note: string | null;
   subject?: string;
+  excerpt?: string;
 };
 export type OfficeAlerting = { office: string; webhookUrl: string | null };
 export type PersonAlerting = { user: string; email: string | null; alternates: Array<string> };

@@ -22,5 +22,7 @@ export function formatEntry(entry: Entry): string {
 export function formatObligation(o: Obligation): string {
   const marking = o.about.marking ? ` [${o.about.marking}]` : '';
   const state = o.overdue ? 'OVERDUE' : 'due';
-  return `${state} ${o.due.slice(0, 16)}Z\t${o.about.precedence}${marking}\t${o.type}\t${o.about.id}\t${o.owedBy} → ${o.owedTo}${o.note ? `\t(${o.note})` : ''}`;
+  // What it is about last, so the columns before it stay where scripts expect them.
+  const about = [o.subject, o.excerpt].filter(Boolean).join(': ');
+  return `${state} ${o.due.slice(0, 16)}Z\t${o.about.precedence}${marking}\t${o.type}\t${o.about.id}\t${o.owedBy} → ${o.owedTo}${o.note ? `\t(${o.note})` : ''}${about ? `\t${about}` : ''}`;
 }

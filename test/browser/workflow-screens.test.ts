@@ -40,6 +40,9 @@ describe.runIf(runBrowserTests)('workflow screens in a browser, two federated no
     // FLASH: a response within 10 minutes of sending.
     expect(first).toMatch(/^due in (9|10):\d\d$/);
     expect(await row.locator('.precedence-flash').count()).toBe(1);
+    // The row says what is owed without opening it: the note's subject and its opening words.
+    expect(await row.locator('.obligation-subject').textContent()).toBe('Выход кораблей');
+    expect(await row.locator('.obligation-excerpt').textContent()).toBe(FLASH_TEXT);
     await expect.poll(() => row.locator('.countdown').textContent(), { timeout: 5_000 }).not.toBe(first);
     expect(Date.now() - sentAt).toBeLessThan(60_000);
     // The channel list counts it too.

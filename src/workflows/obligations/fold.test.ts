@@ -3,7 +3,7 @@ import type { CanonicalValue } from '../../core/canonical-json.js';
 import { formatHlc } from '../../core/hlc.js';
 import type { LoggedEntry } from '../../core/kinds.js';
 import { DEFAULT_OBJECTIVES } from '../../core/objectives.js';
-import { ChannelLedger, stepsDue } from './fold.js';
+import { ChannelLedger, EXCERPT_LENGTH, stepsDue } from './fold.js';
 import { compareFields } from './read-back.js';
 
 const T0 = Date.parse('2026-02-20T08:00:00.000Z');
@@ -53,6 +53,16 @@ describe('ChannelLedger', () => {
       T0 + 11 * MIN,
     );
     expect(later.map((o) => [o.type, o.overdue])).toEqual([['response', true]]);
+  });
+
+  it('says what each item is about: its subject and the opening words of its text, cut at a word', () => {
+    const long = entry('RU', 'note', T0, { subject: ' Ships ', text: `${'words '.repeat(40)}\n end` });
+    const [delivery] = ledger([long]).obligations(T0);
+    expect(delivery!.subject).toBe('Ships');
+    expect(delivery!.excerpt!.length).toBeLessThanOrEqual(EXCERPT_LENGTH);
+    expect(delivery!.excerpt).toMatch(/^words words .*words…$/);
+    expect(ledger([flash]).obligations(T0)[0]).toMatchObject({ excerpt: 'Exercise 21–23 February' });
+    expect(ledger([flash]).obligations(T0)[0]!.subject).toBeUndefined();
   });
 
   it('counts receipts only for the exact entry they name: wrong hash or unwritten entry count for nothing', () => {

@@ -45,8 +45,31 @@ export interface Obligation {
   overdue: boolean;
   /** Why the deadline is what it is: a deferral, an open correction. */
   note: string | null;
-  /** What it is about, when the item has a subject of its own (an invitation's what). */
+  /** What it is about, when the item has a subject of its own (a note's subject, an invitation's what). */
   subject?: string;
+  /** The opening words of the item's text, so that a row says what is owed without opening it. */
+  excerpt?: string;
+}
+
+/** Characters of an item's text shown beside what is owed (README "What I owe"). */
+export const EXCERPT_LENGTH = 140;
+
+/** The item's own subject and the opening words of its text, where it has them. */
+export function describeItem(item: LoggedEntry): Pick<Obligation, 'subject' | 'excerpt'> {
+  const { subject, text } = item.body;
+  const words = typeof text === 'string' ? text.replace(/\s+/g, ' ').trim() : '';
+  return {
+    ...(typeof subject === 'string' && subject.trim() ? { subject: subject.trim() } : {}),
+    ...(words ? { excerpt: cutAtWord(words, EXCERPT_LENGTH) } : {}),
+  };
+}
+
+/** `text` within `max` characters, cut after a whole word where one ends late enough, with "…". */
+function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max - 1);
+  const space = head.lastIndexOf(' ');
+  return `${(space > max / 2 ? head.slice(0, space) : head).trimEnd()}…`;
 }
 
 export interface EntryBrief extends EntryPosition {
@@ -251,6 +274,7 @@ export class ChannelLedger {
         due,
         overdue: now > due,
         note,
+        ...describeItem(item),
       });
     for (const item of this.items) {
       const sent = timeOf(item);

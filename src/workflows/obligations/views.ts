@@ -26,6 +26,8 @@ export const obligationSchema = z
     overdue: z.boolean(),
     note: z.string().nullable(),
     subject: z.string().optional(),
+    /** The opening words of the item's text (at most 140 characters). */
+    excerpt: z.string().optional(),
   })
   .meta({ id: 'Obligation' });
 

@@ -291,6 +291,7 @@ export type Obligation = {
   overdue: boolean;
   note: string | null;
   subject?: string;
+  excerpt?: string;
 };
 export type Office = { id: string; name: string };
 export type Passkey = {

@@ -47,9 +47,14 @@ export function ObligationRow({ obligation }: { obligation: Obligation }) {
             {kindLabel(o.item.kind)} · {o.item.author}
           </span>
           {o.about.id !== o.item.id && <span class="muted mono">{o.about.id}</span>}
-          {o.subject && <span>{o.subject}</span>}
           {o.note && <span class="muted">{o.note}</span>}
         </span>
+        {(o.subject || o.excerpt) && (
+          <span class="obligation-about">
+            {o.subject && <strong class="obligation-subject">{o.subject}</strong>}
+            {o.excerpt && <span class="obligation-excerpt">{o.excerpt}</span>}
+          </span>
+        )}
         <Countdown due={o.due} />
       </a>
     </li>
