@@ -29,6 +29,8 @@ const HEAD_SCREENS = [
   '/app/peers',
   '/app/passkeys',
   '/app/account',
+  // Search with hits (words highlighted), and the entry inspector opened on the FLASH note.
+  '/app/search?q=exercise',
 ];
 const ADMIN_SCREENS = ['/app/admin', '/app/admin/audit'];
 
@@ -41,9 +43,16 @@ interface Finding {
   targets: string;
 }
 
-async function audit(page: Page, screen: string, width: number, locale: string): Promise<Finding[]> {
+async function audit(
+  page: Page,
+  screen: string,
+  width: number,
+  locale: string,
+  open?: (page: Page) => Promise<void>,
+): Promise<Finding[]> {
   await page.goto(`${ru.url}${screen}`);
   await page.locator('main').waitFor();
+  await open?.(page);
   // Let the screen load its data (no spinner left) before it is judged.
   await expect.poll(() => page.locator('[aria-busy="true"], .loading').count(), { timeout: 15_000 }).toBe(0);
   const result = await new AxeBuilder({ page })
@@ -97,6 +106,7 @@ describe.runIf(runBrowserTests)('accessibility of every screen', () => {
         body: { subject: 'Desk', text },
       });
       expect(posted.status).toBe(201);
+      HEAD_SCREENS.push(`/app/channels/desk/entries/RU/${(posted.body as { seq: number }).seq}`);
     }
     browser = await launchBrowser();
   }, 240_000);
@@ -124,6 +134,26 @@ describe.runIf(runBrowserTests)('accessibility of every screen', () => {
   it("has none on a head's screens, channel tabs included", async () => {
     expect(await auditAll('ru-head', HEAD_SCREENS)).toEqual([]);
   }, 420_000);
+
+  it('has none in the Ctrl+K channel switcher, open over a screen', async () => {
+    const findings: Finding[] = [];
+    for (const width of [1280, 400]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await signIn(page, ru.url, 'ru-head');
+      for (const locale of ['en', 'ru']) {
+        await page.evaluate(`localStorage.setItem('parley.locale', '${locale}')`);
+        findings.push(
+          ...(await audit(page, '/app/channels', width, locale, async (p) => {
+            await p.keyboard.press('Control+k');
+            await p.locator('[role="dialog"]').waitFor();
+          })),
+        );
+      }
+      await context.close();
+    }
+    expect(findings).toEqual([]);
+  }, 120_000);
 
   it("has none on an administrator's screens", async () => {
     expect(await auditAll('admin', ADMIN_SCREENS)).toEqual([]);
