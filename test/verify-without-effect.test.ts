@@ -2,7 +2,8 @@
  * `parley verify` on a node's SQLite storage names an authentic entry that a workflow's rules
  * give no effect (docs/FORMAT.md §9, "Entries without effect"): a bracket "agreed" by the party
  * that proposed it, signed with a real person's key but past the kind check (as a concurrent
- * node or a hostile peer's node could), is a warning, not a failure. The honest record is not.
+ * node or a hostile peer's node could), is a warning, not a failure, and so is a joint-summary
+ * point "signed" by the party that proposed it. The honest record is not.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNode } from '../src/workflows/open-node.js';
@@ -19,6 +20,8 @@ let honest: VerifyReport;
 let forged: VerifyReport;
 let exported: VerifyReport;
 let voidEntry: string;
+let withSummary: VerifyReport;
+let voidSign: string;
 
 beforeAll(async () => {
   const { dataDir } = await prepareNode();
@@ -58,6 +61,45 @@ beforeAll(async () => {
     const file = join(tempDir(), 'intel.jsonl');
     await exportChannel(node.storage, 'intel', file);
     exported = await verifyExportFile(file);
+
+    // A joint-summary point (RU's own position) "signed" by the party that proposed it, again
+    // below the kind check.
+    const readout = await postEntry(node, head, 'intel', {
+      kind: 'readout',
+      lang: 'en',
+      body: { text: 'The parties will meet in March.' },
+    });
+    const point = await postEntry(node, head, 'intel', {
+      kind: 'summary-point',
+      lang: 'en',
+      body: {
+        summary: 'call',
+        point: 'meeting',
+        status: 'unilateral',
+        party: 'RU',
+        text: 'RU proposes a meeting in March.',
+        rests: [
+          {
+            readout: { party: readout.party, seq: readout.seq, hash: readout.hash },
+            quote: 'meet in March',
+          },
+        ],
+      },
+    });
+    const [selfSigned] = await node.appender.append([
+      {
+        channel: 'intel',
+        kind: 'summary-sign',
+        precedence: 'ROUTINE',
+        lang: 'en',
+        body: { of: { party: point.party, seq: point.seq, hash: point.hash } },
+        author: head.id,
+        authorKey: head.publicKey,
+        signingKey: signingKeyOf(head),
+      },
+    ]);
+    voidSign = `intel/${selfSigned!.stored.party}/${selfSigned!.stored.seq}`;
+    withSummary = await verifyStorage(node.storage);
   } finally {
     await node.close();
   }
@@ -80,6 +122,22 @@ describe('verify on a data directory and entries without effect', () => {
           new RegExp(
             `^${voidEntry} \\(statement-resolution-agree\\) has no effect: .*not by its proposer alone`,
           ),
+        ),
+      },
+    ]);
+  });
+});
+
+describe('verify and a joint summary', () => {
+  it('warns about a summary point signed by the party that proposed it', () => {
+    expect(withSummary.ok).toBe(true);
+    expect(withSummary.warnings).toEqual([
+      ...forged.warnings,
+      {
+        code: 'entry_without_effect',
+        entry: voidSign,
+        message: expect.stringMatching(
+          new RegExp(`^${voidSign} \\(summary-sign\\) has no effect: .*proposing it was its signature`),
         ),
       },
     ]);
