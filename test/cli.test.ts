@@ -240,6 +240,21 @@ describe('parley CLI', () => {
       expect(await count('ukraine-settlement', 'statement-approve')).toBe(2);
       expect(await count('ukraine-settlement', 'statement-release')).toBe(1);
       expect(await count('ukraine-settlement', 'public-statement')).toBe(1);
+      // The call of 12 February: proposed, accepted, held with minutes, both readouts, an invitation.
+      expect(await count('leaders', 'briefing-proposal')).toBe(1);
+      expect(await count('leaders', 'briefing-answer')).toBe(1);
+      expect(await count('leaders', 'briefing-record')).toBe(1);
+      expect(await count('leaders', 'readout')).toBe(2);
+      expect(await count('leaders', 'invitation-proposal')).toBe(1);
+      const [call] = await storage.listByKind('leaders', 'briefing-proposal', 1);
+      const callBody = (JSON.parse(call!.canonical) as { body: { start: string } }).body;
+      expect(callBody.start).toMatch(/^\d{4}-02-12T16:00/);
+      // The order to keep contact, in each channel it applies to, with its commitments accepted.
+      for (const channel of ['intelligence', 'security-councils']) {
+        expect(await count(channel, 'contact-order')).toBe(1);
+        expect(await count(channel, 'commitment')).toBe(1);
+        expect(await count(channel, 'commitment-accept')).toBeGreaterThanOrEqual(1);
+      }
     } finally {
       await storage.close();
     }
