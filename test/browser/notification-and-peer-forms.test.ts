@@ -57,7 +57,7 @@ describe.runIf(runBrowserTests)('notification and peer forms in a browser, two f
     const before = (await notifications()).length;
 
     await ruItem.goto(`${ru.url}/app/channels/intel/notify`);
-    await ruItem.getByLabel('Template').selectOption({ label: 'Naval exercise — exercise-notice@1' });
+    await ruItem.getByLabel('Template').selectOption({ label: 'Naval exercise' });
     await ruItem.getByLabel(/^lat/).fill('95');
     await ruItem.getByLabel(/^lon/).fill('33');
     await ruItem.getByLabel('Start date').fill('2026-02-21');

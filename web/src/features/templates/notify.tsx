@@ -100,7 +100,7 @@ function NotifyForm({ channel, versions }: { channel: Channel; versions: Templat
           setValues({});
           setErrors({});
         }}
-        options={sorted.map((v) => ({ value: v.id, label: `${v.title} — ${v.name}@${v.version}` }))}
+        options={sorted.map((v) => ({ value: v.id, label: templateLabel(v, sorted) }))}
       />
       <p class="muted small">
         {t('publishedBy')} {template.author} ({template.party})
@@ -143,4 +143,13 @@ function NotifyForm({ channel, versions }: { channel: Channel; versions: Templat
       </div>
     </form>
   );
+}
+
+/**
+ * A template as people name it: its title, and its version only where several versions share
+ * the title (the `name@version` identifier is for the log, not for the reader).
+ */
+function templateLabel(v: { title: string; version: number }, all: ReadonlyArray<{ title: string }>): string {
+  const sameTitle = all.filter((o) => o.title === v.title).length > 1;
+  return sameTitle ? `${v.title} (${t('templateVersion')} ${v.version})` : v.title;
 }
