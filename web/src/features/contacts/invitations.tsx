@@ -196,7 +196,6 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
   const deadline = invitation.deadline;
   const answeredState = invitation.state !== 'open';
   const state = invitation.overdue ? 'overdue' : invitation.state;
-  const withdraw = useSubmit();
   const titleId = `inv-${domId(invitation.id)}`;
 
   return (
@@ -251,23 +250,83 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
       {invitation.withdrawn && <WithdrawnNote invitation={invitation} withdrawn={invitation.withdrawn} />}
       {canAnswer && <AnswerForm channel={channel} invitation={invitation} onDone={props.onChange} />}
       {mayWrite && !invited && invitation.state !== 'withdrawn' && (
+        // Keyed by the state, so a confirmation begun under one state is not sent under another.
+        <WithdrawControl
+          key={invitation.state}
+          channel={channel}
+          invitation={invitation}
+          onDone={props.onChange}
+        />
+      )}
+    </li>
+  );
+}
+
+/** What withdrawing does in the invitation's state, as offered, asked and confirmed. */
+function withdrawWords(invitation: Invitation): { offer: MessageKey; ask: MessageKey; yes: MessageKey } {
+  const meeting = invitation.type === 'meeting';
+  if (invitation.state === 'accepted')
+    return {
+      offer: meeting ? 'invCancelMeeting' : 'invCancelVisit',
+      ask: 'invCancelConfirm',
+      yes: meeting ? 'invCancelMeetingYes' : 'invCancelVisitYes',
+    };
+  if (invitation.state === 'declined')
+    return { offer: 'invWithdrawDeclined', ask: 'invWithdrawDeclinedConfirm', yes: 'invWithdrawYes' };
+  return { offer: 'invWithdraw', ask: 'invWithdrawConfirm', yes: 'invWithdrawYes' };
+}
+
+/**
+ * The inviter's withdrawal. The node takes it in any state but withdrawn
+ * (workflows/contacts/invitations/fold.ts), so it is offered for what it then does: on an
+ * accepted invitation it cancels the visit or meeting agreed, on a declined one it only closes
+ * it; each says so and asks once more before anything is signed.
+ */
+function WithdrawControl(props: { channel: Channel; invitation: Invitation; onDone: () => void }) {
+  const { channel, invitation } = props;
+  const [asking, setAsking] = useState(false);
+  const withdraw = useSubmit();
+  const words = withdrawWords(invitation);
+  const askId = `withdraw-ask-${domId(invitation.id)}`;
+  return (
+    <div class="withdraw-control">
+      {asking ? (
+        <div class="withdraw-confirm" role="group" aria-labelledby={askId}>
+          <p id={askId} class="why">
+            {t(words.ask)}
+          </p>
+          <div class="actions">
+            <button
+              type="button"
+              class="danger"
+              disabled={withdraw.busy}
+              onClick={() =>
+                void withdraw.run(async () => {
+                  const of = await contactsApi.ref(invitation.id);
+                  await contactsApi.post(channel.id, { kind: 'invitation-withdraw', body: { of } });
+                  props.onDone();
+                })
+              }
+            >
+              {t(words.yes)}
+            </button>
+            <button type="button" class="secondary" disabled={withdraw.busy} onClick={() => setAsking(false)}>
+              {t('invKeep')}
+            </button>
+          </div>
+        </div>
+      ) : (
         <button
           type="button"
           class="secondary"
-          disabled={withdraw.busy}
-          onClick={() =>
-            void withdraw.run(async () => {
-              const of = await contactsApi.ref(invitation.id);
-              await contactsApi.post(channel.id, { kind: 'invitation-withdraw', body: { of } });
-              props.onChange();
-            })
-          }
+          aria-label={`${t(words.yes)}: ${invitation.what}`}
+          onClick={() => setAsking(true)}
         >
-          {t('invWithdraw')}
+          {t(words.offer)}
         </button>
       )}
       <FormError message={withdraw.error} />
-    </li>
+    </div>
   );
 }
 
