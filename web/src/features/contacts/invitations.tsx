@@ -22,7 +22,7 @@ import {
 } from './contact-parts';
 import { contactsApi, type Invitation, type InvitationAnswer } from './contacts-api';
 import { CounterForm, TermsHistory } from './invitation-terms';
-import { useSubmit } from '../../lib/use-submit';
+import { formErrorOf, useSubmit } from '../../lib/use-submit';
 import { t, type MessageKey } from './messages';
 import { useMayWrite } from '../../lib/write-access';
 
@@ -197,6 +197,13 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
   const answeredState = invitation.state !== 'open';
   const state = invitation.overdue ? 'overdue' : invitation.state;
   const titleId = `inv-${domId(invitation.id)}`;
+  // A refusal because this card was out of date: said here, where it outlives the controls that
+  // the reload takes away (lib/use-submit.ts's `stale`).
+  const [staleRefusal, setStaleRefusal] = useState<unknown>(null);
+  const onStale = (failure: unknown) => {
+    setStaleRefusal(failure);
+    if (failure !== null) props.onChange();
+  };
 
   return (
     <li
@@ -248,7 +255,10 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
         </ul>
       )}
       {invitation.withdrawn && <WithdrawnNote invitation={invitation} withdrawn={invitation.withdrawn} />}
-      {canAnswer && <AnswerForm channel={channel} invitation={invitation} onDone={props.onChange} />}
+      <FormError message={staleRefusal === null ? null : formErrorOf(staleRefusal)} />
+      {canAnswer && (
+        <AnswerForm channel={channel} invitation={invitation} onDone={props.onChange} onStale={onStale} />
+      )}
       {mayWrite && !invited && invitation.state !== 'withdrawn' && (
         // Keyed by the state, so a confirmation begun under one state is not sent under another.
         <WithdrawControl
@@ -256,6 +266,7 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
           channel={channel}
           invitation={invitation}
           onDone={props.onChange}
+          onStale={onStale}
         />
       )}
     </li>
@@ -282,10 +293,15 @@ function withdrawWords(invitation: Invitation): { offer: MessageKey; ask: Messag
  * accepted invitation it cancels the visit or meeting agreed, on a declined one it only closes
  * it; each says so and asks once more before anything is signed.
  */
-function WithdrawControl(props: { channel: Channel; invitation: Invitation; onDone: () => void }) {
+function WithdrawControl(props: {
+  channel: Channel;
+  invitation: Invitation;
+  onDone: () => void;
+  onStale: (failure: unknown) => void;
+}) {
   const { channel, invitation } = props;
   const [asking, setAsking] = useState(false);
-  const withdraw = useSubmit();
+  const withdraw = useSubmit([], { onStale: props.onStale });
   const words = withdrawWords(invitation);
   const askId = `withdraw-ask-${domId(invitation.id)}`;
   return (
@@ -359,15 +375,17 @@ function AnswerForm({
   channel,
   invitation,
   onDone,
+  onStale,
 }: {
   channel: Channel;
   invitation: Invitation;
   onDone: () => void;
+  onStale: (failure: unknown) => void;
 }) {
   const [note, setNote] = useState('');
   const [choice, setChoice] = useState<InvitationAnswer | null>(null);
   const [countering, setCountering] = useState(false);
-  const submit = useSubmit(['note']);
+  const submit = useSubmit(['note'], { onStale });
   const id = domId(invitation.id);
 
   const answer = (value: InvitationAnswer) => {
@@ -405,6 +423,7 @@ function AnswerForm({
           onDone();
         }}
         onCancel={() => setCountering(false)}
+        onStale={onStale}
       />
     );
   return (
