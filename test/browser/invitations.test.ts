@@ -167,6 +167,11 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
     expect(await page.locator('#invitation-what-error').textContent()).toBe('Не больше 300 символов.');
     expect(await page.locator('.form-error').count()).toBe(0);
     await screenshot(page, 'field-error-ru');
+    // Sent within the rule, its countdown is written in Russian, the days' unit too.
+    await what.fill('Консультации экспертов по предотвращению инцидентов');
+    await page.getByRole('button', { name: 'Отправить приглашение' }).click();
+    const card = page.locator('.invitation-card', { hasText: 'Консультации экспертов по предотвращению' });
+    expect(await card.locator('.due-countdown').textContent()).toMatch(/^\d+ дн\. \d\d:\d\d осталось$/);
   });
 
   describe('withdrawn before the invitee answers', () => {
