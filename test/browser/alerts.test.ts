@@ -8,14 +8,14 @@
  * confirmed by mistake: its differing words are marked against the original, and differing fields
  * are confirmed only "despite differences" with a reason, which the log keeps.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openComposer, runBrowserTests, screenshot, signIn } from '../support/browser.js';
-import { api, eventually, openChannel, peerUp, startParty, type PartyNode } from '../support/node-process.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openComposer, runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { federatedBrowserSuite } from '../support/browser-suite.js';
+import { api, eventually, type PartyNode } from '../support/node-process.js';
 
 let ru: PartyNode;
 let us: PartyNode;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
@@ -71,28 +71,15 @@ async function post(node: PartyNode, user: string, text: string, precedence: str
 }
 
 describe.runIf(runBrowserTests)('the watch floor console', () => {
-  beforeAll(async () => {
-    [ru, us] = await Promise.all([
-      startParty('RU', {}, ['--heartbeat-seconds', '1']),
-      startParty('US', {}, ['--heartbeat-seconds', '1']),
-    ]);
-    peerUp(ru, us);
-    await openChannel(ru, us);
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    context.setDefaultTimeout(15_000);
+  federatedBrowserSuite(async (suite) => {
+    ({ ru, us } = suite);
+    page = await suite.newPage();
+    context = page.context();
     await context.grantPermissions(['notifications'], { origin: us.url });
     await context.addInitScript({ content: RECORD_ATTENTION });
-    page = await context.newPage();
     await signIn(page, us.url, 'us-duty');
     // A click unlocks sound, as the officer's first click would.
     await page.locator('.topbar').click();
-  }, 120_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await Promise.all([ru?.serve.stop(), us?.serve.stop()]);
   });
 
   it('raises title count, favicon, notification, sound and banner within a second of the FLASH', async () => {

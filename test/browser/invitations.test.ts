@@ -9,6 +9,21 @@ import { api, type PartyNode } from '../support/node-process.js';
 let ru: PartyNode;
 let us: PartyNode;
 
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+/** An invitation from RU, in Geneva in a month, to be answered within ten days. */
+const propose = (type: 'visit' | 'meeting', what: string) =>
+  postEntry(ru, 'ru-duty', {
+    kind: 'invitation-proposal',
+    lang: 'en',
+    body: {
+      type,
+      what,
+      where: 'Geneva',
+      window: { from: inDays(30), to: inDays(31) },
+      respondBy: inDays(10),
+    },
+  });
+
 describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes', () => {
   let ruPage: Page;
   let usPage: Page;
@@ -23,7 +38,6 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
     await ruPage.getByRole('button', { name: 'New invitation' }).click();
     await ruPage.getByLabel('What').fill('Expert consultations on incident prevention');
     await ruPage.getByLabel('Where').fill('Geneva');
-    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     await ruPage.getByLabel('From (date)').fill(inDays(20));
     await ruPage.getByLabel('To (date)').fill(inDays(22));
     await ruPage.getByLabel('Answer by').fill(inDays(5));
@@ -51,18 +65,7 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
   });
 
   it('a counter-proposal replaces the terms in both browsers; a past answer date is refused on its field', async () => {
-    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-    const proposal = await postEntry(ru, 'ru-duty', {
-      kind: 'invitation-proposal',
-      lang: 'en',
-      body: {
-        type: 'meeting',
-        what: 'Naval staff talks',
-        where: 'Geneva',
-        window: { from: inDays(30), to: inDays(31) },
-        respondBy: inDays(10),
-      },
-    });
+    const proposal = await propose('meeting', 'Naval staff talks');
     await usPage.goto(`${us.url}/app/channels/intel/invitations`);
     const usCard = usPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
     await usCard.waitFor({ timeout: 20_000 });
@@ -108,6 +111,43 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
       .waitFor({ timeout: 20_000 });
   });
 
+  it('offers the inviter of an accepted visit its cancellation, said as such and asked again, not a bare "Withdraw"', async () => {
+    const proposal = await propose('visit', 'Port call by a frigate');
+    await usPage.goto(`${us.url}/app/channels/intel/invitations`);
+    const usCard = usPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+    await usCard.getByRole('button', { name: 'Accept: Port call by a frigate' }).click({ timeout: 20_000 });
+    await usPage
+      .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="accepted"]`)
+      .waitFor();
+
+    await ruPage.goto(`${ru.url}/app/channels/intel/invitations`);
+    const ruCard = ruPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
+    await ruPage
+      .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="accepted"]`)
+      .waitFor({ timeout: 20_000 });
+    // Withdrawing now cancels the visit agreed (the node takes it): offered under that name.
+    expect(await ruCard.getByRole('button', { name: /^Withdraw/ }).count()).toBe(0);
+    const offer = ruCard.getByRole('button', { name: 'Cancel the visit: Port call by a frigate' });
+    expect(await offer.textContent()).toBe('Cancel the visit…');
+    await offer.click();
+    expect(await ruCard.getByRole('group').textContent()).toContain(
+      'It was accepted: withdrawing the invitation now cancels what was agreed, for every party.',
+    );
+    // Kept: nothing is sent, and the offer is back.
+    await ruCard.getByRole('button', { name: 'Keep it' }).click();
+    expect(await ruCard.getAttribute('data-state')).toBe('accepted');
+    await offer.click();
+    await screenshot(ruPage, 'invitation-cancel-visit');
+    await ruCard.getByRole('button', { name: 'Cancel the visit', exact: true }).click();
+    await ruPage
+      .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="withdrawn"]`)
+      .waitFor();
+    expect(await ruCard.getByRole('button', { name: /^Cancel the visit/ }).count()).toBe(0);
+    await usPage
+      .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="withdrawn"]`)
+      .waitFor({ timeout: 20_000 });
+  });
+
   it('says a refusal in Russian on the field it concerns, in the Russian interface', async () => {
     const page = await newPage();
     await signIn(page, ru.url, 'ru-duty');
@@ -115,7 +155,6 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
     await page.getByLabel('Interface language').selectOption('ru');
     await page.getByRole('heading', { name: 'Приглашения', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Новое приглашение' }).click();
-    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     // Longer than the node takes (300 characters): only the node knows that rule.
     await page.locator('#invitation-what').fill('Консультации экспертов '.repeat(14));
     await page.locator('#invitation-where').fill('Женева');
@@ -128,10 +167,14 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
     expect(await page.locator('#invitation-what-error').textContent()).toBe('Не больше 300 символов.');
     expect(await page.locator('.form-error').count()).toBe(0);
     await screenshot(page, 'field-error-ru');
+    // Sent within the rule, its countdown is written in Russian, the days' unit too.
+    await what.fill('Консультации экспертов по предотвращению инцидентов');
+    await page.getByRole('button', { name: 'Отправить приглашение' }).click();
+    const card = page.locator('.invitation-card', { hasText: 'Консультации экспертов по предотвращению' });
+    expect(await card.locator('.due-countdown').textContent()).toMatch(/^\d+ дн\. \d\d:\d\d осталось$/);
   });
 
   describe('withdrawn before the invitee answers', () => {
-    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     let withdrawn: string;
     /** The invitation entries (proposals, answers, counter-proposals, withdrawals) at `node`. */
     const invitationEntries = async (node: PartyNode, user: string) =>
@@ -145,17 +188,7 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
       ).body.entries.filter((e) => e.kind.startsWith('invitation')).length;
 
     it("takes the counter-proposal form away in the invitee's browser, live, and says why", async () => {
-      const proposal = await postEntry(ru, 'ru-duty', {
-        kind: 'invitation-proposal',
-        lang: 'en',
-        body: {
-          type: 'meeting',
-          what: 'Staff talks on hotlines',
-          where: 'Geneva',
-          window: { from: inDays(30), to: inDays(31) },
-          respondBy: inDays(10),
-        },
-      });
+      const proposal = await propose('meeting', 'Staff talks on hotlines');
       withdrawn = proposal.id;
       // The invitee has begun a counter-proposal when the inviter withdraws the invitation.
       await usPage.goto(`${us.url}/app/channels/intel/invitations`);
@@ -167,7 +200,11 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
 
       await ruPage.goto(`${ru.url}/app/channels/intel/invitations`);
       const ruCard = ruPage.locator(`.invitation-card[data-invitation="${proposal.id}"]`);
-      await ruCard.getByRole('button', { name: 'Withdraw' }).click();
+      await ruCard.getByRole('button', { name: 'Withdraw invitation: Staff talks on hotlines' }).click();
+      expect(await ruCard.locator('.withdraw-confirm').textContent()).toContain(
+        'The other parties can then no longer answer it or counter-propose.',
+      );
+      await ruCard.getByRole('button', { name: 'Withdraw invitation', exact: true }).click();
       await ruPage
         .locator(`.invitation-card[data-invitation="${proposal.id}"][data-state="withdrawn"]`)
         .waitFor();
@@ -190,10 +227,12 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
       const page = await newPage();
       await signIn(page, us.url, 'us-duty');
       // A view that still believes the invitation open (as one loaded before the withdrawal arrived).
+      let stale = true;
       await rewriteResponses<{ invitations: Array<Record<string, unknown>> }>(
         page,
         '/api/v1/channels/intel/invitations',
         (body) => {
+          if (!stale) return;
           for (const invitation of body.invitations)
             if (invitation.id === withdrawn)
               Object.assign(invitation, { state: 'open', withdrawn: null, awaiting: ['US'] });
@@ -210,11 +249,22 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
         invitationEntries(us, 'us-duty'),
         invitationEntries(ru, 'ru-duty'),
       ]);
+      // From here on the node's answers are shown as they are, as to a view that reloads.
+      stale = false;
       await counter.getByRole('button', { name: 'Отправить встречное предложение' }).click();
-      await expect
-        .poll(() => counter.getByRole('alert').textContent())
-        .toBe('Приглашение отозвано: на него больше нельзя ответить.');
-      expect(await counter.locator('[aria-invalid="true"]').count()).toBe(0);
+      // The refusal reloads the card: it is withdrawn, its stale controls gone, and the refusal
+      // still said on it.
+      await page
+        .locator(`.invitation-card[data-invitation="${withdrawn}"][data-state="withdrawn"]`)
+        .waitFor();
+      expect(await counter.count()).toBe(0);
+      expect(
+        await card.getByRole('button', { name: /^(Встречное предложение|Принять|Отклонить):/ }).count(),
+      ).toBe(0);
+      expect(await card.getByRole('alert').textContent()).toBe(
+        'Приглашение отозвано: на него больше нельзя ответить.',
+      );
+      expect(await card.locator('[aria-invalid="true"]').count()).toBe(0);
       await screenshot(page, 'invitation-withdrawn-refused-ru');
       expect(await invitationEntries(us, 'us-duty')).toBe(usBefore);
       expect(await invitationEntries(ru, 'ru-duty')).toBe(ruBefore);

@@ -6,28 +6,20 @@
  * proposed from the conflict in the US browser is open until RU signs it in its browser, then
  * agreed in both. Screenshots go to test-artifacts/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newTestPage, runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { federatedBrowserSuite } from '../support/browser-suite.js';
 import { arrived, holdBriefing, post, ref, type Entry } from '../support/held-call.js';
-import { eventually, openChannel, peerUp, startParty, type PartyNode } from '../support/node-process.js';
+import { eventually, type PartyNode } from '../support/node-process.js';
 
 let ru: PartyNode;
 let us: PartyNode;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-function newPage(): Promise<Page> {
-  return newTestPage(browser, contexts, { width: 1280, height: 900 });
-}
 
 describe.runIf(runBrowserTests)('readouts side by side and the joint summary, in a browser', () => {
   let briefing: Entry;
 
-  beforeAll(async () => {
-    [ru, us] = await Promise.all([startParty('RU'), startParty('US')]);
-    peerUp(ru, us);
-    await openChannel(ru, us);
+  const suite = federatedBrowserSuite(async (started) => {
+    ({ ru, us } = started);
     briefing = await holdBriefing(ru, us);
     const readout = await post(
       ru,
@@ -64,14 +56,8 @@ describe.runIf(runBrowserTests)('readouts side by side and the joint summary, in
         'en',
       ),
     );
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await Promise.all([ru?.serve.stop(), us?.serve.stop()]);
   });
+  const newPage = () => suite.newPage({ width: 1280, height: 900 });
 
   it('compares through the translation, proposes a disputed point on US and agrees it once RU signs', async () => {
     const usPage = await newPage();

@@ -20,7 +20,7 @@ const WRITE_CONTROLS: Record<string, RegExp[]> = {
   glossary: [/^Propose a term$/, /^Agree$/],
   notify: [/^Send notification/],
   briefings: [/^Propose a briefing$/, /^Record minutes$/, /^Record my readout$/],
-  invitations: [/^New invitation$/, /^Withdraw/],
+  invitations: [/^New invitation$/, /^Withdraw/, /^Cancel the (visit|meeting)/],
 };
 
 async function postAs(suite: BrowserSuite, user: string, entry: Record<string, unknown>): Promise<void> {

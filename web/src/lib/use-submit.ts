@@ -2,6 +2,8 @@
  * The state of a form's or button's action: busy while it runs, then its error or its result.
  * A refusal that names one of the form's own fields (lib/field-errors.ts) is shown on that field
  * (`fieldError`), in the interface's language; `error` is then only what no field claimed.
+ * A refusal because the view is out of date (`stale`) can be handed to the screen instead, which
+ * reloads and says it where the sentence outlives the controls the reload takes away.
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from './api';
@@ -18,6 +20,22 @@ export interface SubmitState {
   run: (action: () => Promise<string | void>) => Promise<void>;
   /** The refusal's sentence if it concerns `field` (one of the fields given to useSubmit). */
   fieldError: (field: string) => string | null;
+}
+
+export interface SubmitOptions {
+  /**
+   * Given a stale refusal (`stale`) in place of `error`, to reload the view and say it there;
+   * given null when an action starts again.
+   */
+  onStale?: (failure: unknown) => void;
+}
+
+/**
+ * Whether the node refused because the thread is no longer as the view showed it (409
+ * `state_conflict`: withdrawn, answered or superseded meanwhile): a reload shows what it is.
+ */
+export function stale(failure: unknown): boolean {
+  return failure instanceof ApiError && failure.status === 409 && failure.code === 'state_conflict';
 }
 
 /** Refusals of what was sent; describeError's own words stay for sessions, roles and limits. */
@@ -63,7 +81,7 @@ export function fieldErrorOf(
  * `fields`: the form's controls as the request body names them (`text`, `window`, `renderings.ru`);
  * a refusal of one of them is its `fieldError`, not the form's `error`.
  */
-export function useSubmit(fields: readonly string[] = []): SubmitState {
+export function useSubmit(fields: readonly string[] = [], options: SubmitOptions = {}): SubmitState {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -78,10 +96,12 @@ export function useSubmit(fields: readonly string[] = []): SubmitState {
       setBusy(true);
       setFailure(null);
       setDone(null);
+      options.onStale?.(null);
       try {
         setDone((await action()) ?? null);
       } catch (caught) {
-        setFailure(caught ?? new Error('failed'));
+        if (options.onStale && stale(caught)) options.onStale(caught);
+        else setFailure(caught ?? new Error('failed'));
       } finally {
         setBusy(false);
       }

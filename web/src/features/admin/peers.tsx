@@ -10,7 +10,8 @@ import { LinkBadge } from '../../lib/components/link-badge';
 import { RttChart } from './rtt-chart';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { t } from './messages';
-import { formatTime } from '../../lib/i18n';
+import { formatTime, locale } from '../../lib/i18n';
+import { formatAmount } from '../../lib/durations';
 import { useAsync } from '../../lib/use-async';
 import { TableWrap } from '../../lib/components/table-wrap';
 
@@ -82,7 +83,7 @@ function PeerRow({ peer, selected, onSelect }: { peer: Peer; selected: boolean; 
         </div>
         {peer.lastError && <div class="bad-text small">{peer.lastError}</div>}
       </td>
-      <td>{peer.rttMs === null ? '—' : `${peer.rttMs.toFixed(1)} ms`}</td>
+      <td>{peer.rttMs === null ? '—' : formatAmount(peer.rttMs, 'millisecond', locale.get())}</td>
       <td>
         {peer.lastLinkTest
           ? `${formatTime(peer.lastLinkTest.at)} · ${peer.lastLinkTest.ok ? t('ok') : t('failed')}`
@@ -123,7 +124,7 @@ function LinkHistory({ party }: { party: string }) {
             {tests.data.tests.slice(0, 5).map((test) => (
               <li key={test.at}>
                 {formatTime(test.at)} · {test.ok ? t('ok') : t('failed')}
-                {test.rttMs !== null && ` · ${test.rttMs.toFixed(1)} ms`}
+                {test.rttMs !== null && ` · ${formatAmount(test.rttMs, 'millisecond', locale.get())}`}
                 {test.error && <span class="bad-text"> · {test.error}</span>}
               </li>
             ))}

@@ -9,7 +9,8 @@ import { api, PRECEDENCES, type Channel, type ChannelStatus, type Me, type Prece
 import { FormError, TextArea, TextField } from '../../lib/components/field';
 import { ErrorBox, Loading } from '../../lib/components/status';
 import { t } from './messages';
-import { formatHlc } from '../../lib/i18n';
+import { formatHlc, locale } from '../../lib/i18n';
+import { timeUnit } from '../../lib/durations';
 import { useAsync } from '../../lib/use-async';
 import { parsePartyOffices } from '../../lib/party-offices';
 import { useSubmit } from '../../lib/use-submit';
@@ -103,7 +104,7 @@ function describe(change: Change): string {
   if (change.charter?.observers)
     parts.push(`${t('charterObservers')}: ${partyList(change.charter.observers) || '—'}`);
   for (const [p, o] of Object.entries(change.charter?.objectives ?? {}))
-    parts.push(`${p}: ${o.deliveryMinutes}/${o.responseMinutes} min`);
+    parts.push(`${p}: ${o.deliveryMinutes}/${o.responseMinutes} ${timeUnit('minute', locale.get())}`);
   return `${t('changeAmend')} (${parts.join('; ')})`;
 }
 

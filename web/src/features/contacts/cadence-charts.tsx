@@ -19,6 +19,7 @@ import { minutes } from './channel-figures';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { CHART_AXIS, CHART_COLOURS, UPlotChart } from '../../lib/components/uplot-chart';
 import { locale } from '../../lib/i18n';
+import { formatAmount, timeUnit } from '../../lib/durations';
 import { t } from './messages';
 import { FiguresTable } from './figures-table';
 import { useAsync } from '../../lib/use-async';
@@ -152,8 +153,8 @@ function ResponseChart({ data }: { data: ChartData }) {
   const any = times.some((t) => t.count > 0);
   // Seconds while every median is under two minutes, else minutes.
   const unit = times.every((t) => (t.medianMs ?? 0) < 120_000)
-    ? { ms: 1000, label: 's' }
-    : { ms: 60_000, label: 'min' };
+    ? { ms: 1000, label: timeUnit('second', locale.get()) }
+    : { ms: 60_000, label: timeUnit('minute', locale.get()) };
   const aligned = useMemo<uPlot.AlignedData>(
     () => [
       PRECEDENCE_ORDER.map((_, i) => i),
@@ -223,17 +224,18 @@ function LinkChart({ data }: { data: ChartData }) {
     const { times, series } = alignRtt(data.peers);
     return [times, ...series];
   }, [data]);
+  const ms = timeUnit('millisecond', locale.get());
   const options = useCallback(
     (width: number): uPlot.Options => ({
       width,
       height: 220,
       legend: { live: false },
       scales: { x: { time: true } },
-      axes: [{ stroke: CHART_AXIS }, { stroke: CHART_AXIS, label: 'ms' }],
+      axes: [{ stroke: CHART_AXIS }, { stroke: CHART_AXIS, label: ms }],
       series: [
         {},
         ...data.peers.map((p, i) => ({
-          label: `${p.party} RTT ms`,
+          label: `${p.party} RTT ${ms}`,
           stroke: CHART_COLOURS[i % CHART_COLOURS.length],
           width: 2,
           spanGaps: true,
@@ -241,7 +243,7 @@ function LinkChart({ data }: { data: ChartData }) {
         })),
       ],
     }),
-    [data],
+    [data, ms],
   );
   return (
     <ChartCard id="link-health" title={t('linkHealth')} hint={t('linkHealthHint')}>
@@ -260,7 +262,9 @@ function LinkChart({ data }: { data: ChartData }) {
                 <th scope="row">{s.party}</th>
                 <td>{s.tests}</td>
                 <td>{s.uptime === null ? '—' : `${(s.uptime * 100).toFixed(1)} %`}</td>
-                <td>{s.medianRttMs === null ? '—' : `${s.medianRttMs.toFixed(1)} ms`}</td>
+                <td>
+                  {s.medianRttMs === null ? '—' : formatAmount(s.medianRttMs, 'millisecond', locale.get())}
+                </td>
               </tr>
             ))}
           </FiguresTable>

@@ -5,7 +5,7 @@
 import { api, request, type Response } from '../../lib/api';
 import { PRECEDENCE_ORDER } from './cadence-stats';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
-import { formatSpan } from '../../lib/clock';
+import { formatAmount, formatSpan } from '../../lib/durations';
 import { formatTime, locale } from '../../lib/i18n';
 import { t } from './messages';
 import { useSignal } from '../../lib/signal';
@@ -80,5 +80,6 @@ export function ChannelFigures() {
 /** A duration for a figure: seconds under a minute, else as a span (`—` when there is none). */
 export function minutes(ms: number | null): string {
   if (ms === null) return '—';
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatSpan(ms);
+  const lang = locale.get();
+  return ms < 60_000 ? formatAmount(ms / 1000, 'second', lang) : formatSpan(ms, lang);
 }

@@ -6,7 +6,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Channel, Me } from '../../lib/api';
-import { formatSpan, useNow } from '../../lib/clock';
+import { useNow } from '../../lib/clock';
+import { formatSpan } from '../../lib/durations';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { formatTime, locale } from '../../lib/i18n';
 import type { AsyncState } from '../../lib/use-async';
@@ -86,7 +87,9 @@ export function DueCountdown({ due }: { due: string }) {
       data-overdue={String(left < 0)}
       title={formatTime(due)}
     >
-      {left < 0 ? `${t('overdueBy')} ${formatSpan(left)}` : `${formatSpan(left)} ${t('left')}`}
+      {left < 0
+        ? `${t('overdueBy')} ${formatSpan(left, locale.get())}`
+        : `${formatSpan(left, locale.get())} ${t('left')}`}
     </span>
   );
 }

@@ -66,6 +66,8 @@ export function CounterForm(props: {
   invitation: Invitation;
   onDone: () => void;
   onCancel: () => void;
+  /** Given a refusal because the card was out of date, to reload it and say it there. */
+  onStale: (failure: unknown) => void;
 }) {
   const { channel, invitation } = props;
   const current = invitation.current;
@@ -76,7 +78,7 @@ export function CounterForm(props: {
   const [note, setNote] = useState('');
   const [own, setOwn] = useState<{ window?: string; respondBy?: string }>({});
   // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
-  const submit = useSubmit(['where', 'window', 'respondBy', 'note']);
+  const submit = useSubmit(['where', 'window', 'respondBy', 'note'], { onStale: props.onStale });
   const id = domId(invitation.id);
 
   const send = (event: Event) => {

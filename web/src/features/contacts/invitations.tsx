@@ -22,7 +22,7 @@ import {
 } from './contact-parts';
 import { contactsApi, type Invitation, type InvitationAnswer } from './contacts-api';
 import { CounterForm, TermsHistory } from './invitation-terms';
-import { useSubmit } from '../../lib/use-submit';
+import { formErrorOf, useSubmit } from '../../lib/use-submit';
 import { t, type MessageKey } from './messages';
 import { useMayWrite } from '../../lib/write-access';
 
@@ -196,8 +196,14 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
   const deadline = invitation.deadline;
   const answeredState = invitation.state !== 'open';
   const state = invitation.overdue ? 'overdue' : invitation.state;
-  const withdraw = useSubmit();
   const titleId = `inv-${domId(invitation.id)}`;
+  // A refusal because this card was out of date: said here, where it outlives the controls that
+  // the reload takes away (lib/use-submit.ts's `stale`).
+  const [staleRefusal, setStaleRefusal] = useState<unknown>(null);
+  const onStale = (failure: unknown) => {
+    setStaleRefusal(failure);
+    if (failure !== null) props.onChange();
+  };
 
   return (
     <li
@@ -249,25 +255,94 @@ function InvitationCard(props: { channel: Channel; me: Me; invitation: Invitatio
         </ul>
       )}
       {invitation.withdrawn && <WithdrawnNote invitation={invitation} withdrawn={invitation.withdrawn} />}
-      {canAnswer && <AnswerForm channel={channel} invitation={invitation} onDone={props.onChange} />}
+      <FormError message={staleRefusal === null ? null : formErrorOf(staleRefusal)} />
+      {canAnswer && (
+        <AnswerForm channel={channel} invitation={invitation} onDone={props.onChange} onStale={onStale} />
+      )}
       {mayWrite && !invited && invitation.state !== 'withdrawn' && (
+        // Keyed by the state, so a confirmation begun under one state is not sent under another.
+        <WithdrawControl
+          key={invitation.state}
+          channel={channel}
+          invitation={invitation}
+          onDone={props.onChange}
+          onStale={onStale}
+        />
+      )}
+    </li>
+  );
+}
+
+/** What withdrawing does in the invitation's state, as offered, asked and confirmed. */
+function withdrawWords(invitation: Invitation): { offer: MessageKey; ask: MessageKey; yes: MessageKey } {
+  const meeting = invitation.type === 'meeting';
+  if (invitation.state === 'accepted')
+    return {
+      offer: meeting ? 'invCancelMeeting' : 'invCancelVisit',
+      ask: 'invCancelConfirm',
+      yes: meeting ? 'invCancelMeetingYes' : 'invCancelVisitYes',
+    };
+  if (invitation.state === 'declined')
+    return { offer: 'invWithdrawDeclined', ask: 'invWithdrawDeclinedConfirm', yes: 'invWithdrawYes' };
+  return { offer: 'invWithdraw', ask: 'invWithdrawConfirm', yes: 'invWithdrawYes' };
+}
+
+/**
+ * The inviter's withdrawal. The node takes it in any state but withdrawn
+ * (workflows/contacts/invitations/fold.ts), so it is offered for what it then does: on an
+ * accepted invitation it cancels the visit or meeting agreed, on a declined one it only closes
+ * it; each says so and asks once more before anything is signed.
+ */
+function WithdrawControl(props: {
+  channel: Channel;
+  invitation: Invitation;
+  onDone: () => void;
+  onStale: (failure: unknown) => void;
+}) {
+  const { channel, invitation } = props;
+  const [asking, setAsking] = useState(false);
+  const withdraw = useSubmit([], { onStale: props.onStale });
+  const words = withdrawWords(invitation);
+  const askId = `withdraw-ask-${domId(invitation.id)}`;
+  return (
+    <div class="withdraw-control">
+      {asking ? (
+        <div class="withdraw-confirm" role="group" aria-labelledby={askId}>
+          <p id={askId} class="why">
+            {t(words.ask)}
+          </p>
+          <div class="actions">
+            <button
+              type="button"
+              class="danger"
+              disabled={withdraw.busy}
+              onClick={() =>
+                void withdraw.run(async () => {
+                  const of = await contactsApi.ref(invitation.id);
+                  await contactsApi.post(channel.id, { kind: 'invitation-withdraw', body: { of } });
+                  props.onDone();
+                })
+              }
+            >
+              {t(words.yes)}
+            </button>
+            <button type="button" class="secondary" disabled={withdraw.busy} onClick={() => setAsking(false)}>
+              {t('invKeep')}
+            </button>
+          </div>
+        </div>
+      ) : (
         <button
           type="button"
           class="secondary"
-          disabled={withdraw.busy}
-          onClick={() =>
-            void withdraw.run(async () => {
-              const of = await contactsApi.ref(invitation.id);
-              await contactsApi.post(channel.id, { kind: 'invitation-withdraw', body: { of } });
-              props.onChange();
-            })
-          }
+          aria-label={`${t(words.yes)}: ${invitation.what}`}
+          onClick={() => setAsking(true)}
         >
-          {t('invWithdraw')}
+          {t(words.offer)}
         </button>
       )}
       <FormError message={withdraw.error} />
-    </li>
+    </div>
   );
 }
 
@@ -300,15 +375,17 @@ function AnswerForm({
   channel,
   invitation,
   onDone,
+  onStale,
 }: {
   channel: Channel;
   invitation: Invitation;
   onDone: () => void;
+  onStale: (failure: unknown) => void;
 }) {
   const [note, setNote] = useState('');
   const [choice, setChoice] = useState<InvitationAnswer | null>(null);
   const [countering, setCountering] = useState(false);
-  const submit = useSubmit(['note']);
+  const submit = useSubmit(['note'], { onStale });
   const id = domId(invitation.id);
 
   const answer = (value: InvitationAnswer) => {
@@ -346,6 +423,7 @@ function AnswerForm({
           onDone();
         }}
         onCancel={() => setCountering(false)}
+        onStale={onStale}
       />
     );
   return (

@@ -1,7 +1,8 @@
 /** Time left until a deadline, ticking every second; past it, OVERDUE and by how much. */
-import { formatSpan, useNow } from '../../lib/clock';
+import { useNow } from '../../lib/clock';
+import { formatSpan } from '../../lib/durations';
 import { t } from './messages';
-import { formatTime } from '../../lib/i18n';
+import { formatTime, locale } from '../../lib/i18n';
 
 export function Countdown({ due }: { due: string }) {
   const now = useNow();
@@ -13,7 +14,9 @@ export function Countdown({ due }: { due: string }) {
       data-overdue={String(overdue)}
       title={`${t('due')} ${formatTime(due)}`}
     >
-      {overdue ? `${t('overdue')} +${formatSpan(left)}` : `${t('dueIn')} ${formatSpan(left)}`}
+      {overdue
+        ? `${t('overdue')} +${formatSpan(left, locale.get())}`
+        : `${t('dueIn')} ${formatSpan(left, locale.get())}`}
     </span>
   );
 }
