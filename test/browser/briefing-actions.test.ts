@@ -40,6 +40,19 @@ async function cardOf(page: Page, node: PartyNode, entry: Entry): Promise<Locato
   return card;
 }
 
+/** Opens the card's form `action` by its button, fills `fields` (label → text) and sends it. */
+async function act(
+  card: Locator,
+  [button, action, send]: [string, string, string],
+  fields: Record<string, string>,
+): Promise<Locator> {
+  await card.getByRole('button', { name: button, exact: true }).click();
+  const form = card.locator(`.ba-${action}`);
+  for (const [label, text] of Object.entries(fields)) await form.getByLabel(label).fill(text);
+  await form.getByRole('button', { name: send }).click();
+  return form;
+}
+
 const inState = (page: Page, entry: Entry, state: string) =>
   page
     .locator(`.briefing-card[data-briefing="${entry.id}"][data-state="${state}"]`)
@@ -88,21 +101,19 @@ describe.runIf(runBrowserTests)('briefing actions in a browser, two federated no
     const card = await cardOf(ruPage, ru, briefing);
     const next = new Date(Date.now() + 2 * 86_400_000);
     next.setUTCHours(9, 30, 0, 0);
-    await card.getByRole('button', { name: 'Reschedule', exact: true }).click();
-    const form = card.locator('.ba-reschedule');
-    await form.getByLabel('New time (UTC)').fill(next.toISOString().slice(0, 16));
-    await form.getByLabel('Reason').fill('The hall is booked.');
-    await form.getByRole('button', { name: 'Send new time' }).click();
+    await act(card, ['Reschedule', 'reschedule', 'Send new time'], {
+      'New time (UTC)': next.toISOString().slice(0, 16),
+      Reason: 'The hall is booked.',
+    });
     await expect
       .poll(() => card.locator('.changes').textContent())
       .toContain('reschedule · RU: The hall is booked.');
     expect(await card.locator('.briefing-time .time').textContent()).toBe('09:30 UTC');
     expect(Date.parse((await occurrenceAt(ru, briefing.id)).start)).toBe(next.getTime());
 
-    await card.getByRole('button', { name: 'Cancel the briefing', exact: true }).click();
-    const cancel = card.locator('.ba-cancel');
-    await cancel.getByLabel('Reason').fill('The exercise was called off.');
-    await cancel.getByRole('button', { name: 'Send cancellation' }).click();
+    await act(card, ['Cancel the briefing', 'cancel', 'Send cancellation'], {
+      Reason: 'The exercise was called off.',
+    });
     await inState(ruPage, briefing, 'cancelled');
     // Nothing more to change on a cancelled briefing.
     for (const name of ['Reschedule', 'Postpone', 'Cancel the briefing'])
@@ -122,10 +133,7 @@ describe.runIf(runBrowserTests)('briefing actions in a browser, two federated no
     const briefing = await post(ru, 'ru-duty', 'briefing-proposal', callProposal(ru, us, 'Weather exchange'));
     await arrived(us, briefing);
     const card = await cardOf(usPage, us, briefing);
-    await card.getByRole('button', { name: 'Postpone', exact: true }).click();
-    const form = card.locator('.ba-postpone');
-    await form.getByLabel('Reason').fill('Awaiting the new schedule.');
-    await form.getByRole('button', { name: 'Send postponement' }).click();
+    await act(card, ['Postpone', 'postpone', 'Send postponement'], { Reason: 'Awaiting the new schedule.' });
     await inState(usPage, briefing, 'postponed');
     expect(await card.getByRole('button', { name: 'Postpone', exact: true }).count()).toBe(0);
     expect(await card.getByRole('button', { name: 'Reschedule', exact: true }).count()).toBe(1);

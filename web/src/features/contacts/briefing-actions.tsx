@@ -81,6 +81,13 @@ export function BriefingActionForm(props: {
   const submit = useSubmit(['reason', 'start', 'minutes']);
   const id = `${action}-${domId(briefing.id)}-${domId(o.occurrence)}`;
   const words = WORDS[action];
+  /** A field's id, value and error: the form's own check first, then the node's refusal. */
+  const bind = (name: 'start' | 'minutes' | 'reason', value: string, onInput: (v: string) => void) => ({
+    id: `${id}-${name}`,
+    value,
+    onInput,
+    error: (name === 'reason' ? undefined : local[name]) ?? submit.fieldError(name),
+  });
 
   const send = (e: Event) => {
     e.preventDefault();
@@ -107,33 +114,16 @@ export function BriefingActionForm(props: {
   return (
     <ContactForm class={`briefing-action-form ba-${action}`} label={bt(words.title)} onSubmit={send}>
       {action === 'reschedule' && (
-        <TextField
-          id={`${id}-start`}
-          type="datetime-local"
-          label={bt('newStart')}
-          value={start}
-          onInput={setStart}
-          error={local.start ?? submit.fieldError('start')}
-        />
+        <TextField {...bind('start', start, setStart)} type="datetime-local" label={bt('newStart')} />
       )}
       {action === 'amend' && (
-        <TextArea
-          id={`${id}-minutes`}
-          label={bt('amendedMinutes')}
-          value={minutes}
-          onInput={setMinutes}
-          rows={5}
-          error={local.minutes ?? submit.fieldError('minutes')}
-        />
+        <TextArea {...bind('minutes', minutes, setMinutes)} label={bt('amendedMinutes')} rows={5} />
       )}
       <TextArea
-        id={`${id}-reason`}
+        {...bind('reason', reason, setReason)}
         label={bt('reason')}
         hint={bt('reasonHint')}
-        value={reason}
-        onInput={setReason}
         rows={2}
-        error={submit.fieldError('reason')}
       />
       <div class="actions">
         <button type="submit" class="primary" disabled={submit.busy}>
