@@ -3,6 +3,7 @@
  * the invited node's browser, rescheduled then cancelled, minutes amended once held, a refusal
  * said on its field with nothing written; and a commitment accepted from the cadence screen.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { runBrowserTests } from '../support/browser.js';
@@ -53,6 +54,15 @@ async function act(
   return form;
 }
 
+/** axe's serious or critical findings (WCAG 2.1 A and AA) within `selector`, as rule ids. */
+async function axeFindings(page: Page, selector: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .include(selector)
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+}
+
 const inState = (page: Page, entry: Entry, state: string) =>
   page
     .locator(`.briefing-card[data-briefing="${entry.id}"][data-state="${state}"]`)
@@ -79,6 +89,8 @@ describe.runIf(runBrowserTests)('briefing actions in a browser, two federated no
     await expect.poll(() => form.locator('.field-error').allTextContents()).toEqual(['Give a reason.']);
     expect(await reason.getAttribute('aria-invalid')).toBe('true');
     expect((await occurrenceAt(us, briefing.id)).answers).toEqual([]);
+    // The open form with its field error passes axe.
+    expect(await axeFindings(usPage, `.briefing-card[data-briefing="${briefing.id}"]`)).toEqual([]);
 
     await reason.fill('Our delegation is travelling that week.');
     await form.getByRole('button', { name: 'Send decline' }).click();
