@@ -196,7 +196,7 @@ function Screen({ route, me }: { route: Route; me: Me }) {
     case 'obligations':
       return <ObligationsScreen />;
     case 'cadence':
-      return <CadenceScreen />;
+      return <CadenceScreen me={me} />;
     case 'peers':
       return <PeersScreen />;
     case 'admin':

@@ -186,6 +186,11 @@ const RULES: readonly Rule[] = [
     ru: () => 'Укажите причину отказа.',
   },
   {
+    pattern: /^must give a reason$/,
+    en: () => 'Give a reason.',
+    ru: () => 'Укажите причину.',
+  },
+  {
     pattern: /^a counter-proposal gives another window or place$/,
     en: () => 'Give other dates or another place.',
     ru: () => 'Предложите другие даты или другое место.',

@@ -11,6 +11,8 @@ import { formatHlc, formatTime, locale } from '../../lib/i18n';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
 import { useSubmit } from '../../lib/use-submit';
+import { allowedActions, BriefingActionForm, type BriefingAction } from './briefing-actions';
+import { bt } from './briefing-action-messages';
 import { MinutesForm, ReadoutForm, ReadoutList } from './briefing-records';
 import {
   defaultLang,
@@ -244,17 +246,20 @@ function BriefingCard(props: {
   const myParty = me.node.party;
   const state = o.state;
   const accepted = o.answers.filter((a) => a.answer === 'accept');
-  const [panel, setPanel] = useState<'minutes' | 'readout' | 'compare' | null>(null);
+  const declines = o.answers.filter((a) => a.answer === 'decline');
+  const [panel, setPanel] = useState<'minutes' | 'readout' | 'compare' | BriefingAction | null>(null);
   const toggle = (p: typeof panel) => setPanel((current) => (current === p ? null : p));
   const accepting = useSubmit();
   const mayWrite = useMayWrite();
   const readoutParties = new Set(briefing.readouts.map((r) => r.party));
   const open = state !== 'held' && state !== 'cancelled';
   const canAccept = mayWrite && open && briefing.party !== myParty && o.waitingFor.includes(myParty);
+  const actions = mayWrite ? allowedActions(briefing, o, myParty) : [];
   const titleId = `briefing-${domId(briefing.id)}-${domId(o.occurrence)}`;
   /** Opens or closes one of the card's panels below its actions. */
   const panelButton = (p: NonNullable<typeof panel>, label: string) => (
     <button
+      key={p}
       type="button"
       class="secondary"
       aria-expanded={panel === p}
@@ -310,6 +315,14 @@ function BriefingCard(props: {
               ? t('nobody')
               : accepted.map((a) => `${a.party} · ${a.by} (${formatHlc(a.at)})`).join('; ')}
           </dd>
+          {declines.length > 0 && (
+            <>
+              <dt>{bt('declinedBy')}</dt>
+              <dd class="declines">
+                {declines.map((a) => `${a.party} · ${a.by}: ${a.reason ?? ''}`).join('; ')}
+              </dd>
+            </>
+          )}
           {open && o.waitingFor.length > 0 && (
             <>
               <dt>{t('waitingForLabel')}</dt>
@@ -355,6 +368,7 @@ function BriefingCard(props: {
             </button>
           )}
           {mayWrite && state === 'accepted' && panelButton('minutes', t('recordMinutes'))}
+          {actions.map((a) => panelButton(a, bt(a)))}
           {mayWrite && panelButton('readout', t('recordReadout'))}
           {readoutParties.size >= 2 &&
             panelButton('compare', panel === 'compare' ? t('hideCompare') : t('compareReadouts'))}
@@ -366,6 +380,16 @@ function BriefingCard(props: {
           )}
           {mayWrite && panel === 'readout' && (
             <ReadoutForm channel={channel} briefing={briefing} onDone={props.onChange} />
+          )}
+          {actions.find((a) => a === panel) && (
+            <BriefingActionForm
+              key={panel}
+              channel={channel}
+              briefing={briefing}
+              occurrence={o}
+              action={panel as BriefingAction}
+              onDone={props.onChange}
+            />
           )}
           {panel === 'compare' && <ReadoutCompare readouts={briefing.readouts} id={`${titleId}-compare`} />}
           {panel !== 'compare' && readoutParties.size === 1 && <ReadoutList readouts={briefing.readouts} />}

@@ -3,6 +3,7 @@
  * (commitments.tsx), each channel's figures as the node computes them (channel-figures.tsx), and
  * charts of contacts, response times and link health (cadence-charts.tsx).
  */
+import type { Me } from '../../lib/api';
 import { Charts } from './cadence-charts';
 import { ChannelFigures } from './channel-figures';
 import { Commitments } from './commitments';
@@ -10,13 +11,13 @@ import { locale } from '../../lib/i18n';
 import { t } from './messages';
 import { useSignal } from '../../lib/signal';
 
-export function CadenceScreen() {
+export function CadenceScreen({ me }: { me: Me }) {
   useSignal(locale);
   return (
     <div class="cadence-screen">
       <h1>{t('cadenceTitle')}</h1>
       <p class="muted">{t('cadenceIntro')}</p>
-      <Commitments />
+      <Commitments me={me} />
       <ChannelFigures />
       <Charts />
     </div>

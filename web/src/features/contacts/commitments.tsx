@@ -1,10 +1,16 @@
 /**
  * The commitments of the cadence screen: every commitment to keep contact in my channels with who
  * it binds (proposed until each owner's party accepts), its periods kept or missed as a strip, the
- * open period, the next due date with a countdown, the last contact, owners and source. The list
- * reloads on a timer, as a period can close without any new entry.
+ * open period, the next due date with a countdown, the last contact, owners and source; and, for
+ * a commitment awaiting my party, its acceptance by who the node lets accept it (the head of a
+ * member office or an owner of my party: acceptRefusal, workflows/contacts/commitment-fold.ts).
+ * The list reloads on a timer, as a period can close without any new entry.
  */
 import { useEffect } from 'preact/hooks';
+import type { Me } from '../../lib/api';
+import { SubmitOutcome } from '../../lib/components/submit-outcome';
+import { useSubmit } from '../../lib/use-submit';
+import { bt } from './briefing-action-messages';
 import { contactsApi, type Commitment } from './contacts-api';
 import { EmptyState, ErrorBox, Loading } from '../../lib/components/status';
 import { formatTime, locale } from '../../lib/i18n';
@@ -16,7 +22,7 @@ const REFRESH_MS = 15_000;
 /** Periods shown in the strip; earlier ones are summarised. */
 const STRIP = 24;
 
-export function Commitments() {
+export function Commitments({ me }: { me: Me }) {
   const commitments = useAsync(() => contactsApi.commitments(), []);
   useEffect(() => {
     const timer = setInterval(commitments.reload, REFRESH_MS);
@@ -32,7 +38,7 @@ export function Commitments() {
       {list.length > 0 && (
         <ul class="commitment-list">
           {list.map((c) => (
-            <CommitmentCard key={c.id} commitment={c} />
+            <CommitmentCard key={c.id} commitment={c} me={me} onChange={commitments.reload} />
           ))}
         </ul>
       )}
@@ -58,7 +64,34 @@ function shortDate(iso: string): string {
   });
 }
 
-function CommitmentCard({ commitment: c }: { commitment: Commitment }) {
+/** Whether `me` may accept `c` for my party, as the node decides (acceptRefusal). */
+function mayAccept(c: Commitment, me: Me): boolean {
+  const party = me.node.party;
+  if (c.state === 'refused' || !c.awaiting.includes(party) || me.principal.disabled) return false;
+  return (
+    me.principal.role === 'head' || c.owners.some((o) => o.principal === me.principal.id && o.party === party)
+  );
+}
+
+function CommitmentCard({
+  commitment: c,
+  me,
+  onChange,
+}: {
+  commitment: Commitment;
+  me: Me;
+  onChange: () => void;
+}) {
+  const accepting = useSubmit();
+  const accept = () =>
+    accepting.run(async () => {
+      const entry = await contactsApi.post(c.channel, {
+        kind: 'commitment-accept',
+        body: { of: await contactsApi.ref(c.id) },
+      });
+      onChange();
+      return `${bt('commitmentAccepted')} ${entry.id}`;
+    });
   const periods = c.cadence.periods;
   const current = c.cadence.current;
   const closed = periods.slice(0, c.cadence.closed);
@@ -93,6 +126,16 @@ function CommitmentCard({ commitment: c }: { commitment: Commitment }) {
             ? `${t('commitmentBinding')} ${c.parties.join(', ')}`
             : `${t('commitmentRefused')}: ${c.problem ?? ''}`}
       </p>
+      {(mayAccept(c, me) || accepting.done) && (
+        <div class="actions commitment-actions">
+          {mayAccept(c, me) && (
+            <button type="button" class="primary" disabled={accepting.busy} onClick={() => void accept()}>
+              {accepting.busy ? bt('acceptingCommitment') : bt('acceptCommitment')}
+            </button>
+          )}
+          <SubmitOutcome submit={accepting} />
+        </div>
+      )}
       <p class="commitment-what">
         {c.what === 'briefing' ? t('whatBriefing') : t('whatContact')}, {everyText(c.every)}{' '}
         <span class="muted mono small">({c.every})</span>
