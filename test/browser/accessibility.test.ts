@@ -1,8 +1,9 @@
 /**
  * Accessibility of every screen (issue 15, "accessibility in CI"): axe-core (through
  * @axe-core/playwright, WCAG 2.1 A and AA rules) on each screen of the console, at 1280 and
- * 400 px wide, in English and in Russian, with no serious or critical violation. One real node
- * process with a channel that has entries, a real Chromium.
+ * 400 px wide, in English and in Russian, with no serious or critical violation; and on each,
+ * plain words: none of the log's notations (clock stamps, ISO durations, JSON, `name@version`).
+ * One real node process with a channel that has entries, a real Chromium.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,14 @@ const HEAD_SCREENS = [
 ];
 const ADMIN_SCREENS = ['/app/admin', '/app/admin/audit'];
 
+/** What a person should never have to read: the log's own notations. */
+const DEVELOPER_TEXT: ReadonlyArray<readonly [string, RegExp]> = [
+  ['clock stamp', /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\/\d{6}/],
+  ['ISO 8601 duration', /\bP(T?\d+[YMWDHS])+\b/],
+  ['JSON', /\{"[a-zA-Z]+":/],
+  ['template id', /\b[a-z][a-z0-9-]*@\d+\b/],
+];
+
 interface Finding {
   screen: string;
   width: number;
@@ -52,13 +61,21 @@ async function audit(
 ): Promise<Finding[]> {
   await page.goto(`${ru.url}${screen}`);
   await page.locator('main').waitFor();
-  await open?.(page);
   // Let the screen load its data (no spinner left) before it is judged.
   await expect.poll(() => page.locator('[aria-busy="true"], .loading').count(), { timeout: 15_000 }).toBe(0);
+  await open?.(page);
+  // Plain words (issue 15): no clock stamp, ISO 8601 duration, JSON or `name@version` on screen.
+  const shown = await page.locator('main').innerText();
+  const developerText = DEVELOPER_TEXT.flatMap(([name, pattern]) => {
+    const found = pattern.exec(shown);
+    return found
+      ? [{ screen, width, locale, rule: `developer-text: ${name}`, impact: 'plain words', targets: found[0] }]
+      : [];
+  });
   const result = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
-  return result.violations
+  const violations = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({
       screen,
@@ -68,6 +85,7 @@ async function audit(
       impact: v.impact ?? '',
       targets: v.nodes.map((n) => n.target.join(' ')).join(', '),
     }));
+  return [...violations, ...developerText];
 }
 
 async function auditAll(user: string, screens: string[]): Promise<Finding[]> {
@@ -145,8 +163,16 @@ describe.runIf(runBrowserTests)('accessibility of every screen', () => {
         await page.evaluate(`localStorage.setItem('parley.locale', '${locale}')`);
         findings.push(
           ...(await audit(page, '/app/channels', width, locale, async (p) => {
-            await p.keyboard.press('Control+k');
-            await p.locator('[role="dialog"]').waitFor();
+            // Pressed again until the app has its key handler (it attaches once signed in).
+            await expect
+              .poll(
+                async () => {
+                  await p.keyboard.press('Control+k');
+                  return p.locator('[role="dialog"]').isVisible();
+                },
+                { timeout: 10_000 },
+              )
+              .toBe(true);
           })),
         );
       }

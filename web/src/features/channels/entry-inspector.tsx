@@ -209,7 +209,12 @@ export function EntryInspector(props: {
         <dt>{t('fieldSignature')}</dt>
         <dd class="mono break">{entry.sig}</dd>
         <dt>{t('fieldTime')}</dt>
-        <dd class="mono">{entry.hlc}</dd>
+        <dd>
+          {/* The signed stamp itself stays one hover away, for whoever checks the signature. */}
+          <time dateTime={entry.hlc.split('/')[0]} title={entry.hlc}>
+            {formatHlc(entry.hlc)}
+          </time>
+        </dd>
       </dl>
 
       {entry.author !== 'node' && (
