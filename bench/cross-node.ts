@@ -25,7 +25,7 @@ import { initNode } from '../src/workflows/open-node.js';
 import { writeLoad, subscribe } from './cross-node-load.js';
 import { ChainWatch, witnessLatency, type WitnessLatency } from './node-watch.js';
 import { BENCH_PASSWORD, NOTE_TEXT, benchToken } from './fixture.js';
-import { call, spawnUntilReady, type Spawned } from './http-bench.js';
+import { call, profileArgs, spawnUntilReady, type Spawned } from './http-bench.js';
 import {
   type Cleanup,
   processCpuSeconds,
@@ -157,6 +157,7 @@ async function prepare(
 
 async function start(cleanup: Cleanup, root: string, side: Side, port: number): Promise<void> {
   const args = [
+    ...profileArgs(),
     join(root, 'bin/parley.js'),
     'serve',
     '--data-dir',

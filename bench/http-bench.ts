@@ -93,12 +93,19 @@ export interface ParleyServer extends Spawned {
   firstHealthzMs: number;
 }
 
+/**
+ * Node flags for a server process: BENCH_SERVER_CPU_PROF_DIR=<dir> writes a V8 CPU profile of
+ * every server process the bench starts (on a clean exit: a process killed with SIGKILL writes none).
+ */
+export function profileArgs(): string[] {
+  const profileDir = process.env.BENCH_SERVER_CPU_PROF_DIR;
+  return profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+}
+
 /** Starts `node bin/parley.js serve` on a free port of 127.0.0.1 and asks /healthz once. */
 export async function startParley(cleanup: Cleanup, root: string, dataDir: string): Promise<ParleyServer> {
-  // BENCH_SERVER_CPU_PROF_DIR=<dir> writes a V8 CPU profile of every server process (on exit).
-  const profileDir = process.env.BENCH_SERVER_CPU_PROF_DIR;
   const args = [
-    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...profileArgs(),
     join(root, 'bin/parley.js'),
     'serve',
     '--data-dir',
