@@ -1,7 +1,7 @@
 /** Workflow screens across two federated nodes: obligations, clarifications, read-backs, statements. */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { rewriteResponses, runBrowserTests, screenshot, signIn } from '../support/browser.js';
+import { openComposer, rewriteResponses, runBrowserTests, screenshot, signIn } from '../support/browser.js';
 import { federatedBrowserSuite } from '../support/browser-suite.js';
 import { compose, notesOf, type Entry } from '../support/console-notes.js';
 import { api, type PartyNode } from '../support/node-process.js';
@@ -254,6 +254,27 @@ describe.runIf(runBrowserTests)('workflow screens in a browser, two federated no
     const usPublic = usHead.locator('.public-record .public-statement');
     await usPublic.first().waitFor({ timeout: 20_000 });
     expect(await usPublic.first().textContent()).toContain('(NATO Secretary General, NATO)');
+    // A note of US's head refers to those remarks, chosen in the composer; the record shows it.
+    await usHead.goto(`${us.url}/app/channels/intel`);
+    await openComposer(usHead);
+    await usHead.getByLabel('Refers to a public statement').selectOption({ index: 1 });
+    await usHead.getByLabel('Text', { exact: true }).fill('On the Secretary General’s remarks: we agree.');
+    await usHead.getByRole('button', { name: /^Send/ }).click();
+    await expect.poll(() => usHead.locator('.compose .ok-text').textContent()).toContain('Sent: intel/US/');
+    const referring = (await notesOf(us, 'us-head', 'US')).at(-1)!;
+    const recorded = (await api(us, 'us-head', 'GET', '/api/v1/channels/intel/public-statements')).body as {
+      publicStatements: Array<{ id: string; hash: string }>;
+    };
+    const remarks = recorded.publicStatements.at(-1)!;
+    expect(referring.body.refersTo).toEqual({
+      party: 'RU',
+      seq: Number(remarks.id.split('/')[2]),
+      hash: remarks.hash,
+    });
+    await usHead.goto(`${us.url}/app/channels/intel/statements`);
+    await expect
+      .poll(() => usHead.locator('.public-record .referred-by').first().textContent(), { timeout: 20_000 })
+      .toContain(referring.id);
 
     // Glossary: RU's head proposes a term, US's head agrees in the browser.
     const proposed = await api(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {

@@ -1,17 +1,19 @@
 /**
- * Writes a note: subject, text, precedence, language (one of the channel's) and a TEST or
- * EXERCISE marking. Refusals from the node are shown on the field they concern.
+ * Writes a note: subject, text, precedence, language (one of the channel's), a TEST or EXERCISE
+ * marking, and the public statement it refers to, if any (README "Public statements"). Refusals
+ * from the node are shown on the field they concern.
  */
 import { useState } from 'preact/hooks';
 import { ApiError, api, type Channel, type Entry, type Peer } from '../../lib/api';
 import { formatTime, locale } from '../../lib/i18n';
 import { t } from './messages';
 import { EnvelopeFields, useEnvelope } from '../../lib/components/envelope-fields';
-import { FormError, TextArea, TextField } from '../../lib/components/field';
+import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
 import { fieldRefusal, splitRefusal } from '../../lib/field-errors';
 import { formErrorOf } from '../../lib/use-submit';
+import { useAsync } from '../../lib/use-async';
 
-const FIELDS = ['subject', 'text', 'precedence', 'lang', 'marking'] as const;
+const FIELDS = ['subject', 'text', 'precedence', 'lang', 'marking', 'refersTo'] as const;
 type FieldName = (typeof FIELDS)[number];
 
 /** Which field a refusal concerns: by its code where the node names none, else by its path. */
@@ -47,6 +49,12 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
   const [formError, setFormError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   const [queued, setQueued] = useState<Peer[]>([]);
+  const [refersTo, setRefersTo] = useState('');
+  // The channel's public record, newest first, for "refers to" (offered only when it has any).
+  const publicRecord = useAsync(
+    () => api.publicStatements(channel.id).then((r) => [...r.publicStatements].reverse()),
+    [channel.id],
+  );
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -58,6 +66,11 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
     try {
       const body: Record<string, unknown> = { text };
       if (subject.trim()) body.subject = subject.trim();
+      const referred = publicRecord.data?.find((p) => p.id === refersTo);
+      if (referred) {
+        const [, party, seq] = referred.id.split('/');
+        body.refersTo = { party, seq: Number(seq), hash: referred.hash };
+      }
       const entry = await api.postEntry(channel.id, {
         kind: 'note',
         precedence,
@@ -67,6 +80,7 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
       });
       setText('');
       setSubject('');
+      setRefersTo('');
       setSent(`${t('sent')}: ${entry.id}`);
       onSent?.(entry);
       // Signed and stored here is not delivered there: say at once which party's node is down.
@@ -113,6 +127,22 @@ export function ComposeForm({ channel, onSent }: { channel: Channel; onSent?: (e
         rows={3}
         error={errors.text}
       />
+      {publicRecord.data && publicRecord.data.length > 0 && (
+        <SelectField
+          id="compose-refers-to"
+          label={t('refersTo')}
+          value={refersTo}
+          onChange={setRefersTo}
+          error={errors.refersTo}
+          options={[
+            { value: '', label: t('refersToNone') },
+            ...publicRecord.data.map((p) => ({
+              value: p.id,
+              label: `${p.speaker} (${p.office}, ${p.party}), ${formatTime(p.publishedAt)}: ${p.text.slice(0, 60)}`,
+            })),
+          ]}
+        />
+      )}
       <FormError message={formError} />
       <div class="actions">
         <button

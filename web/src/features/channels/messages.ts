@@ -65,6 +65,8 @@ export const channelsMessages = defineMessages(
     text: 'Text',
     send: 'Send',
     composeTextRequired: 'Text is required.',
+    refersTo: 'Refers to a public statement',
+    refersToNone: 'None',
     queuedFor: 'signed and queued here, not yet delivered to',
     unreachableSince: 'its node unreachable since',
     useFallback: 'It will be delivered when the link returns; use the agreed fallback if it cannot wait.',
@@ -172,6 +174,8 @@ export const channelsMessages = defineMessages(
     text: 'Текст',
     send: 'Отправить',
     composeTextRequired: 'Нужен текст.',
+    refersTo: 'Ссылается на публичное заявление',
+    refersToNone: 'Нет',
     queuedFor: 'подписано и в очереди здесь, ещё не доставлено',
     unreachableSince: 'его узел недоступен с',
     useFallback:
