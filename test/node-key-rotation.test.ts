@@ -43,6 +43,16 @@ async function send(node: PartyNode, text: string): Promise<number> {
   return sent.body.seq;
 }
 
+/** `eventually`, but a timeout says what both nodes logged (warnings and errors), to find why. */
+async function arrivedOrExplain(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  try {
+    return await eventually(check, timeoutMs, what);
+  } catch (error) {
+    const tail = (node: PartyNode) => node.serve.output().slice(-4000);
+    throw new Error(`${(error as Error).message}\n--- RU log ---\n${tail(ru)}\n--- US log ---\n${tail(us)}`);
+  }
+}
+
 async function holds(node: PartyNode, party: string, seq: number): Promise<boolean> {
   const user = `${node.party.toLowerCase()}-duty`;
   return (await api(node, user, 'GET', `/api/v1/channels/intel/entries/${party}/${seq}`)).status === 200;
@@ -96,7 +106,7 @@ describe('node key rotation', () => {
 
     const afterRu = await send(ru, 'after the rotation (RU)');
     const afterUs = await send(us, 'after the rotation (US)');
-    await eventually(
+    await arrivedOrExplain(
       async () => (await holds(us, 'RU', afterRu)) && (await holds(ru, 'US', afterUs)),
       60_000,
       'entries after',
@@ -160,6 +170,6 @@ describe('node key rotation', () => {
     expect(malformed.status).toBe(400);
     expect(await pinnedFingerprint(us, 'RU')).toBe(pinned);
     const stillFlowing = await send(ru, 'after the forgery (RU)');
-    await eventually(async () => holds(us, 'RU', stillFlowing), 20_000, 'entries after the forgery');
+    await arrivedOrExplain(() => holds(us, 'RU', stillFlowing), 20_000, 'entries after the forgery');
   });
 });

@@ -238,6 +238,15 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
               Object.assign(invitation, { state: 'open', withdrawn: null, awaiting: ['US'] });
         },
       );
+      // Once the counter-proposal is sent, the node's answers are shown as they are, as to a view
+      // that reloads (not before: a live reload meanwhile would take the form away too early).
+      page.on('request', (request) => {
+        if (
+          request.method() === 'POST' &&
+          new URL(request.url()).pathname === '/api/v1/channels/intel/entries'
+        )
+          stale = false;
+      });
       await page.goto(`${us.url}/app/channels/intel/invitations`);
       await page.getByLabel('Interface language').selectOption('ru');
       const card = page.locator(`.invitation-card[data-invitation="${withdrawn}"]`);
@@ -249,8 +258,6 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
         invitationEntries(us, 'us-duty'),
         invitationEntries(ru, 'ru-duty'),
       ]);
-      // From here on the node's answers are shown as they are, as to a view that reloads.
-      stale = false;
       await counter.getByRole('button', { name: 'Отправить встречное предложение' }).click();
       // The refusal reloads the card: it is withdrawn, its stale controls gone, and the refusal
       // still said on it.
