@@ -32,14 +32,19 @@ const bodyOf = (v: LoggedEntry) => v.body as unknown as SummaryPointBody;
 /** `<summary>/<point>`: what versions of one point share. */
 export const pointKey = (body: { summary: string; point: string }) => `${body.summary}/${body.point}`;
 
-/** The newest of one point's versions: the last by clock of those no other version revises. */
-export function newestOf(channel: string, versions: readonly LoggedEntry[]): LoggedEntry | null {
-  const revised = new Set(
+/** The ids of the versions that a later version of the point revises. */
+function revisedIds(channel: string, versions: readonly LoggedEntry[]): Set<string> {
+  return new Set(
     versions.flatMap((v) => {
       const revises = bodyOf(v).revises;
       return revises ? [refId(channel, revises)] : [];
     }),
   );
+}
+
+/** The newest of one point's versions: the last by clock of those no other version revises. */
+export function newestOf(channel: string, versions: readonly LoggedEntry[]): LoggedEntry | null {
+  const revised = revisedIds(channel, versions);
   const sorted = [...versions].sort(byClock);
   return sorted.filter((v) => !revised.has(v.id)).at(-1) ?? sorted.at(-1) ?? null;
 }
@@ -70,9 +75,7 @@ export function foldSummaries(
     for (const all of points.values()) {
       const newest = newestOf(channel, all)!;
       newestOfPoint.set(pointKey(bodyOf(newest)), newest);
-      const revised = new Set(
-        all.flatMap((v) => (bodyOf(v).revises ? [refId(channel, bodyOf(v).revises!)] : [])),
-      );
+      const revised = revisedIds(channel, all);
       for (const v of all)
         if (v !== newest && !revised.has(v.id))
           refuse(v, `a concurrent version of point ${pointKey(bodyOf(v))}; ${newest.id} stands`);
