@@ -2,12 +2,14 @@
  * Rotating a node key across two real `parley serve` processes: RU's operator stops RU, rotates
  * its key (`parley node-key rotate`) and starts it again; US, which pinned the old key, is shown
  * the statement signed by it, moves its pin without a new fingerprint exchange, and both keep
- * exchanging entries and cosigning checkpoints; `parley verify` passes on both, old entries
- * included. A rotation not signed by the pinned key is refused and the pin stays.
+ * exchanging entries and cosigning checkpoints (an entry RU's node signed under the old key while
+ * US was away is delivered after the rotation); `parley verify` passes on both, old entries included. A rotation not signed by the pinned key is refused and the pin stays.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, signMessage } from '../src/core/keys.js';
+import { databasePath } from '../src/node/data-dir.js';
 import { ROTATION_DOMAIN, rotationStatement } from '../src/node/node-key-rotation.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import {
   api,
   eventually,
@@ -92,12 +94,44 @@ describe('node key rotation', () => {
 
   it('rotates the stopped node key; the peer moves its pin and both keep exchanging and cosigning', async () => {
     const oldFingerprint = ru.fingerprint;
+    // With US away, RU's node signs an entry under the old key (an administrator revokes a
+    // person's key: the revocation is the node's) that it can only deliver after the rotation;
+    // US must accept it, dated before the new key took over.
+    await us.serve.stop();
+    const revoked = runCli(
+      ['user', 'revoke-key', 'ru-head', '--reason', 'before the rotation', '--json', '--url', ru.url],
+      {
+        PARLEY_TOKEN: ru.tokens.admin!,
+      },
+    );
+    expect(revoked.status, revoked.stderr).toBe(0);
+    const undelivered = (
+      await api<{ entries: Array<{ seq: number; kind: string }> }>(
+        ru,
+        'ru-duty',
+        'GET',
+        '/api/v1/channels/intel/entries?limit=500',
+      )
+    ).body.entries.find((e) => e.kind === 'principal-key-revoke')!.seq;
     await ru.serve.stop();
     const rotated = runCli(['node-key', 'rotate', '--data-dir', ru.dataDir, '--json']);
     expect(rotated.status, rotated.stderr).toBe(0);
     const report = JSON.parse(rotated.stdout) as { previousFingerprint: string; fingerprint: string };
     expect(report.previousFingerprint).toBe(oldFingerprint);
     expect(report.fingerprint).not.toBe(oldFingerprint);
+    // US learns of the rotation before RU is back (as it would from RU's first refused request),
+    // so the entry signed under the old key reaches a peer that already pins the new one.
+    await us.restart();
+    const storage = SqliteStorage.open(databasePath(ru.dataDir));
+    const rotations = await storage.listNodeKeyRotations();
+    await storage.close();
+    const shown = await fetch(`${us.url}/federation/v1/node-key-rotation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ party: 'RU', rotations }),
+    });
+    expect(shown.status, await shown.text()).toBe(200);
+    expect(await pinnedFingerprint(us, 'RU')).toBe(report.fingerprint);
     await ru.restart();
     const identity = (await (await fetch(`${ru.url}/federation/v1/identity`)).json()) as {
       fingerprint: string;
@@ -107,7 +141,10 @@ describe('node key rotation', () => {
     const afterRu = await send(ru, 'after the rotation (RU)');
     const afterUs = await send(us, 'after the rotation (US)');
     await arrivedOrExplain(
-      async () => (await holds(us, 'RU', afterRu)) && (await holds(ru, 'US', afterUs)),
+      async () =>
+        (await holds(us, 'RU', undelivered)) &&
+        (await holds(us, 'RU', afterRu)) &&
+        (await holds(ru, 'US', afterUs)),
       60_000,
       'entries after',
     );

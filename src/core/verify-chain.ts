@@ -124,6 +124,16 @@ export class ChainVerifier {
     );
   }
 
+  /** Why a node-authored entry's key is not accepted: which key, and when it was dated. */
+  private nodeKeyMismatch(key: string, hlc: unknown): string {
+    const short = `${key.slice(0, 12)}…`;
+    const replaced = this.earlierNodeKeys.find((earlier) => earlier.key === key);
+    if (replaced) {
+      return `it is signed by ${short}, dated ${String(hlc)}, after that key was replaced at ${new Date(replaced.until).toISOString()}`;
+    }
+    return `it is signed by ${short}, which is neither the pinned key ${this.nodePublicKey.slice(0, 12)}… nor one it replaced`;
+  }
+
   /**
    * Continues verification after `size` entries that were verified before (a replica's stored
    * chain): the next entry must follow `hash`, authors may use `publishedKeys`, and the Merkle
@@ -313,7 +323,7 @@ export class ChainVerifier {
         this.fail(
           id,
           'author_key_unknown',
-          `kind '${kind.name}' must be signed by the node key of ${this.party}`,
+          `kind '${kind.name}' must be signed by the node key of ${this.party}; ${this.nodeKeyMismatch(authorKey, content.hlc)}`,
         );
       }
     } else if (kind) {

@@ -8,7 +8,7 @@ import { parseCanonical } from '../core/canonical-json.js';
 import type { CharterState } from '../core/charter-changes.js';
 import type { EntryContent } from '../core/entry.js';
 import { ParleyError } from '../core/errors.js';
-import { ChainVerifier } from '../core/verify-chain.js';
+import { ChainVerifier, type NodeKeyHistory } from '../core/verify-chain.js';
 import type { Channel, Peer } from '../storage/storage.js';
 import type { ReceiverContext } from './context.js';
 import { checkTimestamp, readIncoming } from './incoming-entry.js';
@@ -18,6 +18,8 @@ import type { Introduction, WireEntry } from './wire.js';
 export async function acceptProposal(
   context: Pick<ReceiverContext, 'kinds' | 'party' | 'now' | 'peers' | 'replicas'>,
   from: Peer,
+  /** The sender's node key with the keys it replaced (node key rotation). */
+  nodeKeys: NodeKeyHistory,
   channelId: string,
   list: WireEntry[],
   introduction: Introduction | null,
@@ -29,7 +31,7 @@ export async function acceptProposal(
       `channel '${channelId}' is unknown here; send its charter first`,
     );
   }
-  const verifier = new ChainVerifier(context.kinds, channelId, from.party, from.nodePublicKey);
+  const verifier = new ChainVerifier(context.kinds, channelId, from.party, nodeKeys);
   const { record } = readIncoming(first, context.kinds);
   checkTimestamp(record, context.now());
   verifier.push(record);

@@ -25,7 +25,8 @@
 import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ParleyError } from '../core/errors.js';
 import type { CompactRange } from '../core/merkle.js';
-import type { ChainVerifier } from '../core/verify-chain.js';
+import type { ChainVerifier, NodeKeyHistory } from '../core/verify-chain.js';
+import { nodeKeyHistory } from '../node/node-key-rotation.js';
 import {
   AlreadyExistsError,
   ChainConflictError,
@@ -60,6 +61,8 @@ interface ChainBatch {
 
 export class EntryReceiver {
   private readonly verifiers = new Map<string, ChainVerifier>();
+  /** Each peer's node key history, by party and pinned key: a rotation moves the pin, so the key names it. */
+  private readonly keyHistories = new Map<string, NodeKeyHistory>();
   private queue: Promise<unknown> = Promise.resolve();
   /** Called after entries of a channel were stored. */
   onStored: (channel: string, party: string, count: number) => void = () => {};
@@ -176,7 +179,8 @@ export class EntryReceiver {
     const key = `${channelId}\u0000${from.party}\u0000${from.nodePublicKey}`;
     let channel = await chains.getChannel(channelId);
     if (!channel) {
-      const proposed = await acceptProposal(this.context, from, channelId, list, introduction);
+      const nodeKeys = await this.nodeKeysOf(from);
+      const proposed = await acceptProposal(this.context, from, nodeKeys, channelId, list, introduction);
       channel = proposed.channel;
       this.verifiers.set(key, proposed.verifier);
       // The rest follows the first entry, now stored; a second entry for seq 0 is a fork like any other.
@@ -224,10 +228,32 @@ export class EntryReceiver {
       if (verifier.failures.length > 0) verifier = undefined;
     }
     if (!verifier || verifier.state.size !== committed) {
-      verifier = await resumeVerifier(this.context.kinds, chains, channelId, from);
+      verifier = await resumeVerifier(
+        this.context.kinds,
+        chains,
+        channelId,
+        from.party,
+        await this.nodeKeysOf(from),
+      );
     }
     this.verifiers.set(key, verifier);
     return verifier;
+  }
+
+  /**
+   * The sender's pinned node key and the keys it replaced: an entry its node signed before a
+   * rotation and pushed after it (a receipt not yet delivered when the node stopped) still
+   * verifies, as it does in the audit (core/verify-chain.ts `NodeKeyHistory`).
+   */
+  private async nodeKeysOf(from: Peer): Promise<NodeKeyHistory> {
+    const key = `${from.party}\u0000${from.nodePublicKey}`;
+    let history = this.keyHistories.get(key);
+    if (!history) {
+      const rotations = await this.context.peers.listNodeKeyRotations();
+      history = nodeKeyHistory(from.party, from.nodePublicKey, rotations);
+      this.keyHistories.set(key, history);
+    }
+    return history;
   }
 
   /**

@@ -21,6 +21,7 @@ import type { Channel, ChainHead, Peer, StoredEntry } from '../storage/storage.j
 import type { FederationContext } from './context.js';
 import { FederationClient, PeerRequestError } from './federation-client.js';
 import { checkTimestamp, readIncoming } from './incoming-entry.js';
+import { nodeKeyHistory } from '../node/node-key-rotation.js';
 import { resumeVerifier } from './resume-verifier.js';
 import { FEDERATION_PATHS, MAX_BATCH_ENTRIES, type ChainPage, type WireEntry } from './wire.js';
 
@@ -207,14 +208,13 @@ export class ChainRecovery {
         return 0;
       }
     }
-    const self: Peer = {
-      party: own,
-      name: own,
-      url: '',
-      nodePublicKey: this.context.nodePublicKey,
-      addedAt: 0,
-    };
-    const verifier = await resumeVerifier(kinds, chains, channel.id, self);
+    // This node's own entries may be signed by keys it has since replaced.
+    const ownKeys = nodeKeyHistory(
+      own,
+      this.context.nodePublicKey,
+      await this.context.peers.listNodeKeyRotations(),
+    );
+    const verifier = await resumeVerifier(kinds, chains, channel.id, own, ownKeys);
     const accepted: StoredEntry[] = [];
     for (const wire of list) {
       if (wire.seq < verifier.state.size) continue;

@@ -70,11 +70,17 @@ class PeerLoop {
   running = true;
   readonly link: LinkState;
   /**
-   * Per channel, the size of this party's chain whose checkpoint the peer cosigned or was
-   * offered alone once it held every entry. A loop starts afresh when the peer's key is moved,
-   * so a cosignature refused under the old pin is asked for again.
+   * Per channel, the size of this party's chain whose checkpoint the peer cosigned. A loop starts
+   * afresh when the peer's key is moved, so a cosignature refused under the old pin is asked for
+   * again.
    */
   readonly witnessedSize = new Map<string, number>();
+  /**
+   * Per channel, the checkpoint offered alone and not (yet) cosigned: its size, when it was last
+   * offered and how many times, so an offer lost or refused (the peer busy, its witness lease
+   * changing hands) is made again, less and less often, instead of waiting for the next entry.
+   */
+  readonly offered = new Map<string, { size: number; at: number; times: number }>();
 
   constructor(
     readonly peer: Peer,
@@ -303,7 +309,7 @@ export class Replicator {
       const from = acked.get(channel.id) ?? 0;
       const room = this.batchSize - entries.length;
       if (from >= head.size) {
-        if (head.checkpoint !== '' && (loop.witnessedSize.get(channel.id) ?? 0) < head.size) {
+        if (head.checkpoint !== '' && this.offerDue(loop, channel.id, head.size)) {
           unwitnessed.push({ channel: channel.id, party: own, note: head.checkpoint, size: head.size });
         }
         continue;
@@ -356,9 +362,21 @@ export class Replicator {
   }
 
   /**
-   * With nothing to push, offers the peer (once per size) this party's checkpoints it holds every
-   * entry of but has not cosigned: a cosignature lost with an answer, or refused while the peer
-   * still pinned a rotated key, would otherwise wait for the next entry.
+   * Whether this party's checkpoint at `size` is to be offered alone: not cosigned yet, and not
+   * offered in the last idle poll, doubling the wait with each offer the peer left unanswered
+   * (up to 64 polls) so a peer that will not cosign is not asked on every round.
+   */
+  private offerDue(loop: PeerLoop, channel: string, size: number): boolean {
+    if ((loop.witnessedSize.get(channel) ?? 0) >= size) return false;
+    const last = loop.offered.get(channel);
+    if (!last || last.size !== size) return true;
+    return Date.now() - last.at >= this.idlePollMs * 2 ** Math.min(last.times - 1, 6);
+  }
+
+  /**
+   * With nothing to push, offers the peer this party's checkpoints it holds every entry of but has
+   * not cosigned: a cosignature lost with an answer, or refused while the peer still pinned a
+   * rotated key, would otherwise wait for the next entry.
    */
   private async offerCheckpoints(
     peer: Peer,
@@ -367,7 +385,12 @@ export class Replicator {
   ): Promise<void> {
     const offered = unwitnessed.slice(0, 1000);
     if (offered.length === 0) return;
-    for (const { channel, size } of offered) loop.witnessedSize.set(channel, size);
+    const now = Date.now();
+    for (const { channel, size } of offered) {
+      const last = loop.offered.get(channel);
+      const times = last && last.size === size ? last.times + 1 : 1;
+      loop.offered.set(channel, { size, at: now, times });
+    }
     const checkpoints = offered.map(({ channel, party, note }) => ({ channel, party, note }));
     const result = await this.client.request<Partial<PushResult>>(peer, 'POST', FEDERATION_PATHS.entries, {
       entries: [],

@@ -6,8 +6,8 @@
 import { parseCanonical } from '../core/canonical-json.js';
 import type { EntryContent } from '../core/entry.js';
 import { CompactRange } from '../core/merkle.js';
-import { ChainVerifier } from '../core/verify-chain.js';
-import type { Peer, StoredEntry } from '../storage/storage.js';
+import { ChainVerifier, type NodeKeyHistory } from '../core/verify-chain.js';
+import type { StoredEntry } from '../storage/storage.js';
 import type { KindRegistry } from '../core/kinds.js';
 import type { ChainReader } from './context.js';
 
@@ -18,15 +18,17 @@ export async function resumeVerifier(
   kinds: KindRegistry,
   chains: ChainReader,
   channelId: string,
-  from: Peer,
+  party: string,
+  /** The party's node key with the keys it replaced, so entries signed before a rotation verify. */
+  nodeKeys: string | NodeKeyHistory,
 ): Promise<ChainVerifier> {
-  const head = await chains.getChainHead(channelId, from.party);
+  const head = await chains.getChainHead(channelId, party);
   const publishedKeys = new Map<string, Set<string>>();
   const revokedKeys = new Map<string, Map<string, number>>();
   let last: StoredEntry | undefined;
   if (head) {
     for (let seq = 0; seq < head.size;) {
-      const page = await chains.readChain(channelId, from.party, seq, PAGE);
+      const page = await chains.readChain(channelId, party, seq, PAGE);
       if (page.length === 0) break;
       for (const entry of page) {
         if (entry.kind !== 'principal-key' && entry.kind !== 'principal-key-revoke') continue;
@@ -50,7 +52,7 @@ export async function resumeVerifier(
       seq = last.seq + 1;
     }
   }
-  return ChainVerifier.resume(kinds, channelId, from.party, from.nodePublicKey, {
+  return ChainVerifier.resume(kinds, channelId, party, nodeKeys, {
     size: head?.size ?? 0,
     hash: head?.hash ?? null,
     tree: head ? CompactRange.fromHex(head.size, head.frontier) : CompactRange.empty(),
