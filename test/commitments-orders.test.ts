@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InProcessParty } from './support/in-process.js';
 import { HOUR } from './support/intel-pair.js';
+import { api } from './support/node-process.js';
 import {
   commitmentsAt,
   iso,
@@ -83,5 +84,19 @@ describe('an order to keep contact and the commitments arising from it', { timeo
     );
     await refused(ru, 'ru-duty', 'commitment', body, 403, 'forbidden', /only the head/);
     expect(await commitmentsAt(ru)).toEqual([]);
+  });
+
+  it('lists the people who may own a commitment: each person of a member party, by office', async () => {
+    const people = await api<{ people: Array<{ principal: string; party: string; office: string }> }>(
+      ru,
+      'ru-duty',
+      'GET',
+      '/api/v1/channels/intel/people',
+    );
+    expect(people.status).toBe(200);
+    const names = people.body.people.map((p) => `${p.party}:${p.principal}`);
+    expect(names).toEqual(expect.arrayContaining(['RU:ru-head', 'RU:ru-duty', 'US:us-head']));
+    expect(names).not.toContain('US:us-ghost');
+    expect((await api(ru, 'ru-duty', 'GET', '/api/v1/channels/no-such/people')).status).toBe(404);
   });
 });

@@ -24,6 +24,7 @@ const HEAD_SCREENS = [
   '/app/channels/desk/notify',
   '/app/channels/desk/briefings',
   '/app/channels/desk/invitations',
+  '/app/channels/desk/commitments',
   '/app/channels/desk/charter',
   '/app/obligations',
   '/app/cadence',

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { channelMetrics } from '../../workflows/contacts/channel-metrics.js';
 import {
+  channelPeople,
   commitmentById,
   commitments,
   contactOrders,
@@ -19,6 +20,7 @@ import { channelParams, entryParams, errorSchema, idSchema } from '../schemas.js
 import { authOf, type TypedApp } from '../typed-app.js';
 import {
   channelMetricsSchema,
+  channelPersonSchema,
   commitmentSchema,
   contactOrderSchema,
 } from '../../workflows/contacts/views.js';
@@ -142,6 +144,22 @@ export function registerContactRoutes(app: TypedApp, node: ParleyNode): void {
     },
     async (request) => ({
       orders: await contactOrders(node, authOf(request).principal, request.params.channel),
+    }),
+  );
+
+  app.get(
+    '/api/v1/channels/:channel/people',
+    {
+      schema: {
+        summary:
+          "The channel's people as its log names them (person, party, office, role): who may own a commitment",
+        tags: ['contacts'],
+        params: channelParams,
+        response: { 200: z.object({ people: z.array(channelPersonSchema) }), ...errors },
+      },
+    },
+    async (request) => ({
+      people: await channelPeople(node, authOf(request).principal, request.params.channel),
     }),
   );
 

@@ -13,7 +13,7 @@ import {
   type CadencePeriod,
   type ContactEvent,
 } from './cadence.js';
-import { foldCommitments, type CommitmentTerms } from './commitment-fold.js';
+import { foldCommitments, peopleOf, type CommitmentTerms, type Person } from './commitment-fold.js';
 import type { LoggedEntry } from '../../core/kinds.js';
 import { brief, timeOf, type Obligation } from '../obligations/fold.js';
 import type { Channel, Principal } from '../../storage/storage.js';
@@ -211,4 +211,20 @@ export async function contactOrders(
         .map((c) => c.id),
     };
   });
+}
+
+/**
+ * The channel's people as its log names them (each person's latest key publication in an office
+ * of a member party): who may own a commitment (commitment-fold.ts `ownersProblem`).
+ */
+export async function channelPeople(
+  node: NodeContext,
+  actor: Principal,
+  channelId: string,
+): Promise<Person[]> {
+  const channel = await readableChannel(node, actor, channelId);
+  const people = peopleOf(await read(node, channel.id, 'principal-key'), channel.parties);
+  return [...people.values()]
+    .flat()
+    .sort((a, b) => a.party.localeCompare(b.party) || a.principal.localeCompare(b.principal));
 }

@@ -96,3 +96,12 @@ export const channelMetricsSchema = z
     }),
   })
   .meta({ id: 'ChannelMetrics' });
+
+export const channelPersonSchema = z
+  .object({
+    principal: z.string(),
+    party: z.string(),
+    office: z.string().nullable(),
+    role: z.string(),
+  })
+  .meta({ id: 'ChannelPerson' });

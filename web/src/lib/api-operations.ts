@@ -56,6 +56,8 @@ export const API_OPERATIONS = [
   'GET /api/v1/channels/{channel}/summaries',
   'GET /api/v1/channels/{channel}/invitations',
   'GET /api/v1/commitments',
+  'GET /api/v1/channels/{channel}/contact-orders',
+  'GET /api/v1/channels/{channel}/people',
   'GET /api/v1/channels/{channel}/metrics',
   'GET /api/v1/audit-events',
   'GET /api/v1/audit-events/verify',

@@ -105,6 +105,7 @@ export type ChannelMetrics = {
   }>;
   open: { total: number; overdue: number; byType: Array<{ type: string; count: number; overdue: number }> };
 };
+export type ChannelPerson = { principal: string; party: string; office: string | null; role: string };
 export type Commitment = {
   id: string;
   channel: string;
@@ -133,6 +134,20 @@ export type Commitment = {
     nextDue: string;
     kept: boolean | null;
   };
+};
+export type ContactOrder = {
+  id: string;
+  party: string;
+  by: string;
+  at: string;
+  order: string;
+  orderedBy: string;
+  offices: Record<string, Array<string>>;
+  why: string;
+  what: 'briefing' | 'contact';
+  every: string;
+  given: string | null;
+  commitments: Array<string>;
 };
 export type Delivery = {
   party: string;
@@ -1081,6 +1096,20 @@ export interface ApiOperations {
     query: { channel?: string };
     body: never;
     response: { commitments: Array<Commitment> };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/contact-orders': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: { orders: Array<ContactOrder> };
+    status: 200;
+  };
+  'GET /api/v1/channels/{channel}/people': {
+    path: { channel: string };
+    query: Record<string, never>;
+    body: never;
+    response: { people: Array<ChannelPerson> };
     status: 200;
   };
   'GET /api/v1/channels/{channel}/metrics': {

@@ -13,6 +13,7 @@ export type ChannelTab =
   | 'notify'
   | 'briefings'
   | 'invitations'
+  | 'commitments'
   | 'charter';
 export const CHANNEL_TABS: readonly ChannelTab[] = [
   'timeline',
@@ -22,6 +23,7 @@ export const CHANNEL_TABS: readonly ChannelTab[] = [
   'notify',
   'briefings',
   'invitations',
+  'commitments',
   'charter',
 ];
 

@@ -11,7 +11,7 @@ import type { VNode } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { PRECEDENCES, api, type Channel, type Entry, type Me, type Precedence } from '../../lib/api';
 import { ClarificationsView } from '../obligations';
-import { BriefingsView, InvitationsView } from '../contacts';
+import { BriefingsView, InvitationsView, OrdersView } from '../contacts';
 import { CharterView } from '../charter';
 import { GlossaryView } from '../language';
 import { NotifyView } from '../templates';
@@ -85,6 +85,7 @@ const TAB_LABELS: Record<ChannelTab, MessageKey> = {
   notify: 'tabNotify',
   briefings: 'tabBriefings',
   invitations: 'tabInvitations',
+  commitments: 'tabCommitments',
   charter: 'tabCharter',
 };
 
@@ -212,6 +213,7 @@ function Timeline(props: { me: Me; channel: Channel; tab: ChannelTab; entry?: st
           {tab === 'notify' && <NotifyView channel={channel} />}
           {tab === 'briefings' && <BriefingsView channel={channel} me={me} version={settled} />}
           {tab === 'invitations' && <InvitationsView channel={channel} me={me} version={settled} />}
+          {tab === 'commitments' && <OrdersView channel={channel} me={me} version={settled} />}
         </WriteAccessContext.Provider>
         {tab === 'charter' && <CharterView channel={channel} me={me} version={settled} />}
         {tab === 'timeline' && (

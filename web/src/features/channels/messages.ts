@@ -113,6 +113,7 @@ export const channelsMessages = defineMessages(
     tabNotify: 'Notify',
     tabBriefings: 'Briefings',
     tabInvitations: 'Invitations',
+    tabCommitments: 'Orders and commitments',
     tabCharter: 'Charter',
   },
   {
@@ -223,6 +224,7 @@ export const channelsMessages = defineMessages(
     tabNotify: 'Уведомить',
     tabBriefings: 'Брифинги',
     tabInvitations: 'Приглашения',
+    tabCommitments: 'Поручения и обязательства',
     tabCharter: 'Устав',
   },
 );

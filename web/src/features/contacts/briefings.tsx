@@ -6,24 +6,17 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { Channel, Me } from '../../lib/api';
-import { FormError, SelectField, TextArea, TextField } from '../../lib/components/field';
+import { FormError } from '../../lib/components/field';
 import { formatHlc, formatTime, locale } from '../../lib/i18n';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
 import { useSubmit } from '../../lib/use-submit';
 import { allowedActions, BriefingActionForm, type BriefingAction } from './briefing-actions';
 import { bt } from './briefing-action-messages';
+import { BriefingProposalForm } from './briefing-proposal';
 import { MinutesForm, ReadoutForm, ReadoutList } from './briefing-records';
-import {
-  defaultLang,
-  ContactForm,
-  ContactsViewFrame,
-  domId,
-  languageOptions,
-  useReloadOn,
-  type ViewProps,
-} from './contact-parts';
-import { contactsApi, utcFromLocalInput, type Briefing, type Occurrence } from './contacts-api';
+import { ContactsViewFrame, domId, useReloadOn, type ViewProps } from './contact-parts';
+import { contactsApi, type Briefing, type Occurrence } from './contacts-api';
 import { t, type MessageKey } from './messages';
 import { ReadoutCompare } from './readout-compare';
 import { useMayWrite } from '../../lib/write-access';
@@ -95,7 +88,7 @@ export function BriefingsView({ channel, me, version }: ViewProps) {
       data={data}
       empty={data.data?.briefings.length === 0}
       emptyText={t('briefingsEmpty')}
-      form={(onDone) => <ProposeForm channel={channel} onDone={onDone} />}
+      form={(onDone) => <BriefingProposalForm channel={channel} onDone={onDone} />}
     >
       {days.length > 0 && (
         <ol class="calendar" aria-label={t('briefingsTitle')}>
@@ -133,95 +126,6 @@ export function BriefingsView({ channel, me, version }: ViewProps) {
         </section>
       )}
     </ContactsViewFrame>
-  );
-}
-
-function ProposeForm({ channel, onDone }: { channel: Channel; onDone: (id: string) => void }) {
-  const [title, setTitle] = useState('');
-  const [agenda, setAgenda] = useState('');
-  const [at, setAt] = useState('');
-  const [lang, setLang] = useState(defaultLang(channel));
-  const [titleError, setTitleError] = useState<string | null>(null);
-  const [timeError, setTimeError] = useState<string | null>(null);
-  // The body's own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
-  const action = useSubmit(['title', 'agenda', 'start']);
-
-  const submit = (e: Event) => {
-    e.preventDefault();
-    return action.run(async () => {
-      setTimeError(null);
-      if (!title.trim()) {
-        setTitleError(t('titleRequired'));
-        return;
-      }
-      if (!at) {
-        setTimeError(t('timeInvalid'));
-        return;
-      }
-      setTitleError(null);
-      const body: Record<string, unknown> = {
-        type: 'briefing',
-        title: title.trim(),
-        agenda: agenda
-          .split('\n')
-          .map((line) => line.trim())
-          .filter(Boolean),
-        start: utcFromLocalInput(at),
-        durationMinutes: 30,
-        // Every member office of every side takes part.
-        participants: Object.values(channel.parties).flat(),
-      };
-      const entry = await contactsApi.post(channel.id, { kind: 'briefing-proposal', lang, body });
-      setTitle('');
-      setAgenda('');
-      setAt('');
-      onDone(entry.id);
-    });
-  };
-
-  return (
-    <ContactForm class="card" label={t('proposeBriefing')} onSubmit={submit}>
-      <div class="form-grid">
-        <TextField
-          id="briefing-title"
-          label={t('briefingTitle')}
-          value={title}
-          onInput={setTitle}
-          error={titleError ?? action.fieldError('title')}
-        />
-        <TextField
-          id="briefing-at"
-          type="datetime-local"
-          label={t('briefingAt')}
-          value={at}
-          onInput={setAt}
-          error={timeError ?? action.fieldError('start')}
-        />
-        <SelectField
-          id="briefing-lang"
-          label={t('briefingLang')}
-          value={lang}
-          onChange={setLang}
-          options={languageOptions(channel)}
-        />
-      </div>
-      <TextArea
-        id="briefing-agenda"
-        label={t('briefingAgenda')}
-        hint={t('briefingAgendaHint')}
-        value={agenda}
-        onInput={setAgenda}
-        lang={lang}
-        rows={3}
-        error={action.fieldError('agenda')}
-      />
-      <FormError message={action.error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {action.busy ? t('proposing') : t('propose')}
-        </button>
-      </div>
-    </ContactForm>
   );
 }
 

@@ -46,8 +46,10 @@ export function Commitments({ me }: { me: Me }) {
   );
 }
 
-/** `P14D` → `every 14 days`, `P1M` → `every month` (in the interface language). */
-function everyText(every: string): string {
+/** `P14D` → `every 14 days`, `P1M` → `every month`, `P1Y` → `every 12 months` (in the interface language). */
+export function everyText(every: string): string {
+  const years = /^P(\d+)Y$/.exec(every);
+  if (years) return everyText(`P${Number(years[1]) * 12}M`);
   const match = /^P(\d+)([DWM])$/.exec(every);
   if (!match) return every;
   const unit = match[2] as 'D' | 'W' | 'M';
@@ -73,7 +75,7 @@ function mayAccept(c: Commitment, me: Me): boolean {
   );
 }
 
-function CommitmentCard({
+export function CommitmentCard({
   commitment: c,
   me,
   onChange,
@@ -137,8 +139,8 @@ function CommitmentCard({
         </div>
       )}
       <p class="commitment-what">
-        {c.what === 'briefing' ? t('whatBriefing') : t('whatContact')}, {everyText(c.every)}{' '}
-        <span class="muted mono small">({c.every})</span>
+        {c.what === 'briefing' ? t('whatBriefing') : t('whatContact')},{' '}
+        <span title={c.every}>{everyText(c.every)}</span>
       </p>
       <h4 class="visually-hidden">{t('periods')}</h4>
       <ol class="period-strip" aria-label={`${t('periods')}: ${c.commitment}`}>

@@ -112,6 +112,8 @@ export function ContactsViewFrame(props: {
   empty: boolean;
   emptyText: string;
   form: (onDone: (id: string) => void) => ComponentChildren;
+  /** Whether this person may add one at all (the node's own rule, e.g. heads only); default yes. */
+  mayAdd?: boolean;
   children: ComponentChildren;
 }) {
   const { data } = props;
@@ -122,7 +124,7 @@ export function ContactsViewFrame(props: {
     <section class={`contacts-view ${props.name}-view`} aria-labelledby={`${props.name}-title`}>
       <div class="section-head">
         <h2 id={`${props.name}-title`}>{props.title}</h2>
-        {mayWrite && (
+        {mayWrite && (props.mayAdd ?? true) && (
           <Disclosure
             id={props.addId}
             label={props.addLabel}

@@ -10,6 +10,8 @@ export type Readout = BriefingsView['readouts'][number];
 export type Occurrence = Briefing['occurrences'][number];
 export type Invitation = Response<'GET /api/v1/channels/{channel}/invitations'>['invitations'][number];
 export type Commitment = Response<'GET /api/v1/commitments'>['commitments'][number];
+export type ContactOrder = Response<'GET /api/v1/channels/{channel}/contact-orders'>['orders'][number];
+export type ChannelPerson = Response<'GET /api/v1/channels/{channel}/people'>['people'][number];
 export type InvitationAnswer = 'accept' | 'decline';
 
 export interface Ref {
@@ -22,6 +24,9 @@ export const contactsApi = {
   briefings: (channel: string) => request('GET /api/v1/channels/{channel}/briefings', { path: { channel } }),
   invitations: (channel: string) =>
     request('GET /api/v1/channels/{channel}/invitations', { path: { channel } }),
+  contactOrders: (channel: string) =>
+    request('GET /api/v1/channels/{channel}/contact-orders', { path: { channel } }),
+  people: (channel: string) => request('GET /api/v1/channels/{channel}/people', { path: { channel } }),
   commitments: (channel?: string) => request('GET /api/v1/commitments', { query: { channel } }),
   post: (channel: string, body: NewEntry) =>
     request('POST /api/v1/channels/{channel}/entries', { path: { channel }, body }),
