@@ -2,7 +2,8 @@
  * Proposing a briefing in a browser with its duration and a recurrence (README "Briefings and
  * calls"): a monthly briefing of three occurrences is signed with its rule and shown as three
  * occurrences; a rule the node refuses (finer than daily) is shown on the rule field, and a
- * number of occurrences out of bounds on its own, with nothing written either time.
+ * number of occurrences out of bounds on its own, with nothing written either time. The
+ * channel's calendar downloads, and a subscription address is made, read and revoked.
  */
 import { describe, expect, it } from 'vitest';
 import { runBrowserTests, signIn } from '../support/browser.js';
@@ -69,5 +70,38 @@ describe.runIf(runBrowserTests)('proposing a briefing in a browser', () => {
     await error.waitFor();
     expect(await error.textContent()).toContain('at most daily');
     expect((await entries()).length).toBe(before);
+  });
+
+  it('downloads the calendar, makes a subscription address shown once, and revokes it after asking', async () => {
+    const page = await suite.newPage();
+    await signIn(page, suite.ru.url, 'ru-duty');
+    await page.goto(`${suite.ru.url}/app/channels/intel/briefings`);
+    const panel = page.getByRole('region', { name: 'Calendar' });
+    const download = await panel
+      .getByRole('link', { name: 'Download the calendar (.ics)' })
+      .getAttribute('href');
+    const file = await page.request.get(`${suite.ru.url}${download}`);
+    expect(file.status()).toBe(200);
+    expect(await file.text()).toContain('Monthly threat assessment');
+
+    await panel.getByRole('button', { name: 'Create a subscription address' }).click();
+    const address = await panel.getByLabel('Subscription address').inputValue();
+    expect(address).toMatch(/\/api\/v1\/calendar\/cal_/);
+    // The address alone reads the calendar: no session, no token header.
+    const subscribed = await fetch(address);
+    expect(subscribed.status).toBe(200);
+    expect(subscribed.headers.get('content-type')).toContain('text/calendar');
+    expect(await subscribed.text()).toContain('BEGIN:VCALENDAR');
+
+    const row = panel.locator('.feed');
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Keep it' }).click();
+    expect((await fetch(address)).status).toBe(200);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Revoked' }).waitFor();
+    expect((await fetch(address)).status).toBe(404);
+    expect(await panel.getByLabel('Subscription address').count()).toBe(0);
   });
 });

@@ -64,6 +64,14 @@ export type BriefingOccurrence = {
     amendments: Array<{ id: string; party: string; by: string; at: string; minutes: string; reason: string }>;
   } | null;
 };
+export type CalendarFeed = {
+  id: string;
+  scope: 'office' | 'channel';
+  target: string;
+  createdBy: string;
+  createdAt: string;
+  url: string | null;
+};
 export type Channel = {
   id: string;
   name: string;
@@ -1111,6 +1119,27 @@ export interface ApiOperations {
     body: never;
     response: { people: Array<ChannelPerson> };
     status: 200;
+  };
+  'GET /api/v1/calendar-feeds': {
+    path: Record<string, never>;
+    query: Record<string, never>;
+    body: never;
+    response: { feeds: Array<CalendarFeed> };
+    status: 200;
+  };
+  'POST /api/v1/calendar-feeds': {
+    path: Record<string, never>;
+    query: Record<string, never>;
+    body: { scope: 'office' | 'channel'; target: string };
+    response: CalendarFeed;
+    status: 201;
+  };
+  'DELETE /api/v1/calendar-feeds/{id}': {
+    path: { id: string };
+    query: Record<string, never>;
+    body: never;
+    response: null;
+    status: 204;
   };
   'GET /api/v1/channels/{channel}/metrics': {
     path: { channel: string };

@@ -14,6 +14,7 @@ import { useSubmit } from '../../lib/use-submit';
 import { allowedActions, BriefingActionForm, type BriefingAction } from './briefing-actions';
 import { bt } from './briefing-action-messages';
 import { BriefingProposalForm } from './briefing-proposal';
+import { CalendarPanel } from './calendar-feeds';
 import { MinutesForm, ReadoutForm, ReadoutList } from './briefing-records';
 import { ContactsViewFrame, domId, useReloadOn, type ViewProps } from './contact-parts';
 import { contactsApi, type Briefing, type Occurrence } from './contacts-api';
@@ -125,6 +126,7 @@ export function BriefingsView({ channel, me, version }: ViewProps) {
           <ReadoutList readouts={data.data.readouts} />
         </section>
       )}
+      <CalendarPanel channel={channel} />
     </ContactsViewFrame>
   );
 }
