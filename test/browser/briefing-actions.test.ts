@@ -1,6 +1,6 @@
 /**
  * Every briefing workflow through the web, on two federated nodes: declined with a reason from
- * the invited node's browser, rescheduled then cancelled, minutes amended once held, a refusal
+ * the invited node's browser, rescheduled (with a new length) then cancelled, minutes amended once held, a refusal
  * said on its field with nothing written; and a commitment accepted from the cadence screen.
  */
 import { AxeBuilder } from '@axe-core/playwright';
@@ -19,6 +19,7 @@ interface OccurrenceView {
   answers: Array<{ answer: string; reason: string | null }>;
   changes: Array<{ change: string; reason: string }>;
   start: string;
+  durationMinutes: number;
   minutes: { text: string; amendments: unknown[] } | null;
 }
 
@@ -113,15 +114,20 @@ describe.runIf(runBrowserTests)('briefing actions in a browser, two federated no
     const card = await cardOf(ruPage, ru, briefing);
     const next = new Date(Date.now() + 2 * 86_400_000);
     next.setUTCHours(9, 30, 0, 0);
-    await act(card, ['Reschedule', 'reschedule', 'Send new time'], {
-      'New time (UTC)': next.toISOString().slice(0, 16),
-      Reason: 'The hall is booked.',
-    });
+    await card.getByRole('button', { name: 'Reschedule', exact: true }).click();
+    const form = card.locator('.ba-reschedule');
+    await form.getByLabel('New time (UTC)').fill(next.toISOString().slice(0, 16));
+    // The occurrence's own length is offered first; a new one goes with the new time.
+    expect(await form.getByLabel('Duration').inputValue()).toBe('40');
+    await form.getByLabel('Duration').selectOption('90');
+    await form.getByLabel('Reason').fill('The hall is booked.');
+    await form.getByRole('button', { name: 'Send new time' }).click();
     await expect
       .poll(() => card.locator('.changes').textContent())
       .toContain('reschedule · RU: The hall is booked.');
     expect(await card.locator('.briefing-time .time').textContent()).toBe('09:30 UTC');
     expect(Date.parse((await occurrenceAt(ru, briefing.id)).start)).toBe(next.getTime());
+    expect((await occurrenceAt(ru, briefing.id)).durationMinutes).toBe(90);
 
     await act(card, ['Cancel the briefing', 'cancel', 'Send cancellation'], {
       Reason: 'The exercise was called off.',

@@ -8,10 +8,11 @@
  */
 import { useState } from 'preact/hooks';
 import type { Channel } from '../../lib/api';
-import { TextArea, TextField } from '../../lib/components/field';
+import { SelectField, TextArea, TextField } from '../../lib/components/field';
 import { SubmitOutcome } from '../../lib/components/submit-outcome';
 import { useSubmit } from '../../lib/use-submit';
 import { bt } from './briefing-action-messages';
+import { durationOptions } from './briefing-proposal';
 import { ContactForm, defaultLang, domId } from './contact-parts';
 import { contactsApi, utcFromLocalInput, type Briefing, type Occurrence } from './contacts-api';
 
@@ -45,7 +46,7 @@ async function entryOf(
   action: BriefingAction,
   briefing: Briefing,
   o: Occurrence,
-  fields: { reason: string; start: string; minutes: string },
+  fields: { reason: string; start: string; minutes: string; duration: string },
 ) {
   if (action === 'amend') {
     const of = await contactsApi.ref(o.minutes!.id);
@@ -61,6 +62,10 @@ async function entryOf(
       change: action,
       reason: fields.reason,
       ...(action === 'reschedule' ? { start: utcFromLocalInput(fields.start) } : {}),
+      // A new length only when it changes: the rescheduled occurrence keeps its own otherwise.
+      ...(action === 'reschedule' && Number(fields.duration) !== o.durationMinutes
+        ? { durationMinutes: Number(fields.duration) }
+        : {}),
     },
   };
 }
@@ -76,9 +81,10 @@ export function BriefingActionForm(props: {
   const [reason, setReason] = useState('');
   const [start, setStart] = useState(o.start.slice(0, 16));
   const [minutes, setMinutes] = useState(o.minutes?.text ?? '');
+  const [duration, setDuration] = useState(String(o.durationMinutes));
   const [local, setLocal] = useState<{ start?: string; minutes?: string }>({});
   // The bodies' own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
-  const submit = useSubmit(['reason', 'start', 'minutes']);
+  const submit = useSubmit(['reason', 'start', 'minutes', 'durationMinutes']);
   const id = `${action}-${domId(briefing.id)}-${domId(o.occurrence)}`;
   const words = WORDS[action];
   /** A field's id, value and error: the form's own check first, then the node's refusal. */
@@ -103,6 +109,7 @@ export function BriefingActionForm(props: {
         reason: reason.trim(),
         start,
         minutes: minutes.trim(),
+        duration,
       });
       await contactsApi.post(channel.id, { ...entry, lang: defaultLang(channel) });
       setReason('');
@@ -114,7 +121,17 @@ export function BriefingActionForm(props: {
   return (
     <ContactForm class={`briefing-action-form ba-${action}`} label={bt(words.title)} onSubmit={send}>
       {action === 'reschedule' && (
-        <TextField {...bind('start', start, setStart)} type="datetime-local" label={bt('newStart')} />
+        <>
+          <TextField {...bind('start', start, setStart)} type="datetime-local" label={bt('newStart')} />
+          <SelectField
+            id={`${id}-duration`}
+            label={bt('newDuration')}
+            value={duration}
+            onChange={setDuration}
+            options={durationOptions(String(o.durationMinutes))}
+            error={submit.fieldError('durationMinutes')}
+          />
+        </>
       )}
       {action === 'amend' && (
         <TextArea {...bind('minutes', minutes, setMinutes)} label={bt('amendedMinutes')} rows={5} />

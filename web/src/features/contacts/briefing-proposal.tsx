@@ -16,6 +16,12 @@ import { contactsApi, utcFromLocalInput } from './contacts-api';
 import { t } from './messages';
 
 const DURATIONS = ['15', '30', '45', '60', '90', '120', '180'];
+
+/** How long a briefing may be chosen to last, in minutes; `current` is kept if it is another. */
+export function durationOptions(current?: string) {
+  const values = current && !DURATIONS.includes(current) ? [current, ...DURATIONS] : DURATIONS;
+  return values.map((m) => ({ value: m, label: formatAmount(Number(m), 'minute', locale.get(), 0) }));
+}
 type Repeat = 'none' | 'daily' | 'weekly' | 'fortnightly' | 'monthly' | 'rule';
 const FREQUENCY: Record<Exclude<Repeat, 'none' | 'rule'>, string> = {
   daily: 'FREQ=DAILY',
