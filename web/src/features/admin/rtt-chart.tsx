@@ -5,6 +5,7 @@ import type { LinkTest } from '../../lib/api';
 import { CHART_AXIS, UPlotChart } from '../../lib/components/uplot-chart';
 import { timeUnit } from '../../lib/durations';
 import { locale } from '../../lib/i18n';
+import { t } from './messages';
 
 /** The narrowest time axis, in seconds: a few minutes around the tests shown. */
 const MIN_SPAN_S = 300;
@@ -29,9 +30,12 @@ export function RttChart({ tests, label }: { tests: LinkTest[]; label: string })
         },
       },
       axes: [{ stroke: CHART_AXIS }, { stroke: CHART_AXIS, label: ms }],
-      series: [{}, { label: `RTT ${ms}`, stroke: '#1d4ed8', width: 2, points: { show: true, size: 5 } }],
+      series: [
+        {},
+        { label: `${t('colRtt')}, ${ms}`, stroke: '#1d4ed8', width: 2, points: { show: true, size: 5 } },
+      ],
     }),
-    [label, ms],
+    [label, ms, locale.get()],
   );
   return <UPlotChart data={data} options={options} label={label} className="rtt-chart" />;
 }
