@@ -6,9 +6,17 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { runBrowserTests } from '../support/browser.js';
+import { rewriteResponses, runBrowserTests, signIn } from '../support/browser.js';
 import { dutyOfficerPages, federatedBrowserSuite } from '../support/browser-suite.js';
-import { arrived, callProposal, holdBriefing, post, postEntry, type Entry } from '../support/held-call.js';
+import {
+  arrived,
+  callProposal,
+  holdBriefing,
+  post,
+  postEntry,
+  ref,
+  type Entry,
+} from '../support/held-call.js';
 import { api, eventually, type PartyNode } from '../support/node-process.js';
 
 let ru: PartyNode;
@@ -72,7 +80,7 @@ const inState = (page: Page, entry: Entry, state: string) =>
 describe.runIf(runBrowserTests)('briefing actions in a browser, two federated nodes', () => {
   let ruPage: Page;
   let usPage: Page;
-  federatedBrowserSuite(async (suite) => {
+  const { newPage } = federatedBrowserSuite(async (suite) => {
     ({ ru, us } = suite);
     [ruPage, usPage] = await dutyOfficerPages(suite);
   });
@@ -207,5 +215,49 @@ describe.runIf(runBrowserTests)('briefing actions in a browser, two federated no
     const ruCard = ruPage.locator('.commitment[data-commitment="joint-weekly"]');
     await ruCard.locator('.commitment-state[data-state="binding"]').waitFor({ timeout: 20_000 });
     expect(await ruCard.getByRole('button', { name: 'Accept for my party' }).count()).toBe(0);
+  });
+
+  it('a change to a briefing cancelled meanwhile is refused, the card reloads and says why', async () => {
+    const briefing = await post(ru, 'ru-duty', 'briefing-proposal', callProposal(ru, us, 'Rescue drill'));
+    await arrived(us, briefing);
+    await post(ru, 'ru-duty', 'briefing-change', {
+      of: ref(briefing),
+      change: 'cancel',
+      reason: 'Called off.',
+    });
+    await eventually(
+      async () => (await occurrenceAt(us, briefing.id)).state === 'cancelled',
+      20_000,
+      'cancelled at US',
+    );
+    const page = await newPage();
+    await signIn(page, us.url, 'us-duty');
+    // A view that still shows it open (as one loaded before the cancellation arrived), until the
+    // change is sent.
+    let stale = true;
+    await rewriteResponses<{ briefings: Array<{ id: string; occurrences: Array<Record<string, unknown>> }> }>(
+      page,
+      '/api/v1/channels/intel/briefings',
+      (body) => {
+        if (!stale) return;
+        for (const b of body.briefings)
+          if (b.id === briefing.id)
+            for (const o of b.occurrences) Object.assign(o, { state: 'proposed', changes: [] });
+      },
+    );
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/channels/intel/entries')
+        stale = false;
+    });
+    const card = await cardOf(page, us, briefing);
+    await card.getByRole('button', { name: 'Postpone', exact: true }).click();
+    await card.locator('.ba-postpone').getByLabel('Reason').fill('Awaiting the new schedule.');
+    await card.locator('.ba-postpone').getByRole('button', { name: 'Send postponement' }).click();
+    await inState(page, briefing, 'cancelled');
+    await expect
+      .poll(() => card.locator('.form-error').allTextContents())
+      .toEqual([expect.stringContaining('cancelled')]);
+    expect(await card.locator('.ba-postpone').count()).toBe(0);
+    expect((await occurrenceAt(us, briefing.id)).changes.map((c) => c.change)).toEqual(['cancel']);
   });
 });

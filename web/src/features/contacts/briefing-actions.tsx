@@ -76,6 +76,8 @@ export function BriefingActionForm(props: {
   occurrence: Occurrence;
   action: BriefingAction;
   onDone: () => void;
+  /** Given a refusal because the briefing changed meanwhile: the card reloads and says why. */
+  onStale?: (failure: unknown) => void;
 }) {
   const { channel, briefing, occurrence: o, action } = props;
   const [reason, setReason] = useState('');
@@ -84,7 +86,9 @@ export function BriefingActionForm(props: {
   const [duration, setDuration] = useState(String(o.durationMinutes));
   const [local, setLocal] = useState<{ start?: string; minutes?: string }>({});
   // The bodies' own names: a refusal naming one of them is shown on it (lib/field-errors.ts).
-  const submit = useSubmit(['reason', 'start', 'minutes', 'durationMinutes']);
+  const submit = useSubmit(['reason', 'start', 'minutes', 'durationMinutes'], {
+    ...(props.onStale ? { onStale: props.onStale } : {}),
+  });
   const id = `${action}-${domId(briefing.id)}-${domId(o.occurrence)}`;
   const words = WORDS[action];
   /** A field's id, value and error: the form's own check first, then the node's refusal. */

@@ -10,7 +10,7 @@ import { FormError } from '../../lib/components/field';
 import { formatHlc, formatTime, locale } from '../../lib/i18n';
 import { useSignal } from '../../lib/signal';
 import { useAsync } from '../../lib/use-async';
-import { useSubmit } from '../../lib/use-submit';
+import { formErrorOf, useSubmit } from '../../lib/use-submit';
 import { allowedActions, BriefingActionForm, type BriefingAction } from './briefing-actions';
 import { bt } from './briefing-action-messages';
 import { BriefingProposalForm } from './briefing-proposal';
@@ -155,7 +155,14 @@ function BriefingCard(props: {
   const declines = o.answers.filter((a) => a.answer === 'decline');
   const [panel, setPanel] = useState<'minutes' | 'readout' | 'compare' | BriefingAction | null>(null);
   const toggle = (p: typeof panel) => setPanel((current) => (current === p ? null : p));
-  const accepting = useSubmit();
+  // A refusal because this card was out of date (cancelled or changed meanwhile): the card
+  // reloads, and says it here, where it outlives the controls the reload takes away.
+  const [staleRefusal, setStaleRefusal] = useState<unknown>(null);
+  const onStale = (failure: unknown) => {
+    setStaleRefusal(failure);
+    if (failure !== null) props.onChange();
+  };
+  const accepting = useSubmit([], { onStale });
   const mayWrite = useMayWrite();
   const readoutParties = new Set(briefing.readouts.map((r) => r.party));
   const open = state !== 'held' && state !== 'cancelled';
@@ -280,6 +287,7 @@ function BriefingCard(props: {
             panelButton('compare', panel === 'compare' ? t('hideCompare') : t('compareReadouts'))}
         </div>
         <FormError message={accepting.error} />
+        <FormError message={staleRefusal === null ? null : formErrorOf(staleRefusal)} />
         <div id={`${titleId}-panel`}>
           {mayWrite && panel === 'minutes' && (
             <MinutesForm channel={channel} briefing={briefing} occurrence={o} onDone={props.onChange} />
@@ -295,6 +303,7 @@ function BriefingCard(props: {
               occurrence={o}
               action={panel as BriefingAction}
               onDone={props.onChange}
+              onStale={onStale}
             />
           )}
           {panel === 'compare' && <ReadoutCompare readouts={briefing.readouts} id={`${titleId}-compare`} />}
