@@ -213,8 +213,17 @@ export class Replicator {
     this.peerWatch.unref();
   }
 
+  /** Per peer, how often its details were given to ensureLoop directly (a pin moved, a peer added). */
+  private readonly directChanges = new Map<string, number>();
+
   private async refreshPeers(): Promise<void> {
-    for (const peer of await this.context.peers.listPeers()) this.ensureLoop(peer);
+    const before = new Map(this.directChanges);
+    const peers = await this.context.peers.listPeers();
+    for (const peer of peers) {
+      // Read before its pin moved meanwhile: this row would restart the loop with the old key.
+      if ((this.directChanges.get(peer.party) ?? 0) !== (before.get(peer.party) ?? 0)) continue;
+      this.startOrKeep(peer);
+    }
   }
 
   /**
@@ -222,6 +231,11 @@ export class Replicator {
    * once this process holds the peer's outbox lease.
    */
   ensureLoop(peer: Peer): void {
+    this.directChanges.set(peer.party, (this.directChanges.get(peer.party) ?? 0) + 1);
+    this.startOrKeep(peer);
+  }
+
+  private startOrKeep(peer: Peer): void {
     this.known.set(peer.party, peer);
     const leases = this.leases;
     if (leases && !this.held.has(peer.party)) {
