@@ -79,6 +79,13 @@ export interface NodeKeyHistory {
   earlier: ReadonlyArray<{ key: string; until: number }>;
 }
 
+/** Whether `key` signs for the node at clock stamp `hlc`: the current key, or a replaced one before it was replaced. */
+export function isNodeKeyAt(history: NodeKeyHistory, key: string, hlc: unknown): boolean {
+  if (key === history.current) return true;
+  const wall = typeof hlc === 'string' ? parseHlc(hlc)?.wall : undefined;
+  return wall !== undefined && history.earlier.some((earlier) => earlier.key === key && wall < earlier.until);
+}
+
 export class ChainVerifier {
   readonly failures: VerifyFailure[] = [];
   private expectedSeq = 0;
@@ -116,12 +123,7 @@ export class ChainVerifier {
 
   /** A replaced node key signs only entries dated before it was replaced. */
   private isNodeKey(key: string, hlc: unknown): boolean {
-    if (key === this.nodePublicKey) return true;
-    const wall = typeof hlc === 'string' ? parseHlc(hlc)?.wall : undefined;
-    return (
-      wall !== undefined &&
-      this.earlierNodeKeys.some((earlier) => earlier.key === key && wall < earlier.until)
-    );
+    return isNodeKeyAt({ current: this.nodePublicKey, earlier: this.earlierNodeKeys }, key, hlc);
   }
 
   /** Why a node-authored entry's key is not accepted: which key, and when it was dated. */

@@ -2,13 +2,15 @@
  * Forks: the sender signed two different entries for one position of its chain. A re-sent entry
  * must be byte-identical to the one held (stored, or accepted earlier in the same push). A
  * different one is kept as evidence, only when it is evidence: signed for this very position
- * with the sender's node key or a key it published in this chain. Anything else proves nothing
+ * with the sender's node key (or one it replaced, for an entry dated before the rotation) or a
+ * key it published in this chain. Anything else proves nothing
  * and is refused as invalid. Either way the push is refused.
  */
 import { parseCanonical } from '../core/canonical-json.js';
 import { entryId, verifyEntrySignature, type EntryContent } from '../core/entry.js';
 import { ParleyError } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
+import { isNodeKeyAt, type NodeKeyHistory } from '../core/verify-chain.js';
 import type { Peer, StoredEntry } from '../storage/storage.js';
 import type { EvidenceLog } from './context.js';
 import type { WireEntry } from './wire.js';
@@ -26,10 +28,12 @@ export async function checkSamePosition(
   held: StoredEntry,
   publishedKeys: Map<string, Set<string>>,
   heldIsStored: boolean,
+  /** The sender's node keys, those it replaced included (node key rotation). */
+  nodeKeys: NodeKeyHistory,
 ): Promise<void> {
   const hash = sha256Hex(wire.canonical);
   if (held.hash === hash) return;
-  checkIsEvidence(from, wire, publishedKeys);
+  checkIsEvidence(from, wire, publishedKeys, nodeKeys);
   const at = Date.now();
   const base = { channel: wire.channel, party: wire.party, seq: wire.seq, reportedBy: from.party, at };
   await evidence.recordFork({
@@ -54,7 +58,12 @@ export async function checkSamePosition(
 }
 
 /** Throws entry_invalid unless `wire` is signed for its position by a key the sender stands behind. */
-function checkIsEvidence(from: Peer, wire: WireEntry, publishedKeys: Map<string, Set<string>>): void {
+function checkIsEvidence(
+  from: Peer,
+  wire: WireEntry,
+  publishedKeys: Map<string, Set<string>>,
+  nodeKeys: NodeKeyHistory,
+): void {
   const id = entryId(wire.channel, wire.party, wire.seq);
   let content: EntryContent;
   try {
@@ -68,7 +77,7 @@ function checkIsEvidence(from: Peer, wire: WireEntry, publishedKeys: Map<string,
   }
   const authorKey = String(content.authorKey);
   const published = publishedKeys.get(String(content.author));
-  if (authorKey !== from.nodePublicKey && !published?.has(authorKey)) {
+  if (!isNodeKeyAt(nodeKeys, authorKey, content.hlc) && !published?.has(authorKey)) {
     throw new ParleyError('entry_invalid', `${id}: author_key_unknown: not a key ${from.party} published`);
   }
   if (!verifyEntrySignature(wire.canonical, authorKey, wire.sig)) {

@@ -277,7 +277,15 @@ export class EntryReceiver {
         const held = earlier ?? (await this.context.chains.getEntry(wire.channel, wire.party, wire.seq));
         if (held) {
           const published = verifier.state.publishedKeys;
-          await checkSamePosition(this.context.evidence, from, wire, held, published, !earlier);
+          await checkSamePosition(
+            this.context.evidence,
+            from,
+            wire,
+            held,
+            published,
+            !earlier,
+            await this.nodeKeysOf(from),
+          );
         }
         continue;
       }
