@@ -21,6 +21,7 @@ import type { Channel, ChainHead, Peer, StoredEntry } from '../storage/storage.j
 import type { FederationContext } from './context.js';
 import { FederationClient, PeerRequestError } from './federation-client.js';
 import { checkTimestamp, readIncoming } from './incoming-entry.js';
+import type { NodeKeyHistory } from '../core/verify-chain.js';
 import { nodeKeyHistory } from '../node/node-key-rotation.js';
 import { resumeVerifier } from './resume-verifier.js';
 import { FEDERATION_PATHS, MAX_BATCH_ENTRIES, type ChainPage, type WireEntry } from './wire.js';
@@ -98,6 +99,16 @@ export class ChainRecovery {
       recovered: [],
       alerts: [],
     };
+  }
+
+  private ownKeyHistory: Promise<NodeKeyHistory> | null = null;
+
+  /** This node's own entries may be signed by keys it has since replaced: read once per recovery. */
+  private ownKeys(): Promise<NodeKeyHistory> {
+    this.ownKeyHistory ??= this.context.peers
+      .listNodeKeyRotations()
+      .then((rotations) => nodeKeyHistory(this.context.party, this.context.nodePublicKey, rotations));
+    return this.ownKeyHistory;
   }
 
   /** Whether writes must still wait. */
@@ -208,13 +219,7 @@ export class ChainRecovery {
         return 0;
       }
     }
-    // This node's own entries may be signed by keys it has since replaced.
-    const ownKeys = nodeKeyHistory(
-      own,
-      this.context.nodePublicKey,
-      await this.context.peers.listNodeKeyRotations(),
-    );
-    const verifier = await resumeVerifier(kinds, chains, channel.id, own, ownKeys);
+    const verifier = await resumeVerifier(kinds, chains, channel.id, own, await this.ownKeys());
     const accepted: StoredEntry[] = [];
     for (const wire of list) {
       if (wire.seq < verifier.state.size) continue;

@@ -126,6 +126,7 @@ export function OrdersView({ channel, me, version }: ViewProps) {
   const [proposed, setProposed] = useState<string | null>(null);
   const list = orders.data?.orders ?? [];
   const made = commitments.data?.commitments ?? [];
+  const names = new Map(made.map((c) => [c.id, c.commitment]));
   const head = me.principal.role === 'head';
   const mayWrite = useMayWrite();
   const reloadAll = () => {
@@ -153,7 +154,7 @@ export function OrdersView({ channel, me, version }: ViewProps) {
               <OrderCard
                 key={order.id}
                 order={order}
-                names={new Map(made.map((c) => [c.id, c.commitment]))}
+                names={names}
                 mayPropose={mayWrite && head}
                 onPropose={() => setFromOrder(order.id)}
               />
