@@ -174,11 +174,6 @@ export async function request<K extends ApiOperation>(op: K, args: Args<K>): Pro
   return data as Response<K>;
 }
 
-/** The URL of a channel's live updates (Server-Sent Events; the session cookie authenticates). */
-export function eventsUrl(channel: string, after: number): string {
-  return `${fillPath('/api/v1/channels/{channel}/events', { channel })}?after=${after}`;
-}
-
 /**
  * The URL of the node-wide live stream (every channel the person may read). Without a cursor it
  * starts at the newest entry; a reconnecting EventSource resumes with Last-Event-ID.

@@ -1,10 +1,11 @@
 /**
- * The node-wide live stream (`GET /api/v1/events`) and what it means for a duty officer: every
+ * What the node-wide live stream (lib/node-stream.ts) means for a duty officer: every
  * arrival wakes the screens that show counts (channel list, navigation), and each FLASH or
  * IMMEDIATE entry from another party becomes an alert that stays until its item is opened
  * (issue "A watch floor console": a FLASH nobody can miss).
  */
-import { nodeEventsUrl, type Entry } from '../../lib/api';
+import type { Entry } from '../../lib/api';
+import { connectNodeStream, onNodeEntry, streamUp } from '../../lib/node-stream';
 import { currentRoute } from '../../lib/router';
 import { signal } from '../../lib/signal';
 
@@ -25,7 +26,7 @@ export const alerts = signal<readonly Alert[]>([]);
 /** Bumped on every entry the stream delivers: screens with counts reload on it. */
 export const arrivals = signal(0);
 /** Whether the node-wide stream is connected. */
-export const streamUp = signal(true);
+export { streamUp };
 /** Called once per new alert (sound, desktop notification). */
 type AlertListener = (alert: Alert) => void;
 const alertListeners = new Set<AlertListener>();
@@ -46,22 +47,13 @@ export function dismissAlert(id: string): void {
   alerts.set(alerts.get().filter((a) => a.id !== id));
 }
 
-let source: EventSource | null = null;
-let stopRoute: (() => void) | null = null;
+let stop: (() => void) | null = null;
 
-/** Opens the stream for the signed-in person; returns the function that closes it. */
+/** Joins the node-wide stream for the signed-in person; returns the function that leaves it. */
 export function connectAlerts(ownParty: string): () => void {
   disconnectAlerts();
-  const events = new EventSource(nodeEventsUrl());
-  source = events;
-  events.addEventListener('open', () => streamUp.set(true));
-  events.addEventListener('error', () => streamUp.set(events.readyState === EventSource.OPEN));
-  events.addEventListener('ended', () => {
-    events.close();
-    streamUp.set(false);
-  });
-  events.addEventListener('entry', (message) => {
-    const entry = JSON.parse((message as MessageEvent<string>).data) as Entry;
+  const leave = connectNodeStream();
+  const stopEntries = onNodeEntry((entry) => {
     arrivals.set(arrivals.get() + 1);
     if (!isUrgentArrival(entry, ownParty)) return;
     const alert: Alert = {
@@ -77,7 +69,12 @@ export function connectAlerts(ownParty: string): () => void {
     for (const listener of alertListeners) listener(alert);
   });
   // Opening the item (its inspector) is what clears its alert.
-  stopRoute = currentRoute.subscribe(() => alerts.set(alerts.get().filter((a) => !isOpen(a))));
+  const stopRoute = currentRoute.subscribe(() => alerts.set(alerts.get().filter((a) => !isOpen(a))));
+  stop = () => {
+    stopEntries();
+    stopRoute();
+    leave();
+  };
   return disconnectAlerts;
 }
 
@@ -91,9 +88,7 @@ function isOpen(alert: Alert): boolean {
 }
 
 export function disconnectAlerts(): void {
-  source?.close();
-  source = null;
-  stopRoute?.();
-  stopRoute = null;
+  stop?.();
+  stop = null;
   alerts.set([]);
 }

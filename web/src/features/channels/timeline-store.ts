@@ -1,10 +1,12 @@
 /**
  * A channel's entries in the browser: loaded page by page (`GET …/entries?after=&limit=`), then
- * kept current by the channel's Server-Sent Events, deduplicated by entry id and kept in causal
+ * kept current by the node-wide stream (lib/node-stream.ts, one per browser: a stream per tab
+ * and channel ran out of the browser's connections), deduplicated by entry id and kept in causal
  * order. Views subscribe and re-render on a version counter; the first page is published as soon
  * as it arrives so the timeline shows rows before a long channel has finished loading.
  */
-import { api, eventsUrl, type Entry } from '../../lib/api';
+import { api, type Entry } from '../../lib/api';
+import { onNodeEntry, onStreamOpened, streamUp } from '../../lib/node-stream';
 import { compareCausal, insertCausal } from './causal-order';
 
 const PAGE = 1000;
@@ -17,13 +19,14 @@ export class TimelineStore {
   private readonly byId = new Map<string, Entry>();
   private readonly listeners = new Set<() => void>();
   private cursor = 0;
-  private source: EventSource | null = null;
   private closed = false;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  /** Page reads under way; live entries wait in `waiting` until none is. */
+  private reading = 0;
+  private readonly waiting: Entry[] = [];
+  private readonly stops: Array<() => void> = [];
   version = 0;
   state: LoadState = 'loading';
   error: unknown = null;
-  live = false;
   /** Called with each entry that arrives live (after the initial load). */
   onLive: ((entry: Entry) => void) | null = null;
 
@@ -69,17 +72,16 @@ export class TimelineStore {
 
   /** Loads every page, then follows live updates; resolves once the history is loaded. */
   async start(): Promise<void> {
+    // Listening before the first page is read, so nothing committed meanwhile is missed.
+    this.stops.push(
+      onNodeEntry((entry) => this.arrived(entry)),
+      onStreamOpened(() => void this.catchUp()),
+      streamUp.subscribe(() => this.publish()),
+    );
     try {
-      for (;;) {
-        const page = await api.entries(this.channel, this.cursor, PAGE);
-        if (this.closed) return;
-        this.add(page.entries);
-        const done = page.entries.length < PAGE;
-        if (done) this.state = 'complete';
-        this.publish();
-        if (done) break;
-      }
-      this.follow();
+      await this.readPages(false);
+      this.state = 'complete';
+      this.publish();
     } catch (error) {
       if (this.closed) return;
       this.state = 'error';
@@ -88,35 +90,56 @@ export class TimelineStore {
     }
   }
 
-  private follow(): void {
-    if (this.closed) return;
-    const source = new EventSource(eventsUrl(this.channel, this.cursor));
-    this.source = source;
-    source.addEventListener('open', () => {
-      this.live = true;
-      this.publish();
-    });
-    source.addEventListener('entry', (event) => {
-      const entry = JSON.parse((event as MessageEvent<string>).data) as Entry;
-      const added = this.add([entry]);
-      if (added.length > 0) {
-        this.publish();
-        for (const e of added) this.onLive?.(e);
+  /** Whether live updates are flowing (the node-wide stream is up and the history loaded). */
+  get live(): boolean {
+    return this.state === 'complete' && streamUp.get();
+  }
+
+  /**
+   * Reads the pages after the cursor; live entries that arrive meanwhile wait until it is done,
+   * since one of them would move the cursor past entries not yet read.
+   */
+  private async readPages(announce: boolean): Promise<void> {
+    this.reading += 1;
+    try {
+      for (;;) {
+        const page = await api.entries(this.channel, this.cursor, PAGE);
+        if (this.closed) return;
+        this.take(page.entries, announce);
+        if (page.entries.length < PAGE) break;
       }
-    });
-    source.addEventListener('error', () => {
-      // Reconnect from the newest cursor held (the URL's `after` would replay from the start).
-      source.close();
-      this.live = false;
-      this.publish();
-      this.retry = setTimeout(() => this.follow(), 1000);
-    });
+    } finally {
+      this.reading -= 1;
+      if (this.reading === 0 && !this.closed) this.take(this.waiting.splice(0), true);
+    }
+  }
+
+  private take(batch: Entry[], announce: boolean): void {
+    const added = this.add(batch);
+    if (added.length === 0) return;
+    this.publish();
+    if (announce) for (const e of added) this.onLive?.(e);
+  }
+
+  private arrived(entry: Entry): void {
+    if (this.closed || entry.channel !== this.channel) return;
+    if (this.reading > 0) this.waiting.push(entry);
+    else this.take([entry], true);
+  }
+
+  /** After the stream reconnected: what was committed while it was down. */
+  private async catchUp(): Promise<void> {
+    if (this.closed || this.state !== 'complete') return;
+    try {
+      await this.readPages(true);
+    } catch {
+      // The next reconnection tries again.
+    }
   }
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.retry);
-    this.source?.close();
+    for (const stop of this.stops.splice(0)) stop();
     this.listeners.clear();
   }
 }
