@@ -199,6 +199,105 @@ describe.runIf(runBrowserTests)('the watch floor console', () => {
     });
   });
 
+  it('reads back an en dash typed as a hyphen as the same field, confirmed in one click', async () => {
+    const template = await api(ru, 'ru-head', 'POST', '/api/v1/channels/intel/entries', {
+      kind: 'template',
+      lang: 'en',
+      body: {
+        name: 'talks-notice',
+        version: 1,
+        title: 'Talks notice',
+        schema: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['dates', 'place'],
+          properties: { dates: { type: 'string' }, place: { type: 'string' } },
+        },
+      },
+    });
+    expect(template.status).toBe(201);
+    const notice = await api<{ id: string; seq: number }>(
+      ru,
+      'ru-head',
+      'POST',
+      '/api/v1/channels/intel/entries',
+      {
+        kind: 'notification',
+        lang: 'en',
+        precedence: 'PRIORITY',
+        body: {
+          template: { name: 'talks-notice', version: 1 },
+          fields: { dates: '21–23 March', place: '“Geneva”' },
+          text: 'Talks in Geneva on 21–23 March.',
+        },
+      },
+    );
+    expect(notice.status).toBe(201);
+    await eventually(
+      async () =>
+        (await api(us, 'us-duty', 'GET', `/api/v1/channels/intel/entries/RU/${notice.body.seq}`)).status ===
+        200,
+      20_000,
+      'the notice at US',
+    );
+    // Typed on an ordinary keyboard: a hyphen for the en dash, straight quotes for curly ones.
+    const receipt = await api(
+      us,
+      'us-duty',
+      'POST',
+      `/api/v1/channels/intel/entries/RU/${notice.body.seq}/receipts`,
+      {
+        level: 'understood',
+        lang: 'en',
+        readBack: 'Talks in Geneva on 21-23 March.',
+        readBackFields: { dates: '21-23 March', place: '"Geneva"' },
+      },
+    );
+    expect(receipt.status).toBe(201);
+    const ruPage = await context.newPage();
+    await signIn(ruPage, ru.url, 'ru-duty');
+    await ruPage.goto(`${ru.url}/app/channels/intel/entries/RU/${notice.body.seq}`);
+    const answer = ruPage.locator('.answers li[data-party="US"][data-state="readback-pending"]');
+    await answer.waitFor({ timeout: 20_000 });
+    expect(await answer.locator('.readback-differs').count()).toBe(0);
+    expect(await answer.locator('.readback-diff del, .readback-diff ins').count()).toBe(0);
+    expect(await answer.getByRole('button', { name: 'Confirm despite differences…' }).count()).toBe(0);
+    await answer.getByRole('button', { name: 'Confirm read-back' }).click();
+    await ruPage.locator('.answers li[data-party="US"][data-state="readback-confirmed"]').waitFor();
+  });
+
+  it('shares one node-wide stream between tabs, so many open tabs neither starve a note nor miss a FLASH', async () => {
+    // A browser keeps six connections to one origin; a stream per tab per screen would hold them all.
+    const tabs: Page[] = [];
+    try {
+      for (let i = 0; i < 4; i += 1) {
+        const tab = await context.newPage();
+        await signIn(tab, ru.url, 'ru-duty');
+        await tab.goto(`${ru.url}/app/channels/intel`);
+        await tab.locator('.live-indicator.on').waitFor({ timeout: 15_000 });
+        tabs.push(tab);
+      }
+      const last = tabs.at(-1)!;
+      await openComposer(last);
+      await last.getByLabel('Text', { exact: true }).fill('Written in the fourth tab.');
+      await last.getByRole('button', { name: /^Send/ }).click();
+      await expect
+        .poll(() => last.locator('.compose .ok-text').textContent(), { timeout: 5_000 })
+        .toContain('Sent: intel/RU/');
+      const flash = await post(us, 'us-duty', 'A FLASH every tab must show.', 'FLASH');
+      for (const tab of tabs) {
+        await expect
+          .poll(() => tab.getByRole('alert').locator(`[data-alert="intel/US/${flash.seq}"]`).count(), {
+            timeout: 10_000,
+          })
+          .toBe(1);
+        await expect.poll(() => tab.title()).toMatch(/^\(\d+\) FLASH · /);
+      }
+    } finally {
+      for (const tab of tabs) await tab.close();
+    }
+  });
+
   it('tells the truth when a link or the own node is down: queued, not sent', async () => {
     const ruPage = await context.newPage();
     await signIn(ruPage, ru.url, 'ru-duty');

@@ -53,6 +53,16 @@ describe('wordDiff', () => {
     expect(parts.filter((p) => p.op === 'same').map((p) => p.text)).toEqual([' a b c ']);
   });
 
+  it('compares words by a given form, keeping the original spelling of those it finds the same', () => {
+    const key = (word: string) => word.replace(/[\u2013\u2014]/g, '-').toLowerCase();
+    expect(wordDiff('Talks on 21–23 March', 'talks on 21-23 April', key)).toEqual([
+      { op: 'same', text: 'Talks on 21–23 ' },
+      { op: 'removed', text: 'March' },
+      { op: 'added', text: 'April' },
+    ]);
+    expect(wordDiff('21–23', '21-23')).toHaveLength(2);
+  });
+
   it('works in Russian and stays fast on long texts', () => {
     const words = Array.from({ length: 900 }, (_, i) => `слово${i}`);
     const a = words.join(' ');

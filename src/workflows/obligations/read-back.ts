@@ -30,14 +30,21 @@ function flatten(value: unknown, prefix = ''): Record<string, unknown> {
 const TYPOGRAPHIC = /[\u2010-\u2015\u2212\u2018\u2019\u201c\u201d]/g;
 const PLAIN: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"' };
 
+/**
+ * A text as compared with its read-back: ignoring case, spacing and the kind of dash or quote.
+ * Shared with the web's word-by-word read-back diff, so it marks no word the node counts as equal.
+ */
+export function readBackForm(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(TYPOGRAPHIC, (c) => PLAIN[c] ?? '-')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+}
+
 function normalise(value: unknown): string {
-  if (typeof value === 'string')
-    return value
-      .normalize('NFC')
-      .replace(TYPOGRAPHIC, (c) => PLAIN[c] ?? '-')
-      .trim()
-      .replace(/\s+/g, ' ')
-      .toLowerCase();
+  if (typeof value === 'string') return readBackForm(value);
   if (value === null || value === undefined) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

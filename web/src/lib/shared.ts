@@ -12,3 +12,4 @@ export { SECURITY_ACTIONS } from '../../../src/workflows/audit-trail/actions.js'
 export { canWrite } from '../../../src/core/policy.js';
 export { isContact } from '../../../src/workflows/contacts/cadence.js';
 export { isoWeek, median, PRECEDENCE_ORDER, weekStart } from '../../../src/workflows/contacts/metrics.js';
+export { readBackForm } from '../../../src/workflows/obligations/read-back.js';

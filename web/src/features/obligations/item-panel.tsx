@@ -23,6 +23,7 @@ import { obligationLabel } from './obligation-row';
 import { ErrorBox } from '../../lib/components/status';
 import { useSubmit } from '../../lib/use-submit';
 import { wordDiff } from '../statements/word-diff';
+import { readBackForm } from '../../lib/shared';
 
 const STATES: Record<string, MessageKey> = {
   awaiting: 'rsAwaiting',
@@ -434,13 +435,16 @@ export function ClarificationItem(props: {
   );
 }
 
-/** A free-text read-back against the original, word by word, so "south" for "north" shows. */
+/**
+ * A free-text read-back against the original, word by word, so "south" for "north" shows; case
+ * and the kind of dash or quote are not differences (the node's own measure, readBackForm).
+ */
 function ReadBackDiff({ original, readBack, lang }: { original: string; readBack: string; lang: string }) {
   return (
     <figure class="readback-diff">
       <figcaption class="muted">{t('readBackAgainstOriginal')}</figcaption>
       <p lang={lang}>
-        {wordDiff(original, readBack).map((part, i) =>
+        {wordDiff(original, readBack, readBackForm).map((part, i) =>
           part.op === 'same' ? (
             <span key={i}>{part.text}</span>
           ) : part.op === 'removed' ? (

@@ -15,21 +15,30 @@ export function tokenize(text: string): string[] {
 /** Above this many cells the table would be too big: the texts are shown as replaced whole. */
 const MAX_CELLS = 4_000_000;
 
-export function wordDiff(before: string, after: string): DiffPart[] {
+/**
+ * The parts that turn `before` into `after`. With `sameWhen`, two words are the same when their
+ * forms under it are equal (a read-back ignores case and the kind of dash); same parts keep
+ * `before`'s spelling.
+ */
+export function wordDiff(before: string, after: string, sameWhen?: (word: string) => string): DiffPart[] {
   const a = tokenize(before);
   const b = tokenize(after);
+  const formA = sameWhen ? a.map(sameWhen) : a;
+  const formB = sameWhen ? b.map(sameWhen) : b;
   // Common head and tail are cheap to strip and keep the table small.
   let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
+  while (head < a.length && head < b.length && formA[head] === formB[head]) head += 1;
   let tail = 0;
   while (
     tail < a.length - head &&
     tail < b.length - head &&
-    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+    formA[a.length - 1 - tail] === formB[b.length - 1 - tail]
   )
     tail += 1;
   const midA = a.slice(head, a.length - tail);
   const midB = b.slice(head, b.length - tail);
+  const keyA = formA.slice(head, a.length - tail);
+  const keyB = formB.slice(head, b.length - tail);
   const parts: DiffPart[] = [];
   const push = (op: DiffPart['op'], text: string): void => {
     if (!text) return;
@@ -50,13 +59,13 @@ export function wordDiff(before: string, after: string): DiffPart[] {
     for (let i = n - 1; i >= 0; i -= 1)
       for (let j = m - 1; j >= 0; j -= 1)
         lengths[i * width + j] =
-          midA[i] === midB[j]
+          keyA[i] === keyB[j]
             ? lengths[(i + 1) * width + j + 1]! + 1
             : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
     let i = 0;
     let j = 0;
     while (i < n && j < m) {
-      if (midA[i] === midB[j]) {
+      if (keyA[i] === keyB[j]) {
         push('same', midA[i]!);
         i += 1;
         j += 1;
