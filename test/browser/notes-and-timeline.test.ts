@@ -146,6 +146,11 @@ describe.runIf(runBrowserTests)('notes and the timeline in a browser, two federa
     await row.waitFor();
     await expect.poll(() => row.locator('.link-up').count()).toBe(1);
     await ruPage.locator('.rtt-chart canvas').waitFor({ timeout: 15_000 });
+    // A few seconds of link tests span a few minutes of axis, not the years uPlot would choose
+    // for a single point, nor the few seconds between the first tests.
+    const span = Number(await ruPage.locator('.rtt-chart').getAttribute('data-x-span'));
+    expect(span).toBeGreaterThanOrEqual(300);
+    expect(span).toBeLessThan(3600);
     await ruPage.getByText('No equivocation or fork evidence.', { exact: false }).waitFor();
     await ruPage.locator('.checkpoints [data-chain="RU"]').waitFor();
     await screenshot(ruPage, 'peers');

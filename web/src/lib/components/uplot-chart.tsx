@@ -24,7 +24,13 @@ export function UPlotChart(props: {
     const element = holder.current;
     if (!element) return;
     const fit = (w: number) => Math.max(260, Math.min(900, w || 600));
-    const chart = new uPlot({ ...props.options(fit(element.clientWidth)), height }, props.data, element);
+    const options = props.options(fit(element.clientWidth));
+    // The x axis's span, in its units, on the element: the one thing about a canvas a test can read.
+    const recordSpan = (u: uPlot, key: string) => {
+      if (key === 'x') element.dataset.xSpan = String((u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0));
+    };
+    const hooks = { ...options.hooks, setScale: [...(options.hooks?.setScale ?? []), recordSpan] };
+    const chart = new uPlot({ ...options, height, hooks }, props.data, element);
     const observer = new ResizeObserver(() => {
       const next = fit(element.clientWidth);
       if (next !== chart.width) chart.setSize({ width: next, height });
