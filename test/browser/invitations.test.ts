@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { rewriteResponses, runBrowserTests, screenshot, signIn } from '../support/browser.js';
 import { dutyOfficerPages, federatedBrowserSuite } from '../support/browser-suite.js';
-import { postEntry } from '../support/held-call.js';
+import { callProposal, post, postEntry } from '../support/held-call.js';
 import { api, type PartyNode } from '../support/node-process.js';
 
 let ru: PartyNode;
@@ -62,6 +62,42 @@ describe.runIf(runBrowserTests)('invitations in a browser, two federated nodes',
     await accepted.waitFor({ timeout: 20_000 });
     expect(await accepted.locator('.answer-list').textContent()).toContain('Two experts will attend.');
     await screenshot(ruPage, 'invitations');
+  });
+
+  it('counts an open invitation and an unanswered briefing in what I owe, each with its subject, until answered', async () => {
+    const invitation = await propose('visit', 'Visit of the naval attaché');
+    const briefing = await post(ru, 'ru-duty', 'briefing-proposal', callProposal(ru, us, 'Hotline check'));
+    await usPage.goto(`${us.url}/app/channels`);
+    await usPage.getByRole('link', { name: 'Obligations' }).click();
+    const owing = usPage.locator('[data-direction="owing"]');
+    const invitationRow = owing.locator(
+      `.obligation[data-item="${invitation.id}"][data-type="invitation-answer"]`,
+    );
+    const briefingRow = owing.locator(`.obligation[data-item="${briefing.id}"][data-type="briefing-answer"]`);
+    await invitationRow.waitFor({ timeout: 20_000 });
+    await briefingRow.waitFor({ timeout: 20_000 });
+    expect(await invitationRow.locator('.obligation-subject').textContent()).toBe(
+      'Visit of the naval attaché',
+    );
+    expect(await invitationRow.locator('strong').first().textContent()).toBe('Answer to an invitation');
+    expect(await briefingRow.locator('.obligation-subject').textContent()).toBe('Hotline check');
+    const navCount = usPage.locator('.topbar nav .nav-count');
+    const before = Number(await navCount.textContent());
+    expect(before).toBeGreaterThanOrEqual(2);
+    await screenshot(usPage, 'obligations-invitation-briefing');
+
+    // Answering the invitation takes its row away, and the count in the navigation with it.
+    await usPage.goto(`${us.url}/app/channels/intel/invitations`);
+    const card = usPage.locator(`.invitation-card[data-invitation="${invitation.id}"]`);
+    await card.getByLabel('Note with your answer (optional)').fill('The attaché is away that week.');
+    await card.getByRole('button', { name: 'Decline: Visit of the naval attaché' }).click();
+    await usPage
+      .locator(`.invitation-card[data-invitation="${invitation.id}"][data-state="declined"]`)
+      .waitFor();
+    await usPage.getByRole('link', { name: 'Obligations' }).click();
+    await briefingRow.waitFor();
+    expect(await invitationRow.count()).toBe(0);
+    await expect.poll(async () => Number(await navCount.textContent())).toBe(before - 1);
   });
 
   it('a counter-proposal replaces the terms in both browsers; a past answer date is refused on its field', async () => {
