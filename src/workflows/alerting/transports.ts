@@ -4,7 +4,7 @@
  * one attempt, not a stuck outbox; errors carry no secret (the SMTP password and webhook URLs are
  * scrubbed from their text before anyone records or logs them).
  */
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { ParleyError } from '../../core/errors.js';
 import { WEBHOOK_HEADERS, webhookMessage, webhookSignatureHeader } from '../../core/webhook-signature.js';
 import { SIGNING_DOMAIN } from '../../core/keys.js';
@@ -70,7 +70,8 @@ export interface MailMessage {
 }
 
 export class Mailer {
-  private transporter: Transporter | null = null;
+  /** Made on the first message: nodemailer (some 60 modules) is loaded only by a node that mails. */
+  private transporter: Promise<Transporter> | null = null;
 
   constructor(private readonly settings: MailSettings) {}
 
@@ -80,22 +81,9 @@ export class Mailer {
 
   async send(message: MailMessage): Promise<void> {
     if (!this.settings.smtpUrl) throw new Error('no SMTP server is configured (--smtp-url)');
-    if (!this.transporter) {
-      const url = new URL(this.settings.smtpUrl);
-      const secure = url.protocol === 'smtps:';
-      this.transporter = createTransport({
-        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-        port: url.port ? Number(url.port) : secure ? 465 : 587,
-        secure,
-        ...(url.username
-          ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
-          : {}),
-        connectionTimeout: SEND_TIMEOUT_MS,
-        greetingTimeout: SEND_TIMEOUT_MS,
-        socketTimeout: SEND_TIMEOUT_MS,
-      });
-    }
-    await this.transporter.sendMail({
+    this.transporter ??= this.connect(this.settings.smtpUrl);
+    const transporter = await this.transporter;
+    await transporter.sendMail({
       from: this.settings.mailFrom,
       to: message.to,
       subject: message.subject,
@@ -104,8 +92,25 @@ export class Mailer {
     });
   }
 
+  private async connect(smtpUrl: string): Promise<Transporter> {
+    const { createTransport } = await import('nodemailer');
+    const url = new URL(smtpUrl);
+    const secure = url.protocol === 'smtps:';
+    return createTransport({
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      ...(url.username
+        ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+        : {}),
+      connectionTimeout: SEND_TIMEOUT_MS,
+      greetingTimeout: SEND_TIMEOUT_MS,
+      socketTimeout: SEND_TIMEOUT_MS,
+    });
+  }
+
   close(): void {
-    this.transporter?.close();
+    void this.transporter?.then((transporter) => transporter.close()).catch(() => {});
     this.transporter = null;
   }
 }
