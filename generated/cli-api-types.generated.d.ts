@@ -1012,4 +1012,11 @@ export interface ApiOperations {
     response: Array<AlertDelivery>;
     status: 200;
   };
+  'GET /api/v1/channels': {
+    path: Record<string, never>;
+    query: Record<string, never>;
+    body: never;
+    response: Array<Channel>;
+    status: 200;
+  };
 }

@@ -130,6 +130,11 @@ describe('parley CLI', () => {
     ) as { id: string };
     expect(sent.id).toMatch(/^intelligence\/RU\/\d+$/);
 
+    // The channels a token's person may read, over the API, as on the node's machine.
+    const remoteList = ok(['channel', 'list'], as(dutyToken));
+    expect(remoteList).toContain('intelligence\tactive');
+    expect(remoteList).toBe(ok(['channel', 'list', '--data-dir', dataDir]));
+
     const inbox = ok(['inbox'], as(dutyToken));
     expect(inbox).toContain(sent.id);
     expect(inbox).toContain('FLASH');

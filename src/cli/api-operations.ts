@@ -55,6 +55,7 @@ export const CLI_OPERATIONS = [
   'GET /api/v1/users/{id}/alerting',
   'PUT /api/v1/users/{id}/alerting',
   'GET /api/v1/alerts/deliveries',
+  'GET /api/v1/channels',
 ] as const;
 
 export type CliOperation = (typeof CLI_OPERATIONS)[number];

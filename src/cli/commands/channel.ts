@@ -1,11 +1,20 @@
 /**
- * `parley channel create|accept|list` (on the node's machine), `parley channel change|agree`
+ * `parley channel create|accept|list` (on the node's machine; `list` also over the API), `parley channel change|agree`
  * (over the API, as a head): a channel's charter, who accepts it, and the changes every party must
  * agree to before they take effect; `parley channel metrics`: a channel's figures.
  */
 import type { Command } from 'commander';
 import { refOf } from '../api-client.js';
-import { client, localCommand, remoteCommand, run, type Local, type Remote } from '../context.js';
+import {
+  client,
+  eitherRemoteOptions,
+  localCommand,
+  remoteCommand,
+  run,
+  type Local,
+  type LocalOrRemote,
+  type Remote,
+} from '../context.js';
 import { acceptChannelLocally, createChannelLocally, listChannelsLocally } from '../local-node.js';
 import { print, printLines } from '../output.js';
 import { metricsText } from './commitment.js';
@@ -175,13 +184,24 @@ export function registerChannel(program: Command): void {
     },
   );
 
-  run(localCommand(channel, 'list', 'list channels'), async (options: Local) => {
-    const channels = await listChannelsLocally(options.dataDir);
-    printLines(
-      options,
-      channels,
-      channels.map((c) => `${c.id}\t${c.state}\t${c.name}\t[${c.offices.join(', ')}]`),
-      '(no channels)',
-    );
-  });
+  run(
+    eitherRemoteOptions(
+      localCommand(
+        channel,
+        'list',
+        "list this node's channels (with --url: the channels your token may read)",
+      ),
+    ),
+    async (options: LocalOrRemote) => {
+      const channels = options.url
+        ? await client({ ...options, url: options.url }).get('/api/v1/channels', {})
+        : await listChannelsLocally(options.dataDir);
+      printLines(
+        options,
+        channels,
+        channels.map((c) => `${c.id}\t${c.state}\t${c.name}\t[${c.offices.join(', ')}]`),
+        '(no channels)',
+      );
+    },
+  );
 }
