@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainTime } from './format.js';
+import { everyWords, plainTime } from './format.js';
 
 describe('plainTime', () => {
   it('shows an entry clock stamp and an ISO time to the second, in UTC, for people', () => {
@@ -10,5 +10,15 @@ describe('plainTime', () => {
   it('leaves anything else as it is', () => {
     expect(plainTime('2026-02-14')).toBe('2026-02-14');
     expect(plainTime('soon')).toBe('soon');
+  });
+});
+
+describe('everyWords', () => {
+  it('says a period of a day to a year as people say it', () => {
+    expect(everyWords('P1M')).toBe('every month');
+    expect(everyWords('P14D')).toBe('every 14 days');
+    expect(everyWords('P2W')).toBe('every 2 weeks');
+    expect(everyWords('P1Y')).toBe('every year');
+    expect(everyWords('PT5M')).toBe('every PT5M');
   });
 });

@@ -26,3 +26,13 @@ export function formatObligation(o: Obligation): string {
   const about = [o.subject, o.excerpt].filter(Boolean).join(': ');
   return `${state} ${o.due.slice(0, 16)}Z\t${o.about.precedence}${marking}\t${o.type}\t${o.about.id}\t${o.owedBy} → ${o.owedTo}${o.note ? `\t(${o.note})` : ''}${about ? `\t${about}` : ''}`;
 }
+
+const UNITS: Record<string, string> = { D: 'day', W: 'week', M: 'month', Y: 'year' };
+
+/** `P1M` → `every month`, `P14D` → `every 14 days`: a period as people say it (JSON keeps the ISO form). */
+export function everyWords(every: string): string {
+  const match = /^P(\d+)([DWMY])$/.exec(every);
+  if (!match) return `every ${every}`;
+  const unit = UNITS[match[2]!]!;
+  return match[1] === '1' ? `every ${unit}` : `every ${Number(match[1])} ${unit}s`;
+}

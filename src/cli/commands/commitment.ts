@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { ApiClient, Response } from '../api-client.js';
 import { client, remoteCommand, run, type Remote } from '../context.js';
 import { print, printLines } from '../output.js';
-import { plainTime } from '../format.js';
+import { everyWords, plainTime } from '../format.js';
 import { collect, list, parseEntryId, partyOffices } from '../parse.js';
 
 type Commitment = Response<'GET /api/v1/commitments'>['commitments'][number];
@@ -26,7 +26,7 @@ function describe(c: Commitment): string {
         ? 'every closed period kept'
         : `${missed} of ${closed} periods missed`;
   return [
-    `${c.id}\t${c.commitment}\t${c.what} every ${c.every}\t${c.state}${c.awaiting.length > 0 ? ` (awaiting ${c.awaiting.join(', ')})` : ''}`,
+    `${c.id}\t${c.commitment}\t${c.what} ${everyWords(c.every)}\t${c.state}${c.awaiting.length > 0 ? ` (awaiting ${c.awaiting.join(', ')})` : ''}`,
     `  owners ${c.owners.map((o) => `${o.principal}${o.party ? ` (${o.party})` : ''}`).join(', ')}; from ${c.from}; ${kept}; next due ${c.cadence.nextDue ? plainTime(c.cadence.nextDue) : 'none'}; last contact ${c.cadence.lastContact ? plainTime(c.cadence.lastContact) : 'none'}`,
     ...(c.problem ? [`  binds nobody: ${c.problem}`] : []),
     ...c.refused.map((r) => `  not applied: ${r.id} (${r.kind}): ${r.reason}`),
@@ -100,7 +100,9 @@ export function registerContactOrder(program: Command): void {
         result,
         result.orders.map(
           (o) =>
-            `${o.id}\t${o.order}\tby ${o.orderedBy}\ta ${o.what} every ${o.every}\t${Object.entries(o.offices)
+            `${o.id}\t${o.order}\tby ${o.orderedBy}\ta ${o.what} ${everyWords(o.every)}\t${Object.entries(
+              o.offices,
+            )
               .map(([p, offices]) => `${p}: ${offices.join(', ')}`)
               .join('; ')}${o.commitments.length > 0 ? `\tcommitments ${o.commitments.join(', ')}` : ''}`,
         ),
