@@ -34,6 +34,8 @@ export interface PostgresLoad {
   nodeCpuCores: Array<number | null>;
   /** CPU of every PostgreSQL server process during the window, in cores. */
   postgresCpuCores: number | null;
+  /** Entries per group commit of each node process during the window, from its /metrics. */
+  entriesPerCommit: Array<number | null>;
 }
 
 export interface PostgresNodesResult {
@@ -96,7 +98,8 @@ function describe(load: PostgresLoad): string {
   const node = load.nodeCpuCores.map((c) => (c === null ? 'n/a' : c.toFixed(2))).join(' + ');
   return (
     `${load.rate.toFixed(0)} appends/s (${load.errors} errors); CPU: node ${node} cores, ` +
-    `PostgreSQL ${load.postgresCpuCores?.toFixed(2) ?? 'n/a'} cores`
+    `PostgreSQL ${load.postgresCpuCores?.toFixed(2) ?? 'n/a'} cores; entries per commit ` +
+    load.entriesPerCommit.map((e) => (e === null ? 'n/a' : e.toFixed(1))).join(' + ')
   );
 }
 
@@ -134,6 +137,7 @@ export async function postgresNodesPhase(
       seconds: alone.seconds,
       nodeCpuCores: [alone.serverCpuCores],
       postgresCpuCores: cores(pg0, pg1, alone.seconds),
+      entriesPerCommit: [alone.serverEntriesPerCommit],
     };
     progress(`postgres nodes: one process: ${describe(one)}`);
 
@@ -168,6 +172,7 @@ export async function postgresNodesPhase(
       seconds,
       nodeCpuCores: both.map((r) => r.serverCpuCores),
       postgresCpuCores: cores(pg0, pg1, seconds),
+      entriesPerCommit: both.map((r) => r.serverEntriesPerCommit),
     };
     progress(`postgres nodes: two processes: ${describe(two)}`);
     await Promise.all([first.stop(), second.stop()]);

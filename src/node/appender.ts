@@ -35,14 +35,16 @@ import type { HybridLogicalClock } from '../core/hlc.js';
 import type { KindRegistry } from '../core/kinds.js';
 import { SIGNING_DOMAIN, signMessage } from '../core/keys.js';
 import { SigningPool } from './signing-pool.js';
-import { checkRevocations, revokedKeys } from './revoked-keys.js';
+import { REVOCATION_KIND, checkRevocations, revokedAmong, revokedKeys } from './revoked-keys.js';
 import {
   AlreadyExistsError,
   ChainConflictError,
   ClockBehindError,
   DuplicateEntryError,
   LeaseLostError,
+  type AppendOptions,
   type ChainHead,
+  type ChainTurn,
   type LeaseFence,
   type Storage,
   type StoredEntry,
@@ -103,6 +105,12 @@ const CONFLICT_PAUSE_MS = 20;
 const RETRY_AFTER_SECONDS = 1;
 /** Batches sealed ahead of the commit: one is signed on the pool while the other commits. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * How long after a conflict with another process batches are sealed inside a chain turn
+ * (storage withChainsHeld): the processes then take turns on the chain instead of each sealing
+ * on a head the other is about to move, failing, pausing and sealing again.
+ */
+const CONTENDED_MS = 2000;
 
 export interface AppenderOptions {
   storage: Storage;
@@ -125,6 +133,8 @@ export class Appender {
   private readonly seen = new Map<string, Record<string, number>>();
   private flushing = false;
   private closed = false;
+  /** Until when (performance.now()) batches are sealed in a chain turn; see CONTENDED_MS. */
+  private contendedUntil = 0;
   private readonly now: () => number;
   private readonly signer: SigningPool;
   private readonly ownsSigner: boolean;
@@ -180,6 +190,10 @@ export class Appender {
   private async flushLoop(): Promise<void> {
     try {
       while (this.queue.length > 0 || this.inFlight.length > 0) {
+        if (this.inFlight.length === 0 && this.holdsTurns()) {
+          await this.commitInTurn();
+          continue;
+        }
         while (this.queue.length > 0 && this.inFlight.length < MAX_IN_FLIGHT) {
           const batch = this.takeBatch();
           try {
@@ -201,36 +215,105 @@ export class Appender {
     }
   }
 
-  private takeBatch(): Pending[] {
+  /** Takes the next batch off the queue: see batchLength. */
+  private takeBatch(held?: ReadonlySet<string>): Pending[] {
+    return this.queue.splice(0, this.batchLength(held));
+  }
+
+  /**
+   * How many callers the next batch holds: those at the front of the queue, up to
+   * MAX_BATCH_DRAFTS drafts (at least one caller), and with `held`, only while their channels are
+   * all held, so callers keep their order.
+   */
+  private batchLength(held?: ReadonlySet<string>): number {
     let count = 0;
     let take = 0;
-    while (
-      take < this.queue.length &&
-      (take === 0 || count + this.queue[take]!.drafts.length <= MAX_BATCH_DRAFTS)
-    ) {
-      count += this.queue[take]!.drafts.length;
+    while (take < this.queue.length) {
+      const { drafts } = this.queue[take]!;
+      if (take > 0 && count + drafts.length > MAX_BATCH_DRAFTS) break;
+      if (held && !drafts.every((draft) => held.has(draft.channel))) break;
+      count += drafts.length;
       take += 1;
     }
-    return this.queue.splice(0, take);
+    return take;
   }
 
   private async commitOldest(): Promise<void> {
     const sealed = this.inFlight[0]!;
+    const { storage } = this.options;
     try {
-      // Sign alongside the pool rather than wait idle for it.
-      this.signer.help();
-      const signatures = await sealed.signatures;
-      sealed.stored.forEach((entry, index) => (entry.sig = signatures[index]!));
-      sealed.results.flat().forEach((appended, index) => (appended.signed.sig = signatures[index]!));
-      await this.options.storage.appendEntries(sealed.stored, sealed.heads, {
-        checkClock: true,
-        fences: fencesOf(sealed.batch),
-      });
+      await this.write(sealed, (entries, heads, options) => storage.appendEntries(entries, heads, options));
     } catch (error) {
       await this.unwind(error);
       return;
     }
-    this.inFlight.shift();
+    this.settleOldest();
+  }
+
+  /** Whether batches are sealed in chain turns now: after a recent conflict, where storage can. */
+  private holdsTurns(): boolean {
+    return this.options.storage.withChainsHeld !== undefined && performance.now() < this.contendedUntil;
+  }
+
+  /**
+   * Seals and commits one batch inside a chain turn: with the channels held, the heads read are
+   * the newest any process committed, so the batch cannot conflict on its chains. The batch is
+   * taken once the turn has begun, so it holds what queued while the other process had the turn:
+   * fewer, larger commits. Sealing waits for the turn, so nothing is sealed ahead here; that is
+   * the price of not colliding.
+   */
+  private async commitInTurn(): Promise<void> {
+    const { storage, clock } = this.options;
+    const front = this.queue.slice(0, this.batchLength());
+    const channels = [...new Set(front.flatMap((pending) => pending.drafts.map((d) => d.channel)))];
+    const held = new Set(channels);
+    const state: { batch: Pending[] | null; sealed: SealedBatch | null } = { batch: null, sealed: null };
+    const work = async (turn: ChainTurn): Promise<void> => {
+      const batch = (state.batch = this.takeBatch(held));
+      this.dropMovedHeads(channels, turn.heads);
+      if (turn.clock) clock.observe(turn.clock);
+      await this.loadHeads(batch, turn);
+      const sealed = (state.sealed = this.seal(batch));
+      if (!sealed) return;
+      this.inFlight.push(sealed);
+      await this.write(sealed, (entries, heads, options) => turn.append(entries, heads, options));
+    };
+    try {
+      await storage.withChainsHeld!(channels, work, { kinds: [REVOCATION_KIND] });
+    } catch (error) {
+      if (state.sealed) await this.unwind(error);
+      else (state.batch ?? this.takeBatch(held)).forEach((pending) => pending.reject(error));
+      return;
+    }
+    if (state.sealed) this.settleOldest();
+  }
+
+  /** Forgets the cached heads of `channels` that another process has moved since (`stored`). */
+  private dropMovedHeads(channels: readonly string[], stored: readonly ChainHead[]): void {
+    const { party } = this.options;
+    for (const channel of channels) {
+      const cached = this.heads.get(`${channel}\u0000${party}`);
+      const head = stored.find((h) => h.channel === channel && h.party === party);
+      if (cached && (head?.size !== cached.size || head.hash !== cached.hash)) this.invalidate(channel);
+    }
+  }
+
+  /** Signs a sealed batch (helping the pool) and writes it with `append`; throws what it throws. */
+  private async write(
+    sealed: SealedBatch,
+    append: (entries: StoredEntry[], heads: ChainHead[], options: AppendOptions) => Promise<void>,
+  ): Promise<void> {
+    // Sign alongside the pool rather than wait idle for it.
+    this.signer.help();
+    const signatures = await sealed.signatures;
+    sealed.stored.forEach((entry, index) => (entry.sig = signatures[index]!));
+    sealed.results.flat().forEach((appended, index) => (appended.signed.sig = signatures[index]!));
+    await append(sealed.stored, sealed.heads, { checkClock: true, fences: fencesOf(sealed.batch) });
+  }
+
+  /** The oldest in-flight batch is durable: its callers get their entries. */
+  private settleOldest(): void {
+    const sealed = this.inFlight.shift()!;
     this.batches += 1;
     this.committed += sealed.stored.length;
     sealed.batch.forEach((pending, index) => pending.resolve(sealed.results[index]!));
@@ -249,6 +332,7 @@ export class Appender {
     this.heads.clear();
     this.seen.clear();
     const conflict = error instanceof ChainConflictError || error instanceof ClockBehindError;
+    if (error instanceof ChainConflictError) this.contendedUntil = performance.now() + CONTENDED_MS;
     if (error instanceof ClockBehindError) this.options.clock.observe(error.clock);
     const retry: Pending[] = [];
     const owned = failed!.batch.map((pending) => ownFailure(pending, error));
@@ -276,19 +360,32 @@ export class Appender {
     if (conflict) await new Promise((r) => setTimeout(r, Math.random() * CONFLICT_PAUSE_MS));
   }
 
-  private async loadHeads(batch: Pending[]): Promise<void> {
+  /**
+   * Reads the heads the batch's chains lack, and their revocations; from the turn, which read
+   * both as it began, when there is one.
+   */
+  private async loadHeads(batch: Pending[], turn?: ChainTurn): Promise<void> {
     const { storage, party } = this.options;
     for (const pending of batch) {
       for (const draft of pending.drafts) {
         const key = `${draft.channel}\u0000${party}`;
         if (this.heads.has(key)) continue;
-        const heads = await storage.listChainHeads(draft.channel);
+        const heads =
+          turn?.heads.filter((h) => h.channel === draft.channel) ??
+          (await storage.listChainHeads(draft.channel));
         const own = heads.find((h) => h.party === party);
         this.heads.set(key, {
           size: own?.size ?? 0,
           hash: own?.hash ?? null,
           tree: own ? CompactRange.fromHex(own.size, own.frontier) : CompactRange.empty(),
-          revoked: own ? await revokedKeys(storage, draft.channel, party) : new Set(),
+          revoked: !own
+            ? new Set()
+            : turn
+              ? revokedAmong(
+                  turn.entriesOfKinds.filter((e) => e.channel === draft.channel),
+                  party,
+                )
+              : await revokedKeys(storage, draft.channel, party),
         });
         const seen: Record<string, number> = {};
         for (const head of heads) if (head.party !== party && head.size > 0) seen[head.party] = head.size - 1;

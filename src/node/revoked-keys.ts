@@ -8,12 +8,15 @@
 import { parseCanonical } from '../core/canonical-json.js';
 import { NODE_AUTHOR, type EntryContent } from '../core/entry.js';
 import { ParleyError } from '../core/errors.js';
-import type { Storage } from '../storage/storage.js';
+import type { Storage, StoredEntry } from '../storage/storage.js';
 
 /** Upper bound of revocations read per chain. */
 const REVOCATIONS_LIMIT = 100_000;
 
 const keyOf = (principal: string, publicKey: string) => `${principal}\u0000${publicKey}`;
+
+/** The kind whose entries revoke a person's key. */
+export const REVOCATION_KIND = 'principal-key-revoke';
 
 /** The revocations in `party`'s chain of `channel`, as `<principal>\0<key>`. */
 export async function revokedKeys(
@@ -21,9 +24,14 @@ export async function revokedKeys(
   channel: string,
   party: string,
 ): Promise<Set<string>> {
+  return revokedAmong(await storage.listByKind(channel, REVOCATION_KIND, REVOCATIONS_LIMIT), party);
+}
+
+/** The revocations among `entries` (of any kinds, channels and chains) that `party`'s chain made. */
+export function revokedAmong(entries: readonly StoredEntry[], party: string): Set<string> {
   const revoked = new Set<string>();
-  for (const entry of await storage.listByKind(channel, 'principal-key-revoke', REVOCATIONS_LIMIT)) {
-    if (entry.party !== party) continue;
+  for (const entry of entries) {
+    if (entry.party !== party || entry.kind !== REVOCATION_KIND) continue;
     const body = (parseCanonical(entry.canonical) as unknown as EntryContent).body as {
       principal: string;
       publicKey: string;

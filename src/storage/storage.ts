@@ -43,6 +43,7 @@ export type {
   AppendOptions,
   ChainHead,
   ChainStore,
+  ChainTurn,
   ChannelStore,
   CursoredEntry,
   ForkEvidence,

@@ -95,6 +95,18 @@ export interface AppendOptions {
   checkClock?: boolean;
 }
 
+/** The one append a {@link ChainStore.withChainsHeld} turn may make, inside the turn's transaction. */
+export interface ChainTurn {
+  /** Every chain head of the held channels, as committed when the turn began. */
+  readonly heads: readonly ChainHead[];
+  /** The node clock then ('' before the first entry). */
+  readonly clock: string;
+  /** The held channels' entries of the kinds the turn asked for, oldest first. */
+  readonly entriesOfKinds: readonly StoredEntry[];
+  /** As appendEntries, but committed only when the turn ends (and not at all if `work` throws). */
+  append(entries: StoredEntry[], heads: ChainHead[], options?: AppendOptions): Promise<void>;
+}
+
 /** Entries and chain heads. */
 export interface ChainStore {
   /**
@@ -106,6 +118,20 @@ export interface ChainStore {
    * then fences, the clock and natural keys.
    */
   appendEntries(entries: StoredEntry[], heads: ChainHead[], options?: AppendOptions): Promise<void>;
+  /**
+   * Runs `work` while no other writer, in this process or another, can append to the channels
+   * (PostgreSQL: one transaction holding their rows, which every append locks first). What storage
+   * returns meanwhile is their newest state, so an append built from it cannot conflict on those
+   * chains. `work` makes at most one append, through the turn; it commits when `work` resolves.
+   * Present only where holding costs no one else (not SQLite, whose write lock would stall the
+   * whole process): there, writers detect conflicts at commit instead. A turn idle for 10 s is
+   * ended by the server, so a stuck caller cannot hold a channel for ever.
+   */
+  withChainsHeld?<T>(
+    channels: readonly string[],
+    work: (turn: ChainTurn) => Promise<T>,
+    options?: { kinds?: readonly string[] },
+  ): Promise<T>;
   /** The node clock: the newest timestamp of any stored entry ('' when none). */
   nodeClock(): Promise<string>;
   getChainHead(channel: string, party: string): Promise<ChainHead | null>;

@@ -17,31 +17,17 @@ export interface Queryable {
  * Runs `work` in one transaction on one connection of `pool`, opened with `begin`; rolls back on
  * any throw.
  */
-export async function inTransaction<T>(
+export function inTransaction<T>(
   pool: pg.Pool,
   work: (client: PoolClient) => Promise<T>,
   begin = 'BEGIN',
 ): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
+  return inOwnTransaction(pool, async (client) => {
     await client.query(begin);
-    try {
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw error;
-    }
-  } finally {
-    // A connection whose rollback failed is in an unknown state: discard it.
-    client.release(broken);
-  }
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  });
 }
 
 const INT8_OID = 20;
@@ -95,22 +81,6 @@ export const LIST_AWAITING = `SELECT ${ENTRY_COLUMNS} FROM entries AS e
         AND r.ref = e.party || '/' || e.seq)
   ORDER BY e.cursor LIMIT $4`;
 
-// One statement for the whole batch; WITH ORDINALITY keeps the cursors in batch order.
-export const INSERT_ENTRIES = `WITH inserted AS (
-    INSERT INTO entries
-      (channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at,
-       natural_key)
-    SELECT channel, party, seq, hash, canonical, sig, kind, author, precedence, hlc, ref, stored_at,
-      natural_key
-    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[],
-                $13::text[])
-      WITH ORDINALITY AS e (channel, party, seq, hash, canonical, sig, kind, author, precedence,
-                            hlc, ref, stored_at, natural_key, ord)
-    ORDER BY ord
-    RETURNING cursor)
-  SELECT max(cursor) AS last FROM inserted`;
-
 /**
  * Search filters on the index rows and matches the tsvector of their JS-stemmed terms with the
  * `simple` configuration (https://www.postgresql.org/docs/current/textsearch-controls.html), so
@@ -134,7 +104,27 @@ export const INSERT_DOCS = `INSERT INTO search_docs
     JOIN entries AS e ON e.channel = d.channel AND e.party = d.party AND e.seq = d.seq
   ON CONFLICT (cursor) DO NOTHING`;
 
-export const UPSERT_HEADS = `INSERT INTO chain_heads (channel, party, size, hash, frontier, checkpoint)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])
-  ON CONFLICT (channel, party) DO UPDATE SET size = excluded.size, hash = excluded.hash,
-    frontier = excluded.frontier, checkpoint = excluded.checkpoint`;
+/**
+ * Runs `work` on one connection of `pool`; `work` opens its transaction in its first round trip
+ * and commits in its last, so neither costs a round trip of its own (postgres-append.ts). Rolls
+ * back on any throw (harmless when nothing was open).
+ */
+export async function inOwnTransaction<T>(
+  pool: pg.Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    return await work(client);
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true;
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -256,6 +256,78 @@ describe.skipIf(skip)('PostgresStorage', () => {
       expect(cursors).toEqual(chain.map((e) => e.seq));
     });
 
+    it('holds the channels for a chain turn: another pool waits, then finds the chain moved', async () => {
+      const schema = uniqueSchema();
+      const turnStore = await openFresh(schema);
+      const other = await openFresh(schema);
+      const genesis = entry('c1', 'P', 0, null, 'genesis');
+      await turnStore.createChannel(channel('c1'), [genesis], headAfter(genesis));
+      const next = entry('c1', 'P', 1, genesis.hash, 'in the turn');
+      const rival = entry('c1', 'P', 1, genesis.hash, 'from the other pool');
+      let rivalSettled = false;
+      let rivalAttempt: Promise<void> | null = null;
+      const seen = await turnStore.withChainsHeld(
+        ['c1'],
+        async (turn) => {
+          rivalAttempt = other.appendEntries([rival], [headAfter(rival)]).finally(() => {
+            rivalSettled = true;
+          });
+          await new Promise((r) => setTimeout(r, 300));
+          // The rival waits on the channel while the turn is open.
+          expect(rivalSettled).toBe(false);
+          await turn.append([next], [headAfter(next)]);
+          return { heads: turn.heads, clock: turn.clock, ofKinds: turn.entriesOfKinds };
+        },
+        { kinds: ['charter'] },
+      );
+      expect(seen.heads).toEqual([headAfter(genesis)]);
+      expect(seen.ofKinds).toEqual([]);
+      await expect(rivalAttempt!).rejects.toBeInstanceOf(ChainConflictError);
+      expect((await other.readChain('c1', 'P', 0, 10)).map((e) => e.canonical)).toEqual([
+        genesis.canonical,
+        next.canonical,
+      ]);
+    });
+
+    it('rolls a chain turn back when its append fails, or when it makes none, and frees the channel', async () => {
+      const schema = uniqueSchema();
+      const storage = await openFresh(schema);
+      const genesis = entry('c1', 'P', 0, null, 'genesis');
+      await storage.createChannel(channel('c1'), [genesis], headAfter(genesis));
+      const stale = entry('c1', 'P', 0, null, 'a second genesis');
+      await expect(
+        storage.withChainsHeld(['c1'], (turn) => turn.append([stale], [headAfter(stale)])),
+      ).rejects.toBeInstanceOf(ChainConflictError);
+      expect(await storage.withChainsHeld(['c1'], async () => 'nothing appended')).toBe('nothing appended');
+      // The channel is free again: a plain append goes through at once.
+      const next = entry('c1', 'P', 1, genesis.hash, 'after');
+      await storage.appendEntries([next], [headAfter(next)]);
+      expect(await storage.countEntries()).toBe(2);
+    });
+
+    it('writes hostile text as data: quotes, backslashes and SQL in ids, keys, leases and bodies', async () => {
+      const storage = await openFresh();
+      const id = `c'1\\'); DROP TABLE entries; --`;
+      const genesis = entry(id, `P'\\`, 0, null, `it's a \\'test\\' $1 $$ ?`);
+      await storage.createChannel(channel(id), [genesis], headAfter(genesis));
+      const lease = await storage.acquireLease(`lease'\\`, `holder'); --`, Date.now(), 60_000);
+      const keyed = {
+        ...entry(id, `P'\\`, 1, genesis.hash, 'O\'Brien said \\"no\\"'),
+        naturalKey: `key'\\`,
+      };
+      await storage.withChainsHeld([id], (turn) =>
+        turn.append([keyed], [headAfter(keyed)], {
+          fences: [{ name: lease!.name, holder: lease!.holder, epoch: lease!.epoch }],
+        }),
+      );
+      const chain = await storage.readChain(id, `P'\\`, 0, 10);
+      expect(chain.map((e) => e.canonical)).toEqual([genesis.canonical, keyed.canonical]);
+      // The natural key was stored as written: a second entry with it is refused.
+      const again = { ...entry(id, `P'\\`, 2, keyed.hash, 'again'), naturalKey: `key'\\` };
+      await expect(storage.appendEntries([again], [headAfter(again)])).rejects.toThrow(/already/);
+      expect(await storage.countEntries()).toBe(2);
+    });
+
     it('keeps channel cursors in commit order while other chains of the channel append concurrently', async () => {
       const schema = uniqueSchema();
       const setup = await openFresh(schema);

@@ -19,7 +19,12 @@
  * node-wide: an append that writes entries also locks the one row of `feed_lock` (migration 2),
  * last, just before its insert, and holds it until commit. Appends to different channels
  * therefore commit one at a time, which is the price of a feed that never skips an entry. Each
- * such commit sends a NOTIFY (commit-notifier.ts) in the same transaction.
+ * such commit sends a NOTIFY (commit-notifier.ts) in the same transaction. An append is two round
+ * trips, the commit included (postgres-append.ts): that serial section is what every process of
+ * the node shares.
+ *
+ * A chain turn (withChainsHeld) holds the channel rows before the caller seals its batch, so
+ * processes contending for one chain take turns instead of colliding (node/appender.ts).
  *
  * Every query shared with SQLite lives in ../sql/ (sql-storage.ts and the classes it extends);
  * this file holds the dialect, with its statements in postgres-dialect.ts and moving a node in
@@ -29,14 +34,15 @@ import pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import { chainKey, type StoredTip } from '../chain-check.js';
 import { channelValues, type EntryRow } from '../rows.js';
-import { appendCommitHint, checkAppend, entryInsertError, refuseLostFences } from '../sql/chain-write.js';
-import { commitHint, encodeHint } from '../sql/commit-hints.js';
+import { checkAppend, entryInsertError, refuseLostFences } from '../sql/chain-write.js';
+import { commitHint, encodeHint, encodeHintAround } from '../sql/commit-hints.js';
 import { SQL, SqlStorage, type AwaitingReceiptQuery, type IndexedEntry } from '../sql/sql-storage.js';
 import { UNMARKED, documentOf } from '../sql/search-statements.js';
 import type {
   AppendOptions,
   BackupResult,
   ChainHead,
+  ChainTurn,
   Channel,
   CommitHint,
   CommitListener,
@@ -49,17 +55,17 @@ import { migrate } from './migrations.js';
 import { SchemaPendingError, SchemaTooNewError, type SqlOpenOptions } from '../sql/schema.js';
 import {
   INSERT_DOCS,
-  INSERT_ENTRIES,
   LIST_AWAITING,
   POSTGRES_SEARCH,
   TYPES,
-  UPSERT_HEADS,
+  inOwnTransaction,
   inTransaction,
   isNaturalKeyViolation,
   isUniqueViolation,
   numbered,
   type Queryable,
 } from './postgres-dialect.js';
+import { holdChannels, lockForAppend, writeAndCommit } from './postgres-append.js';
 import { PostgresNodeMover } from './postgres-table-copy.js';
 
 /** Options for {@link PostgresStorage.open}. */
@@ -214,44 +220,59 @@ export class PostgresStorage extends SqlStorage {
     this.commitListeners.emit(hint);
   }
 
-  /** Queues the commit's NOTIFY; PostgreSQL delivers it only if and when the transaction commits. */
-  async #notify(db: Queryable, hint: CommitHint): Promise<void> {
-    await db.query('SELECT pg_notify($1, $2)', [
-      this.#notifier.channel,
-      encodeHint(this.#notifier.origin, hint),
-    ]);
-  }
-
   /** Runs `work` in one transaction on one connection of the pool (postgres-dialect.ts). */
   #transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     return inTransaction(this.#pool, work);
   }
 
   async createChannel(channel: Channel, entries: StoredEntry[], head: ChainHead): Promise<void> {
-    const hint = await this.#transaction(async (db) => {
+    const hint = await inOwnTransaction(this.#pool, async (db) => {
+      await db.query('BEGIN');
       try {
         await db.query(numbered(SQL.insertChannel), channelValues(channel));
       } catch (error) {
         throw this.alreadyExists(error, 'channel', channel.id);
       }
-      const hint = commitHint(await this.#writeChains(db, entries, [head]), [channel.id]);
-      await this.#notify(db, hint);
-      return hint;
+      return this.#writeChains(db, entries, [head]);
     });
     this.commitListeners.emit(hint);
   }
 
-  /** The append, its NOTIFY queued in the same transaction. */
+  /** The append, its NOTIFY and its commit: two round trips (postgres-append.ts). */
   protected async writeAppend(
     entries: StoredEntry[],
     heads: ChainHead[],
     options: AppendOptions,
   ): Promise<CommitHint> {
-    return this.#transaction(async (db) => {
-      const hint = appendCommitHint(await this.#writeChains(db, entries, heads, options), entries, heads);
-      await this.#notify(db, hint);
-      return hint;
+    return inOwnTransaction(this.#pool, (db) => this.#writeChains(db, entries, heads, options, true));
+  }
+
+  /**
+   * A turn on the channels (contract/log.ts): their rows locked as #writeChains locks them first,
+   * so every other append to them, from any process, waits here; the turn's append then re-takes
+   * those locks in the same transaction at no cost, and commits it. A turn without an append
+   * rolls back. The server ends a turn left idle for 10 s.
+   */
+  async withChainsHeld<T>(
+    channels: readonly string[],
+    work: (turn: ChainTurn) => Promise<T>,
+    options: { kinds?: readonly string[] } = {},
+  ): Promise<T> {
+    let hint: CommitHint | null = null;
+    const result = await inOwnTransaction(this.#pool, async (db) => {
+      const held = await holdChannels(db, channels, options.kinds ?? []);
+      const result = await work({
+        ...held,
+        append: async (entries, heads, options = {}) => {
+          if (hint) throw new Error('a chain turn makes one append');
+          hint = await this.#writeChains(db, entries, heads, options);
+        },
+      });
+      if (!hint) await db.query('ROLLBACK');
+      return result;
     });
+    if (hint) this.commitListeners.emit(hint);
+    return result;
   }
 
   protected async fencedRun(fence: LeaseFence, sql: string, values: unknown[]): Promise<number> {
@@ -298,106 +319,54 @@ export class PostgresStorage extends SqlStorage {
   }
 
   /**
-   * Locks, checks and writes entries plus heads inside the caller's transaction. Everything the
-   * checks need is read first, under locks taken in one order by every writer (channels, heads,
-   * leases, then the feed lock and the clock), so no two writers deadlock; the checks
-   * (sql/chain-write.ts) run before the first write, and any throw rolls the whole transaction
-   * back. Returns the last cursor assigned, null when no entry was written.
+   * Locks, checks and writes entries plus heads inside the caller's transaction (opened here when
+   * `begin`), queues the commit's NOTIFY and commits. Everything the checks need is
+   * read first, under locks taken in one order by every writer (channels, heads, leases, then the
+   * feed lock and the clock), so no two writers deadlock; the checks (sql/chain-write.ts) run
+   * before the first write, and any throw leaves the transaction for the caller to roll back. Two
+   * round trips with the commit (postgres-append.ts). Returns the commit's wake-up.
    */
   async #writeChains(
     db: Queryable,
     entries: StoredEntry[],
     heads: ChainHead[],
     options: AppendOptions = {},
-  ): Promise<number | null> {
+    begin = false,
+  ): Promise<CommitHint> {
     const channels = [...new Set([...heads.map((h) => h.channel), ...entries.map((e) => e.channel)])].sort();
-    const existing = await db.query<{ id: string }>(
-      'SELECT id FROM channels WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
-      [channels],
-    );
-    const known = new Set(existing.rows.map((r) => r.id));
+    const fences = options.fences ?? [];
+    const locks = await lockForAppend(db, {
+      begin,
+      channels,
+      heads,
+      fences,
+      writesEntries: entries.length > 0,
+      naturalKeys: entries.flatMap((e) => (e.naturalKey ? [e.naturalKey] : [])),
+    });
     const stored = new Map<string, StoredTip>();
-    if (heads.length > 0) {
-      const rows = await db.query<{ channel: string; party: string; size: number; hash: string | null }>(
-        `SELECT h.channel, h.party, h.size, h.hash
-         FROM chain_heads AS h JOIN unnest($1::text[], $2::text[]) AS k (channel, party)
-           ON h.channel = k.channel AND h.party = k.party
-         ORDER BY h.channel, h.party
-         FOR UPDATE OF h`,
-        [heads.map((h) => h.channel), heads.map((h) => h.party)],
-      );
-      for (const row of rows.rows) stored.set(chainKey(row.channel, row.party), row);
-    }
-    const holding = await this.#fencesHolding(db, options.fences ?? []);
-    let storedClock = '';
-    let taken: string[] = [];
-    if (entries.length > 0) {
-      // Taken last (after the channel and head locks, in every writer), so no deadlock; held to
-      // commit, so cursors are assigned in commit order node-wide.
-      await db.query('SELECT id FROM feed_lock WHERE id = 1 FOR UPDATE');
-      // Under the feed lock every entry writer of the node is serialised: the clock and the
-      // natural keys read here are the newest any process committed.
-      storedClock = (await db.query<{ hlc: string }>(`${SQL.getClock} FOR UPDATE`)).rows[0]?.hlc ?? '';
-      const keys = entries.flatMap((e) => (e.naturalKey ? [e.naturalKey] : []));
-      if (keys.length > 0) {
-        const found = await db.query<{ natural_key: string }>(
-          'SELECT natural_key FROM entries WHERE natural_key = ANY($1::text[])',
-          [keys],
-        );
-        taken = found.rows.map((row) => row.natural_key);
-      }
-    }
+    for (const row of locks.heads) stored.set(chainKey(row.channel, row.party), row);
     const clock = checkAppend(entries, heads, options, {
       head: (channel, party) => stored.get(chainKey(channel, party)) ?? null,
-      channelExists: (channel) => known.has(channel),
-      fenceHolds: (fence) => holding.has(fence),
-      storedClock: () => storedClock,
-      takenNaturalKeys: (keys) => taken.filter((key) => keys.includes(key)),
+      channelExists: (channel) => locks.knownChannels.has(channel),
+      fenceHolds: (fence) => locks.fencesHolding[fences.indexOf(fence)] ?? false,
+      storedClock: () => locks.clock,
+      takenNaturalKeys: (keys) => locks.takenNaturalKeys.filter((key) => keys.includes(key)),
     });
-
-    let cursor: number | null = null;
-    if (entries.length > 0) {
-      if (clock !== null) await db.query(numbered(SQL.advanceClock), [clock, clock]);
-      try {
-        const inserted = await db.query<{ last: number }>(INSERT_ENTRIES, [
-          entries.map((e) => e.channel),
-          entries.map((e) => e.party),
-          entries.map((e) => e.seq),
-          entries.map((e) => e.hash),
-          entries.map((e) => e.canonical),
-          entries.map((e) => e.sig),
-          entries.map((e) => e.kind),
-          entries.map((e) => e.author),
-          entries.map((e) => e.precedence),
-          entries.map((e) => e.hlc),
-          entries.map((e) => e.ref),
-          entries.map((e) => e.storedAt),
-          entries.map((e) => e.naturalKey ?? null),
-        ]);
-        cursor = inserted.rows[0]?.last ?? null;
-        // Without an indexer the entries are left to backfillSearch (contract/search.ts).
-        if (this.searchIndexer) {
-          const indexer = this.searchIndexer;
-          await this.#indexEntries(
-            db,
-            entries.map((entry) => ({ entry, cursor: 0, doc: documentOf(indexer, entry) })),
-          );
-        }
-      } catch (error) {
-        throw entryInsertError(error, entries, { isUniqueViolation, isNaturalKeyViolation });
-      }
+    const indexer = this.searchIndexer;
+    let cursor: number | null;
+    try {
+      // Without an indexer the entries are left to backfillSearch (contract/search.ts).
+      cursor = await writeAndCommit(db, {
+        entries,
+        heads,
+        clock,
+        docs: indexer ? entries.map((entry) => documentOf(indexer, entry)) : null,
+        notice: { channel: this.#notifier.channel, ...encodeHintAround(this.#notifier.origin, channels) },
+      });
+    } catch (error) {
+      throw entryInsertError(error, entries, { isUniqueViolation, isNaturalKeyViolation });
     }
-    if (heads.length > 0) {
-      await db.query(UPSERT_HEADS, [
-        heads.map((h) => h.channel),
-        heads.map((h) => h.party),
-        heads.map((h) => h.size),
-        heads.map((h) => h.hash),
-        heads.map((h) => JSON.stringify(h.frontier)),
-        heads.map((h) => h.checkpoint),
-      ]);
-    }
-    return cursor;
+    return commitHint(cursor, channels);
   }
 
   /** Writes index rows inside the caller's transaction; their cursors are looked up by position. */

@@ -47,6 +47,21 @@ export function encodeHint(origin: string, hint: CommitHint): string {
     : JSON.stringify({ o: origin, c: hint.cursor, ch: null });
 }
 
+/**
+ * encodeHint's payload for a commit whose cursor only the writing statement learns: what goes
+ * before and after the cursor's digits (`null` when it writes no entry). The size limit is
+ * checked with the largest cursor there can be.
+ */
+export function encodeHintAround(
+  origin: string,
+  channels: readonly string[],
+): { before: string; after: string } {
+  const widest = Number.MAX_SAFE_INTEGER;
+  const payload = encodeHint(origin, { cursor: widest, channels: [...channels] });
+  const at = payload.indexOf(`"c":${widest}`) + '"c":'.length;
+  return { before: payload.slice(0, at), after: payload.slice(at + String(widest).length) };
+}
+
 /** Reads a NOTIFY payload; anything unexpected becomes a hint that names nothing. */
 export function decodeHint(payload: string | undefined): { origin: string | null; hint: CommitHint } {
   try {
