@@ -11,8 +11,10 @@ import type { StoredEntry } from '../storage/storage.js';
 import type { KindRegistry } from '../core/kinds.js';
 import type { ChainReader } from './context.js';
 
-/** Entries read at once while collecting a chain's published keys. */
-const PAGE = 5000;
+/** The kinds that change which keys a chain's later entries may be signed with. */
+const KEY_KINDS = ['principal-key', 'principal-key-revoke'];
+/** No limit in practice: every party's key entries of the channel are read. */
+const ALL = 2_147_483_647;
 
 export async function resumeVerifier(
   kinds: KindRegistry,
@@ -25,32 +27,32 @@ export async function resumeVerifier(
   const head = await chains.getChainHead(channelId, party);
   const publishedKeys = new Map<string, Set<string>>();
   const revokedKeys = new Map<string, Map<string, number>>();
-  let last: StoredEntry | undefined;
-  if (head) {
-    for (let seq = 0; seq < head.size;) {
-      const page = await chains.readChain(channelId, party, seq, PAGE);
-      if (page.length === 0) break;
-      for (const entry of page) {
-        if (entry.kind !== 'principal-key' && entry.kind !== 'principal-key-revoke') continue;
-        const body = (parseCanonical(entry.canonical) as unknown as EntryContent).body as {
-          principal: string;
-          publicKey: string;
-        };
-        const keys = publishedKeys.get(body.principal) ?? new Set<string>();
-        publishedKeys.set(body.principal, keys);
-        if (entry.kind === 'principal-key') {
-          keys.add(body.publicKey);
-        } else {
-          // Stored entries passed the verifier: a revocation names a key published before it.
-          keys.delete(body.publicKey);
-          const revoked = revokedKeys.get(body.principal) ?? new Map<string, number>();
-          if (!revoked.has(body.publicKey)) revoked.set(body.publicKey, entry.seq);
-          revokedKeys.set(body.principal, revoked);
-        }
+  let last: StoredEntry | null = null;
+  if (head && head.size > 0) {
+    // Only the key entries are read, not the whole chain: resuming costs what the chain's keys
+    // cost, however long it has grown. Both kinds are merged back into chain order.
+    const keyEntries = (await Promise.all(KEY_KINDS.map((kind) => chains.listByKind(channelId, kind, ALL))))
+      .flat()
+      .filter((entry) => entry.party === party && entry.seq < head.size)
+      .sort((a, b) => a.seq - b.seq);
+    for (const entry of keyEntries) {
+      const body = (parseCanonical(entry.canonical) as unknown as EntryContent).body as {
+        principal: string;
+        publicKey: string;
+      };
+      const keys = publishedKeys.get(body.principal) ?? new Set<string>();
+      publishedKeys.set(body.principal, keys);
+      if (entry.kind === 'principal-key') {
+        keys.add(body.publicKey);
+      } else {
+        // Stored entries passed the verifier: a revocation names a key published before it.
+        keys.delete(body.publicKey);
+        const revoked = revokedKeys.get(body.principal) ?? new Map<string, number>();
+        if (!revoked.has(body.publicKey)) revoked.set(body.publicKey, entry.seq);
+        revokedKeys.set(body.principal, revoked);
       }
-      last = page.at(-1)!;
-      seq = last.seq + 1;
     }
+    last = (await chains.readChain(channelId, party, head.size - 1, 1))[0] ?? null;
   }
   return ChainVerifier.resume(kinds, channelId, party, nodeKeys, {
     size: head?.size ?? 0,
