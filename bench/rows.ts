@@ -333,6 +333,15 @@ export function crossNodeRows(x: CrossNodeResult, b: Baselines): Row[] {
       },
     ),
     row(
+      'catch-up from B listening (start-up left out; it is its own row)',
+      c.map((r) => (r.secondsFromListening > 0 ? r.entries / r.secondsFromListening : NaN)),
+      'entries/s',
+      {
+        id: 'catchup.rate.listening',
+        baseline: verify,
+      },
+    ),
+    row(
       'catch-up: B restart to holding all',
       c.map((r) => r.seconds),
       's',

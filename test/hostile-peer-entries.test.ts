@@ -1,7 +1,10 @@
 // A hostile peer's entries refused: bad signatures, foreign chains, unknown or revoked keys, clocks, forks.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../src/core/hash.js';
+import { formatHlc } from '../src/core/hlc.js';
 import { generateKeyPair } from '../src/core/keys.js';
-import { HostilePeer } from './support/hostile-peer.js';
+import type { WireEntry } from '../src/federation/wire.js';
+import { HostilePeer, type DraftEntry } from './support/hostile-peer.js';
 import { CHANNEL, useHostileScene } from './support/hostile-scene.js';
 import { runCli, type PartyNode } from './support/node-process.js';
 
@@ -164,6 +167,58 @@ describe('a hostile pinned peer', () => {
     xxChain.push(good.hash);
     const stored = await xx.push([HostilePeer.wire(published), HostilePeer.wire(good)]);
     expect(stored, stored.message).toMatchObject({ status: 200, body: { held: { [CHANNEL]: 3 } } });
+  });
+
+  it('cannot slip one bad entry into a batch large enough to be checked in parallel', async () => {
+    // 250 notes by the head XX published: the receiver checks their signatures on its worker
+    // pool first (federation/receive-entries.ts), then every rule in order.
+    const stranger = generateKeyPair();
+    const wall = Date.now();
+    const batch = (change: (i: number) => Partial<DraftEntry> = () => ({})) => {
+      const entries: WireEntry[] = [];
+      let prev = xxChain.at(-1)!;
+      for (let i = 0; i < 250; i += 1) {
+        const seq = xxChain.length + i;
+        const entry = xx.entry(CHANNEL, {
+          seq,
+          prev,
+          kind: 'note',
+          body: { text: `bulk note ${i}` } as never,
+          hlc: formatHlc({ wall, counter: i }),
+          author: 'xx-head',
+          authorKey: xxHead.publicKey,
+          signingKey: xxHead.privateKey,
+          ...change(i),
+        });
+        entries.push(HostilePeer.wire(entry));
+        prev = entry.hash;
+      }
+      return entries;
+    };
+    const good = batch();
+    const refused = (entries: WireEntry[], reason: string) =>
+      expectRefused(() => xx.push(entries), 422, 'entry_invalid', 'federation batch refused', reason);
+    // Signed by another key than the one it names.
+    await refused(
+      batch((i) => (i === 180 ? { signingKey: stranger.privateKey } : {})),
+      'signature_invalid',
+    );
+    // A valid signature of another entry of the batch.
+    await refused(
+      good.map((wire, i) => (i === 120 ? { ...wire, sig: good[121]!.sig } : wire)),
+      'signature_invalid',
+    );
+    // Signed properly, by a key this chain never published for xx-head.
+    await refused(
+      batch((i) => (i === 100 ? { authorKey: stranger.publicKey, signingKey: stranger.privateKey } : {})),
+      'author_key_unknown',
+    );
+    const stored = await xx.push(good);
+    expect(stored, stored.message).toMatchObject({
+      status: 200,
+      body: { held: { [CHANNEL]: xxChain.length + good.length } },
+    });
+    for (const wire of good) xxChain.push(sha256Hex(wire.canonical));
   });
 
   it('cannot sign with a key its chain revoked, nor publish that key again; what it signed before stays', async () => {

@@ -86,8 +86,15 @@ export function isNodeKeyAt(history: NodeKeyHistory, key: string, hlc: unknown):
   return wall !== undefined && history.earlier.some((earlier) => earlier.key === key && wall < earlier.until);
 }
 
+/**
+ * Signatures already checked elsewhere (in parallel, node/signing-pool.ts), by signature: the
+ * entry text it was checked over and the key it verified with. Only verifying ones are listed.
+ */
+export type VerifiedSignatures = ReadonlyMap<string, { canonical: string; authorKey: string }>;
+
 export class ChainVerifier {
   readonly failures: VerifyFailure[] = [];
+  private verified: VerifiedSignatures | null = null;
   private expectedSeq = 0;
   private previousHash: string | null = null;
   private tree = CompactRange.empty();
@@ -185,6 +192,15 @@ export class ChainVerifier {
       revokedKeys: this.revokedKeys,
       seen: this.lastSeen,
     };
+  }
+
+  /**
+   * Takes signatures checked ahead for the entries about to be pushed (null: none). Every other
+   * rule still runs here, in order; a signature counts as checked only over the same bytes and
+   * with the same key this verifier reads from them, and anything not listed is verified here.
+   */
+  useVerifiedSignatures(verified: VerifiedSignatures | null): void {
+    this.verified = verified;
   }
 
   get entriesChecked(): number {
@@ -340,11 +356,17 @@ export class ChainVerifier {
         this.fail(id, 'author_key_unknown', `key of '${author}' was not published earlier in this chain`);
       }
     }
-    if (!verifyEntrySignature(record.canonical, authorKey, record.sig)) {
+    if (!this.signatureVerifies(record, authorKey)) {
       this.fail(id, 'signature_invalid', `signature by '${author}' does not verify`);
     } else if (bodyCheck?.ok && author === NODE_AUTHOR) {
       this.applyKeyChange(id, record.seq, kind?.name, bodyCheck.body);
     }
+  }
+
+  private signatureVerifies(record: EntryRecord, authorKey: string): boolean {
+    const ahead = this.verified?.get(record.sig);
+    if (ahead && ahead.canonical === record.canonical && ahead.authorKey === authorKey) return true;
+    return verifyEntrySignature(record.canonical, authorKey, record.sig);
   }
 
   /** A node-signed publication or revocation of a person's key changes what later entries may use. */

@@ -116,6 +116,11 @@ export interface FederationContext {
    * by storage's commit hints, whichever process wrote.)
    */
   notifyChannelChanged(channel: string): void;
+  /**
+   * Checks received entries' signatures in parallel (node/signing-pool.ts): per entry, in order,
+   * the key its signed bytes name where the signature verifies with it, else ''.
+   */
+  verifyEntrySignatures(entries: ReadonlyArray<{ canonical: string; sig: string }>): Promise<string[]>;
 }
 
 /** What the receiver of peers' pushes and pulls uses. */
@@ -134,6 +139,7 @@ export type ReceiverContext = Pick<
   | 'signReceived'
   | 'noteSeen'
   | 'notifyChannelChanged'
+  | 'verifyEntrySignatures'
 >;
 
 /** What building the proof of a later member's admission reads. */

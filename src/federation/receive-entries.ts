@@ -25,7 +25,7 @@
 import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ParleyError } from '../core/errors.js';
 import type { CompactRange } from '../core/merkle.js';
-import type { ChainVerifier, NodeKeyHistory } from '../core/verify-chain.js';
+import type { ChainVerifier, NodeKeyHistory, VerifiedSignatures } from '../core/verify-chain.js';
 import { nodeKeyHistory } from '../node/node-key-rotation.js';
 import {
   AlreadyExistsError,
@@ -50,6 +50,8 @@ import type { Introduction, PushResult, WireCheckpoint, WireEntry } from './wire
 const MAX_STORE_RACES = 3;
 /** Entries stored by another process that a kept verifier catches up on, before rebuilding instead. */
 const CATCH_UP_LIMIT = 2000;
+/** Batches with at least this many new entries have their signatures checked in parallel. */
+const PARALLEL_VERIFY_MIN = 200;
 
 /** One chain's share of a push: its entries in order, the push's checkpoints, its introduction. */
 interface ChainBatch {
@@ -192,12 +194,15 @@ export class EntryReceiver {
     const verifier = await this.verifierAtHead(key, channelId, from);
     let accepted: StoredEntry[];
     try {
+      verifier.useVerifiedSignatures(await this.signaturesAhead(list, verifier.state.size));
       accepted = await this.verifyNew(from, channel, list, verifier);
       if (accepted.length > 0) await this.store(from, channel, accepted, verifier, checkpoints);
     } catch (error) {
       // The verifier has moved past entries that were not stored: rebuild it from storage next time.
       this.verifiers.delete(key);
       throw error;
+    } finally {
+      verifier.useVerifiedSignatures(null);
     }
     if (accepted.length > 0) {
       const last = accepted.at(-1)!;
@@ -211,6 +216,23 @@ export class EntryReceiver {
       if (accepted.some((e) => e.kind !== 'received')) await this.acknowledge(channel, from, last);
     }
     return verifier.state.size;
+  }
+
+  /**
+   * The signatures of a large batch's new entries, checked on the worker pool before the chain's
+   * rules run over them one by one on this thread (catch-up, bulk pushes). A small batch (a
+   * single FLASH entry) is checked in line: handing it over would only add latency.
+   */
+  private async signaturesAhead(list: WireEntry[], size: number): Promise<VerifiedSignatures | null> {
+    const fresh = list.filter((wire) => wire.seq >= size);
+    if (fresh.length < PARALLEL_VERIFY_MIN) return null;
+    const keys = await this.context.verifyEntrySignatures(fresh);
+    const verified = new Map<string, { canonical: string; authorKey: string }>();
+    fresh.forEach((wire, index) => {
+      const authorKey = keys[index];
+      if (authorKey) verified.set(wire.sig, { canonical: wire.canonical, authorKey });
+    });
+    return verified;
   }
 
   /**

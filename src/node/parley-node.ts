@@ -26,6 +26,7 @@ import { Appender, sealNewChain, type EntryDraft } from './appender.js';
 import { ensureDataDir, isInitialised, readNodeKey, writeNodeKey } from './data-dir.js';
 import { LiveUpdates } from './live-updates.js';
 import { checkNewPassphrase } from './node-key.js';
+import { SigningPool } from './signing-pool.js';
 
 export interface CreateOptions {
   dataDir: string;
@@ -73,6 +74,8 @@ export class ParleyNode {
   readonly live: LiveUpdates;
   readonly appender: Appender;
   readonly clock: HybridLogicalClock;
+  /** Worker threads that sign this node's entries and verify received ones (signing-pool.ts). */
+  readonly signingPool = new SigningPool();
   private readonly channelCache = new Map<string, { channel: Channel; until: number }>();
 
   private constructor(
@@ -95,6 +98,7 @@ export class ParleyNode {
       nodePrivateKey,
       clock: this.clock,
       now,
+      signer: this.signingPool,
     });
   }
 
@@ -239,6 +243,7 @@ export class ParleyNode {
   async close(): Promise<void> {
     this.live.close();
     await this.appender.close();
+    await this.signingPool.close();
     await this.storage.close();
   }
 

@@ -8,7 +8,8 @@ import {
   registerExternalSigner,
   verifyMessage,
 } from '../core/keys.js';
-import { SigningPool } from './signing-pool.js';
+import { canonicalize } from '../core/canonical-json.js';
+import { SigningPool, type VerifyJob } from './signing-pool.js';
 
 const pool = new SigningPool(2);
 afterAll(() => pool.close());
@@ -62,5 +63,40 @@ describe('SigningPool', () => {
       const key = i % 3 === 0 ? held.publicKey : keys[i % 2]!.publicKey;
       expect(verifyMessage(key, SIGNING_DOMAIN.entry, mixed[i]!.message, sig)).toBe(true);
     });
+  });
+
+  it('verifies received entries against the key each names, in job order, helped or not', async () => {
+    const signed = Array.from({ length: 200 }, (_, i): VerifyJob => {
+      const key = keys[i % 2]!;
+      const canonical = canonicalize({ authorKey: key.publicKey, body: { text: `entry ${i} — запись` } });
+      return {
+        canonical,
+        sig: sign(
+          null,
+          Buffer.from(SIGNING_DOMAIN.entry + canonical),
+          privateKeyObject(key.privateKey),
+        ).toString('base64'),
+      };
+    });
+    const other = canonicalize({ authorKey: keys[1]!.publicKey, body: { text: 'entry 0 — запись' } });
+    // Broken at known places: altered bytes, another named key, not JSON, no key, a short signature.
+    const broken = new Map<number, VerifyJob>([
+      [7, { ...signed[7]!, canonical: signed[7]!.canonical.replace('entry 7', 'entry 8') }],
+      [100, { ...signed[100]!, canonical: other }],
+      [150, { ...signed[150]!, canonical: 'not json' }],
+      [151, { ...signed[151]!, canonical: canonicalize({ body: {} }) }],
+      [199, { ...signed[199]!, sig: 'c2hvcnQ=' }],
+    ]);
+    const jobs = signed.map((job, i) => broken.get(i) ?? job);
+    for (const help of [false, true]) {
+      const pending = pool.verifyEntries(jobs);
+      if (help) pool.help();
+      const verdicts = await pending;
+      expect(verdicts).toEqual(jobs.map((_, i) => (broken.has(i) ? '' : keys[i % 2]!.publicKey)));
+    }
+    // A small batch is checked on the calling thread, with the same verdicts.
+    expect(await pool.verifyEntries(jobs.slice(0, 10))).toEqual(
+      jobs.slice(0, 10).map((_, i) => (broken.has(i) ? '' : keys[i % 2]!.publicKey)),
+    );
   });
 });
