@@ -116,6 +116,13 @@ export function verifyRows(runs: VerifyResult[], b: Baselines): Row[] {
       target: `>= ${TARGETS.verifyShareOfVerify * 100}% of verify`,
       pass: medianPass(rates, TARGETS.verifyShareOfVerify * verify),
     }),
+    // Signatures are shared with the node's worker pool: the rate above is of all its cores.
+    row(
+      'verify: CPU used (rules on the main thread, signatures also on the pool)',
+      runs.map((r) => r.cpuCores),
+      'cores',
+      { id: 'verify.cores', decimals: 2 },
+    ),
   ];
 }
 

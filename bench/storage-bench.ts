@@ -5,7 +5,7 @@
  * runs) over that data dir.
  */
 import { openNode } from '../src/workflows/open-node.js';
-import { verifyStorage } from '../src/workflows/audit/verify.js';
+import { verifyNode } from '../src/workflows/audit/node-audit.js';
 import type { Principal } from '../src/storage/storage.js';
 import { NOTE_TEXT, noteDraft, type Fixture } from './fixture.js';
 import { progress, quantile, ticker } from './util.js';
@@ -133,7 +133,11 @@ export async function fillTo(
   return node.storage.countEntries();
 }
 
-/** Opens the data dir as `parley verify` does and verifies everything in it on this thread. */
+/**
+ * Opens the data dir as `parley verify` does and verifies everything in it the same way: every
+ * rule on this thread, signatures shared with the node's worker pool (cpuCores says how many
+ * cores that took).
+ */
 export async function runVerify(dataDir: string): Promise<VerifyResult> {
   const node = await openNode(dataDir);
   try {
@@ -143,7 +147,7 @@ export async function runVerify(dataDir: string): Promise<VerifyResult> {
     const started = performance.now();
     let report;
     try {
-      report = await verifyStorage(node.storage, (n) => (seen = n));
+      report = await verifyNode(node, (n) => (seen = n));
     } finally {
       stop();
     }

@@ -116,6 +116,52 @@ describe('parley verify on a node', () => {
     ]);
   });
 
+  it('names forged signatures in a chain long enough to be checked page by page in parallel', async () => {
+    // Past one page (5,000 entries): each page's signatures are checked on the worker pool while
+    // the page before it goes through the other rules (workflows/audit/verify.ts).
+    const node = await openNode(dataDir);
+    const head = await unlockedActor(node.storage, 'svr-head');
+    const draft = (i: number) => ({
+      channel: 'intel',
+      kind: 'note',
+      precedence: 'ROUTINE' as const,
+      lang: 'en',
+      body: { text: `bulk note ${i}` },
+      author: head.id,
+      authorKey: head.publicKey,
+      signingKey: head.privateKey,
+    });
+    for (let batch = 0; batch < 11; batch += 1) {
+      await node.appender.append(Array.from({ length: 1000 }, (_, i) => draft(batch * 1000 + i)));
+    }
+    const last = (await node.storage.getChainHead('intel', 'RU'))!.size - 1;
+    await node.close();
+    expect(verify().status).toBe(0);
+    // Another entry's valid signature in the second page; a wrong one in the last.
+    const sigOf = (seq: number): string => {
+      const db = new Database(databasePath(dataDir), { readonly: true });
+      try {
+        const row = db.prepare("SELECT sig FROM entries WHERE channel = 'intel' AND seq = ?").get(seq);
+        return (row as { sig: string }).sig;
+      } finally {
+        db.close();
+      }
+    };
+    tamper("UPDATE entries SET sig = ? WHERE channel = 'intel' AND seq = ?", sigOf(7001), 7000);
+    tamper(
+      "UPDATE entries SET sig = ? WHERE channel = 'intel' AND seq = ?",
+      Buffer.alloc(64, 1).toString('base64'),
+      last,
+    );
+    const { status, report } = verify();
+    expect(status).toBe(1);
+    expect(report.entries).toBeGreaterThan(11_000);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ entry: 'intel/RU/7000', rule: 'signature_invalid' }),
+      expect.objectContaining({ entry: `intel/RU/${last}`, rule: 'signature_invalid' }),
+    ]);
+  });
+
   it('names the gap left by a deleted entry', () => {
     tamper("DELETE FROM entries WHERE channel = 'intel' AND seq = ?", lastSeq - 10);
     const { status, report } = verify();

@@ -92,6 +92,31 @@ export function isNodeKeyAt(history: NodeKeyHistory, key: string, hlc: unknown):
  */
 export type VerifiedSignatures = ReadonlyMap<string, { canonical: string; authorKey: string }>;
 
+/** An entry's signed bytes and signature, as a parallel signature check takes them. */
+export interface SignedBytes {
+  canonical: string;
+  sig: string;
+}
+
+/**
+ * Checks entries' signatures elsewhere (node/signing-pool.ts): per entry, in order, the key its
+ * signed bytes name where the signature verifies with it, else ''.
+ */
+export type CheckSignatures = (entries: readonly SignedBytes[]) => Promise<string[]>;
+
+/** The verifying ones of `entries`, given the keys a CheckSignatures answered for them. */
+export function verifiedSignatures(
+  entries: readonly SignedBytes[],
+  keys: readonly string[],
+): VerifiedSignatures {
+  const verified = new Map<string, { canonical: string; authorKey: string }>();
+  entries.forEach((entry, index) => {
+    const authorKey = keys[index];
+    if (authorKey) verified.set(entry.sig, { canonical: entry.canonical, authorKey });
+  });
+  return verified;
+}
+
 export class ChainVerifier {
   readonly failures: VerifyFailure[] = [];
   private verified: VerifiedSignatures | null = null;

@@ -12,6 +12,7 @@ import type { CharterAmendment } from '../core/charter-changes.js';
 import type { Channel, Storage, StoredEntry } from '../storage/storage.js';
 import type { NodeSigner } from './request-signing.js';
 import type { KindRegistry } from '../core/kinds.js';
+import type { CheckSignatures } from '../core/verify-chain.js';
 import type { SecurityEventInput } from '../workflows/audit-trail/record.js';
 
 /** Reading the channels and chains this node holds. */
@@ -120,7 +121,7 @@ export interface FederationContext {
    * Checks received entries' signatures in parallel (node/signing-pool.ts): per entry, in order,
    * the key its signed bytes name where the signature verifies with it, else ''.
    */
-  verifyEntrySignatures(entries: ReadonlyArray<{ canonical: string; sig: string }>): Promise<string[]>;
+  verifyEntrySignatures: CheckSignatures;
 }
 
 /** What the receiver of peers' pushes and pulls uses. */

@@ -41,11 +41,7 @@ export function federationContextOf(node: ParleyNode): FederationContext {
     onLogChanged: (listener) => node.live.onAnyCommit(() => listener()),
     // Storage wakes live consumers after every commit; only this process's cache is left to drop.
     notifyChannelChanged: (channel) => node.channelChanged(channel),
-    verifyEntrySignatures: (entries) => {
-      const verdicts = node.signingPool.verifyEntries(entries);
-      // This thread takes chunks too rather than wait idle: the batch's rules wait for them.
-      node.signingPool.help();
-      return verdicts;
-    },
+    // This thread takes chunks too rather than wait idle: the batch's rules wait for them.
+    verifyEntrySignatures: (entries) => node.signingPool.verifyEntries(entries, { help: true }),
   };
 }

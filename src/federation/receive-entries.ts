@@ -25,7 +25,12 @@
 import { verifyChainCheckpoint } from '../core/chain-checkpoint.js';
 import { ParleyError } from '../core/errors.js';
 import type { CompactRange } from '../core/merkle.js';
-import type { ChainVerifier, NodeKeyHistory, VerifiedSignatures } from '../core/verify-chain.js';
+import {
+  verifiedSignatures,
+  type ChainVerifier,
+  type NodeKeyHistory,
+  type VerifiedSignatures,
+} from '../core/verify-chain.js';
 import { nodeKeyHistory } from '../node/node-key-rotation.js';
 import {
   AlreadyExistsError,
@@ -226,13 +231,7 @@ export class EntryReceiver {
   private async signaturesAhead(list: WireEntry[], size: number): Promise<VerifiedSignatures | null> {
     const fresh = list.filter((wire) => wire.seq >= size);
     if (fresh.length < PARALLEL_VERIFY_MIN) return null;
-    const keys = await this.context.verifyEntrySignatures(fresh);
-    const verified = new Map<string, { canonical: string; authorKey: string }>();
-    fresh.forEach((wire, index) => {
-      const authorKey = keys[index];
-      if (authorKey) verified.set(wire.sig, { canonical: wire.canonical, authorKey });
-    });
-    return verified;
+    return verifiedSignatures(fresh, await this.context.verifyEntrySignatures(fresh));
   }
 
   /**

@@ -23,6 +23,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SIGNING_DOMAIN, isExternalKey, signMessage, verifyMessage } from '../core/keys.js';
+import type { SignedBytes } from '../core/verify-chain.js';
 
 export interface SignJob {
   /** PKCS#8 DER private key, base64. */
@@ -32,10 +33,7 @@ export interface SignJob {
 }
 
 /** A received entry's signed bytes and signature. */
-export interface VerifyJob {
-  canonical: string;
-  sig: string;
-}
+export type VerifyJob = SignedBytes;
 
 const CHUNK = 16;
 
@@ -184,9 +182,12 @@ export class SigningPool {
    * Checks received entries' signatures, each against the key its signed bytes name (the entry's
    * `authorKey`): in job order, that key where the signature verifies, '' where it does not or
    * the entry is malformed. Whether that key may sign there is the chain's rule, not this.
+   * With `help`, the calling thread takes chunks at once instead of leaving them to the workers.
    */
-  verifyEntries(jobs: readonly VerifyJob[]): Promise<string[]> {
-    return this.run({ op: 'verify', jobs }, jobs.length <= CHUNK);
+  verifyEntries(jobs: readonly VerifyJob[], { help = false }: { help?: boolean } = {}): Promise<string[]> {
+    const verdicts = this.run({ op: 'verify', jobs }, jobs.length <= CHUNK);
+    if (help) this.help();
+    return verdicts;
   }
 
   private run(work: Work, onThisThread: boolean): Promise<string[]> {

@@ -24,4 +24,5 @@ export type NodeContext = Pick<
   | 'sealFirstEntries'
   | 'cachedChannel'
   | 'channelChanged'
+  | 'signingPool'
 >;

@@ -24,7 +24,10 @@ export async function verifyNode(
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<VerifyReport> {
   const total = await node.storage.countEntries();
-  return verifyStorage(node.storage, (done) => onProgress(done, total));
+  const pool = node.signingPool;
+  return verifyStorage(node.storage, (done) => onProgress(done, total), {
+    signatures: { check: (entries) => pool.verifyEntries(entries), help: () => pool.help() },
+  });
 }
 
 /** Writes a channel's export file (for the node's operator: every chain this node holds). */

@@ -5,11 +5,16 @@
  * are verified by verify-export.ts.
  */
 import { nodeKeyHistories } from '../../node/node-key-rotation.js';
-import { ChainVerifier } from '../../core/verify-chain.js';
+import {
+  ChainVerifier,
+  verifiedSignatures,
+  type CheckSignatures,
+  type VerifiedSignatures,
+} from '../../core/verify-chain.js';
 import { ALL_KINDS } from '../all-kinds.js';
 import { fingerprint } from '../../core/keys.js';
 import { entryId } from '../../core/entry.js';
-import type { Storage } from '../../storage/storage.js';
+import type { Storage, StoredEntry } from '../../storage/storage.js';
 import { noteVerifiers, openWithKnownKeys, unknownEnvelopeFields } from './entry-rules.js';
 import { collectCharterEvidence, emptyEvidence } from './export-checks.js';
 import { OfficeAudit, officesEverListed } from './office-rules.js';
@@ -22,10 +27,23 @@ export { verifyExportFile, type VerifyExportOptions } from './verify-export.js';
 
 const PAGE = 5000;
 
-/** Verifies every chain in a node's storage. `onProgress` gets the running entry count. */
+/** Where signatures are checked in parallel: `check` hands a page over, `help` works on it here. */
+export interface SignatureWorkers {
+  check: CheckSignatures;
+  help(): void;
+}
+
+/**
+ * Verifies every chain in a node's storage. `onProgress` gets the running entry count. With
+ * `signatures` (the node's worker pool), each page's signatures are checked there while this
+ * thread applies every other rule to the page before it, then helps with what is left; the
+ * verdicts count only over the same bytes and key (core/verify-chain.ts), and whatever they do
+ * not cover is checked here.
+ */
 export async function verifyStorage(
   storage: Storage,
   onProgress: (entries: number) => void = () => {},
+  { signatures }: { signatures?: SignatureWorkers } = {},
 ): Promise<VerifyReport> {
   const started = performance.now();
   const info = await storage.getNodeInfo();
@@ -76,8 +94,8 @@ export async function verifyStorage(
         nodeKey,
         noteSize(head.checkpoint),
       );
-      for (let from = 0; ;) {
-        const page = await storage.readChain(channel.id, head.party, from, PAGE);
+      for await (const { page, verified } of pagesOf(storage, channel.id, head.party, signatures)) {
+        verifier.useVerifiedSignatures(verified);
         for (const record of page) {
           verifier.push(record);
           const content = checkEnvelope(
@@ -93,9 +111,8 @@ export async function verifyStorage(
         }
         entries += page.length;
         onProgress(entries);
-        if (page.length < PAGE) break;
-        from = page.at(-1)!.seq + 1;
       }
+      verifier.useVerifiedSignatures(null);
       // A known key's failing line rejects a note (c2sp.org/signed-note), whoever else signed it.
       const notes = [
         { what: 'checkpoint', note: head.checkpoint },
@@ -174,4 +191,34 @@ function checkEnvelope(
     });
   }
   return content as Record<string, unknown>;
+}
+
+/**
+ * A chain's pages in order, each with its signatures checked ahead when `checkSignatures` is
+ * given: the next page is read and handed over before the current one is yielded, so the check
+ * of one page runs while the caller works through the one before it.
+ */
+async function* pagesOf(
+  storage: Storage,
+  channel: string,
+  party: string,
+  signatures: SignatureWorkers | undefined,
+): AsyncGenerator<{ page: StoredEntry[]; verified: VerifiedSignatures | null }> {
+  const ahead = (page: StoredEntry[]) =>
+    signatures && page.length > 0
+      ? signatures.check(page).then((keys) => verifiedSignatures(page, keys))
+      : null;
+  let page = await storage.readChain(channel, party, 0, PAGE);
+  let verified = ahead(page);
+  for (;;) {
+    const more = page.length === PAGE;
+    const next = more ? await storage.readChain(channel, party, page.at(-1)!.seq + 1, PAGE) : [];
+    const nextVerified = ahead(next);
+    // This thread checks what the workers have not claimed yet instead of waiting idle.
+    signatures?.help();
+    yield { page, verified: verified ? await verified : null };
+    if (!more || next.length === 0) return;
+    page = next;
+    verified = nextVerified;
+  }
 }
