@@ -372,6 +372,8 @@ export function registerFederationRoutes(app: TypedApp, parts: FederationParts):
         throw tooManyRequests(peer!.party);
       }
       request.peer = peer!;
+      // A peer that writes to this node is up (a node recovering at start only reads).
+      if (request.method === 'POST') parts.replicator.peerHeard(peer!.party);
     };
 
     // The signature covers the exact body bytes: it is verified on them before they are parsed,
