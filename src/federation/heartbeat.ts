@@ -104,3 +104,20 @@ export class LinkMonitor {
     }
   }
 }
+
+/**
+ * Tells every pinned peer this node is up: one signed heartbeat each, not recorded as a link
+ * test. After an outage each peer's replication loop to this node is waiting out its back-off;
+ * hearing from this node ends the wait (replicator.ts `peerHeard`), so what it holds for this
+ * node arrives now. Sent by whichever process starts, lease or not; a peer not reached catches
+ * this node up later, as before.
+ */
+export async function announceStart(context: LinkMonitorContext): Promise<void> {
+  const client = new FederationClient({ party: context.party, sign: context.signAsNode, timeoutMs: 10_000 });
+  const ping: HeartbeatRequest = { at: Date.now(), text: 'Parley node started' };
+  await Promise.all(
+    (await context.peers.listPeers()).map((peer) =>
+      client.request(peer, 'POST', FEDERATION_PATHS.heartbeat, ping).catch(() => {}),
+    ),
+  );
+}

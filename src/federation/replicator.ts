@@ -25,7 +25,6 @@ import type { EntryReceiver } from './receive-entries.js';
 import {
   FEDERATION_PATHS,
   type ChainPage,
-  type HeartbeatRequest,
   type Introduction,
   type PushRequest,
   type PushResult,
@@ -291,29 +290,14 @@ export class Replicator {
   }
 
   /**
-   * `party` just sent this node a signed request, so it is reachable again: a loop waiting out
-   * its back-off after failures tries at once. A peer restarting after an outage asks this node
-   * for its own chain first thing (recovery.ts), so catching it up starts then, not up to
-   * maxDelayMs later. A healthy loop is left alone: it is woken by commits already.
+   * `party` just wrote to this node (a push, or the heartbeat it sends when it starts:
+   * heartbeat.ts `announceStart`), so it is reachable again: a loop waiting out its back-off
+   * after failures tries at once, instead of up to maxDelayMs later. A healthy loop is left
+   * alone: it is woken by commits already.
    */
   peerHeard(party: string): void {
     const loop = this.loops.get(party);
     if (loop && loop.link.consecutiveFailures > 0) loop.wake();
-  }
-
-  /**
-   * Tells every pinned peer this node is up (a signed heartbeat each, once, unrecorded): after an
-   * outage, each peer's loop to this node is waiting out its back-off, and hearing from this node
-   * ends the wait (peerHeard), so what it holds for this node arrives now, not up to maxDelayMs
-   * later. Sent from whichever process starts; a peer not reached is simply caught up later.
-   */
-  async announce(): Promise<void> {
-    const ping: HeartbeatRequest = { at: Date.now(), text: 'Parley node started' };
-    await Promise.all(
-      (await this.context.peers.listPeers()).map((peer) =>
-        this.client.request(peer, 'POST', FEDERATION_PATHS.heartbeat, ping).catch(() => {}),
-      ),
-    );
   }
 
   links(): LinkState[] {

@@ -93,7 +93,7 @@ export async function startServer(
     { pino },
     { buildServer },
     { createFederation },
-    { LinkMonitor, DEFAULT_HEARTBEAT_SECONDS },
+    { LinkMonitor, DEFAULT_HEARTBEAT_SECONDS, announceStart },
     { registerRecoveryGate },
   ] = await Promise.all([
     import('pino'),
@@ -171,7 +171,7 @@ export async function startServer(
   // Each piece of work asks for its lease; the first round then takes every free one.
   leases.hold(WITNESS_LEASE, { start: () => {}, stop: () => {} });
   await federation.replicator.start();
-  void federation.replicator.announce();
+  void announceStart(context);
   await links.start();
   const escalations = new EscalationScheduler(node, (options.escalationSeconds ?? 15) * 1000, leases);
   escalations.log = (message, detail) => logger.warn(detail, message);
